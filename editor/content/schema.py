@@ -33,7 +33,7 @@ FieldKind = Literal[
     "group",  # nested mapping, e.g. ``seo``
 ]
 FIELD_KINDS: frozenset[str] = frozenset(get_args(FieldKind))
-SeoRole = Literal["title", "description", "keywords", "keyphrase", "slug", "h1", ""]
+SeoRole = Literal["title", "description", "keywords", "keyphrase", "slug", "h1", "lead", ""]
 
 SCHEMA_KEY = "_schema"
 FOLDER_SCHEMAS = Path(".glossary-editor") / "schemas"
@@ -70,6 +70,12 @@ class Schema:
     description: str = ""
     generic: bool = False
     source: Path | None = None
+    # New entries: where the URL comes from ("{slug}" is replaced), which keys repeat the
+    # term (the Q&A article repeats its title as article_title and question), and the
+    # body a new file ends with (the real Q&A files end "---\n\n&nbsp;").
+    url_pattern: str = ""
+    title_fields: tuple[str, ...] = ()
+    new_body: str = ""
     _by_path: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -179,6 +185,9 @@ def parse_schema(text: str, source: Path) -> Schema:
         template=str(raw.get("template", "default.html.j2")),
         has_body=bool(raw.get("body", False)),
         source=source,
+        url_pattern=str(raw.get("url_pattern", "")),
+        title_fields=tuple(str(k) for k in raw.get("title_fields") or ()),
+        new_body=str(raw.get("new_body", "")),
     )
 
 

@@ -1,0 +1,131 @@
+"""Corpus rules: duplicates across entries and related links to no entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.content.schema import SchemaRegistry
+from editor.content.seo import Finding, SeoConfig, SeoFacts, check_corpus, seo_facts
+
+REGISTRY = SchemaRegistry.load()
+CONFIG = SeoConfig()
+
+
+def glossary(slug: str, title: str, description: str = "", **extra: Any) -> dict[str, Any]:
+    return {
+        "_schema": "glossary",
+        "title": slug.replace("-", " ").title(),
+        "seo": {"title": title, "page_description": description or f"About {slug}."},
+        "url": f"/glossary/{slug}",
+        **extra,
+    }
+
+
+def facts_of(*entries: dict[str, Any]) -> list[SeoFacts]:
+    """Facts of each entry, filed as ``<title>.md``."""
+    return [
+        seo_facts(data, REGISTRY.for_data(data), f"{data['title'].lower().replace(' ', '-')}.md")
+        for data in entries
+    ]
+
+
+def by_rule(findings: list[Finding], rule: str) -> list[Finding]:
+    return [f for f in findings if f.rule == rule]
+
+
+def test_distinct_entries_have_no_findings() -> None:
+    entries = facts_of(glossary("alpha", "Alpha explained"), glossary("beta", "Beta explained"))
+    assert check_corpus(entries, CONFIG) == []
+
+
+def test_duplicate_titles_are_reported_on_each_entry_naming_the_other() -> None:
+    entries = facts_of(
+        glossary("alpha", "Leverage  Explained"),
+        glossary("beta", "leverage explained"),
+        glossary("gamma", "Something else"),
+    )
+    found = by_rule(check_corpus(entries, CONFIG), "title-duplicate")
+    assert sorted(f.path for f in found) == ["alpha.md", "beta.md"]
+    alpha = next(f for f in found if f.path == "alpha.md")
+    assert "beta.md" in alpha.message and "alpha.md" not in alpha.message
+    assert (alpha.field, alpha.severity) == ("seo.title", "warning")
+
+
+def test_many_duplicates_are_summarised() -> None:
+    entries = facts_of(*(glossary(f"term-{i}", "Same title", f"d{i}") for i in range(5)))
+    found = by_rule(check_corpus(entries, CONFIG), "title-duplicate")
+    assert len(found) == 5
+    assert all("and 2 more" in f.message for f in found)
+
+
+def test_empty_titles_are_not_duplicates_of_each_other() -> None:
+    entries = facts_of(glossary("alpha", ""), glossary("beta", "  "))
+    assert by_rule(check_corpus(entries, CONFIG), "title-duplicate") == []
+
+
+def test_duplicate_descriptions() -> None:
+    entries = facts_of(
+        glossary("alpha", "A", "The same  text."), glossary("beta", "B", "the same text.")
+    )
+    found = by_rule(check_corpus(entries, CONFIG), "description-duplicate")
+    assert {(f.path, f.field) for f in found} == {
+        ("alpha.md", "seo.page_description"),
+        ("beta.md", "seo.page_description"),
+    }
+
+
+def test_duplicate_urls_are_errors() -> None:
+    one = glossary("alpha", "A")
+    two = dict(glossary("beta", "B"), url="/glossary/alpha/")
+    found = by_rule(check_corpus(facts_of(one, two), CONFIG), "slug-duplicate")
+    assert {f.path for f in found} == {"alpha.md", "beta.md"}
+    assert all(f.severity == "error" and f.field == "url" for f in found)
+
+
+def test_related_broken_for_glossary_lists_and_qa_related_articles() -> None:
+    alpha = glossary("alpha", "A", related=["/glossary/beta", "/glossary/missing"])
+    beta = glossary("beta", "B", related=["https://example.org/glossary/alpha/"])
+    qa = {
+        "_schema": "default",
+        "title": "Why",
+        "seo": {"title": "Q", "page_description": "D"},
+        "url": "/learn/x/questions/why",
+        "related_article1": {"id": 1, "title": "A", "url": "/glossary/alpha"},
+        "related_article2": {"id": 2, "title": "Gone", "url": "/learn/x/questions/gone"},
+    }
+    found = by_rule(check_corpus(facts_of(alpha, beta, qa), CONFIG), "related-broken")
+    assert {(f.path, f.field) for f in found} == {
+        ("alpha.md", "related.1"),
+        ("why.md", "related_article2.url"),
+    }
+    assert all(f.severity == "warning" for f in found)
+    assert any("/glossary/missing" in f.message for f in found)
+
+
+def test_corpus_rules_follow_the_config() -> None:
+    entries = facts_of(glossary("alpha", "Same", related=["/nowhere"]), glossary("beta", "Same"))
+    config = SeoConfig(
+        disabled=frozenset({"related-broken"}),
+        severity_overrides=(("title-duplicate", "error"),),
+    )
+    found = check_corpus(entries, config)
+    assert by_rule(found, "related-broken") == []
+    assert {f.severity for f in by_rule(found, "title-duplicate")} == {"error"}
+
+
+def test_counts_hold_on_a_big_folder() -> None:
+    n = 20_000
+    facts = [
+        SeoFacts(
+            path=f"{i}.md",
+            title=f"t{i % (n // 2)}",  # every title used twice
+            description=f"d{i}",
+            url=f"/glossary/t{i}",
+            related=(("related.0", f"/glossary/t{(i + 1) % (n + 1)}"),),  # last one broken
+        )
+        for i in range(n)
+    ]
+    found = check_corpus(facts, CONFIG)
+    assert len(by_rule(found, "title-duplicate")) == n
+    assert [f.path for f in by_rule(found, "related-broken")] == [f"{n - 1}.md"]
+    assert len(found) == n + 1

@@ -1,0 +1,285 @@
+"""The page an entry publishes as: Markdown + Jinja2 template -> one self-contained HTML.
+
+The preview shows exactly this HTML and ``glossary-editor render`` writes it, so it must
+look right both in a browser and in Qt's QTextBrowser (a CSS subset: block styles only,
+highlighted code with inline styles, no scripts run).
+
+Literal newlines: the site's Q&A answers are folded YAML scalars, which cannot hold line
+breaks, so they carry the two characters ``\\n`` instead. A Markdown value is read that
+way when it has no real line break and contains ``\\n``; TeX commands such as ``\\neq``
+inside math are kept (see :mod:`editor.content.markdown_math`).
+
+Speed: the Markdown converter (per thread, reset between documents) and the Jinja
+environment are built once; a typical entry renders in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from editor.content.markdown_lists import ListIndentExtension
+from editor.content.markdown_math import MathExtension, expand_literal_newlines
+from editor.content.schema import Schema
+from editor.paths import resources_dir
+
+_EXTENSIONS: list[Any] = [
+    # SuperFences instead of fenced_code: it finds fences inside list items too.
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "tables",
+    "sane_lists",
+    ListIndentExtension(),
+    MathExtension(),
+]
+_EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    # Inline styles (no classes): QTextBrowser shows the colours without a stylesheet.
+    "pymdownx.highlight": {
+        "noclasses": True,
+        "use_pygments": True,
+        "guess_lang": False,
+        "pygments_style": "friendly",
+    },
+}
+_PYGMENTS_PRE = '<pre style="line-height: 125%;">'
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    md: markdown.Markdown | None = getattr(_local, "md", None)
+    if md is None:
+        md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+        _local.md = md
+    return md
+
+
+def has_literal_newlines(text: str) -> bool:
+    """True when ``text`` carries ``\\n`` sequences in place of line breaks."""
+    return "\n" not in text and "\\n" in text
+
+
+def render_markdown(text: str, *, literal_newlines: bool = False) -> str:
+    """HTML for a Markdown value (math protected, code highlighted inline)."""
+    if literal_newlines:
+        text = expand_literal_newlines(text)
+    html = _converter().reset().convert(text)
+    # Pygments puts line-height on <pre>; QTextBrowser then leaves gaps between lines.
+    return html.replace(_PYGMENTS_PRE, "<pre>")
+
+
+def _markdown_filter(value: Any) -> Markup:
+    if value is None:
+        return Markup("")
+    text = str(value)
+    return Markup(render_markdown(text, literal_newlines=has_literal_newlines(text)))
+
+
+def _plain_text(value: Any) -> str:
+    """Text for JSON-LD: literal newlines expanded, whitespace tidied, Markdown kept."""
+    if value is None:
+        return ""
+    text = str(value)
+    if has_literal_newlines(text):
+        text = expand_literal_newlines(text)
+    return text.strip()
+
+
+_DATE_TOKENS = re.compile(r"YYYY|YY|MMMM|MMM|MM|M|DD|D|dddd|ddd")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def format_date(value: Any, pattern: str | None) -> str:
+    """A date in the site's moment-style pattern (``MMM DD, YYYY`` -> ``Nov 27, 2024``).
+
+    Hand-written: a dozen tokens, English names whatever the machine's locale; a
+    date library (arrow, babel) would be a dependency for this one call.
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if not isinstance(value, dt.date):
+        return "" if value is None else str(value)
+    tokens = {
+        "YYYY": f"{value.year:04d}", "YY": f"{value.year % 100:02d}",
+        "MMMM": _MONTHS[value.month - 1], "MMM": _MONTHS[value.month - 1][:3],
+        "MM": f"{value.month:02d}", "M": str(value.month),
+        "DD": f"{value.day:02d}", "D": str(value.day),
+        "dddd": _DAYS[value.weekday()], "ddd": _DAYS[value.weekday()][:3],
+    }  # fmt: skip
+    return _DATE_TOKENS.sub(lambda m: tokens[m.group()], pattern or "YYYY-MM-DD")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _slug_label(url: str) -> str:
+    slug = url.rstrip("/").rsplit("/", 1)[-1]
+    return slug.replace("-", " ").strip().capitalize() or url
+
+
+def _faq_items(data: Mapping[str, Any]) -> list[dict[str, str]]:
+    items = data.get("faq")
+    if not isinstance(items, list):
+        return []
+    pairs = []
+    for item in items:
+        if isinstance(item, Mapping) and _text(item.get("question")):
+            pairs.append({"question": _text(item.get("question")),
+                          "answer": _text(item.get("answer"))})  # fmt: skip
+    return pairs
+
+
+def _related_articles(data: Mapping[str, Any]) -> list[dict[str, str]]:
+    """``related_article1`` … ``related_articleN`` blocks, duplicates (same URL) once."""
+    seen: set[str] = set()
+    out: list[dict[str, str]] = []
+    keys = sorted((k for k in data if re.fullmatch(r"related_article\d+", str(k))),
+                  key=lambda k: int(str(k)[len("related_article"):]))  # fmt: skip
+    for key in keys:
+        block = data[key]
+        if not isinstance(block, Mapping):
+            continue
+        url, title = _text(block.get("url")), _text(block.get("title"))
+        if not (url or title) or (url and url in seen):
+            continue
+        seen.add(url)
+        out.append({"url": url, "title": title or _slug_label(url),
+                    "subject": _text(block.get("subject"))})  # fmt: skip
+    return out
+
+
+def _related_entries(data: Mapping[str, Any], titles: Mapping[str, str]) -> list[dict[str, str]]:
+    related = data.get("related")
+    if not isinstance(related, list):
+        return []
+    out = []
+    for item in related:
+        url = _text(item)
+        if url:
+            out.append({"url": url, "title": titles.get(url) or _slug_label(url)})
+    return out
+
+
+def _body_is_empty(body: str) -> bool:
+    return not body.replace("&nbsp;", "").strip()
+
+
+def _json_ld(data: Mapping[str, Any], schema: Schema, title: str,
+             faq: list[dict[str, str]]) -> dict[str, Any] | None:  # fmt: skip
+    """Structured data for search engines: DefinedTerm (+ FAQPage) or QAPage."""
+    url = _text(data.get("url"))
+    if schema.name == "glossary":
+        term: dict[str, Any] = {"@type": "DefinedTerm", "name": title,
+                                "description": _plain_text(data.get("definition"))}  # fmt: skip
+        if url:
+            term["url"] = url
+        if _text(data.get("subject")):
+            term["inDefinedTermSet"] = _text(data.get("subject"))
+        graph: list[dict[str, Any]] = [term]
+        answered = [p for p in faq if p["answer"]]
+        if answered:
+            graph.append({
+                "@type": "FAQPage",
+                "mainEntity": [
+                    {"@type": "Question", "name": p["question"],
+                     "acceptedAnswer": {"@type": "Answer", "text": p["answer"]}}
+                    for p in answered
+                ],
+            })  # fmt: skip
+        return {"@context": "https://schema.org", "@graph": graph}
+    if schema.name == "default":
+        question = _text(data.get("question")) or title
+        entity: dict[str, Any] = {"@type": "Question", "name": question, "text": question,
+                                  "answerCount": 1 if _text(data.get("answer")) else 0}  # fmt: skip
+        if data.get("date") is not None:
+            entity["datePublished"] = format_date(data.get("date"), "YYYY-MM-DD")
+        if _text(data.get("author")):
+            entity["author"] = {"@type": "Organization", "name": _text(data.get("author"))}
+        if _text(data.get("answer")):
+            answer: dict[str, Any] = {"@type": "Answer", "text": _plain_text(data["answer"])}
+            if url:
+                answer["url"] = url
+            entity["acceptedAnswer"] = answer
+        return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": entity}
+    return None
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resources_dir() / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = _markdown_filter
+    env.filters["format_date"] = format_date
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    return env
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return (resources_dir() / "templates" / "page.css").read_text(encoding="utf-8")
+
+
+def _generic_fields(data: Mapping[str, Any], schema: Schema) -> list[dict[str, Any]]:
+    known = [f for f in schema.fields if f.key in data]
+    extra = schema.extra_fields(data) if not schema.generic else ()
+    return [{"label": f.label, "kind": f.kind, "value": data[f.key]}
+            for f in (*known, *extra) if data[f.key] not in (None, "", [], {})]  # fmt: skip
+
+
+def _template_name(schema: Schema, env: jinja2.Environment) -> str:
+    if schema.generic or schema.template not in env.list_templates():
+        return "generic.html.j2"
+    return schema.template
+
+
+def render_page(
+    data: Mapping[str, Any],
+    body: str,
+    schema: Schema,
+    *,
+    link_titles: Mapping[str, str] | None = None,
+) -> str:
+    """The full HTML document for an entry; ``link_titles`` names related URLs if known."""
+    env = _environment()
+    title = _text(data.get(schema.title_key)) if schema.title_key else ""
+    raw_seo = data.get("seo")
+    seo: Mapping[str, Any] = raw_seo if isinstance(raw_seo, Mapping) else {}
+    faq = _faq_items(data)
+    context = {
+        "data": data,
+        "schema": schema,
+        "title": title,
+        "page_title": _text(seo.get("title")) or title or "Untitled entry",
+        "description": _text(seo.get("page_description")),
+        "keywords": _text(seo.get("page_keywords")),
+        "canonical": _text(data.get("url")),
+        "css": Markup(_css()),
+        "json_ld": _json_ld(data, schema, title, faq),
+        "faq": faq,
+        "related_entries": _related_entries(data, link_titles or {}),
+        "related_articles": _related_articles(data),
+        "body": "" if _body_is_empty(body) or not (schema.has_body or schema.generic) else body,
+        "fields": _generic_fields(data, schema),
+    }
+    return env.get_template(_template_name(schema, env)).render(context)

@@ -1,0 +1,157 @@
+"""Front matter parsed with yaml-rs when that is provably the same as PyYAML.
+
+Why this exists: PyYAML's ``CSafeLoader`` builds every value through a pure-Python
+constructor and costs about 8x more than parsing itself; ``yaml-rs`` (a Rust YAML 1.2
+parser) is the fastest loader on PyPI but speaks YAML 1.2, so a few plain scalars
+mean something else than in PyYAML's YAML 1.1 (``yes``, ``1e3``, ``017``, ``1:20``,
+``<<`` merges, tags) and it even turns a *quoted* ``'2024-11-27'`` into a date. No
+library answers "would PyYAML read this text the same way?", so this module does, by
+being conservative on both sides of the parse:
+
+- before: the text must not contain anything where the two could part ways (tabs,
+  CR, characters PyYAML rejects or treats as line breaks, tags, risky numerals,
+  dates that are quoted or stand alone on a line);
+- after: every key and string must be one PyYAML would also read as a string, every
+  other scalar one of the types both read alike (finite numbers, bools, null, plain
+  dates), every key a string.
+
+Anything else - and any file yaml-rs rejects (duplicate keys, syntax errors) - goes
+through :func:`editor.content.frontmatter.parse_yaml`, so data and error messages
+(with the file's line:column) are exactly PyYAML's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from editor.content import frontmatter
+
+try:  # an optional speed-up: without it every file goes through PyYAML
+    import yaml_rs
+except ImportError:  # pragma: no cover - exercised only where yaml-rs is missing
+    yaml_rs = None
+
+__all__ = ["fast_available", "load_front", "quick_front", "try_fast"]
+
+_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+
+# Characters PyYAML refuses (non-printable) or reads as line breaks (NEL, LS, PS),
+# plus tab and CR, whose handling differs between YAML 1.1 and 1.2 parsers. Checked
+# with ``str.isprintable`` (a superset: it also refuses NBSP and format characters,
+# which only sends those files down the slow path); ASCII text takes a faster test.
+_ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
+
+# Plain scalars the two parsers read differently: leading zero, radix prefix, exponent,
+# underscore, sexagesimal, leading dot; and tags or directives. Each pattern starts with
+# a literal so the regex engine skips ahead at C speed (a leading character class is
+# five times slower).
+_NUMERAL = r"[-+]?(?:0[0-9_oOxXbB]|\.[0-9]|[0-9][0-9_]*(?:\.[0-9_]*)?[eE_:]|[!%])"
+_RISKY_BLOCK = tuple(
+    re.compile(p)
+    for p in (
+        ": +" + _NUMERAL,  # a mapping value
+        "- +" + _NUMERAL,  # a sequence item
+        # yaml-rs reads *any* scalar that is a date as a date, block or quoted:
+        r"\n *[0-9]{4}-[0-9]",
+        "'[0-9]{4}-[0-9]",
+        '"[0-9]{4}-[0-9]',
+    )
+)
+_RISKY_FLOW = tuple(
+    re.compile(p) for p in (r"\[ *" + _NUMERAL, r"\{ *" + _NUMERAL, ", *" + _NUMERAL, ":" + _NUMERAL)
+)
+_RISKY_TAG = re.compile(r"(?:^|[:?\-,\[{]) *[!%]", re.MULTILINE)
+
+
+def _risky_text(front: str) -> bool:
+    """True when the text holds anything the two parsers could read differently."""
+    if front.isascii():
+        if front.encode("ascii").translate(None, _ASCII_PRINTABLE):
+            return True
+    elif not front.replace("\n", "").isprintable():
+        return True
+    text = "\n" + front
+    if any(p.search(text) for p in _RISKY_BLOCK):
+        return True
+    if ("[" in front or "{" in front) and any(p.search(text) for p in _RISKY_FLOW):
+        return True
+    return ("!" in front or "%" in front) and _RISKY_TAG.search(front) is not None
+
+
+_STR = "tag:yaml.org,2002:str"
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+
+
+def fast_available() -> bool:
+    return yaml_rs is not None
+
+
+_WORDLIKE_MAX = 5  # after a letter, only bool/null resolvers apply: "false" is the longest
+
+
+def _plain_is_str(text: str) -> bool:
+    """True when PyYAML would read ``text``, written plain, as a string."""
+    if len(text) > _WORDLIKE_MAX and text[:1].isalpha():
+        return True
+    for tag, regexp in _RESOLVERS.get(text[:1], ()):
+        if tag != _STR and regexp.match(text):
+            return False
+    return True
+
+
+def _agrees(value: Any) -> bool:
+    """True when every scalar in ``value`` is one PyYAML reads the same way."""
+    kind = type(value)
+    if kind is str:
+        return _plain_is_str(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not _plain_is_str(key) or not _agrees(item):
+                return False
+        return True
+    if kind is list:
+        return all(_agrees(item) for item in value)
+    if kind is int or kind is bool or value is None or kind is dt.date:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    return False  # datetime, time, tuple keys, bytes...: let PyYAML decide
+
+
+def try_fast(front: str) -> dict[str, Any] | None:
+    """The front matter's data if yaml-rs gives provably PyYAML's answer, else None."""
+    if yaml_rs is None or _risky_text(front):
+        return None
+    try:
+        data = yaml_rs.loads(front)
+    except Exception:  # any rejection is PyYAML's to report, with line:column
+        return None
+    if type(data) is not dict or not _agrees(data):
+        return None
+    return data
+
+
+def quick_front(text: str) -> str | None:
+    """The YAML front of a text in the usual ``---\\n`` layout, exactly as
+    :func:`frontmatter.split` cuts it, or None (then use ``frontmatter.split``)."""
+    if not text.startswith("---\n"):
+        return None
+    dashes, dots = text.find("\n---", 3), text.find("\n...", 3)
+    end = dashes if dots < 0 or 0 <= dashes < dots else dots
+    if end < 0 or not _CLOSE.match(text, end + 1):
+        return None
+    return text[4 : end + 1]
+
+
+def load_front(front: str, path: Path | None = None, first_line: int = 1) -> dict[str, Any]:
+    """Parse front matter YAML: yaml-rs when safe, else ``frontmatter.parse_yaml``."""
+    data = try_fast(front)
+    if data is not None:
+        return data
+    return frontmatter.parse_yaml(front, path, first_line)

@@ -1,0 +1,236 @@
+"""Notice when other programs change the open folder or the open entries.
+
+A ``QFileSystemWatcher`` wrapper with the care ReText (``window.py::fileChanged``) and
+Frescobaldi (``documentwatcher.py``) learned the hard way:
+
+- An event is not a change: the file's bytes are fingerprinted and compared with the
+  last known ones, so touching a file, or our own save announced with
+  :meth:`FileWatcher.expect_own_write`, emits nothing.
+- An atomic replace (temp file + rename, as git, most editors and our own saves do)
+  drops the watch with the old inode: the watch is added again after every event.
+  A file missing at the event is looked at again shortly before it counts as removed,
+  since some programs delete and then write.
+- Folder events come in bursts (a git checkout touches hundreds of files): the changed
+  folders are collected and rescanned once a single-shot timer (~300 ms) runs out, and
+  one :class:`FolderChange` tells what entries appeared, went or were modified.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from editor.content.atomic import fingerprint
+
+ENTRY_SUFFIX = ".md"
+FOLDER_DEBOUNCE_MS = 300
+MISSING_RECHECK_MS = 150
+
+_Stamp = tuple[int, int]  # (mtime_ns, size)
+
+
+@dataclass(frozen=True)
+class FolderChange:
+    """What a burst of folder events amounted to (renames are one removed + one added)."""
+
+    folder: Path
+    added: frozenset[Path] = field(default_factory=frozenset)
+    removed: frozenset[Path] = field(default_factory=frozenset)
+    modified: frozenset[Path] = field(default_factory=frozenset)
+
+
+def _read_fingerprint(path: Path) -> str | None:
+    try:
+        return fingerprint(path.read_bytes())
+    except OSError:
+        return None
+
+
+class FileWatcher(QObject):
+    """Watches one content folder and the entries open in the window."""
+
+    file_changed = Signal(object)  # Path: an open entry's content really changed
+    file_removed = Signal(object)  # Path: an open entry was deleted or moved away
+    folder_changed = Signal(object)  # FolderChange: entries added/removed/modified
+
+    def __init__(
+        self, parent: QObject | None = None, *, debounce_ms: int = FOLDER_DEBOUNCE_MS
+    ) -> None:
+        super().__init__(parent)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._on_file_event)
+        self._watcher.directoryChanged.connect(self._on_folder_event)
+        self._folder: Path | None = None
+        self._known: dict[Path, str | None] = {}  # watched file -> last seen fingerprint
+        self._expected: dict[Path, set[str]] = {}  # own writes announced, not yet seen
+        self._dirs: dict[Path, dict[Path, _Stamp]] = {}  # watched folder -> its entries
+        self._dirty_dirs: set[Path] = set()
+        self._missing: set[Path] = set()
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(debounce_ms)
+        self._debounce.timeout.connect(self._rescan)
+        self._recheck = QTimer(self)
+        self._recheck.setSingleShot(True)
+        self._recheck.setInterval(MISSING_RECHECK_MS)
+        self._recheck.timeout.connect(self._recheck_missing)
+
+    # -- files
+
+    def watch_file(self, path: Path) -> None:
+        """Watch an open entry; its current bytes are the baseline."""
+        path = Path(path)
+        self._known[path] = _read_fingerprint(path)
+        self._add_path(path)
+
+    def unwatch_file(self, path: Path) -> None:
+        path = Path(path)
+        self._known.pop(path, None)
+        self._expected.pop(path, None)
+        self._missing.discard(path)
+        if str(path) in self._watcher.files():
+            self._watcher.removePath(str(path))
+
+    def watched_files(self) -> list[Path]:
+        return sorted(self._known)
+
+    def expect_own_write(self, path: Path, new_fingerprint: str) -> None:
+        """The window is about to save these bytes: their arrival is not news."""
+        self._expected.setdefault(Path(path), set()).add(new_fingerprint)
+
+    def _add_path(self, path: Path) -> None:
+        if path.exists() and str(path) not in self._watcher.files():
+            self._watcher.addPath(str(path))
+
+    def _on_file_event(self, name: str) -> None:
+        path = Path(name)
+        if path not in self._known:
+            return
+        if not path.exists():
+            self._missing.add(path)
+            self._recheck.start()
+            return
+        self._check(path)
+
+    def _check(self, path: Path) -> None:
+        self._add_path(path)  # an atomic replace dropped the old watch
+        current = _read_fingerprint(path)
+        expected = self._expected.get(path, set())
+        if current in expected:
+            self._expected.pop(path, None)
+            self._known[path] = current
+            return
+        if current == self._known.get(path):
+            return
+        self._known[path] = current
+        self.file_changed.emit(path)
+
+    def _recheck_missing(self) -> None:
+        missing, self._missing = self._missing, set()
+        for path in sorted(missing):
+            if path not in self._known:
+                continue
+            if path.exists():
+                self._check(path)
+            else:
+                self._known[path] = None
+                self.file_removed.emit(path)
+
+    # -- folder
+
+    def watch_folder(self, folder: Path) -> None:
+        """Watch a content folder and its (non-hidden) subfolders for entries coming and going."""
+        self.unwatch_folder()
+        self._folder = Path(folder)
+        self._scan_tree(self._folder)
+
+    def unwatch_folder(self) -> None:
+        if self._dirs:
+            self._watcher.removePaths([str(d) for d in self._dirs])
+        self._dirs.clear()
+        self._dirty_dirs.clear()
+        self._debounce.stop()
+        self._folder = None
+
+    def _scan_tree(self, top: Path) -> dict[Path, _Stamp]:
+        """Watch ``top`` and every subfolder below it; return all their entries."""
+        found: dict[Path, _Stamp] = {}
+        stack = [top]
+        while stack:
+            folder = stack.pop()
+            entries, subfolders = self._list(folder)
+            if entries is None:
+                continue
+            self._dirs[folder] = entries
+            found.update(entries)
+            self._watcher.addPath(str(folder))
+            stack.extend(subfolders)
+        return found
+
+    @staticmethod
+    def _list(folder: Path) -> tuple[dict[Path, _Stamp] | None, list[Path]]:
+        entries: dict[Path, _Stamp] = {}
+        subfolders: list[Path] = []
+        try:
+            with os.scandir(folder) as it:
+                for item in it:
+                    if item.name.startswith("."):
+                        continue  # hidden files, our temp files, .git
+                    try:
+                        if item.is_dir(follow_symlinks=False):
+                            subfolders.append(Path(item.path))
+                        elif item.name.endswith(ENTRY_SUFFIX):
+                            st = item.stat()
+                            entries[Path(item.path)] = (st.st_mtime_ns, st.st_size)
+                    except OSError:
+                        continue
+        except OSError:
+            return None, []
+        return entries, subfolders
+
+    def _on_folder_event(self, name: str) -> None:
+        self._dirty_dirs.add(Path(name))
+        self._debounce.start()  # restarting it is the debounce
+
+    def _rescan(self) -> None:
+        if self._folder is None:
+            return
+        dirty, self._dirty_dirs = self._dirty_dirs, set()
+        added: set[Path] = set()
+        removed: set[Path] = set()
+        modified: set[Path] = set()
+        for folder in sorted(dirty):
+            old = self._dirs.get(folder)
+            if old is None:
+                continue
+            entries, subfolders = self._list(folder)
+            if entries is None:  # the folder itself went away
+                removed |= self._forget_tree(folder)
+                continue
+            self._dirs[folder] = entries
+            added |= entries.keys() - old.keys()
+            removed |= old.keys() - entries.keys()
+            modified |= {p for p in entries.keys() & old.keys() if entries[p] != old[p]}
+            for sub in subfolders:
+                if sub not in self._dirs:
+                    added |= self._scan_tree(sub).keys()
+            gone = [d for d in self._dirs if d.parent == folder and d not in subfolders]
+            for sub in gone:
+                removed |= self._forget_tree(sub)
+        if added or removed or modified:
+            self.folder_changed.emit(
+                FolderChange(
+                    self._folder, frozenset(added), frozenset(removed), frozenset(modified)
+                )
+            )
+
+    def _forget_tree(self, top: Path) -> set[Path]:
+        removed: set[Path] = set()
+        for folder in [d for d in self._dirs if d == top or d.is_relative_to(top)]:
+            removed |= self._dirs.pop(folder).keys()
+            if str(folder) in self._watcher.directories():
+                self._watcher.removePath(str(folder))
+        return removed

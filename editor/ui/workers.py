@@ -1,0 +1,83 @@
+"""Background work for the window: indexing a folder off the GUI thread.
+
+``CorpusIndex.build()`` is a generator of progress steps (the terminal drives the same
+generator); here a ``QRunnable`` on a ``QThreadPool`` runs it and a small relay
+``QObject`` carries its steps back to the GUI thread as queued signals. The window
+never waits for it: the file names arrive after the first step, the records at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from editor.content.index import CorpusIndex
+
+log = logging.getLogger("editor.ui.workers")
+
+
+class IndexRelay(QObject):
+    """Signals of one indexing run (emitted on the worker thread, received queued)."""
+
+    listed = Signal(object)  # list[str]: relative paths, before any file is read
+    progress = Signal(int, int, str)  # done, total, phase
+    finished = Signal(object)  # the built CorpusIndex
+    failed = Signal(str)
+
+
+class _IndexJob(QRunnable):
+    def __init__(self, index: CorpusIndex, relay: IndexRelay, cancel: threading.Event) -> None:
+        super().__init__()
+        self._index = index
+        self._relay = relay
+        self._cancel = cancel
+
+    def run(self) -> None:
+        steps = self._index.build()
+        try:
+            for step in steps:
+                if self._cancel.is_set():
+                    return
+                if step.phase == "scan":
+                    self._relay.listed.emit(list(self._index.paths))
+                self._relay.progress.emit(step.done, step.total, step.phase)
+        except Exception as exc:  # reported to the user, never lost on a thread
+            log.exception("indexing failed")
+            self._relay.failed.emit(str(exc))
+            return
+        finally:
+            close = getattr(steps, "close", None)
+            if close is not None:
+                close()  # ends the process pool of an unfinished build
+        if not self._cancel.is_set():
+            self._relay.finished.emit(self._index)
+
+
+class IndexWorker(QObject):
+    """Starts and cancels indexing runs; one at a time per window."""
+
+    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool if pool is not None else QThreadPool.globalInstance()
+        self._cancel: threading.Event | None = None
+        self.relay: IndexRelay | None = None
+
+    def start(self, folder: Path, *, cache: bool = True) -> IndexRelay:
+        """Index ``folder``; connect to the returned relay's signals."""
+        self.cancel()
+        relay = IndexRelay(self)
+        cancel = threading.Event()
+        self._cancel, self.relay = cancel, relay
+        self.pool.start(_IndexJob(CorpusIndex(folder, cache=cache), relay, cancel))
+        return relay
+
+    def cancel(self) -> None:
+        """Stop the running build at its next step; its later signals are dropped."""
+        if self._cancel is not None:
+            self._cancel.set()
+        if self.relay is not None:
+            self.relay.blockSignals(True)
+        self._cancel, self.relay = None, None

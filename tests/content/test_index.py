@@ -1,0 +1,238 @@
+"""The corpus index: walking, records, findings, the filter, incremental updates."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from editor.content import index as index_module
+from editor.content.errors import ParseError
+from editor.content.index import CorpusIndex, Progress, scan_folder
+
+GOOD = """\
+---
+_schema: default
+id: {id}
+date: 2024-11-27
+title: >-
+    {title}
+seo:
+  title: {seo_title}
+  page_description: >-
+    {description}
+  page_keywords: >-
+    alpha, beta
+question: >-
+    {title}
+answer: >-
+    An answer about {word}.\\n\\nA second paragraph.
+subject: {subject}
+url: /learn/{slug}
+---
+
+&nbsp;"""
+
+
+def write_entry(folder: Path, name: str, **values: object) -> Path:
+    slug = name.removesuffix(".md").replace("/", "-")
+    defaults: dict[str, object] = {
+        "id": 1,
+        "title": f"What is {slug}?",
+        "seo_title": f"What is {slug} and why it matters | Site",
+        "description": f"A description of {slug} " + "long enough to pass the rule. " * 4,
+        "word": slug,
+        "subject": "Testing",
+        "slug": slug,
+    }
+    defaults.update(values)
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(GOOD.format(**defaults), encoding="utf-8")
+    return path
+
+
+def build(folder: Path, **kwargs: object) -> CorpusIndex:
+    return CorpusIndex(folder, cache=False, **kwargs).build_all()  # type: ignore[arg-type]
+
+
+def test_scan_skips_hidden_and_other_files_and_survives_symlink_loops(tmp_path: Path) -> None:
+    write_entry(tmp_path, "a.md")
+    write_entry(tmp_path, "sub/b.md")
+    write_entry(tmp_path, ".git/c.md")
+    write_entry(tmp_path, "sub/.hidden.md")
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
+
+    paths = [rel for rel, _, _ in scan_folder(tmp_path)]
+
+    assert paths == ["a.md", "sub/b.md"]
+
+
+def test_build_yields_names_before_parsing_then_records(sample_folder: Path) -> None:
+    index = CorpusIndex(sample_folder, cache=False)
+    steps = index.build()
+    first = next(steps)
+    expected = sorted(p.relative_to(sample_folder).as_posix() for p in sample_folder.rglob("*.md"))
+
+    assert first == Progress(0, len(expected), "scan")
+    assert index.paths == expected  # names are known before any file is parsed
+    rest = list(steps)
+    assert rest[-1].phase == "done"
+    assert [r.path for r in index.records] == expected
+    record = index.record("strategic-leverage.md")
+    assert record is not None
+    assert (record.schema, record.title, record.date) == (
+        "glossary",
+        "Strategic Leverage",
+        "2024-11-04",
+    )
+
+
+def test_broken_file_becomes_a_parse_error_finding_with_line_and_column(tmp_path: Path) -> None:
+    write_entry(tmp_path, "good.md")
+    (tmp_path / "broken.md").write_text(
+        "---\n_schema: default\ntitle: ok\nseo:\n  title: [unclosed\n---\n", encoding="utf-8"
+    )
+    (tmp_path / "dup.md").write_text("---\ntitle: a\ntitle: b\n---\n", encoding="utf-8")
+
+    index = build(tmp_path)
+
+    broken = index.record("broken.md")
+    assert broken is not None and isinstance(broken.error, ParseError)
+    [finding] = broken.findings
+    assert (finding.rule, finding.severity, finding.path) == ("parse-error", "error", "broken.md")
+    assert finding.line == 6 and finding.column is not None  # the file's line, not the front's
+    dup = index.record("dup.md")
+    assert dup is not None and dup.error is not None
+    assert (dup.error.line, dup.error.column) == (3, 1)
+    assert "duplicate key" in dup.error.message
+    good = index.record("good.md")
+    assert good is not None and good.error is None
+
+
+def test_unreadable_file_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_entry(tmp_path, "a.md")
+    write_entry(tmp_path, "locked.md")
+    real_read = index_module._read
+
+    def read(path: str, size: int) -> bytes:
+        if path.endswith("locked.md"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return real_read(path, size)
+
+    monkeypatch.setattr(index_module, "_read", read)
+    index = build(tmp_path)
+
+    locked = index.record("locked.md")
+    assert locked is not None and locked.severity == "error"
+    assert [f.rule for f in locked.findings] == ["parse-error"]
+    assert "cannot read" in locked.findings[0].message
+    assert index.record("a.md") is not None and index.record("a.md").error is None  # type: ignore[union-attr]
+
+
+def test_duplicate_titles_across_files_are_corpus_findings(tmp_path: Path) -> None:
+    write_entry(tmp_path, "one.md", seo_title="The very same SEO title for two pages")
+    write_entry(tmp_path, "two.md", seo_title="The  very same SEO title for TWO pages")
+    write_entry(tmp_path, "three.md")
+
+    index = build(tmp_path)
+
+    rules = {r.path: sorted(f.rule for f in r.findings) for r in index.records}
+    assert "title-duplicate" in rules["one.md"] and "title-duplicate" in rules["two.md"]
+    assert "title-duplicate" not in rules["three.md"]
+    assert index.record("one.md").severity in ("warning", "error")  # type: ignore[union-attr]
+
+
+def test_update_paths_reparses_only_those_and_reruns_corpus_rules(tmp_path: Path) -> None:
+    write_entry(tmp_path, "one.md", seo_title="The very same SEO title for two pages")
+    two = write_entry(tmp_path, "two.md", seo_title="The very same SEO title for two pages")
+    index = build(tmp_path)
+    assert any(f.rule == "title-duplicate" for f in index.findings())
+
+    write_entry(tmp_path, "two.md", seo_title="Now a different title for the second page")
+    new = write_entry(tmp_path, "sub/new.md")
+    (tmp_path / "one.md").unlink()
+    change = index.update_paths([two, new, tmp_path / "one.md", "notes.txt"])
+
+    assert (change.changed, change.added, change.removed) == (["two.md"], ["sub/new.md"], ["one.md"])
+    assert index.parsed == 2
+    assert index.paths == ["sub/new.md", "two.md"]
+    assert [r.path for r in index.records] == index.paths
+    assert not any(f.rule == "title-duplicate" for f in index.findings())
+    assert index.row_of(new) == 0 and index.row_of("one.md") == -1
+
+
+def test_process_pool_gives_the_same_records_as_one_process(tmp_path: Path) -> None:
+    for n in range(12):
+        write_entry(tmp_path, f"part{n % 3}/e{n:02d}.md", id=n)
+    (tmp_path / "bad.md").write_text("---\na: [\n---\n", encoding="utf-8")
+
+    single = build(tmp_path)
+    pooled = build(tmp_path, workers=2, pool_min_files=1)
+
+    assert [r.row() for r in pooled.records] == [r.row() for r in single.records]
+    assert list(pooled.findings()) == list(single.findings())
+
+
+def _values_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8").lower()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    query=st.lists(
+        st.sampled_from(["what", "is", "pl", "ta", "lea", "zz", "answer", "q", "e1", "paragraph."]),
+        max_size=3,
+    ).map(" ".join)
+)
+def test_search_matches_a_brute_force_scan(query: str, sample_index: CorpusIndex) -> None:
+    expected = [
+        row
+        for row, record in enumerate(sample_index.records)
+        if all(term in record.search.decode() for term in query.lower().split())
+    ]
+    assert sample_index.search(query) == expected
+
+
+@pytest.fixture(scope="module")
+def sample_index(tmp_path_factory: pytest.TempPathFactory) -> CorpusIndex:
+    folder = tmp_path_factory.mktemp("search")
+    for n, word in enumerate(["plant", "table", "leaf", "equal", "Plateau", "TALL"]):
+        write_entry(folder, f"q{n}-{word.lower()}.md", word=word, id=n)
+    return CorpusIndex(folder, cache=False).build_all()
+
+
+def test_search_covers_file_name_title_subject_and_all_values(tmp_path: Path) -> None:
+    write_entry(tmp_path, "zebra-crossing.md", subject="Road Safety", word="Quagga")
+    write_entry(tmp_path, "other.md")
+    index = build(tmp_path)
+
+    for query in ("zebra", "road saf", "QUAGGA", "alpha beta", "2024-11-27", "what is zebra"):
+        assert index.search(query) == [index.row_of("zebra-crossing.md")] or (
+            query in ("alpha beta", "2024-11-27") and len(index.search(query)) == 2
+        ), query
+    assert index.search("") == [0, 1]
+    assert index.search("nothing-like-this") == []
+
+
+def test_typing_narrows_from_the_previous_matches(tmp_path: Path) -> None:
+    for n, word in enumerate(["leverage", "level", "lever", "clever"]):
+        write_entry(tmp_path, f"e{n}.md", word=word)
+    index = build(tmp_path)
+    fresh = CorpusIndex(tmp_path, cache=False).build_all()
+
+    typed = "lever"
+    for end in range(1, len(typed) + 1):
+        assert index.search(typed[:end]) == fresh.search(typed[:end]) or end == 0
+        fresh._search = None  # a fresh buffer answers without narrowing
+    assert [index.records[r].path for r in index.search("lever")] == ["e0.md", "e2.md", "e3.md"]
+    assert index.search("levera") == [0]
+    assert index.search("lev") == [0, 1, 2, 3]  # shorter again: a full scan, not a narrowing
+    assert list(index.search_mask("clever")) == [0, 0, 0, 1]

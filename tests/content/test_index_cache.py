@@ -1,0 +1,113 @@
+"""The index cache: reuse when nothing changed, re-parse exactly what did."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from editor.content import index_cache
+from editor.content.index import CorpusIndex
+from editor.content.schema import SchemaRegistry
+from test_index import write_entry  # tests/content is on sys.path (rootdir-less import)
+
+
+def reopen(folder: Path) -> CorpusIndex:
+    return CorpusIndex(folder).build_all()
+
+
+def snapshot(index: CorpusIndex) -> list[tuple[str, str, list[str]]]:
+    return [(r.path, r.severity, [f.rule for f in r.findings]) for r in index.records]
+
+
+def bump(path: Path) -> None:
+    """Make sure the mtime moves even on file systems with coarse timestamps."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_warm_reopen_parses_nothing_and_gives_the_same_findings(sample_folder: Path) -> None:
+    cold = reopen(sample_folder)
+    assert cold.parsed == len(cold) > 0
+    assert index_cache.cache_path(sample_folder).is_file()
+
+    warm = reopen(sample_folder)
+
+    assert warm.parsed == 0
+    assert snapshot(warm) == snapshot(cold)
+    assert [r.search for r in warm.records] == [r.search for r in cold.records]
+
+
+def test_changed_added_deleted_and_renamed_files_are_reparsed(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md", "c.md", "d.md"):
+        write_entry(tmp_path, name)
+    reopen(tmp_path)
+
+    changed = write_entry(tmp_path, "a.md", seo_title="")  # now title-missing
+    bump(changed)
+    (tmp_path / "b.md").unlink()
+    write_entry(tmp_path, "new.md")
+    (tmp_path / "c.md").rename(tmp_path / "renamed.md")
+
+    index = reopen(tmp_path)
+
+    assert index.parsed == 3  # a.md, new.md, renamed.md; d.md comes from the cache
+    assert index.paths == ["a.md", "d.md", "new.md", "renamed.md"]
+    a = index.record("a.md")
+    assert a is not None and "title-missing" in [f.rule for f in a.findings]
+    assert reopen(tmp_path).parsed == 0
+
+
+def test_a_changed_config_or_schema_invalidates_every_finding(tmp_path: Path) -> None:
+    write_entry(tmp_path, "a.md", seo_title="Short title")
+    first = reopen(tmp_path)
+    assert "title-short" in [f.rule for f in first.findings()]
+
+    (tmp_path / "glossary-editor.yaml").write_text(
+        "seo:\n  disable: [title-short]\n", encoding="utf-8"
+    )
+    second = reopen(tmp_path)
+    assert second.parsed == 1
+    assert "title-short" not in [f.rule for f in second.findings()]
+
+    schemas = tmp_path / ".glossary-editor" / "schemas"
+    schemas.mkdir(parents=True)
+    (schemas / "default.yaml").write_text(
+        "name: default\nlabel: Q&A\nfields:\n  - {key: title, kind: line}\n", encoding="utf-8"
+    )
+    third = reopen(tmp_path)
+    assert third.parsed == 1
+    assert third.registry.get("default") is not None
+    assert reopen(tmp_path).parsed == 0
+
+
+def test_corrupt_cache_is_ignored_and_replaced(tmp_path: Path) -> None:
+    write_entry(tmp_path, "a.md")
+    expected = snapshot(reopen(tmp_path))
+    cache = index_cache.cache_path(tmp_path)
+    for garbage in (b"", b"not a pickle at all", cache.read_bytes()[:100]):
+        cache.write_bytes(garbage)
+        index = reopen(tmp_path)
+        assert index.parsed == 1
+        assert snapshot(index) == expected
+    assert reopen(tmp_path).parsed == 0  # the bad cache was replaced by a good one
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
+    write_entry(tmp_path, "a.md")
+    CorpusIndex(tmp_path, cache=False).build_all()
+    assert not index_cache.cache_path(tmp_path).exists()
+    reopen(tmp_path)
+    assert CorpusIndex(tmp_path, cache=False).build_all().parsed == 1
+
+
+def test_cache_file_is_per_folder_and_fingerprint_tracks_schemas(tmp_path: Path) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    assert index_cache.cache_path(tmp_path / "one") != index_cache.cache_path(tmp_path / "two")
+    registry = SchemaRegistry.load(None)
+    from editor.content.seo import SeoConfig
+
+    base = index_cache.fingerprint(registry, SeoConfig(), "x")
+    assert base == index_cache.fingerprint(SchemaRegistry.load(None), SeoConfig(), "x")
+    assert base != index_cache.fingerprint(registry, SeoConfig(title_max_chars=70), "x")
+    assert base != index_cache.fingerprint(registry, SeoConfig(), "y")

@@ -342,7 +342,8 @@ class EntryForm(QWidget):
             self._update_repeat_button(repeat)
         assert self._body_editor is not None
         self._body_editor.load(body, body is not None)
-        show_body = schema.has_body or bool(body and body.strip())
+        # The real Q&A files end "---\n\n&nbsp;": a placeholder, not content to edit.
+        show_body = schema.has_body or bool(body and body.replace("&nbsp;", "").strip())
         self._set_rows_visible([self._body_editor.widget], show_body)
         self.set_read_only(read_only)
         self._show_schema_label(schema)

@@ -25,8 +25,9 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -49,8 +50,19 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 # schema, line, column.
 Row = tuple[int, str, str, str, str, str, str, str, str, int | None, int | None]
 RowInput = tuple[Finding, str, str, str]  # (finding, title, subject, schema)
-R_RANK, R_SEVERITY, R_RULE, R_PATH, R_ENTRY, R_FIELD, R_MESSAGE, R_SUBJECT, R_SCHEMA = range(9)
-R_LINE, R_COLUMN = 9, 10
+_GONE: Row = (99, "", "", "", "", "", "", "", "", None, None)  # a row replace_for_path removed
+# Literal positions (Final), so type checkers know each field's type.
+R_RANK: Final = 0
+R_SEVERITY: Final = 1
+R_RULE: Final = 2
+R_PATH: Final = 3
+R_ENTRY: Final = 4
+R_FIELD: Final = 5
+R_MESSAGE: Final = 6
+R_SUBJECT: Final = 7
+R_SCHEMA: Final = 8
+R_LINE: Final = 9
+R_COLUMN: Final = 10
 
 SEVERITY, RULE, ENTRY, FIELD, MESSAGE, SUBJECT, SCHEMA = range(7)
 HEADERS = ("Severity", "Rule", "Entry", "Field", "Message", "Subject", "Schema")
@@ -152,11 +164,11 @@ class FindingsModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Row | None] = []  # None: removed by replace_for_path
+        self._rows: list[Row] = []  # _GONE where replace_for_path removed a row
         self._by_path: dict[str, list[int]] = {}
         self._visible: list[int] = []  # ids into _rows, in display order
         self._order: list[int] | None = None  # every live id, sorted (cache)
-        self._haystack: list[str | None] | None = None  # lower-cased text (lazy)
+        self._haystack: list[str] | None = None  # lower-cased text (lazy)
         self._sort_column = SEVERITY
         self._descending = False
         self._filter = FindingsFilter()
@@ -188,7 +200,6 @@ class FindingsModel(QAbstractTableModel):
         if not 0 <= n < len(self._visible) or not index.isValid():
             return None
         row = self._rows[self._visible[n]]
-        assert row is not None
         column = index.column()
         if role == _DISPLAY:
             if column == SEVERITY:
@@ -234,17 +245,18 @@ class FindingsModel(QAbstractTableModel):
         rows = build_rows(inputs)
         self.beginResetModel()
         self._rows = list(rows)
-        self._by_path = {}
-        for i, row in enumerate(rows):
-            ids = self._by_path.get(row[R_PATH])
+        by_path: dict[str, list[int]] = {}
+        for i, path in enumerate(map(itemgetter(R_PATH), rows)):
+            ids = by_path.get(path)
             if ids is None:
-                self._by_path[row[R_PATH]] = [i]
+                by_path[path] = [i]
             else:
                 ids.append(i)
-        self._rules = Counter(r[R_RULE] for r in rows)
-        self._severities = Counter(r[R_SEVERITY] for r in rows)
-        self._subjects = Counter(r[R_SUBJECT] for r in rows)
-        self._schemas = Counter(r[R_SCHEMA] for r in rows)
+        self._by_path = by_path
+        self._rules = Counter(map(itemgetter(R_RULE), rows))
+        self._severities = Counter(map(itemgetter(R_SEVERITY), rows))
+        self._subjects = Counter(map(itemgetter(R_SUBJECT), rows))
+        self._schemas = Counter(map(itemgetter(R_SCHEMA), rows))
         self._order = None
         self._haystack = None
         self._visible = self._compute_visible()
@@ -256,32 +268,41 @@ class FindingsModel(QAbstractTableModel):
         self.set_rows(records_inputs(records))
 
     def replace_for_path(self, path: str, inputs: Iterable[RowInput]) -> None:
-        """Swap one entry's findings (after a save) with row removals and insertions."""
+        """Swap one entry's findings (after a save) with row removals and insertions.
+
+        The new rows take the entry's old ids first, so they keep the entry's place
+        among equal keys (ids break ties in every sort)."""
         new_rows = build_rows(inputs)
         old = self._by_path.pop(path, [])
         if old:
             self._remove_ids(old)
-        if not new_rows and not old:
+        elif not new_rows:
             return
-        key = self._sort_key()
-        accepts = self._predicates()
+        rows, hay = self._rows, self._haystack
         new_ids: list[int] = []
-        for row in new_rows:
-            i = len(self._rows)
-            self._rows.append(row)
-            if self._haystack is not None:
-                self._haystack.append(_hay(row))
+        for n, row in enumerate(new_rows):
+            if n < len(old):
+                i = old[n]
+                rows[i] = row
+                if hay is not None:
+                    hay[i] = _hay(row)
+            else:
+                i = len(rows)
+                rows.append(row)
+                if hay is not None:
+                    hay.append(_hay(row))
             self._count(row, 1)
             new_ids.append(i)
+        for i in new_ids:
             if self._order is not None:
-                self._order.insert(self._position(self._order, i, key), i)
-            if all(p(i) for p in accepts):
-                pos = self._position(self._visible, i, key)
+                self._order.insert(self._position(self._order, i), i)
+            if self._filtered([i]):
+                pos = self._position(self._visible, i)
                 self.beginInsertRows(QModelIndex(), pos, pos)
                 self._visible.insert(pos, i)
                 self.endInsertRows()
         if new_ids:
-            self._by_path[path] = new_ids
+            self._by_path[path] = sorted(new_ids)
         emit(self.summary_changed)
 
     def replace_record(self, record: RecordLike) -> None:
@@ -313,12 +334,10 @@ class FindingsModel(QAbstractTableModel):
             del self._visible[start : end + 1]
             self.endRemoveRows()
         for i in ids:
-            row = self._rows[i]
-            assert row is not None
-            self._count(row, -1)
-            self._rows[i] = None
+            self._count(self._rows[i], -1)
+            self._rows[i] = _GONE
             if self._haystack is not None:
-                self._haystack[i] = None
+                self._haystack[i] = ""
         if self._order is not None:
             self._order = [i for i in self._order if i not in gone]
 
@@ -346,60 +365,65 @@ class FindingsModel(QAbstractTableModel):
         self._relayout()
         emit(self.summary_changed)
 
-    def _predicates(self) -> list[Callable[[int], bool]]:
-        """One test per active criterion (shared by the bulk filter and single inserts)."""
+    def _filtered(self, ids: list[int]) -> list[int]:
+        """The ids of ``ids`` the filter lets through, in their order. One list
+        comprehension per active criterion (no call per row); also used for single
+        rows, so bulk and incremental updates agree."""
         f, rows = self._filter, self._rows
-        tests: list[Callable[[int], bool]] = []
         rank = _RANK.get(f.min_severity, _UNKNOWN_RANK)
         if rank < _UNKNOWN_RANK - 1:
-            tests.append(lambda i: rows[i][R_RANK] <= rank)  # type: ignore[index]
+            ids = [i for i in ids if rows[i][R_RANK] <= rank]
         if f.rules:
             rules = f.rules
-            tests.append(lambda i: rows[i][R_RULE] in rules)  # type: ignore[index]
+            ids = [i for i in ids if rows[i][R_RULE] in rules]
         if f.subject is not None:
-            subject = f.subject.casefold()
-            tests.append(lambda i: rows[i][R_SUBJECT].casefold() == subject)  # type: ignore[index]
+            key = f.subject.casefold()
+            spellings = {s for s in self._subjects if s.casefold() == key}
+            ids = [i for i in ids if rows[i][R_SUBJECT] in spellings]
         if f.schema is not None:
             schema = f.schema
-            tests.append(lambda i: rows[i][R_SCHEMA] == schema)  # type: ignore[index]
+            ids = [i for i in ids if rows[i][R_SCHEMA] == schema]
         words = f.text.lower().split()
         if words:
-            hay = self._hay_list()
-            for word in words:
-                tests.append(lambda i, w=word: w in hay[i])  # type: ignore[operator]
-        return tests
-
-    def _hay_list(self) -> list[str | None]:
-        if self._haystack is None:
-            self._haystack = [None if r is None else _hay(r) for r in self._rows]
-        return self._haystack
+            if self._haystack is None:
+                self._haystack = [_hay(r) for r in rows]
+            hay = self._haystack
+            for word in sorted(words, key=len, reverse=True):  # the longest prunes most
+                ids = [i for i in ids if word in hay[i]]
+        return ids
 
     # -- sorting ------------------------------------------------------------------
 
-    def _sort_key(self) -> Callable[[int], tuple[Any, str]]:
-        rows = self._rows
+    def _key_of(self, row: Row) -> Any:
+        """The sort key of one row in the current sort column (ids break ties)."""
         if self._sort_column == SEVERITY:
-            return lambda i: (rows[i][R_RANK], rows[i][R_PATH])  # type: ignore[index]
-        field = _ROW_OF_COLUMN[self._sort_column]
-        return lambda i: (rows[i][field].casefold(), rows[i][R_PATH])  # type: ignore[index,union-attr]
+            return row[R_RANK]
+        return str(row[_ROW_OF_COLUMN[self._sort_column]]).casefold()
 
     def _sorted_ids(self) -> list[int]:
         if self._order is None:
-            ids = [i for i, r in enumerate(self._rows) if r is not None]
-            # Stable, also reversed: ties keep id order, as _position assumes.
-            ids.sort(key=self._sort_key(), reverse=self._descending)
-            self._order = ids
+            rows = self._rows
+            live = [i for i, r in enumerate(rows) if r is not _GONE]
+            if self._sort_column == SEVERITY:
+                keys: list[Any] = [r[R_RANK] for r in rows]
+            else:
+                field = _ROW_OF_COLUMN[self._sort_column]
+                keys = [str(r[field]).casefold() for r in rows]
+            # Stable, also when reversed: ties keep id order, as _position assumes.
+            live.sort(key=keys.__getitem__, reverse=self._descending)
+            self._order = live
         return self._order
 
-    def _position(self, ids: list[int], new: int, key: Callable[[int], Any]) -> int:
-        """Where id ``new`` goes in ``ids`` (sorted by ``key``, then by id)."""
-        k = key(new)
+    def _position(self, ids: list[int], new: int) -> int:
+        """Where id ``new`` goes in ``ids`` (sorted by the sort key, then by id)."""
+        rows, key_of, descending = self._rows, self._key_of, self._descending
+        k = key_of(rows[new])
         lo, hi = 0, len(ids)
         while lo < hi:
             mid = (lo + hi) // 2
             other = ids[mid]
-            mk = key(other)
-            before = other < new if mk == k else (mk < k) != self._descending
+            mk = key_of(rows[other])
+            before = other < new if mk == k else (mk < k) != descending
             if before:
                 lo = mid + 1
             else:
@@ -407,13 +431,7 @@ class FindingsModel(QAbstractTableModel):
         return lo
 
     def _compute_visible(self) -> list[int]:
-        ids = self._sorted_ids()
-        tests = self._predicates()
-        if not tests:
-            return list(ids)
-        for test in tests:
-            ids = [i for i in ids if test(i)]
-        return ids
+        return self._filtered(list(self._sorted_ids()))
 
     def _relayout(self) -> None:
         """Swap in the new visible rows with one layout change, keeping persistent
@@ -423,11 +441,18 @@ class FindingsModel(QAbstractTableModel):
         self._visible = self._compute_visible()
         persistent = self.persistentIndexList()
         if persistent:
-            position = {i: n for n, i in enumerate(self._visible)}
+            # A few indexes (selection, current row): list.index runs in C; many: a dict.
+            visible = self._visible
+            where: Callable[[int], int | None]
+            if len(persistent) > 16:
+                where = {i: n for n, i in enumerate(visible)}.get
+            else:
+                members = set(visible)
+                where = lambda i: visible.index(i) if i in members else None  # noqa: E731
             new_indexes: list[QModelIndex] = []
             for index in persistent:
                 n = index.row()
-                pos = position.get(old_visible[n]) if 0 <= n < len(old_visible) else None
+                pos = where(old_visible[n]) if 0 <= n < len(old_visible) else None
                 new_indexes.append(
                     self.index(pos, index.column()) if pos is not None else QModelIndex()
                 )
@@ -465,11 +490,15 @@ class FindingsModel(QAbstractTableModel):
         return sorted(self._schemas, key=str.casefold)
 
     def visible_summary(self) -> Summary:
-        rows = self._rows
-        severities = Counter(rows[i][R_SEVERITY] for i in self._visible)  # type: ignore[index]
-        entries = len({rows[i][R_PATH] for i in self._visible})  # type: ignore[index]
+        rows, visible = self._rows, self._visible
+        if self._filter.is_default():  # everything shown: the running counts
+            severities, entries = self._severities, len(self._by_path)
+        else:
+            shown = [rows[i] for i in visible]
+            severities = Counter(row[R_SEVERITY] for row in shown)
+            entries = len({row[R_PATH] for row in shown})
         return Summary(
-            len(self._visible),
+            len(visible),
             entries,
             severities["error"],
             severities["warning"],
@@ -477,6 +506,7 @@ class FindingsModel(QAbstractTableModel):
         )
 
     def row_at(self, row: int) -> Row | None:
+        """The finding shown at ``row``, or None."""
         if not 0 <= row < len(self._visible):
             return None
         return self._rows[self._visible[row]]
@@ -485,9 +515,7 @@ class FindingsModel(QAbstractTableModel):
         """The rows shown, in display order."""
         rows = self._rows
         for i in self._visible:
-            row = rows[i]
-            assert row is not None
-            yield row
+            yield rows[i]
 
     # -- look ---------------------------------------------------------------------
 

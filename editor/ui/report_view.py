@@ -7,7 +7,7 @@ field (:attr:`SeoReportView.open_requested`); the view never opens files itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -228,7 +228,7 @@ class SeoReportView(QWidget):
         metrics = table.fontMetrics()
         char = metrics.averageCharWidth()
         table.setColumnWidth(SEVERITY, metrics.horizontalAdvance("Warning") + 40)  # + icon
-        for column, chars in {RULE: 18, ENTRY: 24, FIELD: 16, SUBJECT: 12, SCHEMA: 8}.items():
+        for column, chars in {RULE: 18, ENTRY: 24, FIELD: 20, SUBJECT: 12, SCHEMA: 10}.items():
             table.setColumnWidth(column, chars * char + 16)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -270,7 +270,7 @@ class SeoReportView(QWidget):
         rule_items = tuple(counts.items())
         if rule_items != self._rule_items:
             self._rule_items = rule_items
-            items = [(f"All rules ({self.model.total():,})", "")]
+            items: list[tuple[str, str | None]] = [(f"All rules ({self.model.total():,})", "")]
             items += [(f"{rule} ({n:,})", rule) for rule, n in rule_items]
             _refill(self.rule_combo, items, current_rule)
 
@@ -281,7 +281,7 @@ class SeoReportView(QWidget):
             if current_subject is not None:  # the most common spelling may have changed
                 key = current_subject.casefold()
                 current_subject = next((s for s in subjects if s.casefold() == key), None)
-            items = [("All subjects", None)] + [(s or NO_SUBJECT, s) for s in subjects]
+            items = [("All subjects", None), *((s or NO_SUBJECT, s) for s in subjects)]
             if not _refill(self.subject_combo, items, current_subject):
                 self._subject_chosen()
 
@@ -289,7 +289,7 @@ class SeoReportView(QWidget):
         current_schema = self.schema_combo.currentData()
         if schemas != self._schema_items:
             self._schema_items = schemas
-            items = [("All schemas", None)] + [(s or "(none)", s) for s in schemas]
+            items = [("All schemas", None), *((s or "(none)", s) for s in schemas)]
             if not _refill(self.schema_combo, items, current_schema):
                 self._schema_chosen()
 
@@ -312,7 +312,7 @@ class SeoReportView(QWidget):
             emit(self.open_requested, row[R_PATH], row[R_FIELD])
 
 
-def _refill(combo: QComboBox, items: list[tuple[str, str | None]], current: str | None) -> bool:
+def _refill(combo: QComboBox, items: Sequence[tuple[str, str | None]], current: str | None) -> bool:
     """Replace a combo's items without emitting a change, keeping ``current`` selected;
     False when it is gone (the first item, "All", is selected instead)."""
     combo.blockSignals(True)

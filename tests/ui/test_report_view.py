@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 
 import pytest
@@ -40,23 +41,50 @@ def _corpus() -> list[RowInput]:
     """Five entries, eight findings: 2 errors, 3 warnings, 3 info."""
     rows: list[RowInput] = []
 
-    def add(path: str, title: str, subject: str, schema: str, *found: tuple[str, str, str, str]) -> None:
+    def add(
+        path: str, title: str, subject: str, schema: str, *found: tuple[str, str, str, str]
+    ) -> None:
         for rule, severity, field, message in found:
             rows.append((_finding(rule, severity, path, field, message), title, subject, schema))
 
-    add("anchoring.md", "Anchoring", "Negotiation", "glossary",
+    add(
+        "anchoring.md",
+        "Anchoring",
+        "Negotiation",
+        "glossary",
         ("title-short", "info", "seo.title", "The SEO title is short"),
-        ("keywords-missing", "warning", "seo.page_keywords", "List a few keywords"))
-    add("batna.md", "BATNA", "Negotiation", "glossary",
+        ("keywords-missing", "warning", "seo.page_keywords", "List a few keywords"),
+    )
+    add(
+        "batna.md",
+        "BATNA",
+        "Negotiation",
+        "glossary",
         ("title-missing", "error", "seo.title", "Write an SEO title"),
-        ("description-short", "info", "seo.page_description", "Expand the description"))
-    add("qa/how-does.md", "How does a BATNA work?", "negotiation", "default",
-        ("title-long", "warning", "seo.title", "Shorten the title"))
-    add("soft-power.md", "", "Diplomacy", "glossary",
+        ("description-short", "info", "seo.page_description", "Expand the description"),
+    )
+    add(
+        "qa/how-does.md",
+        "How does a BATNA work?",
+        "negotiation",
+        "default",
+        ("title-long", "warning", "seo.title", "Shorten the title"),
+    )
+    add(
+        "soft-power.md",
+        "",
+        "Diplomacy",
+        "glossary",
         ("faq-incomplete", "error", "faq.1.answer", "Write the answer or remove the item"),
-        ("related-broken", "warning", "related.0", "Fix the link to /glossary/nowhere"))
-    add("zopa.md", "ZOPA", "Negotiation", "glossary",
-        ("title-short", "info", "seo.title", "The SEO title is short"))
+        ("related-broken", "warning", "related.0", "Fix the link to /glossary/nowhere"),
+    )
+    add(
+        "zopa.md",
+        "ZOPA",
+        "Negotiation",
+        "glossary",
+        ("title-short", "info", "seo.title", "The SEO title is short"),
+    )
     return rows
 
 
@@ -108,9 +136,7 @@ def test_proxy_passes_the_model_tester(qapp: QApplication, qtmodeltester: ModelT
 
 
 def test_summary_and_columns(view: SeoReportView) -> None:
-    assert view.summary.text() == (
-        "8 findings in 5 entries · 2 errors · 3 warnings · 3 info"
-    )
+    assert view.summary.text() == ("8 findings in 5 entries · 2 errors · 3 warnings · 3 info")
     assert view.stack.currentWidget() is view.table
     entries = set(_column(view, ENTRY))
     assert "soft-power.md" in entries  # no title: the file name
@@ -194,7 +220,11 @@ def test_double_click_emits_open_requested(view: SeoReportView, qtbot: QtBot) ->
     qtbot.waitExposed(view)
     row = _column(view, MESSAGE).index("Write the answer or remove the item")
     rect = view.table.visualRect(view.proxy.index(row, MESSAGE))
-    viewport, left, none = view.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    viewport, left, none = (
+        view.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     # A real double-click starts with a press: the view opens only the row pressed.
     QTest.mouseClick(viewport, left, none, rect.center())
     with qtbot.waitSignal(view.open_requested) as blocker:
@@ -226,7 +256,9 @@ def test_export_csv_writes_the_visible_rows(
     assert lines[1][3] in {"batna.md", "soft-power.md"}
 
 
-def test_export_cancelled_writes_nothing(view: SeoReportView, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_cancelled_writes_nothing(
+    view: SeoReportView, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(view, "_ask_export_path", lambda: "")
     assert view.export_csv() is None
 
@@ -262,8 +294,12 @@ def test_records_and_sync(qtbot: QtBot) -> None:
             self.path, self.title, self.subject, self.schema = path, title, "S", "glossary"
             self.findings = tuple(findings)
 
-    a = Record("a.md", "A", [_finding("title-duplicate", "warning", "a.md", "seo.title", "Same as b.md")])
-    b = Record("b.md", "B", [_finding("title-duplicate", "warning", "b.md", "seo.title", "Same as a.md")])
+    a = Record(
+        "a.md", "A", [_finding("title-duplicate", "warning", "a.md", "seo.title", "Same as b.md")]
+    )
+    b = Record(
+        "b.md", "B", [_finding("title-duplicate", "warning", "b.md", "seo.title", "Same as a.md")]
+    )
     widget = SeoReportView()
     qtbot.addWidget(widget)
     widget.set_records([a, b])
@@ -274,3 +310,35 @@ def test_records_and_sync(qtbot: QtBot) -> None:
     assert widget.empty.text() == EMPTY_PASSES
     assert widget.proxy.rowCount() == 0
     assert widget.proxy.mapToSource(QModelIndex()) == QModelIndex()
+
+
+@pytest.mark.parametrize("column", [SEVERITY, RULE, ENTRY, MESSAGE])
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_incremental_updates_match_a_full_recompute(
+    qapp: QApplication, column: int, order: Qt.SortOrder
+) -> None:
+    """Rows inserted one by one land where a full sort and filter would put them."""
+    rng = random.Random(column * 2 + int(order == Qt.SortOrder.DescendingOrder))
+    rules = [("title-long", "warning"), ("title-missing", "error"), ("title-short", "info")]
+    paths = [f"e{n}.md" for n in range(12)]
+
+    def findings(path: str) -> list[RowInput]:
+        picked = rng.sample(rules, rng.randint(0, 3))
+        return [
+            (_finding(rule, sev, path, "seo.title", f"{rng.choice('AbCd')} msg"), path, "S", "g")
+            for rule, sev in picked
+        ]
+
+    model = FindingsModel()
+    model.set_rows([row for path in paths for row in findings(path)])
+    proxy = FindingsFilterProxy(model)
+    proxy.sort(column, order)
+    proxy.set_min_severity("warning")
+    proxy.set_text("msg")
+    for _ in range(30):
+        path = rng.choice(paths)
+        model.replace_for_path(path, findings(path))
+        shown = list(model.visible_rows())
+        proxy.sort(column, order)  # recomputes from scratch
+        assert list(model.visible_rows()) == shown
+    assert all(row[1] in {"error", "warning"} for row in shown)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -206,7 +207,7 @@ class _Profile:
             return self.map_offsets[key]
         best, found = 2, next(iter(self.map_offsets.values()), 2)
         for other, offset in self.map_offsets.items():
-            common = len(_common_prefix(key, other))
+            common = len(os.path.commonprefix([key, other]))  # noqa: RUF071 - by character
             if common > best:
                 best, found = common, offset
         return found
@@ -221,15 +222,6 @@ class _Profile:
             return ""
         prose = "\n" in value or len(value) > _SHORT
         return ">" if self.uses_folded and prose else ""
-
-
-def _common_prefix(a: str, b: str) -> str:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return a[:n]
 
 
 class _Patcher:

@@ -32,6 +32,7 @@ import yaml
 
 from editor.content import frontmatter
 
+yaml_rs: Any
 try:  # an optional speed-up: without it every file goes through PyYAML
     import yaml_rs
 except ImportError:  # pragma: no cover - exercised only where yaml-rs is missing
@@ -51,21 +52,24 @@ _ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
 # underscore, sexagesimal, leading dot; and tags or directives. Each pattern starts with
 # a literal so the regex engine skips ahead at C speed (a leading character class is
 # five times slower).
-_NUMERAL = r"[-+]?(?:0[0-9_oOxXbB]|\.[0-9]|[0-9][0-9_]*(?:\.[0-9_]*)?[eE_:]|[!%])"
+_NUMERAL = r"[-+]?(?:[0-9.]*_|0[0-9_oOxXbB]|\.[0-9]|[0-9][0-9_]*(?:\.[0-9_]*)?[eE_:]|[!%])"
 _RISKY_BLOCK = tuple(
     re.compile(p)
     for p in (
         ": +" + _NUMERAL,  # a mapping value
-        "- +" + _NUMERAL,  # a sequence item
+        r"\n(?: *- +)+" + _NUMERAL,  # a sequence item (only ever at a line's start)
+        r": +[&*]",  # anchors and aliases: yaml-rs is laxer about their names
+        r"\n(?: *- +)+[&*]",
+        r"\n *[&*]",
+        r"\n +\n",  # a blank line of spaces: block scalars chomp it differently
         # yaml-rs reads *any* scalar that is a date as a date, block or quoted:
         r"\n *[0-9]{4}-[0-9]",
         "'[0-9]{4}-[0-9]",
         '"[0-9]{4}-[0-9]',
     )
 )
-_RISKY_FLOW = tuple(
-    re.compile(p) for p in (r"\[ *" + _NUMERAL, r"\{ *" + _NUMERAL, ", *" + _NUMERAL, ":" + _NUMERAL)
-)
+# Flow collections (``[a, b]``, ``{a: b}``): yaml-rs accepts some PyYAML refuses.
+_FLOW = (re.compile(r": +[\[{]"), re.compile(r"\n(?: *- +)*[\[{]"))
 _RISKY_TAG = re.compile(r"(?:^|[:?\-,\[{]) *[!%]", re.MULTILINE)
 
 
@@ -79,7 +83,7 @@ def _risky_text(front: str) -> bool:
     text = "\n" + front
     if any(p.search(text) for p in _RISKY_BLOCK):
         return True
-    if ("[" in front or "{" in front) and any(p.search(text) for p in _RISKY_FLOW):
+    if ("[" in front or "{" in front) and any(p.search(text) for p in _FLOW):
         return True
     return ("!" in front or "%" in front) and _RISKY_TAG.search(front) is not None
 
@@ -97,8 +101,10 @@ _WORDLIKE_MAX = 5  # after a letter, only bool/null resolvers apply: "false" is 
 
 def _plain_is_str(text: str) -> bool:
     """True when PyYAML would read ``text``, written plain, as a string."""
-    if len(text) > _WORDLIKE_MAX and text[:1].isalpha():
-        return True
+    if (len(text) > _WORDLIKE_MAX and text[:1].isalpha()) or not text:
+        return True  # "" comes from quotes or a block: an empty *plain* scalar is null to both
+    if not text.strip("\n"):
+        return False  # an empty block scalar at the end: the two chomp it differently
     for tag, regexp in _RESOLVERS.get(text[:1], ()):
         if tag != _STR and regexp.match(text):
             return False
@@ -126,7 +132,9 @@ def _agrees(value: Any) -> bool:
 
 def try_fast(front: str) -> dict[str, Any] | None:
     """The front matter's data if yaml-rs gives provably PyYAML's answer, else None."""
-    if yaml_rs is None or _risky_text(front):
+    # A block scalar at the very end of the input is chomped differently; fronts cut from
+    # a file always end with a line break.
+    if yaml_rs is None or not front.endswith("\n") or _risky_text(front):
         return None
     try:
         data = yaml_rs.loads(front)

@@ -26,6 +26,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -72,7 +73,11 @@ class IndexChange:
 
 
 class EntryRecord:
-    """One content file as the list, the filter and the bulk check need it."""
+    """One content file as the list, the filter and the bulk check need it.
+
+    Built positionally from a cached row tuple (``EntryRecord(*row)``), hence the long
+    positional signature.
+    """
 
     __slots__ = (
         "_corpus",
@@ -91,7 +96,7 @@ class EntryRecord:
         "url",
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - mirrors the row tuple
         self,
         path: str,
         size: int,
@@ -167,7 +172,7 @@ def scan_folder(folder: Path) -> list[tuple[str, int, int]]:
     (loops are safe); unreadable subfolders are skipped.
     """
     root = os.fspath(folder)
-    top = os.stat(root)
+    top = folder.stat()
     seen = {(top.st_dev, top.st_ino)}
     out: list[tuple[str, int, int]] = []
     stack = [(root, "")]
@@ -255,7 +260,7 @@ def _read(path: str, size: int) -> bytes:
         os.close(fd)
 
 
-def parse_file(
+def parse_file(  # noqa: PLR0917 - called per file from the workers
     folder: str, rel: str, size: int, mtime_ns: int, registry: SchemaRegistry, config: SeoConfig
 ) -> tuple[Any, ...]:
     """Read, parse and check one file into a cacheable row; never raises for bad files."""
@@ -263,7 +268,7 @@ def parse_file(
     data: dict[str, Any] = {}
     try:
         try:
-            raw = _read(os.path.join(folder, rel), size)
+            raw = _read(f"{folder}{os.sep}{rel}", size)  # str joins: hot path
         except OSError as exc:
             raise ContentError(f"cannot read the file: {exc.strerror or exc}", where) from exc
         text, _ = frontmatter.decode(raw, where)
@@ -279,7 +284,7 @@ def parse_file(
     except ContentError as err:
         finding = finding_from_error(err, rel, config)
         error = (type(err).__name__, err.message, err.line, err.column)
-        own = (_as_tuple(finding, _FINDING_FIELDS),)
+        own: tuple[tuple[Any, ...], ...] = (_as_tuple(finding, _FINDING_FIELDS),)
         search = search_text(rel, {})
         return (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, search, error,
                 None)  # fmt: skip
@@ -355,7 +360,9 @@ class CorpusIndex:
         try:
             found = scan_folder(self.folder)
         except OSError as exc:
-            raise ContentError(f"cannot read the folder: {exc.strerror or exc}", self.folder) from exc
+            raise ContentError(
+                f"cannot read the folder: {exc.strerror or exc}", self.folder
+            ) from exc
         self.paths = [rel for rel, _, _ in found]
         self._found = found
         return self.paths
@@ -374,6 +381,7 @@ class CorpusIndex:
             if payload is not None:
                 cached_rows = {row[0]: row for row in payload["rows"]}
                 cached_corpus = payload.get("corpus")
+                del payload
         by_path: dict[str, EntryRecord] = {}
         todo: list[tuple[str, int, int]] = []
         for rel, size, mtime in found:
@@ -399,7 +407,9 @@ class CorpusIndex:
             self._set_corpus([Finding(*f) for f in cached_corpus])
         else:
             self._run_corpus()
-        self._search = None
+        del cached_rows, cached_corpus, todo
+        # The filter's buffer is built here, off the GUI thread, not on the first keystroke.
+        self._search = _SearchBuffer([r.search for r in self._records])
         if self.use_cache and not unchanged:
             self._save()
         yield Progress(total, total, "done")
@@ -424,22 +434,31 @@ class CorpusIndex:
             return
         chunk = max(50, min(CHUNK_MAX, len(todo) // (self.workers * 8) or 1))
         chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
-        with ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=_pool_context(),
-            initializer=_init_worker,
-            initargs=(folder, self.registry, self.config),
-        ) as pool:
-            pending: set[Future[list[tuple[Any, ...]]]] = {
-                pool.submit(_parse_chunk, c) for c in chunks
-            }
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    rows = future.result()
-                    yield from rows
-                    done += len(rows)
-                yield Progress(done, total, "parse")
+        returned: set[str] = set()
+        try:
+            with ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=_pool_context(),
+                initializer=_init_worker,
+                initargs=(folder, self.registry, self.config),
+            ) as pool:
+                pending: set[Future[list[tuple[Any, ...]]]] = {
+                    pool.submit(_parse_chunk, c) for c in chunks
+                }
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        rows = future.result()
+                        returned.update(row[0] for row in rows)
+                        yield from rows
+                        done += len(rows)
+                    yield Progress(done, total, "parse")
+        except (BrokenProcessPool, OSError) as exc:  # no pool here: carry on in-process
+            log.warning("process pool failed (%s); parsing in this process", exc)
+            for rel, size, mtime in todo:
+                if rel not in returned:
+                    yield parse_file(folder, rel, size, mtime, self.registry, self.config)
+            yield Progress(total, total, "parse")
 
     def _run_corpus(self) -> None:
         facts = [SeoFacts(*r._facts) for r in self._records if r._facts is not None]
@@ -488,9 +507,10 @@ class CorpusIndex:
             rel = self.relative(path)
             if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith(".md"):
                 continue
+            target = Path(folder, rel)
             try:
-                st = os.stat(os.path.join(folder, rel))
-                exists = os.path.isfile(os.path.join(folder, rel))
+                st = target.stat()
+                exists = target.is_file()
             except OSError:
                 exists = False
             if not exists:
@@ -505,7 +525,7 @@ class CorpusIndex:
             self.paths = sorted(self._by_path)
         self._records = [self._by_path[rel] for rel in self.paths]
         self._run_corpus()
-        self._search = None
+        self._search = _SearchBuffer([r.search for r in self._records])
         if self.use_cache:
             self._save()
         return change

@@ -83,18 +83,22 @@ def load(folder: Path, key: str) -> dict[str, Any] | None:
 def save(folder: Path, key: str, rows: Sequence[Row], corpus: Sequence[Row]) -> None:
     """Write the cache atomically (temp file + rename); failure only logs."""
     path = cache_path(folder)
-    payload = {"key": key, "folder": str(folder.resolve()), "rows": list(rows),
-               "corpus": list(corpus)}
+    payload = {
+        "key": key,
+        "folder": str(folder.resolve()),
+        "rows": list(rows),
+        "corpus": list(corpus),
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as stream:
                 pickle.dump(payload, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            Path(tmp).replace(path)
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                Path(tmp).unlink()
             raise
     except OSError as exc:
         log.warning("could not write the index cache %s: %s", path, exc)

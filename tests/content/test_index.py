@@ -161,7 +161,11 @@ def test_update_paths_reparses_only_those_and_reruns_corpus_rules(tmp_path: Path
     (tmp_path / "one.md").unlink()
     change = index.update_paths([two, new, tmp_path / "one.md", "notes.txt"])
 
-    assert (change.changed, change.added, change.removed) == (["two.md"], ["sub/new.md"], ["one.md"])
+    assert (change.changed, change.added, change.removed) == (
+        ["two.md"],
+        ["sub/new.md"],
+        ["one.md"],
+    )
     assert index.parsed == 2
     assert index.paths == ["sub/new.md", "two.md"]
     assert [r.path for r in index.records] == index.paths

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from test_index import write_entry  # tests/content is on sys.path (rootdir-less import)
+
 from editor.content import index_cache
 from editor.content.index import CorpusIndex
 from editor.content.schema import SchemaRegistry
-from test_index import write_entry  # tests/content is on sys.path (rootdir-less import)
 
 
 def reopen(folder: Path) -> CorpusIndex:

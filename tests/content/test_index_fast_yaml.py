@@ -128,7 +128,8 @@ def _styles(value: str) -> list[str]:
     single = "'" + value.replace("'", "''") + "'"
     double = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     out = [f"k: {single}", f"k: {double}", f"k: {value}", f"k: >-\n    {value}"]
-    return out + [f"k:\n  - {value}", f"k: [{value}]", f"k: |\n    {value}"]
+    out += [f"k:\n  - {value}", f"k: [{value}]", f"k: |\n    {value}", f"k: |\n    {value}\n"]
+    return [f + "\n" for f in out]
 
 
 @settings(max_examples=150, deadline=None)
@@ -155,7 +156,7 @@ def test_any_scalar_in_any_style_agrees_or_falls_back(value: str) -> None:
     )
 )
 def test_numbers_and_keywords_agree_or_fall_back(value: str) -> None:
-    for front in _styles(value) + [f"{value}: x"]:
+    for front in [*_styles(value), f"{value}: x\n"]:
         try:
             reference = frontmatter.parse_yaml(front)
         except ParseError:

@@ -157,9 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check every entry of a folder for SEO problems")
-    from editor.check_command import add_check_arguments
+    from editor.check_command import add_check_arguments, run_check
 
     add_check_arguments(check)
+    check.set_defaults(func=run_check)
 
     get = sub.add_parser("get", help="print an entry's data as JSON (dates as ISO strings)")
     get.add_argument("file")

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from editor.content import frontmatter, writer
 from editor.content.atomic import atomic_write, fingerprint
 from editor.content.errors import ContentError, ParseError, ReadOnlyError
+from editor.content.frontmatter import load_bytes
 from editor.content.schema import SCHEMA_KEY
+from editor.content.writer import update_text
 
 BOM = "\ufeff"
 
@@ -45,7 +46,7 @@ class Entry:
 
 def parse_entry(data: bytes, path: Path) -> Entry:
     """Build an entry from a file's bytes; raises :class:`ParseError` with line:column."""
-    split, values, bom = frontmatter.load_bytes(data, path)
+    split, values, bom = load_bytes(data, path)
     text = split.prefix + split.front + split.closing + split.body
     reason = None
     if split.format in ("toml", "json"):
@@ -89,7 +90,7 @@ def planned_text(
     """The full new text a save would write (verified by the writer)."""
     if entry.read_only_reason is not None:
         raise ReadOnlyError(entry.read_only_reason, entry.path)
-    return writer.update_text(
+    return update_text(
         entry.text,
         data,
         None if body == entry.body else body,

@@ -66,9 +66,7 @@ def new_entry_text(schema: Schema, title: str, today: dt.date) -> str:
     return text
 
 
-def create_entry(
-    folder: Path, schema: Schema, title: str, *, today: dt.date | None = None
-) -> Path:
+def create_entry(folder: Path, schema: Schema, title: str, *, today: dt.date | None = None) -> Path:
     """Create ``<folder>/<slug>.md``; refuses to overwrite an existing file."""
     slug = slugify(title)
     if not slug:

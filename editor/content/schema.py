@@ -233,5 +233,6 @@ def generic_schema(data: Mapping[str, Any], name: str = "") -> Schema:
     fields = tuple(infer_field(str(k), str(k), v) for k, v in data.items() if k != SCHEMA_KEY)
     label = f"{name} (unknown schema)" if name else "Untyped entry"
     title_key = "title" if "title" in data else ""
-    return Schema(name=name or "generic", label=label, fields=fields, title_key=title_key,
-                  generic=True)
+    return Schema(
+        name=name or "generic", label=label, fields=fields, title_key=title_key, generic=True
+    )

@@ -59,7 +59,10 @@ def test_save_changes_only_that_field(qa_file: Path) -> None:
     after = qa_file.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert changed == [
-        ("  title: QuickTakes | Business and Management", "  title: QuickTakes | Credible concessions")
+        (
+            "  title: QuickTakes | Business and Management",
+            "  title: QuickTakes | Credible concessions",
+        )
     ]
     assert saved.data == data
     assert not qa_file.read_bytes().endswith(b"\n")

@@ -57,8 +57,12 @@ class EntryList(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in (STATUS, SCHEMA, DATE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths from the font, not ResizeToContents: that asks the model for up
+        # to 1,000 rows' data per column after every filter keystroke.
+        metrics = self.view.fontMetrics()
+        for column, sample in ((STATUS, "SEO"), (SCHEMA, "glossary"), (DATE, "2024-12-31")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
         header.setHighlightSections(False)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)

@@ -43,7 +43,7 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 
 TITLE, STATUS, SCHEMA, DATE = range(4)
 RECENT_QUERIES = 32
-HEADERS = ("Title", "SEO", "Schema", "Date")
+HEADERS = ("Title", "SEO", "Type", "Date")
 
 # Severity of an entry, worst first. "pending": not indexed yet.
 STATUS_RANK = {"broken": 0, "error": 1, "warning": 2, "info": 3, "ok": 4, "pending": 5}
@@ -127,6 +127,20 @@ def row_from_record(record: RecordLike) -> Row:
     )
 
 
+def _name_row(rel: str) -> Row:
+    return Row(rel=rel, name=rel.rsplit("/", 1)[-1])
+
+
+def rows_from_paths(rels: Sequence[str]) -> list[Row]:
+    """Name-only rows for the quick listing; plain Python, so a worker can make them."""
+    return [_name_row(rel) for rel in rels]
+
+
+def rows_from_records(records: Sequence[RecordLike]) -> list[Row]:
+    """Rows for the list; plain Python, so a worker thread can make them."""
+    return [row_from_record(r) for r in records]
+
+
 def _sort_key(column: int) -> Callable[[Row], Any]:
     if column == STATUS:
         return lambda r: (STATUS_RANK.get(r.status, 9), r.shown_title.casefold())
@@ -182,7 +196,7 @@ class EntryListModel(QAbstractTableModel):
             if column == TITLE:
                 return f"{row.shown_title} *" if row.dirty else row.shown_title
             if column == STATUS:
-                return STATUS_TEXT.get(row.status, row.status)
+                return None  # the coloured marker says it; words are in the tooltip
             if column == SCHEMA:
                 return row.schema
             if column == DATE:
@@ -197,6 +211,8 @@ class EntryListModel(QAbstractTableModel):
             if row.error:
                 tip.append(row.error)
             return "\n".join(t for t in tip if t)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == STATUS:
+            return STATUS_TEXT.get(row.status, row.status)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == TITLE:
             dirty = ", unsaved" if row.dirty else ""
             return f"{row.shown_title}, {STATUS_TEXT.get(row.status, '')}{dirty}"
@@ -232,17 +248,26 @@ class EntryListModel(QAbstractTableModel):
     def folder(self) -> Path:
         return self._folder
 
-    def set_paths(self, folder: Path, rels: Sequence[str]) -> None:
-        """The quick listing (relative paths in the index's order), before any is read."""
+    def set_paths(self, folder: Path, rels: Sequence[str] | list[Row]) -> None:
+        """The quick listing (relative paths in the index's order, or rows made from
+        them by :func:`rows_from_paths` off the GUI thread), before any file is read."""
         self.beginResetModel()
         self._folder = folder
-        self._rows = [Row(rel=rel, name=rel.rsplit("/", 1)[-1]) for rel in rels]
+        self._rows = [r if isinstance(r, Row) else _name_row(r) for r in rels]
         self._reset_rows()
         self.endResetModel()
 
     def set_records(
         self,
         records: Sequence[RecordLike],
+        searcher: Callable[[str], Sequence[int]] | None = None,
+    ) -> None:
+        """The index's records (see :meth:`set_rows`)."""
+        self.set_rows(rows_from_records(records), searcher)
+
+    def set_rows(
+        self,
+        rows: list[Row],
         searcher: Callable[[str], Sequence[int]] | None = None,
     ) -> None:
         """The index's records, and its search (giving row numbers into ``records``).
@@ -252,7 +277,6 @@ class EntryListModel(QAbstractTableModel):
         markers are kept either way."""
         self._searcher = searcher
         dirty = {r.rel for r in self._rows if r.dirty}
-        rows = [row_from_record(r) for r in records]
         for row in rows:
             row.dirty = row.rel in dirty
         same = len(rows) == len(self._rows) and all(
@@ -379,10 +403,10 @@ class EntryListModel(QAbstractTableModel):
     def _sorted_ids(self) -> list[int]:
         if self._order is None:
             key = _sort_key(self._sort_column)
-            rows = self._rows
+            keys = [key(r) for r in self._rows]  # one key per row, then a C-level sort
             self._order = sorted(
-                range(len(rows)),
-                key=lambda i: key(rows[i]),
+                range(len(keys)),
+                key=keys.__getitem__,
                 reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
             )
         return self._order

@@ -47,13 +47,13 @@ from editor.paths import resources_dir
 from editor.ui import dialogs
 from editor.ui.diff_dialog import DiffDialog
 from editor.ui.entry_list import EntryList
-from editor.ui.entry_model import EntryListModel
+from editor.ui.entry_model import EntryListModel, Row
 from editor.ui.form import EntryForm
 from editor.ui.new_entry_dialog import NewEntryDialog
 from editor.ui.preview import PreviewPane
 from editor.ui.session import OpenEntry, Session
 from editor.ui.settings import Settings, SettingsStore
-from editor.ui.workers import IndexWorker
+from editor.ui.workers import IndexResult, IndexWorker
 
 log = logging.getLogger("editor.ui.window")
 
@@ -371,7 +371,8 @@ class MainWindow(QMainWindow):
         self._show_entry(None)
         self.prefs.add_recent(folder)
         self.store.save(self.prefs)
-        self.folder_label.setText(str(folder))
+        self.folder_label.setText(folder.name)
+        self.folder_label.setToolTip(str(folder))
         self._start_indexing()
         self._update_title()
         return True
@@ -386,9 +387,9 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.show()
 
-    def _on_listed(self, rels: list[str]) -> None:
+    def _on_listed(self, rows: list[Row]) -> None:
         if self.folder is not None:
-            self.model.set_paths(self.folder, rels)
+            self.model.set_paths(self.folder, rows)
             self._update_counts()
 
     def _on_progress(self, done: int, total: int, phase: str) -> None:
@@ -396,17 +397,20 @@ class MainWindow(QMainWindow):
         self.progress.setValue(done)
         self.progress.setToolTip(f"Indexing: {phase} ({done} of {total})")
 
-    def _on_indexed(self, index: CorpusIndex) -> None:
+    def _on_indexed(self, result: IndexResult) -> None:
         self.progress.hide()
-        self._use_index(index)
+        self._use_index(result.index, result.rows)
 
     def _on_index_failed(self, message: str) -> None:
         self.progress.hide()
         dialogs.error(self, "Indexing failed", message)
 
-    def _use_index(self, index: CorpusIndex) -> None:
+    def _use_index(self, index: CorpusIndex, rows: list[Row] | None = None) -> None:
         self.index = index
-        self.model.set_records(index.records, index.search)
+        if rows is None:
+            self.model.set_records(index.records, index.search)
+        else:
+            self.model.set_rows(rows, index.search)
         self._link_titles = {r.url: r.title for r in index.records if r.url}
         self.form.set_related_candidates([(r.url, r.title) for r in index.records if r.url])
         self._update_counts()
@@ -523,6 +527,7 @@ class MainWindow(QMainWindow):
         self.session.update(opened.path, data, body)
         if opened.schema.title_key:
             self.model.set_title(opened.path, str(data.get(opened.schema.title_key) or ""))
+            self._update_title()
         self.preview.request()
         self._findings_timer.start()
 
@@ -580,7 +585,9 @@ class MainWindow(QMainWindow):
 
     def _save(self, path: Path) -> bool:
         opened = self.session.get(path)
-        if opened is None or not opened.dirty:
+        if opened is None or opened.read_only:
+            return False  # a broken or read-only file is never written
+        if not opened.dirty:
             return True
         try:
             self.session.save(path)

@@ -10,21 +10,31 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from editor.content.index import CorpusIndex
+from editor.ui.entry_model import Row, rows_from_paths, rows_from_records
 
 log = logging.getLogger("editor.ui.workers")
+
+
+@dataclass
+class IndexResult:
+    """A finished index and the list rows made from it (off the GUI thread)."""
+
+    index: CorpusIndex
+    rows: list[Row]
 
 
 class IndexRelay(QObject):
     """Signals of one indexing run (emitted on the worker thread, received queued)."""
 
-    listed = Signal(object)  # list[str]: relative paths, before any file is read
+    listed = Signal(object)  # list[Row]: names only, before any file is read
     progress = Signal(int, int, str)  # done, total, phase
-    finished = Signal(object)  # the built CorpusIndex
+    finished = Signal(object)  # IndexResult
     failed = Signal(str)
 
 
@@ -42,7 +52,7 @@ class _IndexJob(QRunnable):
                 if self._cancel.is_set():
                     return
                 if step.phase == "scan":
-                    self._relay.listed.emit(list(self._index.paths))
+                    self._relay.listed.emit(rows_from_paths(self._index.paths))
                 self._relay.progress.emit(step.done, step.total, step.phase)
         except Exception as exc:  # reported to the user, never lost on a thread
             log.exception("indexing failed")
@@ -53,7 +63,10 @@ class _IndexJob(QRunnable):
             if close is not None:
                 close()  # ends the process pool of an unfinished build
         if not self._cancel.is_set():
-            self._relay.finished.emit(self._index)
+            # Work the GUI thread would otherwise do: list rows, the search buffer.
+            rows = rows_from_records(self._index.records)
+            self._index.search("")
+            self._relay.finished.emit(IndexResult(self._index, rows))
 
 
 class IndexWorker(QObject):

@@ -1,0 +1,169 @@
+"""The entry list model and its proxy: Qt's model checks, filtering, sorting, markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QTableView
+
+from editor.content.errors import ParseError
+from editor.content.index import CorpusIndex
+from editor.ui.entry_model import DATE, STATUS, TITLE, EntryFilterProxy, EntryListModel
+
+FOLDER = Path("/content")
+
+
+@dataclass
+class Record:
+    """The attributes of an index record the list reads."""
+
+    path: str
+    title: str = ""
+    schema: str = "glossary"
+    subject: str = ""
+    date: str = ""
+    severity: str = ""
+    error: ParseError | None = None
+
+
+RECORDS = [
+    Record("zopa.md", "ZOPA", subject="Negotiation", date="2024-11-07", severity="warning"),
+    Record("batna.md", "BATNA", subject="Negotiation", date="2024-11-05"),
+    Record("soft-power.md", "Soft Power", subject="Diplomacy", date="2024-11-11", severity="error"),
+    Record("anchoring.md", "anchoring", subject="Psychology", date="2024-11-12", severity="info"),
+    Record("broken.md", error=ParseError("bad", "broken.md", 3, 1)),
+]
+
+
+@pytest.fixture
+def model() -> EntryListModel:
+    model = EntryListModel()
+    model.set_paths(FOLDER, [r.path for r in RECORDS])
+    model.set_records(RECORDS)
+    return model
+
+
+def titles(proxy: EntryFilterProxy) -> list[str]:
+    return [proxy.index(r, TITLE).data() for r in range(proxy.rowCount())]
+
+
+def test_model_passes_qt_model_tester(qtmodeltester: Any, model: EntryListModel) -> None:
+    qtmodeltester.check(model)
+    proxy = EntryFilterProxy(model)
+    qtmodeltester.check(proxy)
+    # The tester keeps watching while the model changes.
+    proxy.set_query("negotiation")
+    proxy.sort(DATE, Qt.SortOrder.DescendingOrder)
+    model.set_dirty(FOLDER / "batna.md", True)
+    proxy.set_query("")
+    model.set_records(list(reversed(RECORDS)))
+
+
+def test_rows_show_names_first_then_details(model: EntryListModel) -> None:
+    fresh = EntryListModel()
+    fresh.set_paths(FOLDER, ["sub/zopa.md"])
+    assert fresh.index(0, TITLE).data() == "zopa.md"
+    assert fresh.index(0, STATUS).data(Qt.ItemDataRole.AccessibleTextRole) == "…"
+    assert fresh.path_at(fresh.index(0, 0)) == FOLDER / "sub" / "zopa.md"
+    statuses = {
+        model.index(r, TITLE).data(): model.index(r, STATUS).data(
+            Qt.ItemDataRole.AccessibleTextRole
+        )
+        for r in range(5)
+    }
+    assert statuses == {
+        "ZOPA": "Warning",
+        "BATNA": "OK",
+        "Soft Power": "Error",
+        "anchoring": "Info",
+        "broken.md": "Broken",  # no title: the file name
+    }
+    broken = model.index_of(FOLDER / "broken.md")
+    assert "broken.md:3:1: bad" in broken.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, STATUS).data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_filter_matches_title_subject_and_file_name(model: EntryListModel) -> None:
+    proxy = EntryFilterProxy(model)
+    proxy.set_query("Negotiation")
+    assert titles(proxy) == ["BATNA", "ZOPA"]
+    proxy.set_query("soft-power.md")
+    assert titles(proxy) == ["Soft Power"]
+    proxy.set_query("negotiation zo")  # every word must match
+    assert titles(proxy) == ["ZOPA"]
+    proxy.set_query("nothing-like-this")
+    assert titles(proxy) == []
+    proxy.set_query("  ")
+    assert proxy.rowCount() == len(RECORDS)
+
+
+def test_filter_uses_the_index_search_when_given(model: EntryListModel) -> None:
+    asked: list[str] = []
+
+    def search(query: str) -> list[int]:
+        asked.append(query)
+        return [0, 2]  # rows of the records given
+
+    model.set_records(RECORDS, search)
+    proxy = EntryFilterProxy(model)
+    proxy.set_query("Anything")
+    assert asked == ["anything"]
+    assert titles(proxy) == ["Soft Power", "ZOPA"]
+    proxy.set_query("anything")  # same query: not asked again
+    assert asked == ["anything"]
+
+
+def test_search_of_a_real_index(qtbot: Any, sample_folder: Path) -> None:
+    index = CorpusIndex(sample_folder, cache=False).build_all()
+    model = EntryListModel()
+    model.set_paths(sample_folder, index.paths)
+    model.set_records(index.records, index.search)
+    proxy = EntryFilterProxy(model)
+    proxy.set_query("zopa")
+    expected = {index.records[i].title for i in index.search("zopa")}
+    assert set(titles(proxy)) == expected and expected
+
+
+def test_sorting(model: EntryListModel) -> None:
+    proxy = EntryFilterProxy(model)
+    assert titles(proxy) == ["anchoring", "BATNA", "broken.md", "Soft Power", "ZOPA"]
+    proxy.sort(STATUS)
+    assert titles(proxy) == ["broken.md", "Soft Power", "ZOPA", "anchoring", "BATNA"]
+    proxy.sort(DATE, Qt.SortOrder.DescendingOrder)
+    assert titles(proxy)[:2] == ["anchoring", "Soft Power"]
+
+
+def test_selection_survives_filtering_and_sorting(qtbot: Any, model: EntryListModel) -> None:
+    proxy = EntryFilterProxy(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    target = proxy.index_of(FOLDER / "zopa.md")
+    view.selectionModel().setCurrentIndex(target, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    kept = QPersistentModelIndex(target)
+    proxy.set_query("negotiation")
+    assert proxy.path_at(view.currentIndex()) == FOLDER / "zopa.md"
+    proxy.sort(TITLE, Qt.SortOrder.DescendingOrder)
+    assert proxy.path_at(view.currentIndex()) == FOLDER / "zopa.md"
+    assert proxy.path_at(kept) == FOLDER / "zopa.md"
+    proxy.set_query("diplomacy")  # hides it: the index goes invalid, no crash
+    assert not kept.isValid()
+
+
+def test_dirty_marker_and_live_title(model: EntryListModel) -> None:
+    path = FOLDER / "batna.md"
+    model.set_dirty(path, True)
+    index = model.index_of(path)
+    assert index.data() == "BATNA *"
+    assert index.data(Qt.ItemDataRole.FontRole).italic()
+    model.set_title(path, "BATNA  (best alternative)")
+    assert model.index_of(path).data() == "BATNA (best alternative) *"
+    model.set_records(RECORDS)  # fresh records keep the marker
+    assert model.index_of(path).data() == "BATNA *"
+    assert model.dirty_paths() == [path]
+    model.set_dirty(path, False)
+    assert model.index_of(path).data() == "BATNA"

@@ -1,0 +1,77 @@
+"""Screenshot of the main window for the README.
+
+    xvfb-run -s "-screen 0 1600x1000x24" \
+        python tools/screenshot.py sample_content docs/screenshots/main.png
+
+Opens the app on a copy of FOLDER (nothing in FOLDER is written; settings go to a
+temporary file), waits for the index, selects an entry (``--entry``, by file name),
+waits for its preview, and saves ``QWidget.grab()`` of the window as a PNG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from editor.ui.app import APPLICATION, ORGANISATION
+from editor.ui.main_window import APP_NAME, MainWindow, app_icon
+from editor.ui.settings import SettingsStore
+
+
+def wait_until(app: QApplication, done: object, timeout_ms: int = 15_000) -> None:
+    """Run the event loop until ``done()`` is true (or the timeout passes)."""
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(lambda: loop.quit() if done() else None)  # type: ignore[operator]
+    QTimer.singleShot(timeout_ms, loop.quit)
+    poll.start()
+    loop.exec()
+    poll.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--entry", default="strategic-leverage.md")
+    parser.add_argument("--size", default="1500x900", help="window size, WIDTHxHEIGHT")
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    with tempfile.TemporaryDirectory(prefix="glossary-screenshot-") as tmp:
+        folder = Path(tmp) / args.folder.resolve().name
+        shutil.copytree(args.folder, folder)
+        store = SettingsStore(
+            QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        )
+        window = MainWindow(folder, settings=store, use_cache=False)
+        window.resize(width, height)
+        window.splitter.setSizes([int(width * 0.25), int(width * 0.42), int(width * 0.33)])
+        window.show()
+        wait_until(app, lambda: window.index is not None)
+        window.open_entry(folder / args.entry)
+        wait_until(app, lambda: bool(window.preview.html()) and window.preview.is_idle())
+        wait_until(app, lambda: False, 300)  # let layouts settle
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(args.output)):
+            print(f"could not write {args.output}", file=sys.stderr)
+            return 1
+        window.close()
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

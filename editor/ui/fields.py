@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.content.render import has_literal_newlines
 from editor.content.schema import Field
 
 TEXT_KINDS = frozenset({"line", "text", "markdown"})
@@ -203,27 +204,43 @@ class GrowingTextEdit(QPlainTextEdit):
 
 
 class TextEditor(FieldEditor):
-    """``text`` / ``markdown``: a growing plain-text editor (Markdown gets a small hint)."""
+    """``text`` / ``markdown``: a growing plain-text editor (Markdown gets a small hint).
+
+    The Q&A answers hold literal ``\\n`` sequences in place of line breaks (a folded
+    scalar does not process escapes). Editing ``...\\n\\n### Heading\\n- item`` on one
+    line is miserable, so such a value is shown with real line breaks and turned back
+    into ``\\n`` sequences on the way out. That is exact both ways because the value
+    held no real line break to begin with (see ``render.has_literal_newlines``).
+    """
 
     def __init__(self, field: Field) -> None:
         super().__init__(field)
         self.edit = GrowingTextEdit()
         self.edit.textChanged.connect(self._user_changed)
+        self.literal_newlines = False
         self.widget = self.edit
+        self._hint: QLabel | None = None
         if field.kind == "markdown":
-            self.widget = _with_hint(self.edit, "Markdown")
+            self.widget, self._hint = _with_hint(self.edit, MARKDOWN_HINT)
 
     def focus_widget(self) -> QWidget:
         return self.edit
 
     def _fill(self, value: Any) -> None:
-        self.edit.setPlainText(_as_text(value))  # also clears the undo history
+        text = _as_text(value)
+        self.literal_newlines = has_literal_newlines(text)
+        if self.literal_newlines:
+            text = text.replace("\\n", "\n")
+        if self._hint is not None:
+            self._hint.setText(LITERAL_HINT if self.literal_newlines else MARKDOWN_HINT)
+        self.edit.setPlainText(text)  # also clears the undo history
 
     def _snapshot(self) -> str:
         return self.edit.toPlainText()
 
     def _current(self) -> str:
-        return self.edit.toPlainText()
+        text = self.edit.toPlainText()
+        return text.replace("\n", "\\n") if self.literal_newlines else text
 
     def text(self) -> str:
         return self.edit.toPlainText()
@@ -233,7 +250,11 @@ class TextEditor(FieldEditor):
         self.edit.setReadOnly(read_only)
 
 
-def _with_hint(editor: QWidget, hint: str) -> QWidget:
+MARKDOWN_HINT = "Markdown"
+LITERAL_HINT = "Markdown · line breaks are saved as \\n"
+
+
+def _with_hint(editor: QWidget, hint: str) -> tuple[QWidget, QLabel]:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -245,7 +266,7 @@ def _with_hint(editor: QWidget, hint: str) -> QWidget:
     font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
     label.setFont(font)
     layout.addWidget(label, 0, Qt.AlignmentFlag.AlignRight)
-    return box
+    return box, label
 
 
 class DateEditor(FieldEditor):

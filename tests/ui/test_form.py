@@ -417,3 +417,23 @@ def test_real_content_loads_unchanged(form, registry, shared_dir, qtbot):
         assert form.values() == data, path.name
         assert form.body() == body
         assert not form.is_modified(), path.name
+
+
+def test_literal_newline_answers_edit_with_real_line_breaks(
+    qtbot: Any, form: EntryForm, registry: SchemaRegistry, sample_folder: Path
+) -> None:
+    data, body = read_entry(sample_folder, QANDA)
+    original = data["answer"]
+    assert "\n" not in original and "\\n\\n" in original
+    load(form, registry, data, body)
+    edit = text(form, "answer")
+    shown = edit.toPlainText()
+    assert "\\n" not in shown and shown.count("\n") == original.count("\\n")
+    assert not form.is_modified()
+    assert form.values()["answer"] is original
+
+    type_at_end(qtbot, edit, "Last line.")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(edit, "After a break.")
+    assert form.values()["answer"] == original + "Last line.\\nAfter a break."
+    assert "\n" not in form.values()["answer"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from editor.content.atomic import atomic_write, fingerprint
-from editor.content.errors import ContentError, ParseError, ReadOnlyError
+from editor.content.errors import ContentError, ParseError, ReadOnlyError, WriteError
 from editor.content.frontmatter import load_bytes
 from editor.content.schema import SCHEMA_KEY
 from editor.content.writer import update_text
@@ -104,7 +104,18 @@ def planned_bytes(
 ) -> bytes:
     """The verified bytes a save would write; the BOM is kept when the file had one."""
     text = planned_text(entry, data, body, key_order)
-    return ((BOM if entry.bom else "") + text).encode("utf-8")
+    nul = text.find("\0")
+    if nul >= 0:  # the loader would refuse the file as binary ever after
+        line = text.count("\n", 0, nul) + 1
+        raise WriteError(
+            "cannot save a NUL character: the file would no longer be text", entry.path, line
+        )
+    try:
+        return ((BOM if entry.bom else "") + text).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise WriteError(
+            f"cannot save {text[exc.start]!r}: not a character UTF-8 can store", entry.path
+        ) from exc
 
 
 def save_diff(

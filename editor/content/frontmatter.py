@@ -65,6 +65,16 @@ def decode(data: bytes, path: Path | None = None) -> tuple[str, bool]:
     had_bom = data.startswith(BOM)
     if had_bom:
         data = data[len(BOM) :]
+    nul = data.find(b"\0")  # text never holds NUL; images and UTF-16 files do
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        column = nul - data.rfind(b"\n", 0, nul)
+        raise ParseError(
+            "not a text file: it holds binary data (NUL bytes); entries are UTF-8 text",
+            path,
+            line,
+            column,
+        )
     try:
         return data.decode("utf-8"), had_bom
     except UnicodeDecodeError as exc:
@@ -122,7 +132,7 @@ def _json_end(text: str, path: Path | None) -> int:
     try:
         _, end = json.JSONDecoder().raw_decode(text)
         return end
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         closing = re.search(r"^}[ \t]*$", text, re.MULTILINE)
         if closing is None:
             message = "JSON front matter opened with '{' is never closed"
@@ -150,6 +160,21 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                     raise _DuplicateKeyError(key, key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's constructors raise plain ValueError/KeyError... for values such as
+        # ``2024-02-30`` or ``!!int x``; give them the node's line:column instead.
+        try:
+            return super().construct_object(node, deep=deep)
+        except _CONSTRUCT_ERRORS as exc:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            detail = f" ({exc})" if isinstance(exc, ValueError) else ""
+            problem = f"{node.value!r} is not a valid {kind}{detail}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from exc
+
+
+# What PyYAML's value constructors let escape for malformed scalars.
+_CONSTRUCT_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError)
+
 
 class _DuplicateKeyError(yaml.YAMLError):
     def __init__(self, key: Any, mark: yaml.Mark) -> None:
@@ -158,8 +183,34 @@ class _DuplicateKeyError(yaml.YAMLError):
         self.mark = mark
 
 
+# libyaml's composer recurses in C: some 20,000 nested levels crash the process
+# (SIGSEGV, not an exception), so absurd nesting is refused before parsing.
+MAX_FLOW_DEPTH = 500
+MAX_BLOCK_PREFIX = 1000
+_DEEP_BLOCK = re.compile(rf"^(?:[ \t]|[-?:](?=[ \t]|$)){{{MAX_BLOCK_PREFIX}}}", re.MULTILINE)
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def check_nesting(front: str, path: Path | None = None, first_line: int = 1) -> None:
+    """Refuse front matter nested deeper than any real entry (a crash, not an error, in C)."""
+    deep = _DEEP_BLOCK.search(front)
+    if deep is not None:
+        line = front.count("\n", 0, deep.start()) + first_line
+        raise ParseError("invalid YAML: nested too deeply to read", path, line, 1)
+    if front.count("[") + front.count("{") <= MAX_FLOW_DEPTH:
+        return
+    depth = 0
+    for bracket in _FLOW_BRACKET.finditer(front):
+        depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_FLOW_DEPTH:
+            line = front.count("\n", 0, bracket.start()) + first_line
+            column = bracket.start() - front.rfind("\n", 0, bracket.start())
+            raise ParseError("invalid YAML: nested too deeply to read", path, line, column)
+
+
 def parse_yaml(front: str, path: Path | None = None, first_line: int = 1) -> dict[str, Any]:
     """YAML front matter -> mapping; every problem becomes a ParseError at the file's line."""
+    check_nesting(front, path, first_line)
     try:
         data = yaml.load(front, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except _DuplicateKeyError as exc:
@@ -176,6 +227,8 @@ def parse_yaml(front: str, path: Path | None = None, first_line: int = 1) -> dic
             mark.column + 1 if mark else None,
         ) from exc
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
+        raise ParseError(f"invalid YAML: {exc}", path, first_line) from exc
+    except _CONSTRUCT_ERRORS as exc:  # a constructor outside construct_object
         raise ParseError(f"invalid YAML: {exc}", path, first_line) from exc
     if data is None:
         return {}
@@ -198,6 +251,8 @@ def _parse_toml(front: str, path: Path | None, first_line: int) -> dict[str, Any
         column = int(found.group(2)) if found else None
         message = _TOML_POSITION.sub("", str(exc)).strip()
         raise ParseError(f"invalid TOML: {message}", path, line, column) from exc
+    except RecursionError as exc:
+        raise ParseError("invalid TOML: nested too deeply to read", path, first_line) from exc
 
 
 def _parse_json(front: str, path: Path | None, first_line: int) -> dict[str, Any]:
@@ -207,6 +262,8 @@ def _parse_json(front: str, path: Path | None, first_line: int) -> dict[str, Any
         raise ParseError(
             f"invalid JSON: {exc.msg}", path, exc.lineno + first_line - 1, exc.colno
         ) from exc
+    except RecursionError as exc:
+        raise ParseError("invalid JSON: nested too deeply to read", path, first_line) from exc
     if not isinstance(data, dict):
         raise ParseError("JSON front matter must be an object", path, first_line, 1)
     return data

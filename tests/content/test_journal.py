@@ -104,8 +104,10 @@ def test_values_loaded_from_yaml_round_trip(journal: Journal, folder: Path) -> N
         | st.dates()
         | st.datetimes()
         | st.binary(max_size=20),
-        lambda children: st.lists(children, max_size=4)
-        | st.dictionaries(st.text(max_size=5) | st.integers(), children, max_size=4),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(st.text(max_size=5) | st.integers(), children, max_size=4)
+        ),
         max_leaves=20,
     )
 )
@@ -148,12 +150,24 @@ def test_pending_is_oldest_first(journal: Journal, folder: Path) -> None:
         b'{"version": 1}',
         b'{"version": 99, "path": "a.md"}',
         json.dumps(
-            {"version": 1, "path": "a.md", "base_fingerprint": None, "saved_at": "never",
-             "body": "", "data": {}}
+            {
+                "version": 1,
+                "path": "a.md",
+                "base_fingerprint": None,
+                "saved_at": "never",
+                "body": "",
+                "data": {},
+            }
         ).encode(),
         json.dumps(
-            {"version": 1, "path": "a.md", "base_fingerprint": None,
-             "saved_at": "2025-01-01T00:00:00", "body": "", "data": {"$t": "alien", "v": 1}}
+            {
+                "version": 1,
+                "path": "a.md",
+                "base_fingerprint": None,
+                "saved_at": "2025-01-01T00:00:00",
+                "body": "",
+                "data": {"$t": "alien", "v": 1},
+            }
         ).encode(),
     ],
 )

@@ -41,9 +41,8 @@ def _replace_like_another_program(path: Path, data: bytes) -> None:
 def test_external_write_is_reported(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
     path = folder / "a.md"
     watcher.watch_file(path)
-    with qtbot.waitSignal(watcher.file_changed, timeout=3000) as blocker:
-        with path.open("ab") as handle:
-            handle.write(b"more\n")
+    with qtbot.waitSignal(watcher.file_changed, timeout=3000) as blocker, path.open("ab") as f:
+        f.write(b"more\n")
     assert blocker.args == [path]
 
 
@@ -81,9 +80,7 @@ def test_atomic_replace_is_seen_twice(watcher: FileWatcher, folder: Path, qtbot:
     assert blocker.args == [path]
 
 
-def test_deleted_file_is_reported_removed(
-    watcher: FileWatcher, folder: Path, qtbot: QtBot
-) -> None:
+def test_deleted_file_is_reported_removed(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
     path = folder / "a.md"
     watcher.watch_file(path)
     with qtbot.waitSignal(watcher.file_removed, timeout=3000) as blocker:

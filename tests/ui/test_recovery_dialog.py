@@ -75,10 +75,14 @@ def test_restore_one_discard_another(qtbot: QtBot, journal: Journal) -> None:
 
 
 def _row(dialog: RecoveryDialog, name: str) -> int:
-    return next(r for r in range(dialog.list.count()) if dialog.list.item(r).text().startswith(name))
+    return next(
+        r for r in range(dialog.list.count()) if dialog.list.item(r).text().startswith(name)
+    )
 
 
-@pytest.mark.parametrize(("button", "choice"), [("restore_all", "restore"), ("discard_all", "discard")])
+@pytest.mark.parametrize(
+    ("button", "choice"), [("restore_all", "restore"), ("discard_all", "discard")]
+)
 def test_all_buttons_decide_the_rest(
     qtbot: QtBot, journal: Journal, button: str, choice: str
 ) -> None:

@@ -5,12 +5,15 @@ go, block styles change), and even ruamel.yaml's round-trip mode cannot keep the
 seeds' mixed indentation (4 spaces under top-level keys, 2 for ``seo:`` children,
 8 for folded text under ``related_article1:``). So the new data is compared with the
 old one value by value, and only the text spans of values that changed are replaced.
-PyYAML's composer gives each node's start/end marks, which locate those spans; the
-replacement values themselves are emitted by PyYAML's own emitter (with the style the
-old value had, the file's indentation and no line wrapping), and each candidate is
-checked by parsing it back, falling to the next style (folded -> literal -> double
-quoted) when a style cannot hold the value exactly. Finally the whole new text is
-parsed again and must give exactly the intended data, or nothing is returned.
+PyYAML's composer (libyaml's, via CSafeLoader) gives each node's start/end marks,
+which locate those spans; the replacement values themselves are written as PyYAML's
+emitter writes them (with the style the old value had, the file's indentation and no
+line wrapping) - strings by :mod:`editor.content.yaml_scalars`, which gives the
+emitter's text without its per-character loop, other scalars by the emitter itself.
+Each candidate is checked by parsing it back, falling to the next style (folded ->
+literal -> double quoted) when a style cannot hold the value exactly; the next style
+is only emitted when the one before it failed. Finally the whole new text is parsed
+again and must give exactly the intended data, or nothing is returned.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ import yaml
 
 from editor.content import frontmatter
 from editor.content.errors import ParseError, ReadOnlyError, WriteError
+from editor.content.yaml_scalars import emit_str, has_odd_breaks
 
 __all__ = ["same_data", "update_text"]
 
@@ -37,7 +41,6 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _WIDE = sys.maxsize  # folded and quoted values stay on one line, as in the real files
 _SHORT = 40  # a new key's longer values are prose: folded, if the file folds any
-_ODD_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 _ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+")
 
 try:
@@ -626,21 +629,8 @@ class _Patcher:
         """
         if isinstance(value, dict | list):  # empty collections
             return self._flow(value), []
-        if not isinstance(value, str):
-            node = yaml.representer.SafeRepresenter().represent_data(value)
-            candidates = [_emit(node, offset)]
-        else:
-            candidates = []
-            for style in _FALLBACKS.get(hint, _FALLBACKS[""]):
-                if style == "|" and hint == "" and "\n" not in value:
-                    continue
-                node = yaml.ScalarNode(_STR, value, style=style or None)
-                out = _emit(node, offset)
-                got = out[3:4] if out[3:4] in ("'", '"', "|", ">") else ""
-                if got == style:
-                    candidates.append(out)
-        for out in candidates:
-            if _ODD_BREAKS.search(out):
+        for out in self._candidates(value, hint, offset):
+            if "\r" in out or has_odd_breaks(out):
                 continue  # raw breaks other than \n would not survive the line surgery
             try:  # read back with a key after it, as it will stand in the file
                 back = yaml.load(out + "\nz: 0\n", Loader=_Loader)
@@ -651,14 +641,31 @@ class _Patcher:
                 return head, [" " * parent_col + line if line else line for line in cont]
         raise WriteError(f"cannot write the value {value!r} so that it reads back", self.path)
 
+    @staticmethod
+    def _candidates(value: Any, hint: str, offset: int) -> Iterator[str]:
+        """``k: <value>`` in each style to try, nearest first, made only when asked for.
+
+        Strings go through :func:`yaml_scalars.emit_str` (PyYAML's emitter, text for
+        text, without its per-character loop); a style PyYAML would not keep is skipped.
+        """
+        if not isinstance(value, str):
+            node = yaml.representer.SafeRepresenter().represent_data(value)
+            yield _strip_document(_emit(node, offset))
+            return
+        for style in _FALLBACKS.get(hint, _FALLBACKS[""]):
+            if style == "|" and hint == "" and "\n" not in value:
+                continue
+            out = emit_str(value, style, offset)
+            if out is not None:
+                yield _strip_document(out)
+
 
 def _emit(value_node: yaml.Node, indent: int) -> str:
-    """``k: <value>`` as PyYAML emits it, without wrapping and without the final break."""
+    """``k: <value>`` as PyYAML emits it, without wrapping (the whole stream)."""
     node = yaml.MappingNode(_MAP, [(yaml.ScalarNode(_STR, "k"), value_node)], flow_style=False)
-    out = yaml.serialize(
+    return yaml.serialize(
         node, Dumper=yaml.SafeDumper, indent=indent, width=_WIDE, allow_unicode=True
     )
-    return _strip_document(out)
 
 
 def _strip_document(out: str) -> str:

@@ -4,7 +4,9 @@
 of the bundled sample content (glossary) and of a Q&A article (``_schema: default``,
 folded ``>-`` values indented by 4, ``seo`` by 2, an answer with literal ``\\n``
 sequences, ``related_articleN`` blocks, body ``&nbsp;`` without a final newline),
-~3.2 KB each. Some entries lack SEO fields and ~0.2 % are broken; the returned
+~3.2 KB each. Most Q&A entries share the site's generic SEO title ``QuickTakes |
+<Subject>`` (as the real files do: duplicate groups of thousands), some entries lack SEO
+fields and ~0.2 % are broken; the returned
 :class:`Expected` counts them independently of the checker, so a benchmark can verify
 the check's numbers. The text is made from invented words, never copied content.
 """
@@ -19,7 +21,12 @@ SUBJECTS = (
     "Negotiation", "Diplomacy", "Mathematics", "Computer Science", "Economics",
     "Business and Management", "Engineering", "Chemistry", "Sociology", "Digital Media",
     "Criminal or Civil Law", "Physics", "Statistics", "Linguistics", "Public Policy",
+    "Biology", "Psychology", "History", "Philosophy", "Environmental Science",
 )  # fmt: skip
+# The real Q&A files nearly all share the site's generic SEO title, ``QuickTakes |
+# <Subject>``: a score of duplicate groups of thousands of entries each, which the
+# corpus rules must handle in linear time.
+QA_SHARED_TITLE = 0.9
 COMMON = [
     "the",
     "of",
@@ -341,7 +348,10 @@ def generate(folder: Path, n: int, seed: int = 1) -> Expected:
         subject = rng.choice(SUBJECTS)
         glossary = rng.random() < 0.5
         question = f"How does {words.title(2)} {rng.choice(('work', 'matter', 'change'))}?"
-        shared = rng.random() < 0.002  # the site's generic title, duplicated on purpose
+        # the site's generic title, duplicated on purpose (rarely on glossary entries)
+        shared = rng.random() < (0.002 if glossary else QA_SHARED_TITLE)
+        if shared and rng.random() < 0.05:  # subjects vary in case ("Computer science")
+            subject = subject[0] + subject[1:].lower()
         seo_title = f"QuickTakes | {subject}" if shared else f"{question[:-1]} | QuickTakes"
         title = _maybe(rng, seo_title, 0.03)
         description = _maybe(rng, words.text(2), 0.03)

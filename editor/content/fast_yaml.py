@@ -53,23 +53,25 @@ _ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
 # a literal so the regex engine skips ahead at C speed (a leading character class is
 # five times slower).
 _NUMERAL = r"[-+]?(?:[0-9.]*_|0[0-9_oOxXbB]|\.[0-9]|[0-9][0-9_]*(?:\.[0-9_]*)?[eE_:]|[!%])"
-_RISKY_BLOCK = tuple(
-    re.compile(p)
-    for p in (
-        ": +" + _NUMERAL,  # a mapping value
-        r"\n(?: *- +)+" + _NUMERAL,  # a sequence item (only ever at a line's start)
-        r": +[&*]",  # anchors and aliases: yaml-rs is laxer about their names
-        r"\n(?: *- +)+[&*]",
-        r"\n *[&*]",
-        r"\n +\n",  # a blank line of spaces: block scalars chomp it differently
-        # yaml-rs reads *any* scalar that is a date as a date, block or quoted:
-        r"\n *[0-9]{4}-[0-9]",
-        "'[0-9]{4}-[0-9]",
-        '"[0-9]{4}-[0-9]',
-    )
+# The screens, grouped by their leading literal so each group is one regex pass:
+_RISKY_COLON = re.compile(
+    ": +(?:"
+    + _NUMERAL  # a mapping value
+    + r"|[&*]"  # anchors and aliases: yaml-rs is laxer about their names
+    + r"|[\[{])"  # flow collections: yaml-rs accepts some PyYAML refuses
 )
-# Flow collections (``[a, b]``, ``{a: b}``): yaml-rs accepts some PyYAML refuses.
-_FLOW = (re.compile(r": +[\[{]"), re.compile(r"\n(?: *- +)*[\[{]"))
+# After a line break and its indentation (taken possessively: giving spaces back could
+# never make another branch match, and would cost a retry per space):
+_RISKY_LINE = re.compile(
+    r"\n *+(?:"
+    r"- +(?: *- +)*(?:" + _NUMERAL + r"|[&*\[{])"  # a sequence item (only at a line's start)
+    r"|[&*]"  # an anchor or alias
+    r"|(?<= )\n"  # a blank line of spaces: block scalars chomp it differently
+    r"|[0-9]{4}-[0-9]"  # yaml-rs reads *any* scalar that is a date as a date
+    r"|(?<=\n)[\[{])"  # a flow collection at the start of a line
+)
+# ... block or quoted:
+_RISKY_QUOTED = (("'", re.compile("'[0-9]{4}-[0-9]")), ('"', re.compile('"[0-9]{4}-[0-9]')))
 _RISKY_TAG = re.compile(r"(?:^|[:?\-,\[{]) *[!%]", re.MULTILINE)
 
 
@@ -81,9 +83,9 @@ def _risky_text(front: str) -> bool:
     elif not front.replace("\n", "").isprintable():
         return True
     text = "\n" + front
-    if any(p.search(text) for p in _RISKY_BLOCK):
+    if _RISKY_LINE.search(text) or (": " in front and _RISKY_COLON.search(front)):
         return True
-    if ("[" in front or "{" in front) and any(p.search(text) for p in _FLOW):
+    if any(quote in front and pattern.search(front) for quote, pattern in _RISKY_QUOTED):
         return True
     return ("!" in front or "%" in front) and _RISKY_TAG.search(front) is not None
 
@@ -111,14 +113,44 @@ def _plain_is_str(text: str) -> bool:
     return True
 
 
+# First characters for which :func:`_plain_is_str` has anything to check: the implicit
+# resolvers' and the line break (a text of line breaks only). Any other string is a string.
+_CHECK_FIRST = frozenset(k for k in _RESOLVERS if k) | {"\n"}
+# Keys and short values repeat from file to file: remember their verdicts.
+_SEEN: dict[str, bool] = {}
+_SEEN_MAX = 50_000
+_SEEN_LEN = 40
+
+
+def _str_agrees(text: str) -> bool:
+    if text[:1] not in _CHECK_FIRST:
+        return True
+    if len(text) > _SEEN_LEN:
+        return _plain_is_str(text)
+    ok = _SEEN.get(text)
+    if ok is None:
+        ok = _plain_is_str(text)
+        if len(_SEEN) < _SEEN_MAX:
+            _SEEN[text] = ok
+    return ok
+
+
 def _agrees(value: Any) -> bool:
     """True when every scalar in ``value`` is one PyYAML reads the same way."""
     kind = type(value)
     if kind is str:
-        return _plain_is_str(value)
+        return _str_agrees(value)
     if kind is dict:
         for key, item in value.items():
-            if type(key) is not str or not _plain_is_str(key) or not _agrees(item):
+            if type(key) is not str or not _str_agrees(key):
+                return False
+            kind = type(item)
+            if kind is str:
+                if item[:1] in _CHECK_FIRST and not _str_agrees(item):
+                    return False
+            elif not (
+                kind is int or kind is bool or item is None or kind is dt.date or _agrees(item)
+            ):
                 return False
         return True
     if kind is list:
@@ -130,8 +162,60 @@ def _agrees(value: Any) -> bool:
     return False  # datetime, time, tuple keys, bytes...: let PyYAML decide
 
 
-def try_fast(front: str) -> dict[str, Any] | None:
-    """The front matter's data if yaml-rs gives provably PyYAML's answer, else None."""
+_GOOD_KEYS: set[str] = set()  # keys seen to agree: most files use the same few
+
+
+def _keys_agree(mapping: dict[Any, Any]) -> bool:
+    for key in mapping:
+        if type(key) is not str or not _str_agrees(key):
+            return False
+        if len(_GOOD_KEYS) < _SEEN_MAX:
+            _GOOD_KEYS.add(key)
+    return True
+
+
+def _agrees_into(value: dict[str, Any] | list[Any], texts: list[str]) -> bool:
+    """:func:`_agrees` for a mapping or list, appending each scalar's text to ``texts``.
+
+    The corpus index searches every value: walking the data once for both saves a walk
+    per file. Texts come depth-first in order; a date as ISO text, a number or bool as
+    ``str`` gives it; None gives nothing.
+    """
+    if type(value) is dict:
+        if not _GOOD_KEYS.issuperset(value) and not _keys_agree(value):
+            return False
+        items: Any = value.values()
+    else:
+        items = value
+    append = texts.append
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            if item[:1] in _CHECK_FIRST and not _str_agrees(item):
+                return False
+            append(item)
+        elif kind is dict or kind is list:
+            if not _agrees_into(item, texts):
+                return False
+        elif item is None:
+            continue
+        elif kind is int or kind is bool:
+            append(str(item))
+        elif kind is dt.date:
+            append(item.isoformat())
+        elif kind is float and math.isfinite(item):
+            append(str(item))
+        else:
+            return False
+    return True
+
+
+def try_fast(front: str, texts: list[str] | None = None) -> dict[str, Any] | None:
+    """The front matter's data if yaml-rs gives provably PyYAML's answer, else None.
+
+    With ``texts``, the text of every scalar is appended to it as well (see
+    :func:`_agrees_into`); after a None it may hold part of them.
+    """
     # A block scalar at the very end of the input is chomped differently; fronts cut from
     # a file always end with a line break.
     if yaml_rs is None or not front.endswith("\n") or _risky_text(front):
@@ -140,7 +224,9 @@ def try_fast(front: str) -> dict[str, Any] | None:
         data = yaml_rs.loads(front)
     except Exception:  # any rejection is PyYAML's to report, with line:column
         return None
-    if type(data) is not dict or not _agrees(data):
+    if type(data) is not dict:
+        return None
+    if not (_agrees(data) if texts is None else _agrees_into(data, texts)):
         return None
     return data
 
@@ -150,8 +236,11 @@ def quick_front(text: str) -> str | None:
     :func:`frontmatter.split` cuts it, or None (then use ``frontmatter.split``)."""
     if not text.startswith("---\n"):
         return None
-    dashes, dots = text.find("\n---", 3), text.find("\n...", 3)
-    end = dashes if dots < 0 or 0 <= dashes < dots else dots
+    dashes = text.find("\n---", 3)
+    # only a "..." line before the "---" one matters (and "\n..." cannot overlap it)
+    stop = dashes if dashes >= 0 else len(text)
+    dots = text.find("\n...", 3, stop)
+    end = dots if dots >= 0 else dashes
     if end < 0 or not _CLOSE.match(text, end + 1):
         return None
     return text[4 : end + 1]

@@ -5,29 +5,36 @@ thread) and the terminal drive the same code. The file names are known right aft
 first step (``index.paths``), long before parsing ends. Files are parsed in a process
 pool (both cores) in chunks; each worker returns plain tuples with the per-entry
 findings already computed, and the corpus rules (duplicates, broken links) run in the
-main process over the small :class:`SeoFacts`. Rows are cached per folder
+main process over the small facts tuples. Rows are cached per folder
 (:mod:`editor.content.index_cache`), so reopening an unchanged folder parses nothing.
 
-The filter is hand-written because no library fits its budget (30 ms a keystroke over
-50k entries, no extra memory): each record keeps its distinct lower-cased words once
-(whitespace-separated query terms must each occur in a word, so this loses nothing),
-and the search runs ``bytes.find`` over one joined buffer, jumping to the next row on a
-hit; a query that extends the previous one only re-checks the previous matches.
+The filter is hand-written because no library fits its budget (a keystroke over 50k
+entries, no extra memory): the lower-cased values of every entry are kept *once*, in
+one buffer (rows separated by a newline, an offsets array beside it; a record slices
+its text out only when asked), with a bit mask per row of the ASCII letters it holds.
+A term is searched with ``bytes.find`` over the whole buffer, jumping to the next row
+on a hit, so non-matching text is skipped at C speed; a one-letter term is
+answered from the masks; a query that extends the previous one only re-checks the
+previous matches, and only for the terms that are new.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import logging
+import marshal
 import multiprocessing
 import os
+import sys
+import threading
 from array import array
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from itertools import starmap
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,21 +45,24 @@ from editor.content.seo import (
     Finding,
     SeoConfig,
     SeoFacts,
-    check_corpus,
-    check_entry,
     finding_from_error,
     load_config,
-    seo_facts,
-    severity_rank,
 )
+from editor.content.seo.rules import FactsRow, FindingRow, check_corpus_rows, check_entry_rows
 
 log = logging.getLogger("editor.index")
 
 POOL_MIN_FILES = 1500  # below this a process pool costs more than it saves
 CHUNK_MAX = 400
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
-_FACTS_FIELDS = tuple(f.name for f in fields(SeoFacts))
-_NO_SEVERITY = 99
+BACKGROUND_SAVE_MIN = 5000  # rows from which the cache is written in a background thread
+_RANK = {"error": 0, "warning": 1, "info": 2}
+_BY_RANK = ("error", "warning", "info", "")
+_NO_SEVERITY = 3
+
+# Row layout (worker -> main process -> cache): the record's fields, then its search
+# text and letter mask, which go to the index's search buffer instead of the record.
+Row = tuple[Any, ...]
+_SEARCH, _MASK = 12, 13
 
 
 class Progress(NamedTuple):
@@ -75,8 +85,9 @@ class IndexChange:
 class EntryRecord:
     """One content file as the list, the filter and the bulk check need it.
 
-    Built positionally from a cached row tuple (``EntryRecord(*row)``), hence the long
-    positional signature.
+    Built positionally from a row tuple (``EntryRecord(*row[:12])``). Findings are kept
+    as tuples (made into :class:`Finding` objects only when asked for) and the search
+    text lives in the index's buffer, so a record costs a few hundred bytes.
     """
 
     __slots__ = (
@@ -84,11 +95,14 @@ class EntryRecord:
         "_error",
         "_facts",
         "_own",
+        "_own_severity",
+        "_row",
+        "_store",
+        "_text",
         "date",
         "mtime_ns",
         "path",
         "schema",
-        "search",
         "severity",
         "size",
         "subject",
@@ -107,10 +121,9 @@ class EntryRecord:
         url: str,
         date: str,
         severity: str,
-        own: tuple[tuple[Any, ...], ...],
-        search: bytes,
+        own: tuple[FindingRow, ...],
         error: tuple[str, str, int | None, int | None] | None,
-        facts: tuple[Any, ...] | None,
+        facts: FactsRow | None,
     ) -> None:
         self.path = path  # relative, with "/" separators
         self.size = size
@@ -121,19 +134,27 @@ class EntryRecord:
         self.url = url
         self.date = date  # ISO date or "" (or the text as written when not a date)
         self.severity = severity  # worst finding: error | warning | info | ""
-        self.search = search  # distinct lower-cased words of all values, UTF-8
+        self._own_severity = severity  # worst of the per-entry findings only
         self._own = own  # per-entry findings as tuples (cheap to cache)
         self._error = error
         self._facts = facts
-        self._corpus: tuple[Finding, ...] = ()
+        self._corpus: tuple[FindingRow, ...] = ()
+        self._store: _SearchText | None = None  # the index's buffer holding the text...
+        self._row = -1  # ...at this row
+        self._text = b""  # the text itself, for a record no index holds
 
-    def row(self) -> tuple[Any, ...]:
-        """The cacheable tuple (without corpus findings, which depend on other files)."""
-        own_severity = _worst(f[1] for f in self._own)
+    @property
+    def search(self) -> bytes:
+        """All values and the file name, lower-cased, UTF-8 (what the filter searches)."""
+        if self._store is not None:
+            return self._store.text_of(self._row)
+        return self._text
+
+    def row(self) -> Row:
+        """The record as a row tuple (corpus findings left out: they depend on others)."""
         return (
             self.path, self.size, self.mtime_ns, self.schema, self.title, self.subject,
-            self.url, self.date, own_severity, self._own, self.search, self._error,
-            self._facts,
+            self.url, self.date, self._own_severity, self._own, self._error, self._facts,
         )  # fmt: skip
 
     @property
@@ -143,7 +164,7 @@ class EntryRecord:
     @property
     def findings(self) -> tuple[Finding, ...]:
         """Per-entry findings, then those of the corpus rules (duplicates, links)."""
-        return tuple(Finding(*f) for f in self._own) + self._corpus
+        return tuple(starmap(Finding, self._own + self._corpus))
 
     @property
     def error(self) -> ContentError | None:
@@ -165,6 +186,27 @@ class EntryRecord:
 # --- walking and parsing (also run in worker processes) --------------------------------
 
 
+_BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+
+
+def _entries(path: str) -> tuple[list[os.DirEntry[str]], int | None]:
+    """A folder's entries, and (where supported) an open descriptor of the folder.
+
+    Listing through a descriptor makes each ``DirEntry.stat()`` a ``fstatat`` relative to
+    it: no walk of the whole path per file, a quarter off a 50k-file scan.
+    """
+    if not _BY_FD:
+        with os.scandir(path) as listing:
+            return list(listing), None
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        with os.scandir(fd) as listing:
+            return list(listing), fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def scan_folder(folder: Path) -> list[tuple[str, int, int]]:
     """``(relative path, size, mtime_ns)`` of every ``**/*.md``, sorted by path.
 
@@ -175,32 +217,36 @@ def scan_folder(folder: Path) -> list[tuple[str, int, int]]:
     top = folder.stat()
     seen = {(top.st_dev, top.st_ino)}
     out: list[tuple[str, int, int]] = []
+    append = out.append
     stack = [(root, "")]
     while stack:
         path, prefix = stack.pop()
         try:
-            entries = os.scandir(path)
+            entries, fd = _entries(path)
         except OSError:
             if not prefix:
                 raise
             continue
-        with entries:
+        try:
             for entry in entries:
                 name = entry.name
-                if name.startswith("."):
+                if name[:1] == ".":
                     continue
                 try:
-                    if entry.is_dir():
+                    if name[-3:] == ".md" and entry.is_file():
+                        st = entry.stat()
+                        append((prefix + name, st.st_size, st.st_mtime_ns))
+                    elif entry.is_dir():
                         st = entry.stat()
                         key = (st.st_dev, st.st_ino)
                         if key not in seen:
                             seen.add(key)
-                            stack.append((entry.path, f"{prefix}{name}/"))
-                    elif name.endswith(".md") and entry.is_file():
-                        st = entry.stat()
-                        out.append((prefix + name, st.st_size, st.st_mtime_ns))
+                            stack.append((f"{path}{os.sep}{name}", f"{prefix}{name}/"))
                 except OSError:
                     continue
+        finally:
+            if fd is not None:
+                os.close(fd)
     out.sort()
     return out
 
@@ -208,41 +254,76 @@ def scan_folder(folder: Path) -> list[tuple[str, int, int]]:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip() if not isinstance(value, dict | list) else ""
 
 
 def _collect(value: Any, out: list[str]) -> None:
-    if isinstance(value, dict):
-        for item in value.values():
+    for item in value.values() if type(value) is dict else value:
+        kind = type(item)
+        if kind is str:
+            out.append(item)
+        elif kind is dict or kind is list:
             _collect(item, out)
-    elif isinstance(value, list):
-        for item in value:
-            _collect(item, out)
-    elif isinstance(value, str):
-        out.append(value)
-    elif value is not None:
-        out.append(_text(value))
+        elif item is not None:
+            if isinstance(item, dict | list):
+                _collect(item, out)
+            else:
+                out.append(_text(item))
 
 
 def search_text(rel: str, data: dict[str, Any]) -> bytes:
-    """Distinct lower-cased words of the file name and every value, once each."""
+    """The file name and every value, lower-cased, in one line of UTF-8.
+
+    Values are joined as they are (a value repeated in several keys once): splitting into
+    words to drop repeated ones costs more per file than it saves, and a query term never
+    holds whitespace, so it matches within one value either way. Literal ``\\n``
+    sequences (Q&A answers) become spaces.
+    """
     parts = [rel]
     _collect(data, parts)
-    text = " ".join(parts).lower()
+    return _search_bytes(parts)
+
+
+def _search_bytes(parts: list[str]) -> bytes:
+    """:func:`search_text` of the name and the values' texts (``_collect``'s list)."""
+    text = " ".join(dict.fromkeys(parts)).lower()
     if "\\n" in text:
         text = text.replace("\\n", " ")
-    return " ".join(dict.fromkeys(text.split())).encode("utf-8")
+    if "\n" in text:
+        text = text.replace("\n", " ")  # the buffer's row separator
+    return text.encode("utf-8", "surrogatepass")
+
+
+# Letters whose presence each row records in a bit mask (digits are rare in text and
+# would each cost a scan of the whole text per file).
+_MASK_CHARS = b"abcdefghijklmnopqrstuvwxyz"
+_MASK_ITEMS = tuple((bytes([c]), 1 << bit) for bit, c in enumerate(_MASK_CHARS))
+_BIT_OF = {c: 1 << bit for bit, c in enumerate(_MASK_CHARS)}
+
+
+def letter_mask(text: bytes) -> int:
+    """Bit ``i`` set when ``_MASK_CHARS[i]`` occurs in ``text`` (26 ``in`` tests, C speed)."""
+    mask = 0
+    for char, bit in _MASK_ITEMS:
+        if char in text:
+            mask |= bit
+    return mask
+
+
+def _term_mask(term: bytes) -> int:
+    mask = 0
+    for c in term:
+        mask |= _BIT_OF.get(c, 0)
+    return mask
 
 
 def _worst(severities: Iterable[str]) -> str:
-    rank = min((severity_rank(s) for s in severities), default=_NO_SEVERITY)
-    return "" if rank == _NO_SEVERITY else ("error", "warning", "info")[rank]
-
-
-def _as_tuple(obj: Any, names: Sequence[str]) -> tuple[Any, ...]:
-    return tuple(getattr(obj, n) for n in names)
+    rank = min((_RANK[s] for s in severities), default=_NO_SEVERITY)
+    return _BY_RANK[rank]
 
 
 def _read(path: str, size: int) -> bytes:
@@ -262,20 +343,27 @@ def _read(path: str, size: int) -> bytes:
 
 def parse_file(  # noqa: PLR0917 - called per file from the workers
     folder: str, rel: str, size: int, mtime_ns: int, registry: SchemaRegistry, config: SeoConfig
-) -> tuple[Any, ...]:
-    """Read, parse and check one file into a cacheable row; never raises for bad files."""
-    where = Path(rel)
+) -> Row:
+    """Read, parse and check one file into a row tuple; never raises for bad files."""
     data: dict[str, Any] = {}
     try:
         try:
             raw = _read(f"{folder}{os.sep}{rel}", size)  # str joins: hot path
         except OSError as exc:
-            raise ContentError(f"cannot read the file: {exc.strerror or exc}", where) from exc
-        text, _ = frontmatter.decode(raw, where)
+            raise ContentError(f"cannot read the file: {exc.strerror or exc}", Path(rel)) from exc
+        try:
+            text, _ = frontmatter.decode(raw)
+        except ParseError:
+            text, _ = frontmatter.decode(raw, Path(rel))  # again, to name the file
         front = fast_yaml.quick_front(text)
-        if front is not None:
-            data = fast_yaml.load_front(front, where, 2)
+        texts = [rel]  # the search text's parts, gathered by the fast path's own walk
+        fast = fast_yaml.try_fast(front, texts) if front is not None else None
+        if fast is not None:
+            data = fast
+        elif front is not None:
+            data = frontmatter.parse_yaml(front, Path(rel), 2)
         else:
+            where = Path(rel)
             parts = frontmatter.split(text, where)
             if parts.format == "yaml":
                 data = fast_yaml.load_front(parts.front, where, parts.front_line)
@@ -284,20 +372,25 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
     except ContentError as err:
         finding = finding_from_error(err, rel, config)
         error = (type(err).__name__, err.message, err.line, err.column)
-        own: tuple[tuple[Any, ...], ...] = (_as_tuple(finding, _FINDING_FIELDS),)
+        own: tuple[FindingRow, ...] = (
+            (finding.rule, finding.severity, rel, finding.field, finding.message,
+             finding.line, finding.column),
+        )  # fmt: skip
         search = search_text(rel, {})
-        return (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, search, error,
-                None)  # fmt: skip
+        return (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, error, None,
+                search, letter_mask(search))  # fmt: skip
     schema = registry.for_data(data)
-    findings = check_entry(data, schema, config, rel)
-    facts = seo_facts(data, schema, rel)
-    own = tuple(_as_tuple(f, _FINDING_FIELDS) for f in findings)
+    findings, facts = check_entry_rows(data, schema, config, rel)
+    if fast is None:
+        texts = [rel]
+        _collect(data, texts)
+    search = _search_bytes(texts)
     return (
         rel, size, mtime_ns, schema.name,
         _text(data.get(schema.title_key)) if schema.title_key else "",
         _text(data.get("subject")), _text(data.get("url")), _text(data.get("date")),
-        _worst(f.severity for f in findings), own, search_text(rel, data), None,
-        _as_tuple(facts, _FACTS_FIELDS),
+        _worst([f[1] for f in findings]) if findings else "", tuple(findings), None, facts,
+        search, letter_mask(search),
     )  # fmt: skip
 
 
@@ -307,18 +400,109 @@ _WORKER: tuple[str, SchemaRegistry, SeoConfig] | None = None
 def _init_worker(folder: str, registry: SchemaRegistry, config: SeoConfig) -> None:
     global _WORKER  # noqa: PLW0603 - per-process context, set once by the pool
     _WORKER = (folder, registry, config)
+    gc.disable()  # a worker only makes short-lived acyclic tuples; collections are waste
 
 
-def _parse_chunk(items: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
+class _Parsed:
+    """A chunk of parsed files: record rows, and their search texts and masks apart.
+
+    From a worker it comes as four bytes objects (cheap to send): the marshalled rows
+    (which also go into the cache file as they are), the texts joined with newlines,
+    the texts' lengths and the masks (arrays' bytes).
+    """
+
+    __slots__ = ("blob", "lengths", "masks", "rows", "texts")
+
+    def __init__(
+        self, rows: list[Row], texts: bytes, lengths: array[int], masks: array[int], blob: bytes
+    ) -> None:
+        self.rows, self.texts, self.lengths, self.masks = rows, texts, lengths, masks
+        self.blob = blob  # marshal.dumps(rows)
+
+    @classmethod
+    def of(cls, full_rows: list[Row]) -> _Parsed:
+        """From :func:`parse_file` rows (search text and mask at the end)."""
+        rows = [row[:_SEARCH] for row in full_rows]
+        texts = [row[_SEARCH] for row in full_rows]
+        return cls(
+            rows,
+            b"\n".join(texts) + b"\n" if texts else b"",
+            array("q", map(len, texts)),
+            array("Q", [row[_MASK] for row in full_rows]),
+            marshal.dumps(rows),
+        )
+
+    def pack(self) -> tuple[bytes, bytes, bytes, bytes]:
+        return self.blob, self.texts, self.lengths.tobytes(), self.masks.tobytes()
+
+    @classmethod
+    def unpack(cls, packed: tuple[bytes, bytes, bytes, bytes]) -> _Parsed:
+        blob, texts, lengths, masks = packed
+        lengths_array, masks_array = array("q"), array("Q")
+        lengths_array.frombytes(lengths)
+        masks_array.frombytes(masks)
+        return cls(marshal.loads(blob), texts, lengths_array, masks_array, blob)
+
+
+def _parse_chunk(items: list[tuple[str, int, int]]) -> tuple[bytes, bytes, bytes, bytes]:
+    """A chunk's rows, packed as plain bytes (marshal: faster both ways than pickle)."""
     assert _WORKER is not None
     folder, registry, config = _WORKER
-    return [parse_file(folder, rel, size, mtime, registry, config) for rel, size, mtime in items]
+    return _Parsed.of(
+        [parse_file(folder, rel, size, mtime, registry, config) for rel, size, mtime in items]
+    ).pack()
 
 
 def _pool_context() -> Any:
-    """``forkserver`` (or ``spawn``): never fork a process that may be running Qt threads."""
+    """How to start the workers: never fork a process that may be running Qt threads.
+
+    ``fork`` starts a worker in milliseconds with everything loaded, but is only safe in
+    a process that runs no other thread: the command line, not the window (Qt is never
+    imported by the core, so its presence means a GUI). Otherwise ``forkserver``, whose
+    server imports this module once so each worker starts with it loaded, or ``spawn``.
+    """
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in methods
+        and threading.active_count() == 1
+        and not any(name.startswith(("PySide6", "PyQt")) for name in sys.modules)
+    ):
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _intern_row(row: Row) -> Row:
+    """The record's part of a row, its subject and date shared with other records.
+
+    (Rule ids, severities and field names are shared already: each worker's come from
+    its constants, and pickle sends an object once per chunk.)
+    """
+    intern = sys.intern
+    return (
+        row[0], row[1], row[2], row[3], row[4], intern(row[5]), row[6], intern(row[7]),
+        row[8], row[9], row[10], row[11],
+    )  # fmt: skip
+
+
+class _GcPaused:
+    """Pause the cyclic garbage collector while building big acyclic structures.
+
+    Tens of thousands of records and tuples would each be traversed by every full
+    collection the allocations trigger, for nothing: none of them forms a cycle.
+    """
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
 
 
 # --- the index --------------------------------------------------------------------------
@@ -347,8 +531,10 @@ class CorpusIndex:
         self.parsed = 0  # files parsed (not taken from the cache) by the last build/update
         self._records: list[EntryRecord] = []
         self._by_path: dict[str, EntryRecord] = {}
-        self._corpus: list[Finding] = []
-        self._search: _SearchBuffer | None = None
+        self._corpus: list[FindingRow] = []
+        self._corpus_objects: list[Finding] | None = None
+        self._search: _SearchText | None = _SearchText(bytearray(), array("q", [0]), array("Q"))
+        self._found: list[tuple[str, int, int]] = []
         self._key = index_cache.fingerprint(
             self.registry, self.config, "yaml-rs" if fast_yaml.fast_available() else "pyyaml"
         )
@@ -368,51 +554,107 @@ class CorpusIndex:
         return self.paths
 
     def build(self) -> Iterator[Progress]:
-        """Index the folder, yielding progress; names are in ``paths`` after the first step."""
+        """Index the folder, yielding progress; names are in ``paths`` after the first step.
+
+        The cyclic garbage collector is paused meanwhile: building makes a million
+        tuples and records, none in a cycle, and each full collection would walk them
+        all again (a third of the main process's time on 50k files). (Not frozen
+        afterwards: ``gc.freeze`` would also pin whatever else the process holds, such
+        as a window's cyclic garbage, for good.)
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            yield from self._build()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self) -> Iterator[Progress]:
         self.scan()
         found = self._found
         total = len(found)
         yield Progress(0, total, "scan")
 
-        cached_rows: dict[str, tuple[Any, ...]] = {}
-        cached_corpus: list[tuple[Any, ...]] | None = None
+        cached: index_cache.Payload | None = None
         if self.use_cache:
-            payload = index_cache.load(self.folder, self._key)
-            if payload is not None:
-                cached_rows = {row[0]: row for row in payload["rows"]}
-                cached_corpus = payload.get("corpus")
-                del payload
-        by_path: dict[str, EntryRecord] = {}
+            cached = index_cache.load(self.folder, self._key)
+        cached_none = cached is None
         todo: list[tuple[str, int, int]] = []
-        for rel, size, mtime in found:
-            row = cached_rows.get(rel)
-            if row is not None and row[1] == size and row[2] == mtime:
-                by_path[rel] = EntryRecord(*row)
-            else:
-                todo.append((rel, size, mtime))
-        self._by_path = by_path
-        yield Progress(len(by_path), total, "cache")
-
-        for row in self._parse_rows(todo, total):
-            if isinstance(row, Progress):
-                yield row
-            else:
-                by_path[row[0]] = EntryRecord(*row)
-        self.parsed = len(todo)
-        self._records = [by_path[rel] for rel in self.paths]
-        yield Progress(total, total, "check")
-
-        unchanged = not todo and len(cached_rows) == total
-        if unchanged and cached_corpus is not None:
-            self._set_corpus([Finding(*f) for f in cached_corpus])
+        reuse: list[tuple[int, Row] | None] = []
+        if cached is not None and [(r[0], r[1], r[2]) for r in cached.rows] == found:
+            reuse = list(enumerate(cached.rows))  # the usual reopen: nothing changed
         else:
-            self._run_corpus()
-        del cached_rows, cached_corpus, todo
-        # The filter's buffer is built here, off the GUI thread, not on the first keystroke.
-        self._search = _SearchBuffer([r.search for r in self._records])
-        if self.use_cache and not unchanged:
-            self._save()
-        yield Progress(total, total, "done")
+            cached_rows: dict[str, tuple[int, Row]] = {}
+            if cached is not None:
+                cached_rows = {row[0]: (n, row) for n, row in enumerate(cached.rows)}
+            for rel, size, mtime in found:
+                hit = cached_rows.get(rel)
+                if hit is not None and hit[1][1] == size and hit[1][2] == mtime:
+                    reuse.append(hit)
+                else:
+                    reuse.append(None)
+                    todo.append((rel, size, mtime))
+            del cached_rows
+        yield Progress(total - len(todo), total, "cache")
+
+        unchanged = cached is not None and not todo and len(cached.rows) == total
+        records: list[EntryRecord] = []
+        writer: index_cache.Writer | None = None
+        if unchanged and cached is not None:
+            with _GcPaused():
+                records = [EntryRecord(*row) for row in cached.rows]
+                store = _SearchText(cached.buffer, cached.starts, cached.masks)
+        else:
+            builder = _SearchBuilder()
+            taken = _Taker(records, builder, reuse, cached)
+            todo_positions = [n for n, hit in enumerate(reuse) if hit is None]
+            # A cold build streams its workers' marshalled rows into the cache file.
+            writer = index_cache.Writer(self.folder) if self.use_cache and cached_none else None
+            parsed = 0
+            try:
+                for item in self._parse_rows(todo, total):
+                    if isinstance(item, Progress):
+                        yield item
+                        continue
+                    with _GcPaused():
+                        self._place(item, taken, todo_positions, parsed)
+                    parsed += len(item.rows)
+                    if writer is not None:
+                        writer.piece(item.blob)
+                with _GcPaused():
+                    taken.upto(total)
+            except BaseException:
+                if writer is not None:
+                    writer.abort()
+                raise
+            store = builder.finish()
+            del taken
+        try:
+            self.parsed = len(todo)
+            self._records = records
+            self._by_path = {r.path: r for r in records}
+            self._attach(store)
+            yield Progress(total, total, "check")
+
+            if unchanged and cached is not None:
+                self._set_corpus(list(cached.corpus))
+            else:
+                self._run_corpus()
+            cached = None
+            if writer is not None:
+                writer.finish(
+                    self._key,
+                    self._corpus,
+                    (store.buffer, store.starts, store.masks),
+                    background=len(self._records) >= BACKGROUND_SAVE_MIN,
+                )
+            elif self.use_cache and not unchanged:
+                self._save()
+            yield Progress(total, total, "done")
+        finally:
+            if writer is not None:
+                writer.abort_unfinished()  # closed early: leave no temporary file
 
     def build_all(self) -> CorpusIndex:
         """Build without looking at the progress (tests, scripts)."""
@@ -420,21 +662,58 @@ class CorpusIndex:
             pass
         return self
 
+    @staticmethod
+    def _place(item: _Parsed, taken: _Taker, todo_positions: list[int], parsed: int) -> None:
+        """Add a parsed chunk's records and texts, after the cached rows before each."""
+        records, builder, count = taken.records, taken.builder, len(item.rows)
+        if taken.position == todo_positions[parsed] and (
+            todo_positions[parsed + count - 1] == taken.position + count - 1
+        ):  # no cached row among these (a cold build): take them in one go
+            records.extend([EntryRecord(*_intern_row(row)) for row in item.rows])
+            builder.add_chunk(item.texts, item.lengths, item.masks)
+            taken.position += count
+            return
+        view = memoryview(item.texts)
+        offset = 0
+        for n, row in enumerate(item.rows):
+            taken.upto(todo_positions[parsed + n])  # cached rows before this one
+            records.append(EntryRecord(*_intern_row(row)))
+            length = item.lengths[n]
+            builder.add(view[offset : offset + length], item.masks[n])
+            offset += length + 1
+            taken.position += 1
+
+    def _attach(self, store: _SearchText) -> None:
+        self._search = store
+        for row, record in enumerate(self._records):
+            record._store = store
+            record._row = row
+
     def _parse_rows(
         self, todo: list[tuple[str, int, int]], total: int
-    ) -> Iterator[tuple[Any, ...] | Progress]:
+    ) -> Iterator[_Parsed | Progress]:
+        """Rows of ``todo`` in its order (in chunks), with progress steps between."""
         done = total - len(todo)
         folder = os.fspath(self.folder)
+
+        def here(items: list[tuple[str, int, int]]) -> _Parsed:
+            return _Parsed.of(
+                [
+                    parse_file(folder, rel, size, mtime, self.registry, self.config)
+                    for rel, size, mtime in items
+                ]
+            )
+
         if len(todo) < self.pool_min_files or self.workers < 2:
-            for count, (rel, size, mtime) in enumerate(todo, 1):
-                yield parse_file(folder, rel, size, mtime, self.registry, self.config)
-                if count % 200 == 0:
-                    yield Progress(done + count, total, "parse")
-            yield Progress(total, total, "parse")
+            for start in range(0, len(todo), 200):
+                yield here(todo[start : start + 200])
+                yield Progress(done + min(len(todo), start + 200), total, "parse")
+            if not todo:
+                yield Progress(total, total, "parse")
             return
         chunk = max(50, min(CHUNK_MAX, len(todo) // (self.workers * 8) or 1))
         chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
-        returned: set[str] = set()
+        emitted = 0  # chunks handed out, in order
         try:
             with ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -442,49 +721,74 @@ class CorpusIndex:
                 initializer=_init_worker,
                 initargs=(folder, self.registry, self.config),
             ) as pool:
-                pending: set[Future[list[tuple[Any, ...]]]] = {
-                    pool.submit(_parse_chunk, c) for c in chunks
-                }
+                submitted = [pool.submit(_parse_chunk, c) for c in chunks]
+                sizes = {f: len(c) for f, c in zip(submitted, chunks, strict=True)}
+                futures: list[Future[tuple[bytes, bytes, bytes, bytes]] | None] = list(submitted)
+                del submitted
+                pending = set(sizes)
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        rows = future.result()
-                        returned.update(row[0] for row in rows)
-                        yield from rows
-                        done += len(rows)
+                    done += sum(sizes.pop(f) for f in finished)
+                    # Hand rows on in path order (chunks finish nearly in order anyway).
+                    while emitted < len(futures):
+                        future = futures[emitted]
+                        if future is None or not future.done():
+                            break
+                        parsed = _Parsed.unpack(future.result())
+                        futures[emitted] = None  # the rows are the caller's now
+                        emitted += 1
+                        yield parsed
                     yield Progress(done, total, "parse")
         except (BrokenProcessPool, OSError) as exc:  # no pool here: carry on in-process
             log.warning("process pool failed (%s); parsing in this process", exc)
-            for rel, size, mtime in todo:
-                if rel not in returned:
-                    yield parse_file(folder, rel, size, mtime, self.registry, self.config)
+            for items in chunks[emitted:]:
+                yield here(items)
             yield Progress(total, total, "parse")
 
     def _run_corpus(self) -> None:
-        facts = [SeoFacts(*r._facts) for r in self._records if r._facts is not None]
-        self._set_corpus(check_corpus(facts, self.config))
+        facts = [r._facts for r in self._records if r._facts is not None]
+        self._set_corpus(check_corpus_rows(facts, self.config))
 
-    def _set_corpus(self, findings: list[Finding]) -> None:
+    def _set_corpus(self, findings: list[FindingRow]) -> None:
         self._corpus = findings
-        grouped: dict[str, list[Finding]] = defaultdict(list)
+        self._corpus_objects = None
+        grouped: dict[str, Any] = {}
+        setdefault = grouped.setdefault
         for finding in findings:
-            grouped[finding.path].append(finding)
+            first = setdefault(finding[2], finding)
+            if first is not finding:
+                if type(first) is list:
+                    first.append(finding)
+                else:
+                    grouped[finding[2]] = [first, finding]
+        rank_of = _RANK
         for record in self._records:
             extra = grouped.get(record.path)
-            record._corpus = tuple(extra) if extra else ()
-            if extra:
-                record.severity = _worst(
-                    [*(f[1] for f in record._own), *(f.severity for f in extra)]
-                )
-            else:
-                record.severity = _worst(f[1] for f in record._own)
+            if extra is not None:
+                extra = tuple(extra) if type(extra) is list else (extra,)
+                record._corpus = extra
+                rank = rank_of.get(record._own_severity, _NO_SEVERITY)
+                for finding in extra:
+                    rank = min(rank, rank_of[finding[1]])
+                record.severity = _BY_RANK[rank]
+            elif record._corpus:
+                record._corpus = ()
+                record.severity = record._own_severity
 
     def _save(self) -> None:
+        """Write the cache; a big one in a background thread (the results are ready now).
+
+        The buffer must then stay as it is until the write ends: edits wait for it.
+        """
+        store = self._search
+        assert store is not None
         index_cache.save(
             self.folder,
             self._key,
             [r.row() for r in self._records],
-            [_as_tuple(f, _FINDING_FIELDS) for f in self._corpus],
+            self._corpus,
+            (store.buffer, store.starts, store.masks),
+            background=len(self._records) >= BACKGROUND_SAVE_MIN,
         )
 
     # -- incremental
@@ -503,6 +807,12 @@ class CorpusIndex:
         """Re-read changed, added or removed files, then re-run the corpus rules."""
         change = IndexChange()
         folder = os.fspath(self.folder)
+        if self._search is None:
+            self.search("")
+        index_cache.wait_for_writes(self.folder)  # it may still be writing the buffer
+        store = self._search
+        assert store is not None
+        self.paths = list(self.paths)  # a new list: holders of the old one keep theirs
         for path in paths:
             rel = self.relative(path)
             if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith(".md"):
@@ -513,19 +823,33 @@ class CorpusIndex:
                 exists = target.is_file()
             except OSError:
                 exists = False
+            position = bisect.bisect_left(self.paths, rel)
+            present = position < len(self.paths) and self.paths[position] == rel
             if not exists:
-                if self._by_path.pop(rel, None) is not None:
+                if present:
+                    old = self._by_path.pop(rel)
+                    old._text, old._store = old.search, None  # keeps its text, detached
+                    del self.paths[position]
+                    store.delete(position)
                     change.removed.append(rel)
                 continue
             row = parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
-            (change.changed if rel in self._by_path else change.added).append(rel)
-            self._by_path[rel] = EntryRecord(*row)
+            record = EntryRecord(*_intern_row(row[:_SEARCH]))
+            if present:
+                old = self._by_path[rel]
+                old._text, old._store = old.search, None
+                store.replace(position, row[_SEARCH], row[_MASK])
+                change.changed.append(rel)
+            else:
+                self.paths.insert(position, rel)
+                store.insert(position, row[_SEARCH], row[_MASK])
+                change.added.append(rel)
+            self._by_path[rel] = record
         self.parsed = len(change.added) + len(change.changed)
-        if change.added or change.removed:
-            self.paths = sorted(self._by_path)
         self._records = [self._by_path[rel] for rel in self.paths]
+        self._attach(store)
+        store.forget()
         self._run_corpus()
-        self._search = _SearchBuffer([r.search for r in self._records])
         if self.use_cache:
             self._save()
         return change
@@ -551,7 +875,9 @@ class CorpusIndex:
 
     @property
     def corpus_findings(self) -> list[Finding]:
-        return self._corpus
+        if self._corpus_objects is None:
+            self._corpus_objects = [Finding(*f) for f in self._corpus]
+        return self._corpus_objects
 
     def findings(self) -> Iterator[Finding]:
         """Every finding, file by file (each file's own findings, then corpus ones)."""
@@ -562,8 +888,13 @@ class CorpusIndex:
 
     def search(self, query: str) -> list[int]:
         """Rows whose file name or any value contains every whitespace-separated term."""
-        if self._search is None:
-            self._search = _SearchBuffer([r.search for r in self._records])
+        if self._search is None:  # dropped (tests): build it again from the records
+            builder = _SearchBuilder()
+            for record in self._records:
+                text = record.search
+                builder.add(text, letter_mask(text))
+            self._attach(builder.finish())
+        assert self._search is not None
         return self._search.find(query)
 
     def search_mask(self, query: str) -> bytearray:
@@ -574,56 +905,179 @@ class CorpusIndex:
         return mask
 
 
-class _SearchBuffer:
-    """All records' search words in one buffer, rows separated by a newline."""
+class _Taker:
+    """Places cached rows (records and search texts) in order, around parsed ones."""
 
-    def __init__(self, texts: list[bytes]) -> None:
-        self.buffer = b"\n".join(texts) + b"\n"
-        starts = array("q", [0])
-        position = 0
-        for text in texts:
-            position += len(text) + 1
+    def __init__(
+        self,
+        records: list[EntryRecord],
+        builder: _SearchBuilder,
+        reuse: list[tuple[int, Row] | None],
+        cached: index_cache.Payload | None,
+    ) -> None:
+        self.records, self.builder, self.reuse, self.cached = records, builder, reuse, cached
+        self.view = cached.text_view() if cached is not None else memoryview(b"")
+        self.position = 0  # the next entry to place
+
+    def upto(self, end: int) -> None:
+        cached, view, add = self.cached, self.view, self.builder.add
+        records = self.records
+        while self.position < end:
+            hit = self.reuse[self.position]
+            assert hit is not None and cached is not None  # parsed rows are placed apart
+            n, row = hit
+            records.append(EntryRecord(*row))
+            add(view[cached.starts[n] : cached.starts[n + 1] - 1], cached.masks[n])
+            self.position += 1
+
+
+class _SearchBuilder:
+    """Collects rows' search texts into one buffer, in row order."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.starts = array("q", [0])
+        self.masks = array("Q")
+
+    def add(self, text: bytes | memoryview, mask: int) -> None:
+        buffer = self.buffer
+        buffer += text
+        buffer += b"\n"
+        self.starts.append(len(buffer))
+        self.masks.append(mask)
+
+    def add_chunk(self, texts: bytes, lengths: array[int], masks: array[int]) -> None:
+        """Add texts already joined (each followed by a newline) with their lengths."""
+        buffer, starts = self.buffer, self.starts
+        position = len(buffer)
+        buffer += texts
+        for length in lengths:
+            position += length + 1
             starts.append(position)
-        self.starts = starts  # starts[i] .. starts[i + 1] - 1 is row i
-        self.rows = len(texts)
+        self.masks.extend(masks)
+
+    def finish(self) -> _SearchText:
+        return _SearchText(self.buffer, self.starts, self.masks)
+
+
+_RECENT_MAX = 16
+
+
+class _SearchText:
+    """All rows' search texts in one buffer, each followed by a newline.
+
+    ``starts[i]`` .. ``starts[i + 1] - 1`` is row ``i``; ``masks[i]`` says which ASCII
+    letters it holds.
+    """
+
+    def __init__(self, buffer: index_cache.Buffer, starts: array[int], masks: array[int]) -> None:
+        self.buffer = buffer
+        self.starts = starts
+        self.masks = masks
+        self.forget()
+
+    @property
+    def rows(self) -> int:
+        return len(self.masks)
+
+    def text_of(self, row: int) -> bytes:
+        return bytes(self.buffer[self.starts[row] : self.starts[row + 1] - 1])
+
+    def forget(self) -> None:
+        """Drop remembered answers (after the rows changed)."""
         self._last_terms: list[bytes] = []
         self._last_rows: list[int] = []
+        self._recent: dict[tuple[bytes, ...], list[int]] = {}
+
+    # -- edits (update_paths): in place, the rest of the buffer moves once
+
+    def _editable(self) -> bytearray:
+        if not isinstance(self.buffer, bytearray):
+            self.buffer = bytearray(self.buffer)  # the cache's mapped file: copy once
+        return self.buffer
+
+    def _shift(self, row: int, delta: int) -> None:
+        starts = self.starts
+        if delta:
+            starts[row:] = array("q", [s + delta for s in starts[row:]])
+
+    def replace(self, row: int, text: bytes, mask: int) -> None:
+        lo, hi = self.starts[row], self.starts[row + 1] - 1
+        self._editable()[lo:hi] = text
+        self._shift(row + 1, len(text) - (hi - lo))
+        self.masks[row] = mask
+
+    def insert(self, row: int, text: bytes, mask: int) -> None:
+        at = self.starts[row]
+        self._editable()[at:at] = text + b"\n"
+        self.starts.insert(row + 1, at + len(text) + 1)
+        self._shift(row + 2, len(text) + 1)
+        self.masks.insert(row, mask)
+
+    def delete(self, row: int) -> None:
+        lo, hi = self.starts[row], self.starts[row + 1]
+        del self._editable()[lo:hi]
+        del self.starts[row + 1]
+        self._shift(row + 1, lo - hi)
+        del self.masks[row]
+
+    # -- searching
 
     def find(self, query: str) -> list[int]:
-        terms = list(dict.fromkeys(query.lower().encode("utf-8").split()))
+        terms = list(dict.fromkeys(query.lower().encode("utf-8", "surrogatepass").split()))
         if not terms:
             self._last_terms, self._last_rows = [], []
             return list(range(self.rows))
         terms.sort(key=len, reverse=True)  # the longest term prunes most
-        narrows = bool(self._last_terms) and all(
-            any(old in new for new in terms) for old in self._last_terms
-        )
-        buffer, starts = self.buffer, self.starts
-        if narrows:
-            candidates: Iterable[int] = self._last_rows
-            rest = terms
-        else:
-            candidates = self._scan(terms[0])
-            rest = terms[1:]
-        if rest:
-            rows = [
-                row
-                for row in candidates
-                if all(buffer.find(t, starts[row], starts[row + 1]) >= 0 for t in rest)
-            ]
-        else:
-            rows = list(candidates)
+        key = tuple(sorted(terms))
+        rows = self._recent.get(key)
+        if rows is None:
+            rows = self._find(terms)
+            if len(self._recent) >= _RECENT_MAX:
+                del self._recent[next(iter(self._recent))]
+            self._recent[key] = rows
         self._last_terms, self._last_rows = terms, rows
-        return rows
+        return list(rows)
+
+    def _find(self, terms: list[bytes]) -> list[int]:
+        old_terms = self._last_terms
+        # Every row matching the new query matches the old one when each old term lies
+        # inside a new term: then only the old matches need checking, and only for the
+        # new terms that do not lie inside an old one (those are known to be there).
+        candidates: list[int] | None = None
+        if old_terms and all(any(old in new for new in terms) for old in old_terms):
+            candidates = self._last_rows
+            terms = [t for t in terms if not any(t in old for old in old_terms)]
+        masks = self.masks
+        for term in terms:
+            if not candidates and candidates is not None:
+                return []
+            bits = _term_mask(term)
+            if len(term) == 1 and bits:  # a letter or digit: the masks are the answer
+                source = range(len(masks)) if candidates is None else candidates
+                candidates = [row for row in source if masks[row] & bits]
+            elif candidates is None:
+                candidates = self._scan(term)
+            else:
+                candidates = self._filter(candidates, term, bits)
+        return candidates if candidates is not None else []
 
     def _scan(self, term: bytes) -> list[int]:
-        """Rows containing ``term``: one ``find`` runs over non-matching rows at C speed."""
+        """Rows containing ``term``: one ``find`` skips non-matching rows at C speed."""
         buffer, starts = self.buffer, self.starts
         find, locate = buffer.find, bisect.bisect_right
         rows: list[int] = []
+        append = rows.append
         position = find(term)
         while position >= 0:
             row = locate(starts, position) - 1
-            rows.append(row)
+            append(row)
             position = find(term, starts[row + 1])
         return rows
+
+    def _filter(self, candidates: list[int], term: bytes, bits: int) -> list[int]:
+        """The candidates whose text contains ``term``."""
+        masks, starts, find = self.masks, self.starts, self.buffer.find
+        if bits:  # rows lacking one of the term's letters cannot hold it
+            candidates = [row for row in candidates if masks[row] & bits == bits]
+        return [row for row in candidates if find(term, starts[row], starts[row + 1]) >= 0]

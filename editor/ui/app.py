@@ -1,8 +1,10 @@
 """Start the desktop app: ``glossary-editor [FOLDER]`` ends up in :func:`run`.
 
 The application and organisation names set here are where ``QSettings`` keeps the
-preferences. An exception escaping a slot would otherwise only be printed (or end the
-process); the hook logs it and shows it through :mod:`dialogs`, and the app goes on.
+preferences. Logs go to stderr and to a file under the user log dir (``platformdirs``),
+so a report of "it misbehaved" comes with a trace. An exception escaping a slot would
+otherwise only be printed (or end the process); the hook logs it and shows it through
+:mod:`dialogs`, and the app goes on.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
+import platformdirs
 from PySide6.QtWidgets import QApplication
 
 from editor.ui import dialogs
@@ -22,11 +26,37 @@ log = logging.getLogger("editor.ui.app")
 
 ORGANISATION = "GlossaryEditor"
 APPLICATION = "glossary-editor"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def install_exception_hook() -> None:
-    """Log and show uncaught exceptions instead of losing them."""
+def log_file() -> Path:
+    """Where the app's log file lives (``~/.local/state/glossary-editor/log`` on Linux)."""
+    return Path(platformdirs.user_log_dir(APPLICATION)) / "glossary-editor.log"
+
+
+def log_to_file(path: Path | None = None) -> logging.Handler | None:
+    """Add a rotating log file (1 MB x 3) to the ``editor`` loggers; returns the handler
+    (remove and close it to stop), or None when the file cannot be opened."""
+    path = path if path is not None else log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError as exc:
+        log.warning("cannot write the log file %s: %s", path, exc)
+        return None
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setLevel(logging.INFO)
+    logger = logging.getLogger("editor")
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    return handler
+
+
+def install_exception_hook(log_path: Path | None = None) -> None:
+    """Log and show uncaught exceptions (a slot's included) instead of losing them."""
     showing = False
+    where = log_path if log_path is not None else log_file()
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         nonlocal showing
@@ -42,8 +72,9 @@ def install_exception_hook() -> None:
             dialogs.error(
                 QApplication.activeWindow(),
                 "Unexpected error",
-                f"Something went wrong: {value}\n\nYour open entries are kept; save them "
-                f"and restart if the app misbehaves.\n\n{text[-2000:]}",
+                f"Something went wrong: {value}\n\nYour open entries are kept (and "
+                "journaled); save them and restart if the app misbehaves. The details are "
+                f"in {where}.\n\n{text[-2000:]}",
             )
         finally:
             showing = False
@@ -54,6 +85,7 @@ def install_exception_hook() -> None:
 def run(folder: Path | None) -> int:
     """Create the application and the main window on ``folder``; returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    log_to_file()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])

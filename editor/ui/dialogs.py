@@ -1,17 +1,23 @@
 """The one place that shows message boxes.
 
-Every error, confirmation and save prompt of the window goes through these functions
-(called as ``dialogs.error(...)``, never imported by name), so tests replace them in
-one fixture and an unexpected dialog fails the test instead of blocking it. Each
-message is logged too, so a headless run still tells what happened.
+Every error, confirmation, save prompt, choice, diff and the recovery offer of the
+window goes through these functions (called as ``dialogs.error(...)``, never imported
+by name), so tests replace them in one fixture and an unexpected dialog fails the test
+instead of blocking it. Each message is logged too, so a headless run still tells
+what happened.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
 
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from editor.content.journal import Journal, JournalItem
+from editor.ui import recovery_dialog
+from editor.ui.diff_dialog import DiffDialog
 
 log = logging.getLogger("editor.ui.dialogs")
 
@@ -62,3 +68,45 @@ def ask_save(parent: QWidget | None, names: list[str]) -> SaveAnswer:
     if clicked is discard:
         return "discard"
     return "cancel"
+
+
+def choose(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    choices: Sequence[str],
+    *,
+    default: str | None = None,
+    escape: str | None = None,
+) -> str:
+    """One of ``choices`` (button labels, returned as given). Closing the box answers
+    ``escape`` (else ``default``, else the first choice), so make that the safe one."""
+    log.info("%s: %s", title, text)
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    buttons = [box.addButton(c, QMessageBox.ButtonRole.ActionRole) for c in choices]
+    for label, button in zip(choices, buttons, strict=True):
+        if label == default:
+            box.setDefaultButton(button)
+        if label == escape:
+            box.setEscapeButton(button)
+    box.exec()
+    clicked = box.clickedButton()
+    for label, button in zip(choices, buttons, strict=True):
+        if clicked is button:
+            return label
+    return escape or default or choices[0]
+
+
+def show_diff(parent: QWidget | None, title: str, diff: str) -> None:
+    """Show a unified diff (read only) until the user closes it."""
+    DiffDialog(title, diff, parent).exec()
+
+
+def recover(
+    parent: QWidget | None,
+    journal: Journal,
+    *,
+    key_order_for: Callable[[Mapping[str, Any]], Sequence[str]] | None = None,
+) -> list[JournalItem]:
+    """At start: offer back the journaled unsaved work; returns the items to restore."""
+    return recovery_dialog.recover(journal, parent, key_order_for=key_order_for)

@@ -240,3 +240,49 @@ def test_typing_narrows_from_the_previous_matches(tmp_path: Path) -> None:
     assert index.search("levera") == [0]
     assert index.search("lev") == [0, 1, 2, 3]  # shorter again: a full scan, not a narrowing
     assert list(index.search_mask("clever")) == [0, 0, 0, 1]
+
+
+def _brute(index: CorpusIndex, query: str) -> list[int]:
+    terms = query.lower().split()
+    return [
+        row
+        for row, record in enumerate(index.records)
+        if all(term in record.search.decode() for term in terms)
+    ]
+
+
+QUERIES = ("", "w", "what", "what is", "zebra", "a", "q", "e1", "answer quagga", "-", "md")
+
+
+def test_update_paths_keeps_the_search_buffer_in_step(tmp_path: Path) -> None:
+    for n, word in enumerate(["alpha", "beta", "gamma", "delta"]):
+        write_entry(tmp_path, f"e{n}.md", word=word)
+    index = build(tmp_path)
+    old_e1 = index.record("e1.md")
+    assert old_e1 is not None and b"beta" in old_e1.search
+    for query in QUERIES:
+        index.search(query)  # remembered answers must not survive the update
+
+    write_entry(tmp_path, "e1.md", word="Quagga", subject="Zebra")  # longer text
+    write_entry(tmp_path, "e0.md", word="z")  # shorter text
+    write_entry(tmp_path, "a-first.md", word="answer")  # lands before every row
+    write_entry(tmp_path, "z-last.md", word="zebra")  # and after
+    (tmp_path / "e2.md").unlink()
+    index.update_paths(["e1.md", "e0.md", "a-first.md", "z-last.md", "e2.md"])
+
+    fresh = build(tmp_path)
+    assert index.paths == fresh.paths
+    assert [r.search for r in index.records] == [r.search for r in fresh.records]
+    for query in QUERIES:
+        assert index.search(query) == _brute(index, query) == fresh.search(query), query
+    assert b"beta" in old_e1.search  # a replaced record keeps its own text
+
+
+def test_search_is_exact_over_a_pooled_build(tmp_path: Path) -> None:
+    for n in range(30):
+        write_entry(tmp_path, f"part{n % 4}/e{n:02d}.md", id=n, word=f"w{n}x", subject="Zebra")
+    index = build(tmp_path, workers=2, pool_min_files=1)
+    assert len(index) == 30
+    for query in (*QUERIES, "w1", "w1x", "w12x", "zebra w2", "part3/"):
+        assert index.search(query) == _brute(index, query), query
+    assert list(index.search_mask("w12x")) == [int(r.path == "part0/e12.md") for r in index.records]

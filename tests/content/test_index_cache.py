@@ -112,3 +112,58 @@ def test_cache_file_is_per_folder_and_fingerprint_tracks_schemas(tmp_path: Path)
     assert base == index_cache.fingerprint(SchemaRegistry.load(None), SeoConfig(), "x")
     assert base != index_cache.fingerprint(registry, SeoConfig(title_max_chars=70), "x")
     assert base != index_cache.fingerprint(registry, SeoConfig(), "y")
+
+
+def test_partly_cached_reopen_rebuilds_the_search_texts_in_order(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md", "c.md", "d.md", "e.md"):
+        write_entry(tmp_path, name)
+    reopen(tmp_path)
+    bump(write_entry(tmp_path, "b.md", word="Quagga"))
+    write_entry(tmp_path, "bb.md", word="Zebra")
+    (tmp_path / "d.md").unlink()
+
+    index = reopen(tmp_path)
+    fresh = CorpusIndex(tmp_path, cache=False).build_all()
+
+    assert index.parsed == 2
+    assert [r.search for r in index.records] == [r.search for r in fresh.records]
+    assert index.search("quagga") == [1] and index.search("zebra") == [2]
+    warm = reopen(tmp_path)
+    assert warm.parsed == 0
+    assert [r.search for r in warm.records] == [r.search for r in fresh.records]
+    assert warm.search("zebra") == [2] and warm.search("e.md") == [4]
+
+
+def test_a_cache_with_another_fingerprint_is_not_used(tmp_path: Path) -> None:
+    write_entry(tmp_path, "a.md")
+    cold = reopen(tmp_path)
+    assert index_cache.load(tmp_path, cold._key) is not None
+    assert index_cache.load(tmp_path, "another key") is None
+
+
+def test_update_after_a_warm_reopen_edits_a_copy_of_the_cached_buffer(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md", "c.md"):
+        write_entry(tmp_path, name)
+    reopen(tmp_path)
+    warm = reopen(tmp_path)
+    assert warm.parsed == 0
+    bump(write_entry(tmp_path, "b.md", word="Quagga"))
+    warm.update_paths(["b.md"])
+    assert warm.search("quagga") == [1]
+    assert [r.search for r in warm.records] == [
+        r.search for r in CorpusIndex(tmp_path, cache=False).build_all().records
+    ]
+    assert reopen(tmp_path).search("quagga") == [1]  # and the cache was written again
+
+
+def test_a_build_abandoned_midway_leaves_no_temporary_file(tmp_path: Path) -> None:
+    for n in range(450):  # a few chunks of in-process parsing
+        write_entry(tmp_path, f"e{n:03d}.md", id=n)
+    steps = CorpusIndex(tmp_path).build()
+    phases = [next(steps).phase for _ in range(4)]
+    assert "parse" in phases
+    steps.close()
+    folder = index_cache.cache_path(tmp_path).parent
+    assert not list(folder.glob("*.tmp"))
+    assert reopen(tmp_path).parsed == 450  # nothing half-written was taken for a cache
+    assert reopen(tmp_path).parsed == 0

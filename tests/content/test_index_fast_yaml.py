@@ -164,3 +164,26 @@ def test_numbers_and_keywords_agree_or_fall_back(value: str) -> None:
             continue
         fast = fast_yaml.try_fast(front)
         assert fast is None or same(fast, reference), front
+
+
+def test_the_fast_walk_gathers_the_same_texts_as_the_index(
+    fixtures_dir: Path, shared_dir: Path
+) -> None:
+    """``try_fast(front, texts)`` collects what the index's own walk would."""
+    from editor.content.index import _collect
+
+    sample = Path(__file__).resolve().parents[2] / "sample_content"
+    fronts = [f for folder in (sample, fixtures_dir, shared_dir / "real_content")
+              for _, f in fronts_in(folder)]  # fmt: skip
+    fronts.append("a: 1\nb: 2.5\nc: true\nd: 2024-11-27\ne:\nf: [x, 3]\ng: {h: ~, i: j}\n")
+    taken = 0
+    for front in fronts:
+        texts: list[str] = []
+        data = fast_yaml.try_fast(front, texts)
+        if data is None:
+            continue
+        taken += 1
+        expected: list[str] = []
+        _collect(data, expected)
+        assert texts == expected, front
+    assert taken >= 30

@@ -129,3 +129,44 @@ def test_counts_hold_on_a_big_folder() -> None:
     assert len(by_rule(found, "title-duplicate")) == n
     assert [f.path for f in by_rule(found, "related-broken")] == [f"{n - 1}.md"]
     assert len(found) == n + 1
+
+
+def test_a_huge_duplicate_group_is_linear_and_names_two_others() -> None:
+    # The real site: thousands of Q&A pages titled "QuickTakes | <Subject>". A quadratic
+    # rule would need minutes here.
+    n = 40_000
+    facts = [
+        SeoFacts(path=f"q/{i:05d}.md", title="quicktakes | mathematics", url=f"/q/{i}")
+        for i in range(n)
+    ]
+    found = by_rule(check_corpus(facts, CONFIG), "title-duplicate")
+    assert len(found) == n
+    first, second = found[0], found[1]
+    assert first.message == (
+        f"SEO title is also used by q/00001.md, q/00002.md and {n - 3} more: make each title unique"
+    )
+    assert "q/00000.md, q/00002.md" in second.message and "q/00001.md," not in second.message
+    assert all(f"and {n - 3} more" in f.message for f in found)
+
+
+def test_tuple_rows_give_the_same_findings_as_objects() -> None:
+    from editor.content.seo.rules import check_corpus_rows
+
+    entries = facts_of(
+        glossary("alpha", "Same", "Same words.", related=["/glossary/beta", "/nowhere"]),
+        glossary("beta", "same", "same  words."),
+        dict(glossary("gamma", "Other"), url="/glossary/Alpha/"),
+    )
+    rows = [
+        (f.path, f.title, f.description, f.url, f.related, f.title_field,
+         f.description_field, f.url_field)
+        for f in entries
+    ]  # fmt: skip
+    objects = check_corpus(entries, CONFIG)
+    assert [Finding(*row) for row in check_corpus_rows(rows, CONFIG)] == objects
+    assert {f.rule for f in objects} == {
+        "title-duplicate",
+        "description-duplicate",
+        "slug-duplicate",
+        "related-broken",
+    }

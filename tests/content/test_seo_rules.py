@@ -371,3 +371,29 @@ def test_real_qa_files_are_checked_consistently(shared_dir: Path) -> None:
         description = " ".join(str(data["seo"]["page_description"]).split())
         long = len(description) > 156 or text_width(description, 14) > 920
         assert ("description-long" in {f.rule for f in found}) is long, path.name
+
+
+def test_one_pass_rows_equal_check_entry_and_seo_facts(shared_dir: Path) -> None:
+    """What the index runs per file (tuples, one pass) is exactly the public pair."""
+    from dataclasses import astuple
+
+    from editor.content.seo import seo_facts
+    from editor.content.seo.rules import check_entry_rows
+
+    sample = Path(__file__).resolve().parents[2] / "sample_content"
+    files = [*sorted(sample.rglob("*.md")), *sorted((shared_dir / "real_content").glob("*.md"))]
+    entries = [
+        (path.name, frontmatter.loads(path.read_text(encoding="utf-8")).metadata)
+        for path in files
+        if path.name != "SOURCES.md"
+    ]
+    broken = copy.deepcopy(glossary_entry())
+    broken.update(url="/Glossary/Bad Slug/", faq=[{"question": ""}, "x"], related=["/a", 3])
+    broken["seo"].update(title="", page_description=" ", focus_keyphrase="a b c d e f g h i")
+    entries += [("broken.md", broken), ("qa.md", qa_entry()), ("empty.md", {})]
+    assert len(entries) > 25
+    for name, data in entries:
+        schema = REGISTRY.for_data(data)
+        rows, facts = check_entry_rows(data, schema, CONFIG, name)
+        assert [Finding(*row) for row in rows] == check_entry(data, schema, CONFIG, name)
+        assert facts == astuple(seo_facts(data, schema, name))

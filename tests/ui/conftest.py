@@ -3,7 +3,9 @@
 Every message box of the app goes through ``editor.ui.dialogs``; the autouse
 ``dialog_script`` fixture replaces it. A test scripts the answers it expects
 (``dialog_script.expect("ask_save", "discard")``); a dialog nobody scripted fails the
-test, and so does a scripted dialog that never came.
+test, and so does a scripted dialog that never came. The answer to ``choose`` is the
+label of a choice; to ``recover`` it is ``"restore"``, ``"discard"`` or ``"later"``
+(for every journaled entry) or a callable run in place of the dialog.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from editor.ui import dialogs
 
 TEST_ORGANISATION = "GlossaryEditorTests"
 TEST_APPLICATION = "glossary-editor-tests"
-DIALOG_KINDS = ("error", "info", "confirm", "ask_save")
+DIALOG_KINDS = ("error", "info", "confirm", "ask_save", "choose", "show_diff", "recover")
 
 
 @dataclass
@@ -60,8 +62,17 @@ def dialog_script(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogScript]:
 
         return show
 
+    def recover(parent: Any, journal: Any, **kwargs: Any) -> Any:
+        answer = script.answer("recover", (journal,))
+        if callable(answer):
+            return answer(parent, journal, **kwargs)
+        items = journal.pending()
+        if answer == "discard":
+            journal.discard_all()
+        return items if answer == "restore" else []
+
     for kind in DIALOG_KINDS:
-        monkeypatch.setattr(dialogs, kind, fake(kind))
+        monkeypatch.setattr(dialogs, kind, recover if kind == "recover" else fake(kind))
     yield script
     assert not script.unused(), f"scripted dialogs never shown: {script.unused()}"
 
@@ -94,8 +105,14 @@ def thread_pool() -> Iterator[QThreadPool]:
 
 
 @pytest.fixture
+def journal_root(tmp_path: Path) -> Path:
+    """Where the test's windows keep their crash journals (one folder per content folder)."""
+    return tmp_path / "journal"
+
+
+@pytest.fixture
 def make_window(
-    qtbot: Any, qsettings: QSettings, thread_pool: QThreadPool
+    qtbot: Any, qsettings: QSettings, thread_pool: QThreadPool, journal_root: Path
 ) -> Iterator[Callable[..., Any]]:
     """``make_window(folder)``: a shown main window, its index already arrived."""
     from editor.ui.main_window import MainWindow
@@ -103,9 +120,14 @@ def make_window(
 
     windows: list[MainWindow] = []
 
-    def make(folder: Path | None) -> MainWindow:
+    def make(folder: Path | None, **kwargs: Any) -> MainWindow:
         window = MainWindow(
-            folder, settings=SettingsStore(qsettings), pool=thread_pool, use_cache=False
+            folder,
+            settings=SettingsStore(qsettings),
+            pool=thread_pool,
+            use_cache=False,
+            journal_root=journal_root,
+            **kwargs,
         )
         windows.append(window)
         window.resize(1300, 850)
@@ -119,7 +141,7 @@ def make_window(
     for window in windows:
         for opened in window.session.dirty_entries():
             window.session.forget(opened.path)  # no save prompt at teardown
-        window.indexer.cancel()
+        window.feed.cancel()
         window.close()
     thread_pool.waitForDone()
     for window in windows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def test_lists_every_entry_with_details(make_window: Any, sample_folder: Path) -
     window = make_window(sample_folder)
     files = sorted(p.name for p in sample_folder.glob("*.md"))
     assert sorted(shown_names(window)) == files
-    assert window.count_label.text() == f"{len(files)} entries"
+    assert window.status.count_label.text() == f"{len(files)} entries"
     model = window.entry_list.proxy
     titles = [model.index(r, TITLE).data() for r in range(model.rowCount())]
     assert titles == sorted(titles, key=str.casefold)  # sorted by title
@@ -78,8 +79,8 @@ def test_lists_every_entry_with_details(make_window: Any, sample_folder: Path) -
         for r in range(model.rowCount())
     }
     assert statuses <= {"OK", "Info", "Warning", "Error", "Broken"}
-    assert window.folder_label.toolTip() == str(sample_folder.resolve())
-    assert not window.progress.isVisible()
+    assert window.status.folder_label.toolTip() == str(sample_folder.resolve())
+    assert not window.status.progress.isVisible()
 
 
 def test_filter_narrows_the_list_as_you_type(
@@ -91,7 +92,7 @@ def test_filter_narrows_the_list_as_you_type(
     expected = entries_matching(sample_folder, "leverage")
     assert 0 < len(expected) < total
     assert shown_names(window) == expected
-    assert window.count_label.text() == f"{len(expected)} of {total} entries shown"
+    assert window.status.count_label.text() == f"{len(expected)} of {total} entries shown"
     window.entry_list.search.clear()
     assert window.entry_list.visible_count() == total
 
@@ -142,10 +143,10 @@ def test_undo_in_a_field(qtbot: Any, make_window: Any, sample_folder: Path) -> N
     before = editor.toPlainText()
     type_at_end(qtbot, editor, "xyz")
     assert window.isWindowModified()
-    window.edit_actions["undo"].trigger()
+    window.acts.edit["undo"].trigger()
     assert editor.toPlainText() == before
     assert not window.isWindowModified()
-    window.edit_actions["redo"].trigger()
+    window.acts.edit["redo"].trigger()
     assert editor.toPlainText() == before + "xyz"
 
 
@@ -159,15 +160,15 @@ def test_broken_file_opens_read_only_and_is_never_written(
     assert window.model.row_for(broken).status == "broken"
     window.entry_list.select(broken)
 
-    assert window.banner.isVisible()
-    assert f"{broken}:4:" in window.banner_text.text()  # path:line:column
-    assert window.pages.currentWidget() is window.raw_view
-    assert window.raw_view.isReadOnly()
-    assert window.raw_view.toPlainText() == BROKEN_TEXT
-    assert window.raw_view.textCursor().blockNumber() == 3  # on the error line
-    assert not window.action_save.isEnabled()
-    assert not window.action_review.isEnabled()
-    qtbot.keyClicks(window.raw_view, "typed")
+    assert window.pane.banner.isVisible()
+    assert f"{broken}:4:" in window.pane.banner.text()  # path:line:column
+    assert window.pane.pages.currentWidget() is window.pane.raw_view
+    assert window.pane.raw_view.isReadOnly()
+    assert window.pane.raw_view.toPlainText() == BROKEN_TEXT
+    assert window.pane.raw_view.textCursor().blockNumber() == 3  # on the error line
+    assert not window.acts.save.isEnabled()
+    assert not window.acts.review.isEnabled()
+    qtbot.keyClicks(window.pane.raw_view, "typed")
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not window.save_current()
     assert broken.read_text(encoding="utf-8") == BROKEN_TEXT
@@ -311,18 +312,18 @@ def test_delete_asks_first(
 
 def test_empty_states_say_what_to_do(make_window: Any, sample_folder: Path) -> None:
     window = make_window(None)
-    assert "Open Folder" in window.empty_label.text()
-    assert not window.action_new.isEnabled()
+    assert "Open Folder" in window.pane.empty_label.text()
+    assert not window.acts.new.isEnabled()
     window.open_folder(sample_folder)
-    assert "New Entry" in window.empty_label.text()
-    assert window.pages.currentWidget() is window.empty_label
+    assert "New Entry" in window.pane.empty_label.text()
+    assert window.pane.pages.currentWidget() is window.pane.empty_label
 
 
 def test_settings_and_layout_are_remembered(
     make_window: Any, sample_folder: Path, qsettings: QSettings
 ) -> None:
     window = make_window(sample_folder)
-    window.action_toggle_preview.trigger()
+    window.acts.toggle_preview.trigger()
     assert not window.preview.isVisible()
     window.splitter.setSizes([200, 700, 400])
     sizes = window.splitter.sizes()
@@ -333,7 +334,7 @@ def test_settings_and_layout_are_remembered(
     assert prefs.show_preview is False
     again = make_window(None)
     assert again.splitter.sizes()[0] == sizes[0]
-    assert not again.action_toggle_preview.isChecked()
+    assert not again.acts.toggle_preview.isChecked()
 
 
 def test_window_title_and_accessible_names(make_window: Any, sample_folder: Path) -> None:
@@ -360,7 +361,7 @@ def test_exception_hook_shows_a_dialog(dialog_script: Any, monkeypatch: pytest.M
 def test_about(make_window: Any, dialog_script: Any) -> None:
     window = make_window(None)
     dialog_script.expect("info")
-    window.action_about.trigger()
+    window.acts.about.trigger()
     assert dialog_script.called("info")[0][0] == "About Glossary Editor"
 
 
@@ -377,3 +378,37 @@ def test_title_field_edits_follow_in_the_list(
     qtbot.keyClicks(title, " Map")
     assert window.model.row_for(path).title == "Strategic Leverage Map"
     assert window.windowTitle().startswith("Strategic Leverage Map[*]")
+
+
+@pytest.mark.qt_no_exception_capture  # our hook, not pytest-qt's, must see it
+def test_exception_in_a_slot_is_logged_to_a_file_and_shown(
+    qtbot: Any, dialog_script: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    log_path = tmp_path / "logs" / "glossary-editor.log"
+    monkeypatch.setattr(app_module, "log_file", lambda: log_path)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    handler = app_module.log_to_file()
+    assert handler is not None
+    try:
+        app_module.install_exception_hook()
+        dialog_script.expect("error")
+
+        def slot() -> None:
+            raise RuntimeError("slot went wrong")
+
+        QTimer.singleShot(0, slot)
+        qtbot.waitUntil(lambda: bool(dialog_script.called("error")))
+    finally:
+        logging.getLogger("editor").removeHandler(handler)
+        handler.close()
+    title, text = dialog_script.called("error")[0]
+    assert title == "Unexpected error"
+    assert "slot went wrong" in text and str(log_path) in text
+    logged = log_path.read_text(encoding="utf-8")
+    assert "uncaught exception" in logged and "RuntimeError: slot went wrong" in logged
+
+
+def test_log_file_is_under_the_user_log_dir() -> None:
+    import platformdirs
+
+    assert app_module.log_file().parent == Path(platformdirs.user_log_dir("glossary-editor"))

@@ -11,8 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from editor.ui import main_window
-
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 GLOSSARY = "strategic-leverage.md"
@@ -71,7 +69,7 @@ def test_edit_preview_faq_and_ctrl_s_rewrites_only_those_lines(
     assert added[1].endswith("Small states often do.")
     assert added[0].startswith("    Strategic leverage is the capacity")  # style kept
     assert not window.model.row_for(path).dirty
-    assert window.saved_label.text().startswith(f"Saved {GLOSSARY}")
+    assert window.status.saved_label.text().startswith(f"Saved {GLOSSARY}")
 
 
 def test_unchanged_entry_saves_nothing(qtbot: Any, make_window: Any, sample_folder: Path) -> None:
@@ -79,12 +77,12 @@ def test_unchanged_entry_saves_nothing(qtbot: Any, make_window: Any, sample_fold
     before = path.stat().st_mtime_ns, path.read_bytes()
     window = make_window(sample_folder)
     open_in_list(window, path)
-    assert not window.action_save.isEnabled()
+    assert not window.acts.save.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
 
 
-def test_conflict_shows_error_and_keeps_edits(
+def test_conflict_asks_before_overwriting_and_keeps_edits(
     qtbot: Any, make_window: Any, sample_folder: Path, dialog_script: Any
 ) -> None:
     path = sample_folder / GLOSSARY
@@ -94,14 +92,20 @@ def test_conflict_shows_error_and_keeps_edits(
     theirs = path.read_text(encoding="utf-8").replace("Negotiation", "Bargaining")
     path.write_text(theirs, encoding="utf-8")  # another program changed the file
 
-    dialog_script.expect("error")
+    dialog_script.expect("choose", "Cancel")  # never overwritten silently: asked first
     assert not window.save_current()
-    (title, message) = dialog_script.called("error")[0]
-    assert title == "Could not save"
+    (title, message, choices) = dialog_script.called("choose")[0]
+    assert title == "Entry changed on disk"
     assert "changed on disk" in message
+    assert choices == ["Overwrite theirs", "Cancel"]
     assert window.isWindowModified()
     assert window.session.is_dirty(path)
     assert path.read_text(encoding="utf-8") == theirs
+
+    dialog_script.expect("choose", "Overwrite theirs")
+    assert window.save_current()
+    assert "Edited here." in path.read_text(encoding="utf-8")
+    assert not window.session.is_dirty(path)
 
 
 def test_save_all_writes_every_dirty_entry(
@@ -115,33 +119,25 @@ def test_save_all_writes_every_dirty_entry(
     type_at_end(qtbot, window.form.editor("definition").focus_widget(), " Two.")
     assert len(window.session.dirty_entries()) == 2
 
-    window.action_save_all.trigger()
+    window.acts.save_all.trigger()
     assert window.session.dirty_entries() == []
     assert "One." in first.read_text(encoding="utf-8")
     assert "Two." in second.read_text(encoding="utf-8")
 
 
 def test_review_changes_shows_the_diff_a_save_would_write(
-    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, make_window: Any, sample_folder: Path, dialog_script: Any
 ) -> None:
-    shown: list[str] = []
-
-    class FakeDiffDialog:
-        def __init__(self, _title: str, diff: str, _parent: Any) -> None:
-            shown.append(diff)
-
-        def exec(self) -> int:
-            return 0
-
-    monkeypatch.setattr(main_window, "DiffDialog", FakeDiffDialog)
     path = sample_folder / GLOSSARY
     window = make_window(sample_folder)
     open_in_list(window, path)
     type_at_end(qtbot, window.form.editor("definition").focus_widget(), " Reviewed.")
-    window.action_review.trigger()
+    dialog_script.expect("show_diff")
+    window.acts.review.trigger()
 
-    assert len(shown) == 1
-    plus = [line for line in shown[0].splitlines() if line.startswith("+ ")]
+    ((title, diff),) = dialog_script.called("show_diff")
+    assert title == "Strategic Leverage"
+    plus = [line for line in diff.splitlines() if line.startswith("+ ")]
     assert len(plus) == 1 and plus[0].endswith("Reviewed.")
     assert path.read_text(encoding="utf-8").count("Reviewed.") == 0  # nothing written
 
@@ -152,7 +148,7 @@ def test_review_without_changes_says_so(
     window = make_window(sample_folder)
     open_in_list(window, sample_folder / GLOSSARY)
     dialog_script.expect("info")
-    window.action_review.trigger()
+    window.acts.review.trigger()
     assert "would not change" in dialog_script.called("info")[0][1]
 
 
@@ -166,7 +162,7 @@ def test_revert_asks_then_restores_the_file(
     editor = window.form.editor("definition").focus_widget()
     type_at_end(qtbot, editor, " Maybe.")
     dialog_script.expect("confirm", confirmed)
-    window.action_revert.trigger()
+    window.acts.revert.trigger()
     text = window.form.editor("definition").focus_widget().toPlainText()
     assert text.endswith(" Maybe.") is not confirmed
     assert window.isWindowModified() is not confirmed

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +27,9 @@ __all__ = [
     "Finding",
     "SeoFacts",
     "check_corpus",
+    "check_corpus_rows",
     "check_entry",
+    "check_entry_rows",
     "finding_from_error",
     "seo_facts",
     "severity_rank",
@@ -48,6 +49,10 @@ _RELATED_ARTICLE = re.compile(r"related_article\d+\Z")
 _SLUG_SEGMENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _NON_WORD = re.compile(r"\\n|[\W_]+")
 _Add = Callable[[str, str, str], None]  # add(rule, field, message)
+# A finding as a plain tuple, in the order of :class:`Finding`'s fields (cheap to pickle,
+# marshal and keep by the ten thousand); ``Finding(*row)`` makes the object.
+FindingRow = tuple[str, str, str, str, str, int | None, int | None]
+FactsRow = tuple[Any, ...]  # SeoFacts' fields in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,19 +156,37 @@ def _make_plan(schema: Schema) -> _Plan:
 
 
 # --- small helpers -------------------------------------------------------------------
+# These run for every entry of a bulk check (tens of thousands): plain dicts take a fast
+# path before the general ``Mapping`` test (an ABC check costs several times more).
+
+_PARTS: dict[str, tuple[str, ...]] = {}
 
 
 def _get(data: Mapping[str, Any], path: str) -> Any:
+    parts = _PARTS.get(path)
+    if parts is None:
+        parts = _PARTS[path] = tuple(path.split("."))
     value: Any = data
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
+    for part in parts:
+        if type(value) is dict:
+            value = value.get(part, _MISSING)
+            if value is _MISSING:
+                return _MISSING
+        elif isinstance(value, Mapping) and part in value:
+            value = value[part]
+        else:
             return _MISSING
-        value = value[part]
     return value
+
+
+def _is_mapping(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _text(value: Any) -> str:
     """A field's value as the page shows it: whitespace collapsed, lists joined."""
+    if type(value) is str:
+        return " ".join(value.split())
     if value is _MISSING or value is None:
         return ""
     if isinstance(value, list):
@@ -171,20 +194,59 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _filled(value: Any) -> bool:
+    """``bool(_text(value))`` without building the text."""
+    if type(value) is str:
+        return not (value == "" or value.isspace())
+    return bool(_text(value))
+
+
 def _words(text: str) -> str:
     """Case-folded words between single spaces (literal ``\\n`` of Q&A answers too)."""
     return " " + " ".join(_NON_WORD.sub(" ", text.casefold()).split()) + " "
 
 
+def _has_words(needle: str, words: list[str], text: str) -> bool:
+    """``needle in _words(text)``, where ``needle = _words(x)`` and ``words`` its words.
+
+    Each word of ``_words(text)`` is a run of ``text.casefold()``, so a word missing from
+    the folded text settles it without the regex (the common case when a rule fires).
+    """
+    folded = text.casefold()
+    for word in words:
+        if word not in folded:
+            return False
+    return needle in " " + " ".join(_NON_WORD.sub(" ", folded).split()) + " "
+
+
+_URL_KEYS: dict[str, str] = {}
+_URL_KEYS_MAX = 200_000
+
+
+def _url_path(url: str) -> str:
+    """``urlsplit(url).path``; a plain site path (the usual case) is its own path."""
+    plain = url[:1] == "/" and url[1:2] != "/" and "?" not in url and "#" not in url
+    if plain and " " not in url and url.isprintable():
+        return url
+    return urlsplit(url).path
+
+
 def _url_key(url: str) -> str:
     """The path an URL points at, so ``https://site/a/`` and ``/a`` compare equal."""
-    url = url.strip()
-    if not url:
-        return ""
-    path = urlsplit(url).path or "/"
-    if not path.startswith("/"):
-        path = "/" + path
-    return path.rstrip("/") or "/"
+    key = _URL_KEYS.get(url)
+    if key is not None:
+        return key
+    stripped = url.strip()
+    if not stripped:
+        key = ""
+    else:
+        path = _url_path(stripped) or "/"
+        if not path.startswith("/"):
+            path = "/" + path
+        key = path.rstrip("/") or "/"
+    if len(_URL_KEYS) < _URL_KEYS_MAX:  # related links repeat across a corpus
+        _URL_KEYS[url] = key
+    return key
 
 
 def _suggest_segment(segment: str) -> str:
@@ -199,12 +261,37 @@ def check_entry(
     data: Mapping[str, Any], schema: Schema, config: SeoConfig, path: str
 ) -> list[Finding]:
     """Findings of every enabled per-entry rule for one entry's front matter."""
+    return [Finding(*row) for row in _check(data, _plan(schema), config, path, None)]
+
+
+def check_entry_rows(
+    data: Mapping[str, Any], schema: Schema, config: SeoConfig, path: str
+) -> tuple[list[FindingRow], FactsRow]:
+    """:func:`check_entry` and :func:`seo_facts` in one pass, as plain tuples.
+
+    What the corpus index runs for every file: fields both need are looked up once, and
+    tuples (``Finding(*row)``, ``SeoFacts(*facts)``) are cheap to send between processes.
+    """
     plan = _plan(schema)
-    out: list[Finding] = []
+    facts: list[FactsRow] = []
+    rows = _check(data, plan, config, path, facts)
+    return rows, facts[0]
+
+
+def _check(
+    data: Mapping[str, Any],
+    plan: _Plan,
+    config: SeoConfig,
+    path: str,
+    facts: list[FactsRow] | None,
+) -> list[FindingRow]:
+    out: list[FindingRow] = []
+    disabled = config.disabled
+    severity = config.severity
 
     def add(rule: str, field: str, message: str) -> None:
-        if config.enabled(rule):
-            out.append(Finding(rule, config.severity(rule), path, field, message))
+        if rule not in disabled:
+            out.append((rule, severity(rule), path, field, message, None, None))
 
     title_raw = _get(data, plan.title)
     title = _text(title_raw)
@@ -214,7 +301,7 @@ def check_entry(
     _check_description(add, plan.description, description_raw, description, config)
 
     keywords_raw = _get(data, plan.keywords)
-    if not _text(keywords_raw):
+    if not _filled(keywords_raw):
         how = "is not in the file" if keywords_raw is _MISSING else "is empty"
         add(
             "keywords-missing",
@@ -233,20 +320,25 @@ def check_entry(
         )
 
     keyphrase_raw = _get(data, plan.keyphrase)
-    if plan.keyphrase_declared or _text(keyphrase_raw):
+    keyphrase = _text(keyphrase_raw)
+    if plan.keyphrase_declared or keyphrase:
         _check_keyphrase(
             add,
             data,
             plan,
-            keyphrase=_text(keyphrase_raw),
+            keyphrase=keyphrase,
             term=h1,
             title=title,
             description=description,
             config=config,
         )
 
-    _check_slug(add, data, plan)
+    url_raw = _get(data, plan.slug)
+    url = _text(url_raw)
+    _check_slug(add, plan, url_raw, url)
     _check_faq(add, data, plan)
+    if facts is not None:
+        facts.append(_facts(data, plan, path, title=title, description=description, url=url))
     return out
 
 
@@ -262,7 +354,6 @@ def _check_title(add: _Add, field: str, raw: Any, title: str, config: SeoConfig)
         return
     chars = len(title)
     px = text_width(title, config.title_font_px)
-    font = f"{config.title_font_px:g} px Arial"
     if chars > config.title_max_chars:
         add(
             "title-long",
@@ -274,8 +365,9 @@ def _check_title(add: _Add, field: str, raw: Any, title: str, config: SeoConfig)
         add(
             "title-long",
             field,
-            f"SEO title is {px:.0f} px wide in {font} (max {config.title_max_px:g} px): "
-            "shorten it or use narrower letters, search results cut it off",
+            f"SEO title is {px:.0f} px wide in {config.title_font_px:g} px Arial (max "
+            f"{config.title_max_px:g} px): shorten it or use narrower letters, search "
+            "results cut it off",
         )
     if chars < config.title_min_chars:
         add(
@@ -288,8 +380,8 @@ def _check_title(add: _Add, field: str, raw: Any, title: str, config: SeoConfig)
         add(
             "title-short",
             field,
-            f"SEO title is {px:.0f} px wide in {font} (min {config.title_min_px:g} px): "
-            "make it more descriptive",
+            f"SEO title is {px:.0f} px wide in {config.title_font_px:g} px Arial (min "
+            f"{config.title_min_px:g} px): make it more descriptive",
         )
 
 
@@ -356,38 +448,36 @@ def _check_keyphrase(
             f"{config.keyphrase_max_words}): set a shorter one",
         )
     needle = _words(keyphrase)
-    if needle.strip() == "":
+    words = needle.split()
+    if not words:
         return
-    quoted = f'"{keyphrase}"'
-    if title and needle not in _words(title):
+    if title and not _has_words(needle, words, title):
         add(
             "keyphrase-not-in-title",
             plan.title,
-            f"Focus keyphrase {quoted} is not in the SEO title: work it in, near the start",
+            f'Focus keyphrase "{keyphrase}" is not in the SEO title: work it in, near the start',
         )
-    if description and needle not in _words(description):
+    if description and not _has_words(needle, words, description):
         add(
             "keyphrase-not-in-description",
             plan.description,
-            f"Focus keyphrase {quoted} is not in the page description: mention it",
+            f'Focus keyphrase "{keyphrase}" is not in the page description: mention it',
         )
     for lead_path in plan.lead:
         lead = _get(data, lead_path)
         if lead is _MISSING:
             continue
         lead_text = _text(lead)
-        if lead_text and needle not in _words(lead_text):
+        if lead_text and not _has_words(needle, words, lead_text):
             add(
                 "keyphrase-not-in-lead",
                 lead_path,
-                f"Focus keyphrase {quoted} is not in the {lead_path}: use it there",
+                f'Focus keyphrase "{keyphrase}" is not in the {lead_path}: use it there',
             )
         break
 
 
-def _check_slug(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
-    raw = _get(data, plan.slug)
-    url = _text(raw)
+def _check_slug(add: _Add, plan: _Plan, raw: Any, url: str) -> None:
     if not url:
         if plan.slug_declared or raw is not _MISSING:
             how = "is not in the file" if raw is _MISSING else "is empty"
@@ -397,10 +487,11 @@ def _check_slug(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
                 f"URL ({plan.slug}) {how}: set one such as /glossary/the-term",
             )
         return
-    path = urlsplit(url).path
+    path = _url_path(url)
     if path == "/":
         return
-    for segment in path.strip("/").split("/") if path.strip("/") else [path]:
+    inner = path.strip("/")
+    for segment in inner.split("/") if inner else [path]:
         if _SLUG_SEGMENT.match(segment):
             continue
         suggestion = _suggest_segment(segment)
@@ -424,22 +515,21 @@ def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
-            where = f"{faq_path}.{index}"
-            if not isinstance(item, Mapping):
+            if not _is_mapping(item):
                 add(
                     "faq-incomplete",
-                    where,
+                    f"{faq_path}.{index}",
                     f"FAQ item {index + 1} is not a question/answer pair: fix or remove it",
                 )
                 continue
             for part in ("question", "answer"):
                 value = item.get(part, _MISSING)
-                if _text(value):
+                if _filled(value):
                     continue
                 how = f"has no {part}" if value is _MISSING else f"has an empty {part}"
                 add(
                     "faq-incomplete",
-                    f"{where}.{part}",
+                    f"{faq_path}.{index}.{part}",
                     f"FAQ item {index + 1} {how}: write one or remove the item",
                 )
 
@@ -450,94 +540,162 @@ def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
 def seo_facts(data: Mapping[str, Any], schema: Schema, path: str) -> SeoFacts:
     """What :func:`check_corpus` needs from one entry."""
     plan = _plan(schema)
+    return SeoFacts(
+        *_facts(
+            data,
+            plan,
+            path,
+            title=_text(_get(data, plan.title)),
+            description=_text(_get(data, plan.description)),
+            url=_text(_get(data, plan.slug)),
+        )
+    )
+
+
+def _facts(
+    data: Mapping[str, Any], plan: _Plan, path: str, *, title: str, description: str, url: str
+) -> FactsRow:
     related: list[tuple[str, str]] = []
     for field in plan.related:
         value = _get(data, field)
         if isinstance(value, list):
             for index, item in enumerate(value):
-                url = item.get("url") if isinstance(item, Mapping) else item
-                if isinstance(url, str) and url.strip():
-                    related.append((f"{field}.{index}", url.strip()))
+                link = item.get("url") if _is_mapping(item) else item
+                if isinstance(link, str) and link.strip():
+                    related.append((f"{field}.{index}", link.strip()))
         elif isinstance(value, str) and value.strip():
             related.append((field, value.strip()))
-    for key, value in data.items():
-        if isinstance(value, Mapping) and _RELATED_ARTICLE.match(str(key)):
-            url = value.get("url")
-            if isinstance(url, str) and url.strip():
-                related.append((f"{key}.url", url.strip()))
-    return SeoFacts(
-        path=path,
-        title=_text(_get(data, plan.title)).casefold(),
-        description=_text(_get(data, plan.description)).casefold(),
-        url=_url_key(_text(_get(data, plan.slug))),
-        related=tuple(related),
-        title_field=plan.title,
-        description_field=plan.description,
-        url_field=plan.slug,
+    for key in _related_keys(data):
+        name = key if type(key) is str else str(key)
+        if _RELATED_ARTICLE.match(name):
+            value = data[key]
+            if _is_mapping(value):
+                link = value.get("url")
+                if type(link) is str or isinstance(link, str):
+                    link = link.strip()
+                    if link:
+                        related.append((_URL_FIELDS.get(name) or _url_field(name), link))
+    return (
+        path,
+        title.casefold(),
+        description.casefold(),
+        _url_key(url),
+        tuple(related),
+        plan.title,
+        plan.description,
+        plan.slug,
     )
 
 
+_URL_FIELDS: dict[str, str] = {}
+_RELATED_KEYS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _related_keys(data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The keys of ``data`` that may be ``related_articleN``, in order (files of one site
+    share a few key sequences: remembered per sequence)."""
+    keys = tuple(data)
+    found = _RELATED_KEYS.get(keys)
+    if found is None:
+        found = tuple(k for k in keys if str(k).startswith("related_article"))
+        if len(_RELATED_KEYS) < 1000:
+            _RELATED_KEYS[keys] = found
+    return found
+
+
+def _url_field(name: str) -> str:
+    field = _URL_FIELDS[name] = f"{name}.url"
+    return field
+
+
 def _others(paths: list[str], own: str) -> str:
-    rest = [p for p in paths if p != own]
-    shown = ", ".join(rest[:2])
-    return shown + (f" and {len(rest) - 2} more" if len(rest) > 2 else "")
+    """Up to two other paths of a group, and how many more: O(1) per entry."""
+    shown = [p for p in paths[:3] if p != own][:2]
+    more = len(paths) - 1 - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def check_corpus(records: Iterable[SeoFacts], config: SeoConfig) -> list[Finding]:
     """Duplicate titles, descriptions and URLs, and related links to no entry."""
-    facts = list(records)
-    out: list[Finding] = []
-    duplicates = (
-        (
-            "title-duplicate",
-            lambda f: f.title,
-            lambda f: f.title_field,
-            "SEO title is also used by {others}: make each title unique",
-        ),
-        (
-            "description-duplicate",
-            lambda f: f.description,
-            lambda f: f.description_field,
-            "Page description is also used by {others}: write one for this page",
-        ),
-        (
-            "slug-duplicate",
-            lambda f: f.url.casefold(),
-            lambda f: f.url_field,
-            "URL {url} is also used by {others}: each entry needs its own URL",
-        ),
-    )
-    for rule, key, field, template in duplicates:
-        if not config.enabled(rule):
+    rows = [
+        (f.path, f.title, f.description, f.url, f.related, f.title_field,
+         f.description_field, f.url_field)
+        for f in records
+    ]  # fmt: skip
+    return [Finding(*row) for row in check_corpus_rows(rows, config)]
+
+
+def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[FindingRow]:
+    """:func:`check_corpus` over facts as tuples (``SeoFacts`` field order), giving tuples.
+
+    Linear in the number of entries, however large a duplicate group (the real site has
+    thousands of Q&A pages titled ``QuickTakes | <Subject>``).
+    """
+    out: list[FindingRow] = []
+    rules = (
+        ("title-duplicate", 5, "SEO title is also used by {others}: make each title unique"),
+        ("description-duplicate", 6,
+         "Page description is also used by {others}: write one for this page"),
+        ("slug-duplicate", 7, "URL {url} is also used by {others}: each entry needs its own URL"),
+    )  # fmt: skip
+    enabled = [config.enabled(rule) for rule, _, _ in rules]
+    # One pass groups all three: the first entry of a value is kept as it is, a second
+    # one turns it into a list (most values are unique: no list for them).
+    titles: dict[str, Any] = {}
+    descriptions: dict[str, Any] = {}
+    urls: dict[str, Any] = {}
+    for groups, column, on in ((titles, 1, enabled[0]), (descriptions, 2, enabled[1])):
+        if not on:
             continue
-        groups: dict[str, list[SeoFacts]] = defaultdict(list)
+        setdefault = groups.setdefault
         for fact in facts:
-            value = key(fact)
+            value = fact[column]
             if value:
-                groups[value].append(fact)
+                first = setdefault(value, fact)
+                if first is not fact:
+                    if type(first) is list:
+                        first.append(fact)
+                    else:
+                        groups[value] = [first, fact]
+    if enabled[2]:
+        for fact in facts:
+            value = fact[3]
+            if value:
+                value = value.casefold()
+                first = urls.setdefault(value, fact)
+                if first is not fact:
+                    if type(first) is list:
+                        first.append(fact)
+                    else:
+                        urls[value] = [first, fact]
+    for (rule, field_column, template), groups in zip(
+        rules, (titles, descriptions, urls), strict=True
+    ):
         severity = config.severity(rule)
         for group in groups.values():
-            if len(group) < 2:
+            if type(group) is not list:
                 continue
-            paths = [f.path for f in group]
+            paths = [f[0] for f in group]
             for fact in group:
-                message = template.format(others=_others(paths, fact.path), url=fact.url)
-                out.append(Finding(rule, severity, fact.path, field(fact), message))
+                message = template.format(others=_others(paths, fact[0]), url=fact[3])
+                out.append((rule, severity, fact[0], fact[field_column], message, None, None))
 
     if config.enabled("related-broken"):
-        urls = {f.url for f in facts if f.url}
+        known = {f[3] for f in facts if f[3]}
         severity = config.severity("related-broken")
         for fact in facts:
-            for field_path, url in fact.related:
-                if _url_key(url) not in urls:
+            for field_path, url in fact[4]:
+                if _url_key(url) not in known:
                     out.append(
-                        Finding(
+                        (
                             "related-broken",
                             severity,
-                            fact.path,
+                            fact[0],
                             field_path,
                             f"Related link {url} points to no entry in this folder: "
                             "fix the URL or remove the link",
+                            None,
+                            None,
                         )
                     )
     return out

@@ -1,0 +1,129 @@
+"""The corpus index of the open folder, and what shows it: the entry list and the SEO report.
+
+Indexing runs off the GUI thread (:class:`IndexWorker`): the file names reach the list
+after the first step, the records and every finding at the end. After that the index
+is updated file by file (``CorpusIndex.update_paths``) when the window saves, creates
+or deletes an entry or another program changes one, and the report is synced
+(``sync_records``) rather than rebuilt, so findings follow each save at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressBar
+
+from editor.content.index import CorpusIndex
+from editor.content.seo import Finding, SeoConfig, check_entry
+from editor.ui import dialogs
+from editor.ui.entry_model import EntryListModel, Row
+from editor.ui.report_view import SeoReportView
+from editor.ui.session import OpenEntry
+from editor.ui.workers import IndexResult, IndexWorker
+
+
+class IndexFeed(QObject):
+    """Indexes one folder and keeps the list, the report and the progress bar current."""
+
+    changed = Signal()  # the list's rows or the index changed (names, records, updates)
+
+    def __init__(
+        self,
+        model: EntryListModel,
+        report: SeoReportView,
+        progress: QProgressBar,
+        pool: QThreadPool,
+        *,
+        use_cache: bool,
+        dirty_paths: Callable[[], Iterable[Path]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.report = report
+        self.progress = progress
+        self.use_cache = use_cache
+        self.worker = IndexWorker(pool, self)
+        self._dirty_paths = dirty_paths
+        self.folder: Path | None = None
+        self.index: CorpusIndex | None = None
+
+    def start(self, folder: Path) -> None:
+        """Forget the old folder's index and index ``folder``."""
+        self.cancel()
+        self.folder, self.index = folder, None
+        self.model.set_paths(folder, [])
+        self.report.set_records([], complete=False)
+        self._run()
+
+    def cancel(self) -> None:
+        self.worker.cancel()
+
+    def files_changed(self, paths: list[Path]) -> None:
+        """Re-read these files (created, saved, deleted, changed on disk)."""
+        if self.index is None:
+            if self.folder is not None:
+                self._run()  # still indexing: start again (cheap, cached)
+            return
+        self.index.update_paths(paths)
+        self._use(self.index)
+        self.report.sync_records(self.index.records)
+
+    def entry_findings(self, opened: OpenEntry, config: SeoConfig) -> list[Finding]:
+        """The open entry's findings as edited, plus the corpus ones (duplicates, broken
+        links) while it is saved; the latter need the index and are re-run on save."""
+        if opened.schema is None or self.folder is None:
+            return []
+        rel = opened.path.relative_to(self.folder).as_posix()
+        own = check_entry(opened.data, opened.schema, config, rel)
+        if self.index is None or opened.dirty:
+            return own
+        return own + [f for f in self.index.corpus_findings if f.path == rel]
+
+    def _run(self) -> None:
+        assert self.folder is not None
+        relay = self.worker.start(self.folder, cache=self.use_cache)
+        relay.listed.connect(self._on_listed)
+        relay.progress.connect(self._on_progress)
+        relay.finished.connect(self._on_indexed)
+        relay.failed.connect(self._on_failed)
+        self.report.set_indexing(True)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+    def _on_listed(self, rows: list[Row]) -> None:
+        if self.folder is not None:
+            self.model.set_paths(self.folder, rows)
+            self._mark_dirty()
+            self.changed.emit()
+
+    def _on_progress(self, done: int, total: int, phase: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setToolTip(f"Indexing: {phase} ({done} of {total})")
+
+    def _on_indexed(self, result: IndexResult) -> None:
+        self.progress.hide()
+        self._use(result.index, result.rows)
+        self.report.set_records(result.index.records)
+
+    def _on_failed(self, message: str) -> None:
+        self.progress.hide()
+        self.report.set_indexing(False)
+        dialogs.error(self.progress.window(), "Indexing failed", message)
+
+    def _use(self, index: CorpusIndex, rows: list[Row] | None = None) -> None:
+        self.index = index
+        if rows is None:
+            self.model.set_records(index.records, index.search)
+        else:
+            self.model.set_rows(rows, index.search)
+        self._mark_dirty()
+        self.changed.emit()
+
+    def _mark_dirty(self) -> None:
+        """New rows know nothing of unsaved edits (restored work arrives before them)."""
+        for path in self._dirty_paths():
+            self.model.set_dirty(path, True)

@@ -21,7 +21,7 @@ from editor.ui import dialogs
 from editor.ui.entry_model import EntryListModel, Row
 from editor.ui.report_view import SeoReportView
 from editor.ui.session import OpenEntry
-from editor.ui.workers import IndexResult, IndexWorker
+from editor.ui.workers import IndexRelay, IndexResult, IndexWorker
 
 
 class IndexFeed(QObject):
@@ -84,14 +84,16 @@ class IndexFeed(QObject):
 
     def _run(self) -> None:
         assert self.folder is not None
-        relay = self.worker.start(self.folder, cache=self.use_cache)
+        self.worker.start(self.folder, self._connect, cache=self.use_cache)
+        self.report.set_indexing(True)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+    def _connect(self, relay: IndexRelay) -> None:
         relay.listed.connect(self._on_listed)
         relay.progress.connect(self._on_progress)
         relay.finished.connect(self._on_indexed)
         relay.failed.connect(self._on_failed)
-        self.report.set_indexing(True)
-        self.progress.setRange(0, 0)
-        self.progress.show()
 
     def _on_listed(self, rows: list[Row]) -> None:
         if self.folder is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +79,16 @@ class IndexWorker(QObject):
         self._cancel: threading.Event | None = None
         self.relay: IndexRelay | None = None
 
-    def start(self, folder: Path, *, cache: bool = True) -> IndexRelay:
-        """Index ``folder``; connect to the returned relay's signals."""
+    def start(
+        self, folder: Path, connect: Callable[[IndexRelay], None], *, cache: bool = True
+    ) -> IndexRelay:
+        """Index ``folder``; ``connect`` hooks up the relay's signals before the job runs.
+
+        Connecting after ``pool.start`` would race the job: with a warm cache the build
+        can finish and emit before the connections exist, and the result is lost."""
         self.cancel()
         relay = IndexRelay(self)
+        connect(relay)
         cancel = threading.Event()
         self._cancel, self.relay = cancel, relay
         self.pool.start(_IndexJob(CorpusIndex(folder, cache=cache), relay, cancel))

@@ -42,6 +42,7 @@ def main() -> int:
     parser.add_argument("output", type=Path)
     parser.add_argument("--entry", default="strategic-leverage.md")
     parser.add_argument("--size", default="1500x900", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--report", action="store_true", help="show the SEO report dock")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
@@ -58,11 +59,13 @@ def main() -> int:
         )
         window = MainWindow(folder, settings=store, use_cache=False)
         window.resize(width, height)
-        window.splitter.setSizes([int(width * 0.25), int(width * 0.42), int(width * 0.33)])
+        window.splitter.setSizes([int(width * 0.27), int(width * 0.40), int(width * 0.33)])
         window.show()
         wait_until(app, lambda: window.index is not None)
         window.open_entry(folder / args.entry)
         wait_until(app, lambda: bool(window.preview.html()) and window.preview.is_idle())
+        if args.report:
+            window.acts.check_all.trigger()
         wait_until(app, lambda: False, 300)  # let layouts settle
         args.output.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(args.output)):

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import starmap
+from itertools import chain, starmap
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -48,7 +48,13 @@ from editor.content.seo import (
     finding_from_error,
     load_config,
 )
-from editor.content.seo.rules import FactsRow, FindingRow, check_corpus_rows, check_entry_rows
+from editor.content.seo.rules import (
+    FactsRow,
+    FindingRow,
+    check_corpus_rows,
+    check_entry_rows,
+    facts_from_row,
+)
 
 log = logging.getLogger("editor.index")
 
@@ -121,7 +127,7 @@ class EntryRecord:
         url: str,
         date: str,
         severity: str,
-        own: tuple[FindingRow, ...],
+        own: tuple[Any, ...],
         error: tuple[str, str, int | None, int | None] | None,
         facts: FactsRow | None,
     ) -> None:
@@ -135,10 +141,10 @@ class EntryRecord:
         self.date = date  # ISO date or "" (or the text as written when not a date)
         self.severity = severity  # worst finding: error | warning | info | ""
         self._own_severity = severity  # worst of the per-entry findings only
-        self._own = own  # per-entry findings as tuples (cheap to cache)
+        self._own = own  # per-entry findings, their fields flat in one tuple (see _grouped)
         self._error = error
         self._facts = facts
-        self._corpus: tuple[FindingRow, ...] = ()
+        self._corpus: tuple[Any, ...] = ()  # corpus findings, flat too
         self._store: _SearchText | None = None  # the index's buffer holding the text...
         self._row = -1  # ...at this row
         self._text = b""  # the text itself, for a record no index holds
@@ -164,7 +170,7 @@ class EntryRecord:
     @property
     def findings(self) -> tuple[Finding, ...]:
         """Per-entry findings, then those of the corpus rules (duplicates, links)."""
-        return tuple(starmap(Finding, self._own + self._corpus))
+        return tuple(starmap(Finding, _grouped(self._own + self._corpus)))
 
     @property
     def error(self) -> ContentError | None:
@@ -177,7 +183,7 @@ class EntryRecord:
 
     @property
     def facts(self) -> SeoFacts | None:
-        return SeoFacts(*self._facts) if self._facts is not None else None
+        return facts_from_row(self._facts) if self._facts is not None else None
 
     def __repr__(self) -> str:
         return f"EntryRecord({self.path!r}, schema={self.schema!r}, severity={self.severity!r})"
@@ -321,6 +327,16 @@ def _term_mask(term: bytes) -> int:
     return mask
 
 
+_FINDING_WIDTH = 7  # fields of a Finding
+
+
+def _grouped(flat: tuple[Any, ...]) -> Iterator[FindingRow]:
+    """Findings' fields, stored flat (one tuple per record, not one per finding: fewer
+    objects for the garbage collector to walk), back as one tuple per finding."""
+    fields = iter(flat)
+    return zip(*[fields] * _FINDING_WIDTH, strict=True)
+
+
 def _worst(severities: Iterable[str]) -> str:
     rank = min((_RANK[s] for s in severities), default=_NO_SEVERITY)
     return _BY_RANK[rank]
@@ -372,10 +388,8 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
     except ContentError as err:
         finding = finding_from_error(err, rel, config)
         error = (type(err).__name__, err.message, err.line, err.column)
-        own: tuple[FindingRow, ...] = (
-            (finding.rule, finding.severity, rel, finding.field, finding.message,
-             finding.line, finding.column),
-        )  # fmt: skip
+        own = (finding.rule, finding.severity, rel, finding.field, finding.message,
+               finding.line, finding.column)  # fmt: skip
         search = search_text(rel, {})
         return (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, error, None,
                 search, letter_mask(search))  # fmt: skip
@@ -389,7 +403,8 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
         rel, size, mtime_ns, schema.name,
         _text(data.get(schema.title_key)) if schema.title_key else "",
         _text(data.get("subject")), _text(data.get("url")), _text(data.get("date")),
-        _worst([f[1] for f in findings]) if findings else "", tuple(findings), None, facts,
+        _worst([f[1] for f in findings]) if findings else "",
+        tuple(chain.from_iterable(findings)), None, facts,
         search, letter_mask(search),
     )  # fmt: skip
 
@@ -558,9 +573,12 @@ class CorpusIndex:
 
         The cyclic garbage collector is paused meanwhile: building makes a million
         tuples and records, none in a cycle, and each full collection would walk them
-        all again (a third of the main process's time on 50k files). (Not frozen
-        afterwards: ``gc.freeze`` would also pin whatever else the process holds, such
-        as a window's cyclic garbage, for good.)
+        all again (a third of the main process's time on 50k files). At the end they
+        go straight to the oldest generation (``gc.freeze`` then ``gc.unfreeze``, which
+        only move lists), so the allocations that follow do not set off a walk of the
+        whole young generation, up to 300k objects: a pause of 100 ms or more, maybe in
+        the window's thread. They are walked at the next full collection, as any
+        long-lived object; nothing is pinned for good.
         """
         collecting = gc.isenabled()
         gc.disable()
@@ -568,6 +586,8 @@ class CorpusIndex:
             yield from self._build()
         finally:
             if collecting:
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
 
     def _build(self) -> Iterator[Progress]:
@@ -765,8 +785,10 @@ class CorpusIndex:
         for record in self._records:
             extra = grouped.get(record.path)
             if extra is not None:
-                extra = tuple(extra) if type(extra) is list else (extra,)
-                record._corpus = extra
+                if type(extra) is list:
+                    record._corpus = tuple(chain.from_iterable(extra))
+                else:
+                    record._corpus, extra = extra, [extra]
                 rank = rank_of.get(record._own_severity, _NO_SEVERITY)
                 for finding in extra:
                     rank = min(rank, rank_of[finding[1]])

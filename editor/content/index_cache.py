@@ -41,7 +41,7 @@ from editor.content.seo import SeoConfig
 
 log = logging.getLogger("editor.index")
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 APP_NAME = "glossary-editor"
 
 Row = tuple[Any, ...]
@@ -93,7 +93,7 @@ class Payload:
 
 # magic, offset and length of the marshalled head, offset of the search buffer
 _HEADER = struct.Struct("<8sQQQ")
-_MAGIC = b"GEIDX\x00\x00\x05"
+_MAGIC = b"GEIDX\x00\x00\x06"
 # The search buffer starts at a multiple of this, so it can be mapped in place.
 _ALIGN = max(mmap.ALLOCATIONGRANULARITY, 1 << 16)
 # Map the buffer (no copy: pages come from the OS's file cache as the filter reads

@@ -228,7 +228,7 @@ class SeoReportView(QWidget):
         metrics = table.fontMetrics()
         char = metrics.averageCharWidth()
         table.setColumnWidth(SEVERITY, metrics.horizontalAdvance("Warning") + 40)  # + icon
-        for column, chars in {RULE: 18, ENTRY: 24, FIELD: 20, SUBJECT: 12, SCHEMA: 10}.items():
+        for column, chars in {RULE: 22, ENTRY: 24, FIELD: 20, SUBJECT: 16, SCHEMA: 10}.items():
             table.setColumnWidth(column, chars * char + 16)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -158,8 +158,8 @@ def test_tuple_rows_give_the_same_findings_as_objects() -> None:
         dict(glossary("gamma", "Other"), url="/glossary/Alpha/"),
     )
     rows = [
-        (f.path, f.title, f.description, f.url, f.related, f.title_field,
-         f.description_field, f.url_field)
+        (f.path, f.title, f.description, f.url, tuple(x for pair in f.related for x in pair),
+         f.title_field, f.description_field, f.url_field)
         for f in entries
     ]  # fmt: skip
     objects = check_corpus(entries, CONFIG)

@@ -375,10 +375,8 @@ def test_real_qa_files_are_checked_consistently(shared_dir: Path) -> None:
 
 def test_one_pass_rows_equal_check_entry_and_seo_facts(shared_dir: Path) -> None:
     """What the index runs per file (tuples, one pass) is exactly the public pair."""
-    from dataclasses import astuple
-
     from editor.content.seo import seo_facts
-    from editor.content.seo.rules import check_entry_rows
+    from editor.content.seo.rules import check_entry_rows, facts_from_row
 
     sample = Path(__file__).resolve().parents[2] / "sample_content"
     files = [*sorted(sample.rglob("*.md")), *sorted((shared_dir / "real_content").glob("*.md"))]
@@ -396,4 +394,4 @@ def test_one_pass_rows_equal_check_entry_and_seo_facts(shared_dir: Path) -> None
         schema = REGISTRY.for_data(data)
         rows, facts = check_entry_rows(data, schema, CONFIG, name)
         assert [Finding(*row) for row in rows] == check_entry(data, schema, CONFIG, name)
-        assert facts == astuple(seo_facts(data, schema, name))
+        assert facts_from_row(facts) == seo_facts(data, schema, name)

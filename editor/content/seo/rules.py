@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ __all__ = [
     "check_corpus_rows",
     "check_entry",
     "check_entry_rows",
+    "facts_from_row",
     "finding_from_error",
     "seo_facts",
     "severity_rank",
@@ -52,7 +54,9 @@ _Add = Callable[[str, str, str], None]  # add(rule, field, message)
 # A finding as a plain tuple, in the order of :class:`Finding`'s fields (cheap to pickle,
 # marshal and keep by the ten thousand); ``Finding(*row)`` makes the object.
 FindingRow = tuple[str, str, str, str, str, int | None, int | None]
-FactsRow = tuple[Any, ...]  # SeoFacts' fields in order
+# SeoFacts' fields in order, but ``related`` flat: (field, url, field, url, ...) - fewer
+# tuples for the garbage collector to walk when the index holds tens of thousands.
+FactsRow = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,8 +544,8 @@ def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
 def seo_facts(data: Mapping[str, Any], schema: Schema, path: str) -> SeoFacts:
     """What :func:`check_corpus` needs from one entry."""
     plan = _plan(schema)
-    return SeoFacts(
-        *_facts(
+    return facts_from_row(
+        _facts(
             data,
             plan,
             path,
@@ -552,19 +556,38 @@ def seo_facts(data: Mapping[str, Any], schema: Schema, path: str) -> SeoFacts:
     )
 
 
+def facts_from_row(row: FactsRow) -> SeoFacts:
+    """The :class:`SeoFacts` of a facts tuple (see ``FactsRow``)."""
+    path, title, description, url, flat, title_field, description_field, url_field = row
+    links = iter(flat)
+    return SeoFacts(
+        path=path,
+        title=title,
+        description=description,
+        url=url,
+        related=tuple(zip(links, links, strict=True)),
+        title_field=title_field,
+        description_field=description_field,
+        url_field=url_field,
+    )
+
+
 def _facts(
     data: Mapping[str, Any], plan: _Plan, path: str, *, title: str, description: str, url: str
 ) -> FactsRow:
-    related: list[tuple[str, str]] = []
+    related: list[str] = []  # field, url, field, url...
+    add = related.append
     for field in plan.related:
         value = _get(data, field)
         if isinstance(value, list):
             for index, item in enumerate(value):
                 link = item.get("url") if _is_mapping(item) else item
                 if isinstance(link, str) and link.strip():
-                    related.append((f"{field}.{index}", link.strip()))
+                    add(f"{field}.{index}")
+                    add(link.strip())
         elif isinstance(value, str) and value.strip():
-            related.append((field, value.strip()))
+            add(field)
+            add(value.strip())
     for key in _related_keys(data):
         name = key if type(key) is str else str(key)
         if _RELATED_ARTICLE.match(name):
@@ -574,7 +597,8 @@ def _facts(
                 if type(link) is str or isinstance(link, str):
                     link = link.strip()
                     if link:
-                        related.append((_URL_FIELDS.get(name) or _url_field(name), link))
+                        add(_URL_FIELDS.get(name) or _url_field(name))
+                        add(link)
     return (
         path,
         title.casefold(),
@@ -618,8 +642,8 @@ def _others(paths: list[str], own: str) -> str:
 def check_corpus(records: Iterable[SeoFacts], config: SeoConfig) -> list[Finding]:
     """Duplicate titles, descriptions and URLs, and related links to no entry."""
     rows = [
-        (f.path, f.title, f.description, f.url, f.related, f.title_field,
-         f.description_field, f.url_field)
+        (f.path, f.title, f.description, f.url, tuple(chain.from_iterable(f.related)),
+         f.title_field, f.description_field, f.url_field)
         for f in records
     ]  # fmt: skip
     return [Finding(*row) for row in check_corpus_rows(rows, config)]
@@ -684,7 +708,9 @@ def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[Find
         known = {f[3] for f in facts if f[3]}
         severity = config.severity("related-broken")
         for fact in facts:
-            for field_path, url in fact[4]:
+            links = fact[4]
+            for n in range(0, len(links), 2):
+                field_path, url = links[n], links[n + 1]
                 if _url_key(url) not in known:
                     out.append(
                         (

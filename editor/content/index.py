@@ -8,20 +8,12 @@ findings already computed, and the corpus rules (duplicates, broken links) run i
 main process over the small facts tuples. Rows are cached per folder
 (:mod:`editor.content.index_cache`), so reopening an unchanged folder parses nothing.
 
-The filter is hand-written because no library fits its budget (a keystroke over 50k
-entries, no extra memory): the lower-cased values of every entry are kept *once*, in
-one buffer (rows separated by a newline, an offsets array beside it; a record slices
-its text out only when asked), with a bit mask per row of the ASCII letters it holds.
-A term is searched with ``bytes.find`` over the whole buffer, jumping to the next row
-on a hit, so non-matching text is skipped at C speed; a one-letter term is
-answered from the masks; a query that extends the previous one only re-checks the
-previous matches, and only for the terms that are new.
+The filter's text lives in :mod:`editor.content.search`.
 """
 
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import gc
 import logging
 import marshal
@@ -41,6 +33,15 @@ from typing import Any, NamedTuple
 from editor.content import fast_yaml, frontmatter, index_cache
 from editor.content.errors import ContentError, ParseError
 from editor.content.schema import SchemaRegistry
+from editor.content.search import (
+    SearchBuilder,
+    SearchText,
+    collect_values,
+    letter_mask,
+    search_bytes,
+    search_text,
+    value_text,
+)
 from editor.content.seo import (
     Finding,
     SeoConfig,
@@ -145,7 +146,7 @@ class EntryRecord:
         self._error = error
         self._facts = facts
         self._corpus: tuple[Any, ...] = ()  # corpus findings, flat too
-        self._store: _SearchText | None = None  # the index's buffer holding the text...
+        self._store: SearchText | None = None  # the index's buffer holding the text...
         self._row = -1  # ...at this row
         self._text = b""  # the text itself, for a record no index holds
 
@@ -257,76 +258,6 @@ def scan_folder(folder: Path) -> list[tuple[str, int, int]]:
     return out
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if type(value) is str:
-        return value.strip()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip() if not isinstance(value, dict | list) else ""
-
-
-def _collect(value: Any, out: list[str]) -> None:
-    for item in value.values() if type(value) is dict else value:
-        kind = type(item)
-        if kind is str:
-            out.append(item)
-        elif kind is dict or kind is list:
-            _collect(item, out)
-        elif item is not None:
-            if isinstance(item, dict | list):
-                _collect(item, out)
-            else:
-                out.append(_text(item))
-
-
-def search_text(rel: str, data: dict[str, Any]) -> bytes:
-    """The file name and every value, lower-cased, in one line of UTF-8.
-
-    Values are joined as they are (a value repeated in several keys once): splitting into
-    words to drop repeated ones costs more per file than it saves, and a query term never
-    holds whitespace, so it matches within one value either way. Literal ``\\n``
-    sequences (Q&A answers) become spaces.
-    """
-    parts = [rel]
-    _collect(data, parts)
-    return _search_bytes(parts)
-
-
-def _search_bytes(parts: list[str]) -> bytes:
-    """:func:`search_text` of the name and the values' texts (``_collect``'s list)."""
-    text = " ".join(dict.fromkeys(parts)).lower()
-    if "\\n" in text:
-        text = text.replace("\\n", " ")
-    if "\n" in text:
-        text = text.replace("\n", " ")  # the buffer's row separator
-    return text.encode("utf-8", "surrogatepass")
-
-
-# Letters whose presence each row records in a bit mask (digits are rare in text and
-# would each cost a scan of the whole text per file).
-_MASK_CHARS = b"abcdefghijklmnopqrstuvwxyz"
-_MASK_ITEMS = tuple((bytes([c]), 1 << bit) for bit, c in enumerate(_MASK_CHARS))
-_BIT_OF = {c: 1 << bit for bit, c in enumerate(_MASK_CHARS)}
-
-
-def letter_mask(text: bytes) -> int:
-    """Bit ``i`` set when ``_MASK_CHARS[i]`` occurs in ``text`` (26 ``in`` tests, C speed)."""
-    mask = 0
-    for char, bit in _MASK_ITEMS:
-        if char in text:
-            mask |= bit
-    return mask
-
-
-def _term_mask(term: bytes) -> int:
-    mask = 0
-    for c in term:
-        mask |= _BIT_OF.get(c, 0)
-    return mask
-
-
 _FINDING_WIDTH = 7  # fields of a Finding
 
 
@@ -397,12 +328,12 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
     findings, facts = check_entry_rows(data, schema, config, rel)
     if fast is None:
         texts = [rel]
-        _collect(data, texts)
-    search = _search_bytes(texts)
+        collect_values(data, texts)
+    search = search_bytes(texts)
     return (
         rel, size, mtime_ns, schema.name,
-        _text(data.get(schema.title_key)) if schema.title_key else "",
-        _text(data.get("subject")), _text(data.get("url")), _text(data.get("date")),
+        value_text(data.get(schema.title_key)) if schema.title_key else "",
+        value_text(data.get("subject")), value_text(data.get("url")), value_text(data.get("date")),
         _worst([f[1] for f in findings]) if findings else "",
         tuple(chain.from_iterable(findings)), None, facts,
         search, letter_mask(search),
@@ -548,7 +479,7 @@ class CorpusIndex:
         self._by_path: dict[str, EntryRecord] = {}
         self._corpus: list[FindingRow] = []
         self._corpus_objects: list[Finding] | None = None
-        self._search: _SearchText | None = _SearchText(bytearray(), array("q", [0]), array("Q"))
+        self._search: SearchText | None = SearchText(bytearray(), array("q", [0]), array("Q"))
         self._found: list[tuple[str, int, int]] = []
         self._key = index_cache.fingerprint(
             self.registry, self.config, "yaml-rs" if fast_yaml.fast_available() else "pyyaml"
@@ -624,9 +555,9 @@ class CorpusIndex:
         if unchanged and cached is not None:
             with _GcPaused():
                 records = [EntryRecord(*row) for row in cached.rows]
-                store = _SearchText(cached.buffer, cached.starts, cached.masks)
+                store = SearchText(cached.buffer, cached.starts, cached.masks)
         else:
-            builder = _SearchBuilder()
+            builder = SearchBuilder()
             taken = _Taker(records, builder, reuse, cached)
             todo_positions = [n for n, hit in enumerate(reuse) if hit is None]
             # A cold build streams its workers' marshalled rows into the cache file.
@@ -703,7 +634,7 @@ class CorpusIndex:
             offset += length + 1
             taken.position += 1
 
-    def _attach(self, store: _SearchText) -> None:
+    def _attach(self, store: SearchText) -> None:
         self._search = store
         for row, record in enumerate(self._records):
             record._store = store
@@ -911,7 +842,7 @@ class CorpusIndex:
     def search(self, query: str) -> list[int]:
         """Rows whose file name or any value contains every whitespace-separated term."""
         if self._search is None:  # dropped (tests): build it again from the records
-            builder = _SearchBuilder()
+            builder = SearchBuilder()
             for record in self._records:
                 text = record.search
                 builder.add(text, letter_mask(text))
@@ -933,7 +864,7 @@ class _Taker:
     def __init__(
         self,
         records: list[EntryRecord],
-        builder: _SearchBuilder,
+        builder: SearchBuilder,
         reuse: list[tuple[int, Row] | None],
         cached: index_cache.Payload | None,
     ) -> None:
@@ -951,155 +882,3 @@ class _Taker:
             records.append(EntryRecord(*row))
             add(view[cached.starts[n] : cached.starts[n + 1] - 1], cached.masks[n])
             self.position += 1
-
-
-class _SearchBuilder:
-    """Collects rows' search texts into one buffer, in row order."""
-
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.starts = array("q", [0])
-        self.masks = array("Q")
-
-    def add(self, text: bytes | memoryview, mask: int) -> None:
-        buffer = self.buffer
-        buffer += text
-        buffer += b"\n"
-        self.starts.append(len(buffer))
-        self.masks.append(mask)
-
-    def add_chunk(self, texts: bytes, lengths: array[int], masks: array[int]) -> None:
-        """Add texts already joined (each followed by a newline) with their lengths."""
-        buffer, starts = self.buffer, self.starts
-        position = len(buffer)
-        buffer += texts
-        for length in lengths:
-            position += length + 1
-            starts.append(position)
-        self.masks.extend(masks)
-
-    def finish(self) -> _SearchText:
-        return _SearchText(self.buffer, self.starts, self.masks)
-
-
-_RECENT_MAX = 16
-
-
-class _SearchText:
-    """All rows' search texts in one buffer, each followed by a newline.
-
-    ``starts[i]`` .. ``starts[i + 1] - 1`` is row ``i``; ``masks[i]`` says which ASCII
-    letters it holds.
-    """
-
-    def __init__(self, buffer: index_cache.Buffer, starts: array[int], masks: array[int]) -> None:
-        self.buffer = buffer
-        self.starts = starts
-        self.masks = masks
-        self.forget()
-
-    @property
-    def rows(self) -> int:
-        return len(self.masks)
-
-    def text_of(self, row: int) -> bytes:
-        return bytes(self.buffer[self.starts[row] : self.starts[row + 1] - 1])
-
-    def forget(self) -> None:
-        """Drop remembered answers (after the rows changed)."""
-        self._last_terms: list[bytes] = []
-        self._last_rows: list[int] = []
-        self._recent: dict[tuple[bytes, ...], list[int]] = {}
-
-    # -- edits (update_paths): in place, the rest of the buffer moves once
-
-    def _editable(self) -> bytearray:
-        if not isinstance(self.buffer, bytearray):
-            self.buffer = bytearray(self.buffer)  # the cache's mapped file: copy once
-        return self.buffer
-
-    def _shift(self, row: int, delta: int) -> None:
-        starts = self.starts
-        if delta:
-            starts[row:] = array("q", [s + delta for s in starts[row:]])
-
-    def replace(self, row: int, text: bytes, mask: int) -> None:
-        lo, hi = self.starts[row], self.starts[row + 1] - 1
-        self._editable()[lo:hi] = text
-        self._shift(row + 1, len(text) - (hi - lo))
-        self.masks[row] = mask
-
-    def insert(self, row: int, text: bytes, mask: int) -> None:
-        at = self.starts[row]
-        self._editable()[at:at] = text + b"\n"
-        self.starts.insert(row + 1, at + len(text) + 1)
-        self._shift(row + 2, len(text) + 1)
-        self.masks.insert(row, mask)
-
-    def delete(self, row: int) -> None:
-        lo, hi = self.starts[row], self.starts[row + 1]
-        del self._editable()[lo:hi]
-        del self.starts[row + 1]
-        self._shift(row + 1, lo - hi)
-        del self.masks[row]
-
-    # -- searching
-
-    def find(self, query: str) -> list[int]:
-        terms = list(dict.fromkeys(query.lower().encode("utf-8", "surrogatepass").split()))
-        if not terms:
-            self._last_terms, self._last_rows = [], []
-            return list(range(self.rows))
-        terms.sort(key=len, reverse=True)  # the longest term prunes most
-        key = tuple(sorted(terms))
-        rows = self._recent.get(key)
-        if rows is None:
-            rows = self._find(terms)
-            if len(self._recent) >= _RECENT_MAX:
-                del self._recent[next(iter(self._recent))]
-            self._recent[key] = rows
-        self._last_terms, self._last_rows = terms, rows
-        return list(rows)
-
-    def _find(self, terms: list[bytes]) -> list[int]:
-        old_terms = self._last_terms
-        # Every row matching the new query matches the old one when each old term lies
-        # inside a new term: then only the old matches need checking, and only for the
-        # new terms that do not lie inside an old one (those are known to be there).
-        candidates: list[int] | None = None
-        if old_terms and all(any(old in new for new in terms) for old in old_terms):
-            candidates = self._last_rows
-            terms = [t for t in terms if not any(t in old for old in old_terms)]
-        masks = self.masks
-        for term in terms:
-            if not candidates and candidates is not None:
-                return []
-            bits = _term_mask(term)
-            if len(term) == 1 and bits:  # a letter or digit: the masks are the answer
-                source = range(len(masks)) if candidates is None else candidates
-                candidates = [row for row in source if masks[row] & bits]
-            elif candidates is None:
-                candidates = self._scan(term)
-            else:
-                candidates = self._filter(candidates, term, bits)
-        return candidates if candidates is not None else []
-
-    def _scan(self, term: bytes) -> list[int]:
-        """Rows containing ``term``: one ``find`` skips non-matching rows at C speed."""
-        buffer, starts = self.buffer, self.starts
-        find, locate = buffer.find, bisect.bisect_right
-        rows: list[int] = []
-        append = rows.append
-        position = find(term)
-        while position >= 0:
-            row = locate(starts, position) - 1
-            append(row)
-            position = find(term, starts[row + 1])
-        return rows
-
-    def _filter(self, candidates: list[int], term: bytes, bits: int) -> list[int]:
-        """The candidates whose text contains ``term``."""
-        masks, starts, find = self.masks, self.starts, self.buffer.find
-        if bits:  # rows lacking one of the term's letters cannot hold it
-            candidates = [row for row in candidates if masks[row] & bits == bits]
-        return [row for row in candidates if find(term, starts[row], starts[row + 1]) >= 0]

@@ -170,7 +170,7 @@ def test_the_fast_walk_gathers_the_same_texts_as_the_index(
     fixtures_dir: Path, shared_dir: Path
 ) -> None:
     """``try_fast(front, texts)`` collects what the index's own walk would."""
-    from editor.content.index import _collect
+    from editor.content.search import collect_values
 
     sample = Path(__file__).resolve().parents[2] / "sample_content"
     fronts = [f for folder in (sample, fixtures_dir, shared_dir / "real_content")
@@ -184,6 +184,6 @@ def test_the_fast_walk_gathers_the_same_texts_as_the_index(
             continue
         taken += 1
         expected: list[str] = []
-        _collect(data, expected)
+        collect_values(data, expected)
         assert texts == expected, front
     assert taken >= 30

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +42,14 @@ class EntryList(QWidget):
         self.search.setAccessibleName("Search entries")
         self.search.textChanged.connect(self._on_query)
         self.search.installEventFilter(self)
+        # A quiet sign in the box while the full text is still being searched.
+        self.busy = self.search.addAction(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload),
+            QLineEdit.ActionPosition.TrailingPosition,
+        )
+        self.busy.setToolTip("Searching the full text…")
+        self.busy.setVisible(False)
+        model.searching.connect(self._on_searching)
 
         self.view = QTableView()
         self.view.setAccessibleName("Entries")
@@ -114,6 +123,10 @@ class EntryList(QWidget):
 
     def _on_query(self, text: str) -> None:
         self.proxy.set_query(text)
+
+    def _on_searching(self, running: bool) -> None:
+        self.busy.setVisible(running)
+        self.search.setAccessibleDescription("Searching…" if running else "")
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         path = self.proxy.path_at(current) if current.isValid() else None

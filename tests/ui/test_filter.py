@@ -1,0 +1,113 @@
+"""Filter-as-you-type with a sliced search: at once from titles, complete from a timer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from editor.content import search
+from editor.content.index import CorpusIndex
+from editor.ui import entry_model
+from editor.ui.entry_list import EntryList
+from editor.ui.entry_model import EntryListModel
+
+
+class Job:
+    """A search that needs ``steps`` slices."""
+
+    def __init__(self, rows: list[int], steps: int) -> None:
+        self.result: list[int] | None = None
+        self._rows, self._left = rows, steps
+
+    def step(self, deadline: float) -> bool:
+        self._left -= 1
+        if self._left <= 0:
+            self.result = self._rows
+        return self.result is not None
+
+
+class SlowIndex:
+    def __init__(self, answers: dict[str, tuple[list[int], int]]) -> None:
+        self.answers = answers
+
+    def search(self, query: str) -> list[int]:
+        return list(self.answers[query][0])
+
+    def search_job(self, query: str) -> Job:
+        return Job(*self.answers[query])
+
+
+def _write(folder: Path, name: str, title: str, text: str) -> None:
+    (folder / name).write_text(
+        f"---\ntitle: {title}\ndescription: {text}\n---\nBody\n", encoding="utf-8"
+    )
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    folder.mkdir()
+    for i in range(60):
+        words = "negotiation leverage" if i % 3 else "diplomacy zzqx"
+        _write(folder, f"e{i:02}.md", f"Entry {i}", f"{words} item{i}")
+    return folder
+
+
+def test_a_superseded_search_never_overwrites_a_newer_one(qtbot: Any) -> None:
+    model = EntryListModel()
+    model.set_paths(Path("/c"), ["a.md", "b.md", "c.md"])
+    index = SlowIndex({"slow": ([0], 50), "fast": ([1, 2], 1), "other": ([2], 3)})
+    model.set_rows(entry_model.rows_from_paths(["a.md", "b.md", "c.md"]), index.search)
+    busy: list[bool] = []
+    model.searching.connect(busy.append)
+    model.set_query("slow")
+    assert model.search_pending and busy == [True]
+    model.set_query("fast")  # done within the keystroke: the slow one is dropped
+    assert not model.search_pending and model.rowCount() == 2
+    qtbot.wait(50)
+    shown = [model.path_at(model.index(r, 0)) for r in range(2)]
+    assert shown == [Path("/c/b.md"), Path("/c/c.md")]
+    model.set_query("slow")
+    model.set_query("other")
+    qtbot.waitUntil(lambda: not model.search_pending)
+    qtbot.wait(20)
+    assert model.rowCount() == 1 and model.path_at(model.index(0, 0)) == Path("/c/c.md")
+    assert busy[-1] is False
+
+
+def test_list_shows_the_complete_result_after_typing(
+    qtbot: Any, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(entry_model, "SLICE_SECONDS", 0.0)  # every query goes on a timer
+    monkeypatch.setattr(search, "_SLICE_BYTES", 256)
+    index = CorpusIndex(folder, cache=False).build_all()
+    model = EntryListModel()
+    model.set_paths(folder, index.paths)
+    model.set_records(index.records, index.search)
+    entries = EntryList(model)
+    qtbot.addWidget(entries)
+    entries.show()
+    assert entries.select(folder / "e04.md")
+    qtbot.keyClicks(entries.search, "negotiation")
+    assert entries.busy.isVisible() or not model.search_pending
+    qtbot.waitUntil(lambda: not model.search_pending)
+    expected = {index.records[i].path for i in index.search("negotiation")}
+    shown = {
+        entries.proxy.path_at(entries.proxy.index(r, 0)) for r in range(entries.visible_count())
+    }
+    assert shown == {folder / p for p in expected} and len(expected) == 40
+    assert not entries.busy.isVisible()
+    # The selected entry still matches: it stays selected.
+    assert entries.current_path() == folder / "e04.md"
+    current = entries.view.currentIndex()
+    assert entries.proxy.path_at(current) == folder / "e04.md"
+    assert entries.view.selectionModel().isRowSelected(current.row())
+    entries.search.clear()
+    qtbot.keyClicks(entries.search, "zzqx item1")
+    qtbot.waitUntil(lambda: not model.search_pending)
+    shown = {
+        entries.proxy.path_at(entries.proxy.index(r, 0)) for r in range(entries.visible_count())
+    }
+    assert shown == {folder / f"e{i:02}.md" for i in (12, 15, 18)}

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import chain, starmap
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -35,6 +35,7 @@ from editor.content.errors import ContentError, ParseError
 from editor.content.schema import SchemaRegistry
 from editor.content.search import (
     SearchBuilder,
+    SearchJob,
     SearchText,
     collect_values,
     letter_mask,
@@ -55,6 +56,7 @@ from editor.content.seo.rules import (
     check_corpus_rows,
     check_entry_rows,
     facts_from_row,
+    finding_of,
 )
 
 log = logging.getLogger("editor.index")
@@ -69,7 +71,7 @@ _NO_SEVERITY = 3
 # Row layout (worker -> main process -> cache): the record's fields, then its search
 # text and letter mask, which go to the index's search buffer instead of the record.
 Row = tuple[Any, ...]
-_SEARCH, _MASK = 12, 13
+_FACTS, _SEARCH, _MASK = 11, 12, 13
 
 
 class Progress(NamedTuple):
@@ -130,7 +132,7 @@ class EntryRecord:
         severity: str,
         own: tuple[Any, ...],
         error: tuple[str, str, int | None, int | None] | None,
-        facts: FactsRow | None,
+        facts: FactsRow | _LazyFacts | None,
     ) -> None:
         self.path = path  # relative, with "/" separators
         self.size = size
@@ -157,11 +159,19 @@ class EntryRecord:
             return self._store.text_of(self._row)
         return self._text
 
+    def _facts_row(self) -> FactsRow | None:
+        facts = self._facts
+        if isinstance(facts, _LazyFacts):
+            facts.load()
+            facts = self._facts
+            assert not isinstance(facts, _LazyFacts)
+        return facts
+
     def row(self) -> Row:
         """The record as a row tuple (corpus findings left out: they depend on others)."""
         return (
             self.path, self.size, self.mtime_ns, self.schema, self.title, self.subject,
-            self.url, self.date, self._own_severity, self._own, self._error, self._facts,
+            self.url, self.date, self._own_severity, self._own, self._error, self._facts_row(),
         )  # fmt: skip
 
     @property
@@ -171,7 +181,7 @@ class EntryRecord:
     @property
     def findings(self) -> tuple[Finding, ...]:
         """Per-entry findings, then those of the corpus rules (duplicates, links)."""
-        return tuple(starmap(Finding, _grouped(self._own + self._corpus)))
+        return tuple(map(finding_of, _grouped(self._own + self._corpus)))
 
     @property
     def error(self) -> ContentError | None:
@@ -184,10 +194,32 @@ class EntryRecord:
 
     @property
     def facts(self) -> SeoFacts | None:
-        return facts_from_row(self._facts) if self._facts is not None else None
+        facts = self._facts_row()
+        return facts_from_row(facts) if facts is not None else None
 
     def __repr__(self) -> str:
         return f"EntryRecord({self.path!r}, schema={self.schema!r}, severity={self.severity!r})"
+
+
+class _LazyFacts:
+    """The facts of records made from the cache, still marshalled (see
+    ``index_cache.Payload``): read into every record at once, the first time one
+    record's are needed (the corpus rules run again, the cache is written)."""
+
+    __slots__ = ("pieces", "records")
+
+    def __init__(self, pieces: list[bytes], records: list[EntryRecord]) -> None:
+        self.pieces, self.records = pieces, records  # the records in the cache's order
+
+    def load(self) -> None:
+        records, self.records = self.records, []
+        facts = index_cache.load_facts(self.pieces)
+        self.pieces = []
+        if len(facts) != len(records):
+            raise ValueError("the index cache's facts do not match its rows")
+        for record, row in zip(records, facts, strict=True):
+            if record._facts is self:
+                record._facts = row
 
 
 # --- walking and parsing (also run in worker processes) --------------------------------
@@ -261,7 +293,7 @@ def scan_folder(folder: Path) -> list[tuple[str, int, int]]:
 _FINDING_WIDTH = 7  # fields of a Finding
 
 
-def _grouped(flat: tuple[Any, ...]) -> Iterator[FindingRow]:
+def _grouped(flat: Iterable[Any]) -> Iterator[FindingRow]:
     """Findings' fields, stored flat (one tuple per record, not one per finding: fewer
     objects for the garbage collector to walk), back as one tuple per finding."""
     fields = iter(flat)
@@ -330,10 +362,14 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
         texts = [rel]
         collect_values(data, texts)
     search = search_bytes(texts)
+    # Subjects and dates repeat from file to file: interned here, marshal keeps them
+    # interned, so the main process gets one shared object each without any work.
+    intern = sys.intern
     return (
         rel, size, mtime_ns, schema.name,
         value_text(data.get(schema.title_key)) if schema.title_key else "",
-        value_text(data.get("subject")), value_text(data.get("url")), value_text(data.get("date")),
+        intern(value_text(data.get("subject"))), value_text(data.get("url")),
+        intern(value_text(data.get("date"))),
         _worst([f[1] for f in findings]) if findings else "",
         tuple(chain.from_iterable(findings)), None, facts,
         search, letter_mask(search),
@@ -357,40 +393,61 @@ class _Parsed:
     the texts' lengths and the masks (arrays' bytes).
     """
 
-    __slots__ = ("blob", "lengths", "masks", "rows", "texts")
+    __slots__ = ("blob", "facts", "facts_blob", "lengths", "masks", "rows", "texts")
 
-    def __init__(
-        self, rows: list[Row], texts: bytes, lengths: array[int], masks: array[int], blob: bytes
+    def __init__(  # noqa: PLR0917 - the packed parts
+        self,
+        rows: list[Row],
+        facts: list[FactsRow | None],
+        texts: bytes,
+        lengths: array[int],
+        masks: array[int],
+        blob: bytes,
+        facts_blob: bytes,
     ) -> None:
-        self.rows, self.texts, self.lengths, self.masks = rows, texts, lengths, masks
-        self.blob = blob  # marshal.dumps(rows)
+        self.rows, self.facts, self.texts, self.lengths, self.masks = (
+            rows, facts, texts, lengths, masks,
+        )  # fmt: skip
+        self.blob = blob  # marshal.dumps(rows): the rows without their facts
+        self.facts_blob = facts_blob  # marshal.dumps(facts)
 
     @classmethod
     def of(cls, full_rows: list[Row]) -> _Parsed:
-        """From :func:`parse_file` rows (search text and mask at the end)."""
-        rows = [row[:_SEARCH] for row in full_rows]
+        """From :func:`parse_file` rows (facts, search text and mask at the end)."""
+        rows = [row[:_FACTS] for row in full_rows]
+        facts = [row[_FACTS] for row in full_rows]
         texts = [row[_SEARCH] for row in full_rows]
         return cls(
             rows,
+            facts,
             b"\n".join(texts) + b"\n" if texts else b"",
             array("q", map(len, texts)),
             array("Q", [row[_MASK] for row in full_rows]),
             marshal.dumps(rows),
+            marshal.dumps(facts),
         )
 
-    def pack(self) -> tuple[bytes, bytes, bytes, bytes]:
-        return self.blob, self.texts, self.lengths.tobytes(), self.masks.tobytes()
+    def pack(self) -> Packed:
+        return (
+            self.blob, self.facts_blob, self.texts, self.lengths.tobytes(), self.masks.tobytes()
+        )  # fmt: skip
 
     @classmethod
-    def unpack(cls, packed: tuple[bytes, bytes, bytes, bytes]) -> _Parsed:
-        blob, texts, lengths, masks = packed
+    def unpack(cls, packed: Packed) -> _Parsed:
+        blob, facts_blob, texts, lengths, masks = packed
         lengths_array, masks_array = array("q"), array("Q")
         lengths_array.frombytes(lengths)
         masks_array.frombytes(masks)
-        return cls(marshal.loads(blob), texts, lengths_array, masks_array, blob)
+        return cls(
+            marshal.loads(blob), marshal.loads(facts_blob), texts, lengths_array, masks_array,
+            blob, facts_blob,
+        )  # fmt: skip
 
 
-def _parse_chunk(items: list[tuple[str, int, int]]) -> tuple[bytes, bytes, bytes, bytes]:
+Packed = tuple[bytes, bytes, bytes, bytes, bytes]
+
+
+def _parse_chunk(items: list[tuple[str, int, int]]) -> Packed:
     """A chunk's rows, packed as plain bytes (marshal: faster both ways than pickle)."""
     assert _WORKER is not None
     folder, registry, config = _WORKER
@@ -420,19 +477,6 @@ def _pool_context() -> Any:
         context.set_forkserver_preload([__name__])
         return context
     return multiprocessing.get_context("spawn")
-
-
-def _intern_row(row: Row) -> Row:
-    """The record's part of a row, its subject and date shared with other records.
-
-    (Rule ids, severities and field names are shared already: each worker's come from
-    its constants, and pickle sends an object once per chunk.)
-    """
-    intern = sys.intern
-    return (
-        row[0], row[1], row[2], row[3], row[4], intern(row[5]), row[6], intern(row[7]),
-        row[8], row[9], row[10], row[11],
-    )  # fmt: skip
 
 
 class _GcPaused:
@@ -554,7 +598,8 @@ class CorpusIndex:
         writer: index_cache.Writer | None = None
         if unchanged and cached is not None:
             with _GcPaused():
-                records = [EntryRecord(*row) for row in cached.rows]
+                lazy = _LazyFacts(cached.facts, records)
+                records.extend([EntryRecord(*(*row, lazy)) for row in cached.rows])
                 store = SearchText(cached.buffer, cached.starts, cached.masks)
         else:
             builder = SearchBuilder()
@@ -572,7 +617,7 @@ class CorpusIndex:
                         self._place(item, taken, todo_positions, parsed)
                     parsed += len(item.rows)
                     if writer is not None:
-                        writer.piece(item.blob)
+                        writer.piece(item.blob, item.facts_blob)
                 with _GcPaused():
                     taken.upto(total)
             except BaseException:
@@ -620,7 +665,12 @@ class CorpusIndex:
         if taken.position == todo_positions[parsed] and (
             todo_positions[parsed + count - 1] == taken.position + count - 1
         ):  # no cached row among these (a cold build): take them in one go
-            records.extend([EntryRecord(*_intern_row(row)) for row in item.rows])
+            records.extend(
+                [
+                    EntryRecord(*(*row, facts))
+                    for row, facts in zip(item.rows, item.facts, strict=True)
+                ]
+            )
             builder.add_chunk(item.texts, item.lengths, item.masks)
             taken.position += count
             return
@@ -628,7 +678,7 @@ class CorpusIndex:
         offset = 0
         for n, row in enumerate(item.rows):
             taken.upto(todo_positions[parsed + n])  # cached rows before this one
-            records.append(EntryRecord(*_intern_row(row)))
+            records.append(EntryRecord(*(*row, item.facts[n])))
             length = item.lengths[n]
             builder.add(view[offset : offset + length], item.masks[n])
             offset += length + 1
@@ -674,7 +724,7 @@ class CorpusIndex:
             ) as pool:
                 submitted = [pool.submit(_parse_chunk, c) for c in chunks]
                 sizes = {f: len(c) for f, c in zip(submitted, chunks, strict=True)}
-                futures: list[Future[tuple[bytes, bytes, bytes, bytes]] | None] = list(submitted)
+                futures: list[Future[Packed] | None] = list(submitted)
                 del submitted
                 pending = set(sizes)
                 while pending:
@@ -697,7 +747,7 @@ class CorpusIndex:
             yield Progress(total, total, "parse")
 
     def _run_corpus(self) -> None:
-        facts = [r._facts for r in self._records if r._facts is not None]
+        facts = [f for f in map(EntryRecord._facts_row, self._records) if f is not None]
         self._set_corpus(check_corpus_rows(facts, self.config))
 
     def _set_corpus(self, findings: list[FindingRow]) -> None:
@@ -787,7 +837,7 @@ class CorpusIndex:
                     change.removed.append(rel)
                 continue
             row = parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
-            record = EntryRecord(*_intern_row(row[:_SEARCH]))
+            record = EntryRecord(*row[:_SEARCH])
             if present:
                 old = self._by_path[rel]
                 old._text, old._store = old.search, None
@@ -829,13 +879,15 @@ class CorpusIndex:
     @property
     def corpus_findings(self) -> list[Finding]:
         if self._corpus_objects is None:
-            self._corpus_objects = [Finding(*f) for f in self._corpus]
+            self._corpus_objects = list(map(finding_of, self._corpus))
         return self._corpus_objects
 
     def findings(self) -> Iterator[Finding]:
         """Every finding, file by file (each file's own findings, then corpus ones)."""
-        for record in self._records:
-            yield from record.findings
+        # All records' flat tuples in one stream, cut into findings in one go (each has
+        # the same number of fields): no tuple or generator per record.
+        flat = chain.from_iterable(chain.from_iterable((r._own, r._corpus) for r in self._records))
+        return map(finding_of, _grouped(flat))
 
     # -- filtering
 
@@ -849,6 +901,13 @@ class CorpusIndex:
             self._attach(builder.finish())
         assert self._search is not None
         return self._search.find(query)
+
+    def search_job(self, query: str) -> SearchJob:
+        """:meth:`search` as a job to run in slices (the window's filter-as-you-type)."""
+        if self._search is None:
+            self.search("")
+        assert self._search is not None
+        return self._search.job(query)
 
     def search_mask(self, query: str) -> bytearray:
         """``mask[row]`` is 1 when the row matches ``query`` (for a filter proxy)."""
@@ -870,15 +929,16 @@ class _Taker:
     ) -> None:
         self.records, self.builder, self.reuse, self.cached = records, builder, reuse, cached
         self.view = cached.text_view() if cached is not None else memoryview(b"")
+        self.facts = cached.load_facts() if cached is not None else []
         self.position = 0  # the next entry to place
 
     def upto(self, end: int) -> None:
         cached, view, add = self.cached, self.view, self.builder.add
-        records = self.records
+        records, facts = self.records, self.facts
         while self.position < end:
             hit = self.reuse[self.position]
             assert hit is not None and cached is not None  # parsed rows are placed apart
             n, row = hit
-            records.append(EntryRecord(*row))
+            records.append(EntryRecord(*(*row, facts[n])))
             add(view[cached.starts[n] : cached.starts[n + 1] - 1], cached.masks[n])
             self.position += 1

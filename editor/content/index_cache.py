@@ -41,7 +41,7 @@ from editor.content.seo import SeoConfig
 
 log = logging.getLogger("editor.index")
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 APP_NAME = "glossary-editor"
 
 Row = tuple[Any, ...]
@@ -79,21 +79,45 @@ def fingerprint(registry: SchemaRegistry, config: SeoConfig, parser: str) -> str
 
 @dataclass
 class Payload:
-    """What a cache holds: rows, corpus findings and the filter's search buffer."""
+    """What a cache holds: rows, corpus findings and the filter's search buffer.
 
-    rows: list[Row]
+    A row's last field, its SEO facts (the largest part, needed only to run the corpus
+    rules again), is kept apart, still marshalled: :meth:`load_facts` reads it when
+    asked. A reopen of an unchanged folder reuses the corpus findings and never does.
+    """
+
+    rows: list[Row]  # the rows without their facts
     corpus: list[Row]
     buffer: Buffer  # every row's search text, each followed by b"\n"
     starts: array[int]  # starts[i] .. starts[i + 1] - 1 is row i's text
     masks: array[int]  # which ASCII letters each row holds
+    facts: list[bytes]  # the rows' facts, as marshalled lists, in row order
 
     def text_view(self) -> memoryview:
         return memoryview(self.buffer)
 
+    def load_facts(self) -> list[Any]:
+        """Every row's facts (``FactsRow`` or None), in row order."""
+        return load_facts(self.facts)
+
+
+def load_facts(pieces: Sequence[bytes]) -> list[Any]:
+    """The facts of :attr:`Payload.facts`'s pieces, in one list."""
+    facts: list[Any] = []
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for piece in pieces:
+            facts += marshal.loads(piece)
+    finally:
+        if collecting:
+            gc.enable()
+    return facts
+
 
 # magic, offset and length of the marshalled head, offset of the search buffer
 _HEADER = struct.Struct("<8sQQQ")
-_MAGIC = b"GEIDX\x00\x00\x06"
+_MAGIC = b"GEIDX\x00\x00\x07"
 # The search buffer starts at a multiple of this, so it can be mapped in place.
 _ALIGN = max(mmap.ALLOCATIONGRANULARITY, 1 << 16)
 # Map the buffer (no copy: pages come from the OS's file cache as the filter reads
@@ -131,11 +155,13 @@ def load(folder: Path, key: str) -> Payload | None:
                 return None
             stream.seek(_HEADER.size)
             rows: list[Row] = []
+            facts: list[bytes] = []
             collecting = gc.isenabled()
             gc.disable()  # a million new tuples, no cycle: collections would be waste
             try:
-                for piece in pieces:
-                    rows += marshal.loads(_read_exactly(stream, piece))
+                for rows_length, facts_length in pieces:
+                    rows += marshal.loads(_read_exactly(stream, rows_length))
+                    facts.append(_read_exactly(stream, facts_length))
             finally:
                 if collecting:
                     gc.enable()
@@ -161,7 +187,7 @@ def load(folder: Path, key: str) -> Payload | None:
     except Exception as exc:  # truncated, corrupt, written by another version...
         log.warning("ignoring unreadable index cache %s: %s", path, exc)
         return None
-    return Payload(rows, corpus, buffer, starts_array, masks_array)
+    return Payload(rows, corpus, buffer, starts_array, masks_array, facts)
 
 
 def _read_exactly(stream: Any, size: int) -> bytes:
@@ -182,7 +208,8 @@ def save(
 ) -> None:
     """Write the cache atomically (temp file + rename); failure only logs.
 
-    Layout: a header, the rows in marshalled pieces, the marshalled head (findings,
+    ``rows`` are whole rows, their facts last. Layout: a header, the rows in marshalled
+    pieces (each the rows without facts, then their facts), the marshalled head (findings,
     search offsets, the pieces' lengths), then (at an aligned offset) the search buffer
     as it is, written from the index's own buffer: saving never holds a second copy of
     the data, only one piece at a time. With ``background`` the last part runs in a
@@ -191,7 +218,10 @@ def save(
     """
     writer = Writer(folder)
     for start in range(0, len(rows), _PIECE_ROWS):
-        writer.piece(marshal.dumps(list(rows[start : start + _PIECE_ROWS])))
+        piece = rows[start : start + _PIECE_ROWS]
+        writer.piece(
+            marshal.dumps([row[:-1] for row in piece]), marshal.dumps([row[-1] for row in piece])
+        )
     writer.finish(key, corpus, search, background=background)
 
 
@@ -206,7 +236,7 @@ class Writer:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = cache_path(folder)
-        self.pieces: list[int] = []
+        self.pieces: list[tuple[int, int]] = []
         self.finishing = False
         self.stream: Any = None
         self.tmp: Path | None = None
@@ -240,12 +270,13 @@ class Writer:
                 self.tmp.unlink()
             self.tmp = None
 
-    def piece(self, blob: bytes) -> None:
-        """Add the next rows, as ``marshal.dumps(list_of_rows)``."""
+    def piece(self, rows: bytes, facts: bytes) -> None:
+        """Add the next rows: ``marshal.dumps`` of the rows without their facts, and of
+        the list of their facts."""
         if self.stream is None:
             return
         try:
-            self.pieces.append(self.stream.write(blob))
+            self.pieces.append((self.stream.write(rows), self.stream.write(facts)))
         except OSError as exc:
             self._failed(exc)
 

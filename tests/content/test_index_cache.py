@@ -167,3 +167,21 @@ def test_a_build_abandoned_midway_leaves_no_temporary_file(tmp_path: Path) -> No
     assert not list(folder.glob("*.tmp"))
     assert reopen(tmp_path).parsed == 450  # nothing half-written was taken for a cache
     assert reopen(tmp_path).parsed == 0
+
+
+def test_warm_reopen_reads_the_facts_only_when_the_corpus_rules_run_again(
+    sample_folder: Path,
+) -> None:
+    cold = reopen(sample_folder)
+    warm = reopen(sample_folder)
+    assert warm.parsed == 0
+    # The facts stay marshalled until needed, then match the cold build's exactly.
+    assert [r.facts for r in warm.records] == [r.facts for r in cold.records]
+    assert [r.row() for r in warm.records] == [r.row() for r in cold.records]
+
+    again = reopen(sample_folder)
+    first = again.records[0]
+    bump(sample_folder / first.path)
+    again.update_paths([first.path])  # the corpus rules run over every record's facts
+    assert snapshot(again) == snapshot(cold)
+    assert [f.rule for f in again.findings()] == [f.rule for f in cold.findings()]

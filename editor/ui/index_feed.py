@@ -109,7 +109,7 @@ class IndexFeed(QObject):
     def _on_indexed(self, result: IndexResult) -> None:
         self.progress.hide()
         self._use(result.index, result.rows)
-        self.report.set_records(result.index.records)
+        self.report.set_prepared(result.report)
 
     def _on_failed(self, message: str) -> None:
         self.progress.hide()

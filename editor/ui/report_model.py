@@ -125,6 +125,42 @@ def build_rows(inputs: Iterable[RowInput]) -> list[Row]:
     return rows
 
 
+class PreparedRows(NamedTuple):
+    """Rows with their lookups, made by :func:`prepare_rows` off the GUI thread (at 50k
+    entries building ~140k rows on the GUI thread stalled the window for half a second)."""
+
+    rows: list[Row]
+    by_path: dict[str, list[int]]
+    rules: Counter[str]
+    severities: Counter[str]
+    subjects: Counter[str]
+    schemas: Counter[str]
+    by_severity: list[int]  # ids in the default order (severity, then id)
+
+
+def prepare_rows(inputs: Iterable[RowInput]) -> PreparedRows:
+    """Everything :meth:`FindingsModel.set_prepared` needs; pure Python, any thread."""
+    rows = build_rows(inputs)
+    by_path: dict[str, list[int]] = {}
+    for i, path in enumerate(map(itemgetter(R_PATH), rows)):
+        ids = by_path.get(path)
+        if ids is None:
+            by_path[path] = [i]
+        else:
+            ids.append(i)
+    ranks = [r[R_RANK] for r in rows]
+    by_severity = sorted(range(len(rows)), key=ranks.__getitem__)
+    return PreparedRows(
+        rows,
+        by_path,
+        Counter(map(itemgetter(R_RULE), rows)),
+        Counter(map(itemgetter(R_SEVERITY), rows)),
+        Counter(map(itemgetter(R_SUBJECT), rows)),
+        Counter(map(itemgetter(R_SCHEMA), rows)),
+        by_severity,
+    )
+
+
 def record_inputs(record: RecordLike) -> list[RowInput]:
     """One index record's findings in the input form of :meth:`FindingsModel.set_rows`."""
     return [(f, record.title, record.subject, record.schema) for f in record.findings]
@@ -242,22 +278,19 @@ class FindingsModel(QAbstractTableModel):
 
     def set_rows(self, inputs: Iterable[RowInput]) -> None:
         """Every finding of the corpus, as ``(finding, title, subject, schema)``."""
-        rows = build_rows(inputs)
+        self.set_prepared(prepare_rows(inputs))
+
+    def set_prepared(self, prepared: PreparedRows) -> None:
+        """Swap in rows made by :func:`prepare_rows` (possibly on another thread)."""
         self.beginResetModel()
-        self._rows = list(rows)
-        by_path: dict[str, list[int]] = {}
-        for i, path in enumerate(map(itemgetter(R_PATH), rows)):
-            ids = by_path.get(path)
-            if ids is None:
-                by_path[path] = [i]
-            else:
-                ids.append(i)
-        self._by_path = by_path
-        self._rules = Counter(map(itemgetter(R_RULE), rows))
-        self._severities = Counter(map(itemgetter(R_SEVERITY), rows))
-        self._subjects = Counter(map(itemgetter(R_SUBJECT), rows))
-        self._schemas = Counter(map(itemgetter(R_SCHEMA), rows))
-        self._order = None
+        self._rows = list(prepared.rows)
+        self._by_path = {path: list(ids) for path, ids in prepared.by_path.items()}
+        self._rules = Counter(prepared.rules)
+        self._severities = Counter(prepared.severities)
+        self._subjects = Counter(prepared.subjects)
+        self._schemas = Counter(prepared.schemas)
+        default_order = self._sort_column == SEVERITY and not self._descending
+        self._order = list(prepared.by_severity) if default_order else None
         self._haystack = None
         self._visible = self._compute_visible()
         self.endResetModel()

@@ -41,6 +41,7 @@ from editor.ui.report_model import (
     SUBJECT,
     FindingsFilterProxy,
     FindingsModel,
+    PreparedRows,
     RecordLike,
     RowInput,
     write_csv,
@@ -159,6 +160,11 @@ class SeoReportView(QWidget):
         """Every finding of the index (``CorpusIndex.records``)."""
         self._indexing = not complete
         self.model.set_records(records)
+
+    def set_prepared(self, prepared: PreparedRows, *, complete: bool = True) -> None:
+        """Rows made off the GUI thread by ``report_model.prepare_rows``."""
+        self._indexing = not complete
+        self.model.set_prepared(prepared)
 
     def replace_for_path(self, path: str, rows: Iterable[RowInput]) -> None:
         self.model.replace_for_path(path, rows)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from editor.content.index import CorpusIndex
 from editor.ui.entry_model import Row, rows_from_paths, rows_from_records
+from editor.ui.report_model import PreparedRows, prepare_rows, records_inputs
 
 log = logging.getLogger("editor.ui.workers")
 
@@ -28,6 +29,7 @@ class IndexResult:
 
     index: CorpusIndex
     rows: list[Row]
+    report: PreparedRows
 
 
 class IndexRelay(QObject):
@@ -64,10 +66,12 @@ class _IndexJob(QRunnable):
             if close is not None:
                 close()  # ends the process pool of an unfinished build
         if not self._cancel.is_set():
-            # Work the GUI thread would otherwise do: list rows, the search buffer.
+            # Work the GUI thread would otherwise do: list rows, the search buffer,
+            # the report's ~3 rows per entry.
             rows = rows_from_records(self._index.records)
             self._index.search("")
-            self._relay.finished.emit(IndexResult(self._index, rows))
+            report = prepare_rows(records_inputs(self._index.records))
+            self._relay.finished.emit(IndexResult(self._index, rows, report))
 
 
 class IndexWorker(QObject):

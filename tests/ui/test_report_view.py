@@ -24,6 +24,7 @@ from editor.ui.report_model import (
     FindingsFilterProxy,
     FindingsModel,
     RowInput,
+    prepare_rows,
 )
 from editor.ui.report_view import (
     EMPTY_FILTERED,
@@ -342,3 +343,17 @@ def test_incremental_updates_match_a_full_recompute(
         proxy.sort(column, order)  # recomputes from scratch
         assert list(model.visible_rows()) == shown
     assert all(row[1] in {"error", "warning"} for row in shown)
+
+
+@pytest.mark.parametrize("column", [SEVERITY, ENTRY])
+def test_rows_prepared_off_thread_show_like_set_rows(qapp: QApplication, column: int) -> None:
+    """The window prepares the report's rows on the index thread; the model must show
+    exactly what building them itself would, in any sort order."""
+    reference, prepared = FindingsModel(), FindingsModel()
+    for model in (reference, prepared):
+        model.sort(column, Qt.SortOrder.AscendingOrder)
+    reference.set_rows(_corpus())
+    prepared.set_prepared(prepare_rows(_corpus()))
+    assert list(prepared.visible_rows()) == list(reference.visible_rows())
+    assert prepared.rule_counts() == reference.rule_counts()
+    assert prepared.visible_summary() == reference.visible_summary()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -114,6 +115,11 @@ class Row:
     haystack: str = ""  # lower-cased title, subject and file name (fallback search)
     error: str = ""
     dirty: bool = False
+    title_key: str = ""  # shown_title.casefold(), made with the row (off the GUI thread)
+
+    def __post_init__(self) -> None:
+        if not self.title_key:
+            self.title_key = self.shown_title.casefold()
 
     @property
     def shown_title(self) -> str:
@@ -159,12 +165,12 @@ def rows_from_records(records: Sequence[RecordLike]) -> list[Row]:
 
 def _sort_key(column: int) -> Callable[[Row], Any]:
     if column == STATUS:
-        return lambda r: (STATUS_RANK.get(r.status, 9), r.shown_title.casefold())
+        return lambda r: (STATUS_RANK.get(r.status, 9), r.title_key)
     if column == SCHEMA:
-        return lambda r: (r.schema, r.shown_title.casefold())
+        return attrgetter("schema", "title_key")
     if column == DATE:
-        return lambda r: (r.date, r.shown_title.casefold())
-    return lambda r: r.shown_title.casefold()
+        return attrgetter("date", "title_key")
+    return attrgetter("title_key")  # the default: a C-level getter, no call into Python
 
 
 class EntryListModel(QAbstractTableModel):
@@ -347,7 +353,9 @@ class EntryListModel(QAbstractTableModel):
         title = " ".join(title.split())
         if i is None or self._rows[i].title == title:
             return
-        self._rows[i].title = title
+        row = self._rows[i]
+        row.title = title
+        row.title_key = row.shown_title.casefold()
         self._emit_row_changed(i)
 
     def _emit_row_changed(self, i: int) -> None:
@@ -491,7 +499,7 @@ class EntryListModel(QAbstractTableModel):
     def _sorted_ids(self) -> list[int]:
         if self._order is None:
             key = _sort_key(self._sort_column)
-            keys = [key(r) for r in self._rows]  # one key per row, then a C-level sort
+            keys = list(map(key, self._rows))  # one key per row, then a C-level sort
             self._order = sorted(
                 range(len(keys)),
                 key=keys.__getitem__,

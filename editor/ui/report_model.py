@@ -283,14 +283,15 @@ class FindingsModel(QAbstractTableModel):
     def set_prepared(self, prepared: PreparedRows) -> None:
         """Swap in rows made by :func:`prepare_rows` (possibly on another thread)."""
         self.beginResetModel()
-        self._rows = list(prepared.rows)
-        self._by_path = {path: list(ids) for path, ids in prepared.by_path.items()}
-        self._rules = Counter(prepared.rules)
-        self._severities = Counter(prepared.severities)
-        self._subjects = Counter(prepared.subjects)
-        self._schemas = Counter(prepared.schemas)
+        # Taken over, not copied: prepared rows are made for one model and used once.
+        self._rows = prepared.rows
+        self._by_path = prepared.by_path
+        self._rules = prepared.rules
+        self._severities = prepared.severities
+        self._subjects = prepared.subjects
+        self._schemas = prepared.schemas
         default_order = self._sort_column == SEVERITY and not self._descending
-        self._order = list(prepared.by_severity) if default_order else None
+        self._order = prepared.by_severity if default_order else None
         self._haystack = None
         self._visible = self._compute_visible()
         self.endResetModel()

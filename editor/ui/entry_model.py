@@ -290,14 +290,16 @@ class EntryListModel(QAbstractTableModel):
         self,
         records: Sequence[RecordLike],
         searcher: Callable[[str], Sequence[int]] | None = None,
+        jobs: Callable[[str], Any] | None = None,
     ) -> None:
         """The index's records (see :meth:`set_rows`)."""
-        self.set_rows(rows_from_records(records), searcher)
+        self.set_rows(rows_from_records(records), searcher, jobs)
 
     def set_rows(
         self,
         rows: list[Row],
         searcher: Callable[[str], Sequence[int]] | None = None,
+        jobs: Callable[[str], Any] | None = None,
     ) -> None:
         """The index's records, and its search (giving row numbers into ``records``).
 
@@ -305,11 +307,10 @@ class EntryListModel(QAbstractTableModel):
         keeps its place under the user's eyes); otherwise the list is rebuilt. Dirty
         markers are kept either way.
 
-        When ``searcher`` is a bound method whose object also has ``search_job`` (the
-        corpus index), costly queries run in slices off the keystroke (see
-        :meth:`set_query`)."""
+        With ``jobs`` (the corpus index's ``search_job``), costly queries run in
+        slices off the keystroke (see :meth:`set_query`)."""
         self._searcher = searcher
-        self._jobs = getattr(getattr(searcher, "__self__", None), "search_job", None)
+        self._jobs = jobs
         self._cancel_search()
         dirty = {r.rel for r in self._rows if r.dirty}
         for row in rows:

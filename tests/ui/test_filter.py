@@ -59,7 +59,9 @@ def test_a_superseded_search_never_overwrites_a_newer_one(qtbot: Any) -> None:
     model = EntryListModel()
     model.set_paths(Path("/c"), ["a.md", "b.md", "c.md"])
     index = SlowIndex({"slow": ([0], 50), "fast": ([1, 2], 1), "other": ([2], 3)})
-    model.set_rows(entry_model.rows_from_paths(["a.md", "b.md", "c.md"]), index.search)
+    model.set_rows(
+        entry_model.rows_from_paths(["a.md", "b.md", "c.md"]), index.search, index.search_job
+    )
     busy: list[bool] = []
     model.searching.connect(busy.append)
     model.set_query("slow")
@@ -85,7 +87,7 @@ def test_list_shows_the_complete_result_after_typing(
     index = CorpusIndex(folder, cache=False).build_all()
     model = EntryListModel()
     model.set_paths(folder, index.paths)
-    model.set_records(index.records, index.search)
+    model.set_records(index.records, index.search, index.search_job)
     entries = EntryList(model)
     qtbot.addWidget(entries)
     entries.show()

@@ -198,6 +198,13 @@ def _get(data: Mapping[str, Any], path: str) -> Any:
     parts = _PARTS.get(path)
     if parts is None:
         parts = _PARTS[path] = tuple(path.split("."))
+    if type(data) is dict:  # the usual cases: a key, or a key of a key, in plain dicts
+        if len(parts) == 1:
+            return data.get(path, _MISSING)
+        if len(parts) == 2:  # a key of a key (``seo.title``)
+            inner = data.get(parts[0], _MISSING)
+            if type(inner) is dict:
+                return inner.get(parts[1], _MISSING)
     value: Any = data
     for part in parts:
         if type(value) is dict:
@@ -499,7 +506,8 @@ def _check_keyphrase(
         lead = _get(data, lead_path)
         if lead is _MISSING:
             continue
-        lead_text = _text(lead)
+        # ``_has_words`` collapses inner whitespace itself: a string needs only its ends cut
+        lead_text = lead.strip() if type(lead) is str else _text(lead)
         if lead_text and not _has_words(needle, words, lead_text):
             add(
                 "keyphrase-not-in-lead",
@@ -547,7 +555,7 @@ def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
-            if not _is_mapping(item):
+            if type(item) is not dict and not _is_mapping(item):
                 add(
                     "faq-incomplete",
                     f"{faq_path}.{index}",
@@ -609,7 +617,8 @@ def _facts(
         value = _get(data, field)
         if isinstance(value, list):
             for index, item in enumerate(value):
-                link = item.get("url") if _is_mapping(item) else item
+                # a plain URL (the usual item) settles it without the Mapping check
+                link = item if type(item) is str or not _is_mapping(item) else item.get("url")
                 if isinstance(link, str) and link.strip():
                     add(f"{field}.{index}")
                     add(link.strip())

@@ -9,6 +9,10 @@ until every file name is listed, the longest event-loop stall while the index is
 filter through the real search box, proxy and table (index search included). For
 comparison it also times the classic design it replaces: a Python
 ``filterAcceptsRow`` over the same rows.
+
+Memory: the process's RSS (current, and the peak so far) at each stage of the cold
+open, and the peak RSS of a warm open (index cache valid) of the same folder, measured
+in a fresh process (``--warm-open FOLDER``) since a process's peak never goes down.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +31,6 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import generate
 from PySide6.QtCore import (
     QElapsedTimer,
     QModelIndex,
@@ -43,6 +47,75 @@ from editor.ui.settings import SettingsStore
 TYPED = ["negotiation", "leverage power", "zzqx"]
 
 
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident set size of this process, in MB.
+
+    The peak is ``VmHWM`` where there is /proc: ``ru_maxrss`` survives ``exec``, so a
+    child process would report its parent's peak when that was higher."""
+    current, peak = float("nan"), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return current, peak
+    for line in status.splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            kb = int(value.split()[0]) / 1024
+            current, peak = (kb, peak) if key == "VmRSS" else (current, kb)
+    return current, peak
+
+
+def generate_apart(folder: Path, entries: int) -> None:
+    """Generate the corpus in another process: its garbage would count in this one's RSS
+    (tens of MB that the allocator keeps), not the window's."""
+    code = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+        "from corpus import generate; generate(Path(sys.argv[2]), int(sys.argv[3]))"
+    )
+    here = str(Path(__file__).resolve().parent)
+    subprocess.run([sys.executable, "-c", code, here, str(folder), str(entries)], check=True)
+
+
+def warm_open(folder: Path) -> int:
+    """Open ``folder`` with the index cache on, wait for the index, print the peak RSS."""
+    app = QApplication.instance() or QApplication([])
+    tmp = Path(tempfile.mkdtemp(prefix="glossary-window-bench-warm-"))
+    try:
+        store = SettingsStore(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
+        start = time.perf_counter()
+        window = MainWindow(folder, settings=store, use_cache=True)
+        window.show()
+        while window.index is None:
+            app.processEvents()
+        indexed_at = time.perf_counter() - start
+        settle = time.perf_counter() + 0.5
+        while time.perf_counter() < settle:
+            app.processEvents()
+        shown, _ = rss_mb()
+        # A search reads the whole search buffer (mapped from the cache file: resident
+        # only once read), as the first keystroke would.
+        window.entry_list.search.setText("zzqx")
+        app.processEvents()
+        current, peak = rss_mb()
+        print(f"{indexed_at:.2f} {shown:.0f} {current:.0f} {peak:.0f} {window.index.parsed}")
+        window.close()
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_warm(folder: Path, cache_home: Path) -> list[str]:
+    """Two fresh processes on ``folder``: one writes the cache, one reads it (its
+    figures: seconds to the index, MB after it, MB after a search, peak MB, parsed)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, __file__, "--warm-open", str(folder)]
+    fields: list[str] = []
+    for _ in range(2):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        fields = done.stdout.split()[-5:]
+    return fields
+
+
 class _MaskProxy(QSortFilterProxyModel):
     """The per-row design, for comparison: a Python call per row and keystroke."""
 
@@ -55,13 +128,18 @@ class _MaskProxy(QSortFilterProxyModel):
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=50_000)
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm reopen")
+    parser.add_argument("--warm-open", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.warm_open is not None:
+        return warm_open(args.warm_open)
+    stages: list[tuple[str, float, float]] = []
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp(prefix="glossary-window-bench-"))
     try:
         folder = tmp / "content"
         folder.mkdir()
-        generate(folder, args.entries)
+        generate_apart(folder, args.entries)
         store = SettingsStore(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
 
         gaps: list[int] = []
@@ -86,6 +164,8 @@ def main() -> int:
 
             relay.progress.connect(on_progress)
         window.show()
+        app.processEvents()
+        stages.append(("window shown, indexing begun", *rss_mb()))
         clock.start()
         ticker.start()
         names_at = None
@@ -93,7 +173,9 @@ def main() -> int:
             app.processEvents()
             if names_at is None and window.model.total() == args.entries:
                 names_at = time.perf_counter() - start
+                stages.append(("names listed", *rss_mb()))
         indexed_at = time.perf_counter() - start
+        stages.append(("index, list and report taken", *rss_mb()))
         # The result is shown by the GUI thread (list, report): keep ticking a moment so
         # a stall there is counted too.
         phase[0] = "result shown"
@@ -101,6 +183,9 @@ def main() -> int:
         while time.perf_counter() < settle:
             app.processEvents()
         ticker.stop()
+        window.check_all()  # the report painted too
+        app.processEvents()
+        stages.append(("shown and painted (report too)", *rss_mb()))
 
         search = window.entry_list.search
         keystrokes: list[float] = []
@@ -112,6 +197,7 @@ def main() -> int:
                 app.processEvents()
                 keystrokes.append(time.perf_counter() - t0)
                 queries.append(text[:end])
+        stages.append(("after the keystrokes", *rss_mb()))
 
         index = window.index
         assert index is not None
@@ -126,7 +212,7 @@ def main() -> int:
             proxy.rowCount()
             per_row.append(time.perf_counter() - t0)
 
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss = rss_mb()[1]
         print(f"entries                         {args.entries}")
         print(f"names listed after              {names_at or 0:.2f} s   (target < 1.5 s)")
         print(f"index arrived after             {indexed_at:.2f} s")
@@ -145,7 +231,15 @@ def main() -> int:
         )
         print(f"filter keystroke, median        {statistics.median(keystrokes) * 1000:.1f} ms")
         print(f"per-row Python filter (compare) {max(per_row) * 1000:.1f} ms worst, proxy only")
-        print(f"peak RSS (window process)       {rss:.0f} MB")
+        print(f"peak RSS (window process)       {rss:.0f} MB   (target <= 350 MB)")
+        for label, current, peak in stages:
+            print(f"  {label:30s}{current:5.0f} MB now, {peak:5.0f} MB peak")
+        if not args.no_warm:
+            warm_at, shown, searched, warm_peak, parsed = run_warm(folder, tmp / "cache")
+            print(f"warm open: index after          {warm_at} s   ({parsed} files parsed)")
+            print(f"warm open: peak RSS             {warm_peak} MB   (target <= 350 MB)")
+            print(f"  index taken, shown            {shown} MB now")
+            print(f"  after a search                {searched} MB now (mapped text read)")
         window.session.dirty_entries().clear()
         window.close()
         return 0

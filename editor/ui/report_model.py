@@ -25,6 +25,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, NamedTuple, Protocol
@@ -117,6 +118,8 @@ def build_rows(inputs: Iterable[RowInput]) -> list[Row]:
         label = labels.get((title, f.path))
         if label is None:
             label = " ".join(title.split()) or f.path.rsplit("/", 1)[-1]
+            if label == title:
+                label = title  # the record's string, not a copy (~3 MB at 50k entries)
             labels[title, f.path] = label
         append(
             (_RANK.get(f.severity, _UNKNOWN_RANK), f.severity, f.rule, f.path, label,
@@ -130,7 +133,7 @@ class PreparedRows(NamedTuple):
     entries building ~140k rows on the GUI thread stalled the window for half a second)."""
 
     rows: list[Row]
-    by_path: dict[str, list[int]]
+    by_path: dict[str, Sequence[int]]  # ids of each path's rows (a range when adjacent)
     rules: Counter[str]
     severities: Counter[str]
     subjects: Counter[str]
@@ -141,13 +144,15 @@ class PreparedRows(NamedTuple):
 def prepare_rows(inputs: Iterable[RowInput]) -> PreparedRows:
     """Everything :meth:`FindingsModel.set_prepared` needs; pure Python, any thread."""
     rows = build_rows(inputs)
-    by_path: dict[str, list[int]] = {}
-    for i, path in enumerate(map(itemgetter(R_PATH), rows)):
+    # An entry's rows are adjacent (records give theirs one after another): a range per
+    # entry, not a list of int objects (~11 MB at 50k entries, ~140k rows).
+    by_path: dict[str, Sequence[int]] = {}
+    start = 0
+    for path, run in groupby(map(itemgetter(R_PATH), rows)):
+        end = start + sum(1 for _ in run)
         ids = by_path.get(path)
-        if ids is None:
-            by_path[path] = [i]
-        else:
-            ids.append(i)
+        by_path[path] = range(start, end) if ids is None else [*ids, *range(start, end)]
+        start = end
     ranks = [r[R_RANK] for r in rows]
     by_severity = sorted(range(len(rows)), key=ranks.__getitem__)
     return PreparedRows(
@@ -201,7 +206,7 @@ class FindingsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []  # _GONE where replace_for_path removed a row
-        self._by_path: dict[str, list[int]] = {}
+        self._by_path: dict[str, Sequence[int]] = {}
         self._visible: list[int] = []  # ids into _rows, in display order
         self._order: list[int] | None = None  # every live id, sorted (cache)
         self._haystack: list[str] | None = None  # lower-cased text (lazy)
@@ -360,7 +365,7 @@ class FindingsModel(QAbstractTableModel):
             changed.append(path)
         return changed
 
-    def _remove_ids(self, ids: list[int]) -> None:
+    def _remove_ids(self, ids: Sequence[int]) -> None:
         gone = set(ids)
         positions = [n for n, i in enumerate(self._visible) if i in gone]
         for start, end in reversed(_runs(positions)):

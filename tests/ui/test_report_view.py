@@ -357,3 +357,33 @@ def test_rows_prepared_off_thread_show_like_set_rows(qapp: QApplication, column:
     assert list(prepared.visible_rows()) == list(reference.visible_rows())
     assert prepared.rule_counts() == reference.rule_counts()
     assert prepared.visible_summary() == reference.visible_summary()
+
+
+def test_prepared_ids_per_entry_are_compact_and_replaceable(qapp: QApplication) -> None:
+    """Each entry's row ids are a range when its rows are adjacent (no int per row), a
+    list when an entry's findings come apart; replacing either kind works the same."""
+    inputs = _corpus()
+    split = inputs[1]  # anchoring.md's second finding, moved after the others
+    inputs = [inputs[0], *inputs[2:], split]
+    prepared = prepare_rows(inputs)
+    anchoring = prepared.by_path["anchoring.md"]
+    assert list(anchoring) == [0, len(inputs) - 1]
+    assert all(
+        isinstance(ids, range) for path, ids in prepared.by_path.items() if path != "anchoring.md"
+    )
+    assert sorted(i for ids in prepared.by_path.values() for i in ids) == list(range(len(inputs)))
+    model = FindingsModel()
+    model.set_prepared(prepared)
+    total = model.total()
+    replaced = [(_finding("title-long", "error", "anchoring.md", "seo.title", "Long"),
+                 "Anchoring", "Negotiation", "glossary")]  # fmt: skip
+    model.replace_for_path("anchoring.md", replaced)
+    model.replace_for_path("batna.md", [])
+    rows = list(model.visible_rows())
+    assert [r[3] for r in rows].count("anchoring.md") == 1
+    assert "batna.md" not in {r[3] for r in rows}
+    assert model.total() == total - 1 - sum(1 for f, *_ in _corpus() if f.path == "batna.md")
+    reference = FindingsModel()
+    reference.set_rows([i for i in inputs if i[0].path not in {"anchoring.md", "batna.md"}]
+                       + replaced)  # fmt: skip
+    assert sorted(rows) == sorted(reference.visible_rows())

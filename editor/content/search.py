@@ -22,6 +22,7 @@ import bisect
 import datetime as dt
 import time
 from array import array
+from itertools import compress, repeat
 from typing import Any
 
 from editor.content import index_cache
@@ -67,7 +68,7 @@ def search_text(rel: str, data: dict[str, Any]) -> bytes:
 def search_bytes(parts: list[str]) -> bytes:
     """:func:`search_text` of the name and the values' texts (``_collect``'s list)."""
     text = " ".join(dict.fromkeys(parts)).lower()
-    if "\\n" in text:
+    if "\\" in text:  # a one-character test is memchr: many texts have no backslash
         text = text.replace("\\n", " ")
     if "\n" in text:
         text = text.replace("\n", " ")  # the buffer's row separator
@@ -231,8 +232,10 @@ class SearchText:
 # scanned; they only steer speed, never the result.
 _SAMPLE_PIECES = 64
 _SAMPLE_PIECE = 16 << 10
-# A job's unit of work between deadline checks: ~4 MB of text (2-4 ms of ``find``).
+# A job's unit of work between deadline checks: ~4 MB of text (2-4 ms of ``find``),
+# or this many rows' letter masks (~1.5 ms).
 _SLICE_BYTES = 4 << 20
+_MASK_ROWS = 12_500
 # Scanning with ``find`` of the term's rarest byte (memchr, ~20 GB/s) costs ~0.4 µs of
 # Python per occurrence of that byte; a plain ``find`` of a short term runs at ~1.2
 # GB/s. The rare byte wins while it makes up less than about 1 in 1,000 bytes.
@@ -243,6 +246,24 @@ def _terms_of(query: str) -> list[bytes]:
     terms = list(dict.fromkeys(query.lower().encode("utf-8", "surrogatepass").split()))
     terms.sort(key=len, reverse=True)  # the longest term prunes most
     return terms
+
+
+def _with_bits(masks: array[int], rows: list[int] | None, bits: int) -> list[int]:
+    """The rows (all when None) whose mask holds every bit of ``bits`` (``compress``
+    over ``map``: no Python bytecode per row)."""
+    source: Any = range(len(masks)) if rows is None else rows
+    values: Any = masks if rows is None else map(masks.__getitem__, rows)
+    held = map(bits.__and__, values)
+    if bits & (bits - 1):  # several letters: all of them
+        held = map(bits.__eq__, held)
+    return list(compress(source, held))
+
+
+def _holding(find: Any, needle: bytes, starts: array[int], rows: list[int]) -> list[int]:
+    """The ``rows`` whose text holds ``needle`` (one ``find`` per row, iterated in C)."""
+    lows = map(starts.__getitem__, rows)
+    highs = map(starts.__getitem__, map((1).__add__, rows))
+    return list(compress(rows, map((-1).__lt__, map(find, repeat(needle), lows, highs))))
 
 
 class SearchJob:
@@ -331,17 +352,16 @@ class SearchJob:
                 return False
             term = self._todo.pop(0)
             bits = _term_mask(term)
-            source = range(len(masks)) if self._rows is None else self._rows
             if len(term) == 1 and bits:  # a letter: the masks are the answer
-                self._rows = [row for row in source if masks[row] & bits]
+                self._rows = _with_bits(masks, self._rows, bits)
                 continue
-            if bits:  # rows lacking one of the term's letters cannot hold it
-                pool = [row for row in source if masks[row] & bits == bits]
-                if self._rows is not None or len(pool) * 2 < len(masks):
-                    self._rows = pool
             self._term = term
             self._found = []
             self._cursor = 0
+            # Rows lacking one of the term's letters cannot hold it: the masks sort
+            # them out first, in slices like the search (``_mask_slice``).
+            self._bits = bits
+            self._pool: list[int] | None = [] if bits else None
             # Find the term's rarest byte (memchr) when it is rare enough, else the term.
             rare = min(set(term), key=store.byte_share)
             if len(term) > 1 and store.byte_share(rare) < _RARE_SHARE:
@@ -355,10 +375,29 @@ class SearchJob:
     def _advance(self) -> None:
         """One slice (~4 MB of text) of the current term's search."""
         assert self._term is not None
-        if self._rows is None:
+        if self._pool is not None:
+            self._mask_slice()
+        elif self._rows is None:
             self._scan_slice()
         else:
             self._filter_slice(self._rows)
+
+    def _mask_slice(self) -> None:
+        """The next rows' masks (~1/4 of 50k rows a slice); at the end the pool replaces
+        the rows to search when it prunes (a whole scan stays cheaper otherwise)."""
+        pool, rows, masks = self._pool, self._rows, self.store.masks
+        assert pool is not None
+        total = len(masks) if rows is None else len(rows)
+        i = self._cursor
+        j = min(total, i + _MASK_ROWS)
+        part = list(range(i, j)) if rows is None else rows[i:j]
+        pool += _with_bits(masks, part, self._bits)
+        self._cursor = j
+        if j >= total:
+            if rows is not None or len(pool) * 2 < len(masks):
+                self._rows = pool
+            self._pool = None
+            self._cursor = 0
 
     def _scan_slice(self) -> None:
         """The next rows of the whole buffer: a ``find`` skips non-matching rows at C
@@ -383,9 +422,8 @@ class SearchJob:
         j = i + max(1, _SLICE_BYTES * store.rows // max(1, len(store.buffer)))
         chunk = rows[i:j]
         if self._needle is not term:  # rows lacking the rare byte go first (memchr)
-            needle = self._needle
-            chunk = [row for row in chunk if find(needle, starts[row], starts[row + 1]) >= 0]
-        self._found += [row for row in chunk if find(term, starts[row], starts[row + 1]) >= 0]
+            chunk = _holding(find, self._needle, starts, chunk)
+        self._found += _holding(find, term, starts, chunk)
         self._cursor = j
         if j >= len(rows):
             self._finish_term()

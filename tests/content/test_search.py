@@ -88,6 +88,28 @@ def test_sliced_job_gives_the_same_rows(rng: random.Random) -> None:
         assert job.result == store.find(query), query
 
 
+def test_mask_pre_filter_runs_in_slices_too(
+    rng: random.Random, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letter masks are checked a few rows a slice, narrowing or not, same rows."""
+    monkeypatch.setattr(search, "_MASK_ROWS", 7)
+    texts = _texts(rng, 200)
+    store = _store(texts)
+    sliced = _store(texts)
+    for query in _queries(rng, texts):
+        job = sliced.job(query)
+        steps = 0
+        while not job.step(0):
+            steps += 1
+        assert job.result == _reference(texts, query), query
+        assert job.result == store.find(query), query
+    job = _store(texts).job("tion")  # two letters, over all rows: 200 / 7 mask slices
+    steps = 0
+    while not job.step(0):
+        steps += 1
+    assert steps >= 200 // 7
+
+
 def test_edits_then_find(rng: random.Random) -> None:
     texts = _texts(rng, 200)
     store = _store(texts)

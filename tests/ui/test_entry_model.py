@@ -101,6 +101,27 @@ def test_filter_matches_title_subject_and_file_name(model: EntryListModel) -> No
     assert proxy.rowCount() == len(RECORDS)
 
 
+def test_typing_on_narrows_the_quick_answer_and_keeps_an_unchanged_layout(
+    model: EntryListModel,
+) -> None:
+    proxy = EntryFilterProxy(model)
+    layouts: list[int] = []
+    model.layoutChanged.connect(lambda *_: layouts.append(model.rowCount()))
+    for query, expected in [
+        ("n", ["anchoring", "BATNA", "broken.md", "ZOPA"]),
+        ("ne", ["BATNA", "ZOPA"]),
+        ("neg", ["BATNA", "ZOPA"]),  # the same rows: no layout change
+        ("nego zo", ["ZOPA"]),
+        ("neg", ["BATNA", "ZOPA"]),
+        ("n", ["anchoring", "BATNA", "broken.md", "ZOPA"]),
+        ("an", ["anchoring"]),
+        ("ancho", ["anchoring"]),  # the same row again
+    ]:
+        proxy.set_query(query)
+        assert titles(proxy) == expected, query
+    assert layouts == [4, 2, 1, 2, 4, 1]
+
+
 def test_filter_uses_the_index_search_when_given(model: EntryListModel) -> None:
     asked: list[str] = []
 

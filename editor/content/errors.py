@@ -52,3 +52,15 @@ class ConflictError(WriteError):
 
 class ReadOnlyError(WriteError):
     """The entry is open read-only (TOML/JSON front matter, or a file that did not parse)."""
+
+
+def yaml_error(what: str, exc: Exception, path: Path | str | None) -> ContentError:
+    """A settings or schema file's YAML error, at the line and column PyYAML marks."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or exc
+    return ContentError(
+        f"{what} is not valid YAML: {problem}",
+        path,
+        mark.line + 1 if mark is not None else None,
+        mark.column + 1 if mark is not None else None,
+    )

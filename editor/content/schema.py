@@ -17,7 +17,7 @@ from typing import Any, Literal, cast, get_args
 
 import yaml
 
-from editor.content.errors import ContentError
+from editor.content.errors import ContentError, yaml_error
 from editor.paths import resources_dir
 
 FieldKind = Literal[
@@ -167,13 +167,7 @@ def parse_schema(text: str, source: Path) -> Schema:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ContentError(
-            f"schema is not valid YAML: {exc}",
-            source,
-            mark.line + 1 if mark else None,
-            mark.column + 1 if mark else None,
-        ) from exc
+        raise yaml_error("schema", exc, source) from exc
     if not isinstance(raw, Mapping) or "name" not in raw:
         raise ContentError("schema must be a mapping with a 'name'", source)
     return Schema(

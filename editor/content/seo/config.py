@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from editor.content.errors import ContentError
+from editor.content.errors import ContentError, yaml_error
 
 CONFIG_FILE = "glossary-editor.yaml"
 SECTION = "seo"
@@ -123,13 +123,7 @@ def parse_config(text: str, path: Path | str | None = None) -> SeoConfig:
     try:
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ContentError(
-            f"settings file is not valid YAML: {getattr(exc, 'problem', exc)}",
-            path,
-            mark.line + 1 if mark else None,
-            mark.column + 1 if mark else None,
-        ) from exc
+        raise yaml_error("settings file", exc, path) from exc
     if root is None:
         return SeoConfig()
     if not isinstance(root, yaml.MappingNode):

@@ -1,0 +1,70 @@
+"""Schemas: the bundled ones, a folder's overrides, generic schemas and unknown keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from editor.content.errors import ContentError
+from editor.content.schema import FOLDER_SCHEMAS, SchemaRegistry
+
+
+def test_bundled_schemas_follow_the_seed_shapes() -> None:
+    registry = SchemaRegistry.load()
+    assert {"glossary", "default"} <= set(registry.names())
+    qa = registry["default"]
+    assert qa.key_order()[:8] == [
+        "_schema", "id", "date", "title", "article_title", "date_format", "post_on_text", "seo",
+    ]  # fmt: skip
+    assert qa.field("related_article3.url") is not None
+    glossary = registry["glossary"]
+    assert glossary.field("faq") is not None and glossary.field("faq").kind == "objects"
+    assert glossary.seo_field("title").path == "seo.title"
+    assert glossary.seo_field("lead").path == "definition"
+
+
+def test_folder_schema_overrides_and_adds(tmp_path: Path) -> None:
+    folder = tmp_path / FOLDER_SCHEMAS
+    folder.mkdir(parents=True)
+    (folder / "glossary.yaml").write_text(
+        "name: glossary\nlabel: Our glossary\nfields:\n  - {key: title, kind: line}\n",
+        encoding="utf-8",
+    )
+    (folder / "person.yaml").write_text("name: person\nfields: []\n", encoding="utf-8")
+    registry = SchemaRegistry.load(tmp_path)
+    assert registry["glossary"].label == "Our glossary"
+    assert "person" in registry.names() and "default" in registry.names()
+
+
+def test_unknown_schema_is_inferred_and_unknown_keys_are_kept() -> None:
+    registry = SchemaRegistry.load()
+    data = {
+        "_schema": "recipe",
+        "title": "Bread",
+        "serves": 4,
+        "baked": dt.date(2024, 1, 2),
+        "steps": [{"text": "Knead"}],
+        "tags": ["food"],
+        "meta": {"source": "x"},
+    }
+    schema = registry.for_data(data)
+    assert schema.generic and schema.name == "recipe"
+    kinds = {f.key: f.kind for f in schema.fields}
+    assert kinds == {
+        "title": "line", "serves": "number", "baked": "date", "steps": "objects",
+        "tags": "strings", "meta": "group",
+    }  # fmt: skip
+    extra = registry["glossary"].extra_fields({"title": "T", "reviewed_by": "Ann"})
+    assert [f.key for f in extra] == ["reviewed_by"]
+
+
+def test_broken_schema_file_names_line_and_column(tmp_path: Path) -> None:
+    folder = tmp_path / FOLDER_SCHEMAS
+    folder.mkdir(parents=True)
+    (folder / "bad.yaml").write_text("name: bad\nfields:\n  - {key: a, label: What?, kind: line}\n")
+    with pytest.raises(ContentError) as info:
+        SchemaRegistry.load(tmp_path)
+    assert info.value.line == 3 and info.value.column is not None
+    assert "schema is not valid YAML" in str(info.value)

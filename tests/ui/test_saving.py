@@ -167,3 +167,37 @@ def test_revert_asks_then_restores_the_file(
     assert text.endswith(" Maybe.") is not confirmed
     assert window.isWindowModified() is not confirmed
     assert "Maybe." not in path.read_text(encoding="utf-8")
+
+
+def test_failed_write_shows_why_and_keeps_the_edits(
+    qtbot: Any,
+    make_window: Any,
+    sample_folder: Path,
+    dialog_script: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from editor.content import atomic
+
+    path = sample_folder / GLOSSARY
+    before = path.read_bytes()
+    window = make_window(sample_folder)
+    open_in_list(window, path)
+    type_at_end(qtbot, window.form.editor("definition").focus_widget(), " Kept after a failure.")
+
+    def disk_full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", disk_full)
+    dialog_script.expect("error", None)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    (title, message) = dialog_script.called("error")[0][:2]
+    assert "disk is full" in message and GLOSSARY in message
+    assert path.read_bytes() == before
+    assert window.session.is_dirty(path) and window.isWindowModified()
+    assert "Kept after a failure." in window.form.editor("definition").focus_widget().toPlainText()
+    assert not [p for p in sample_folder.iterdir() if p.name.endswith(".tmp")]
+
+    monkeypatch.undo()  # the disk has room again: the same edits save
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "Kept after a failure." in path.read_text(encoding="utf-8")
+    assert not window.session.is_dirty(path)

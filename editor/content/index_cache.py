@@ -130,6 +130,10 @@ _PIECE_ROWS = 4000
 _pending: dict[Path, threading.Thread] = {}  # cache writes still running, per file
 
 
+class _OtherFormatError(ValueError):
+    """The cache file was written by another version of the cache format."""
+
+
 def wait_for_writes(folder: Path | None = None) -> None:
     """Wait until the background write of ``folder``'s cache (or of all) has ended."""
     for path, thread in list(_pending.items()):
@@ -146,7 +150,7 @@ def load(folder: Path, key: str) -> Payload | None:
         with path.open("rb", buffering=0) as stream:
             magic, at, length, offset = _HEADER.unpack(stream.read(_HEADER.size))
             if magic != _MAGIC:
-                raise ValueError("not an index cache")
+                raise _OtherFormatError(path)
             stream.seek(at)
             stored_key, _folder, corpus, starts, masks, pieces = marshal.loads(
                 _read_exactly(stream, length)
@@ -184,7 +188,10 @@ def load(folder: Path, key: str) -> Payload | None:
             raise ValueError("the search buffer does not match the rows")
     except FileNotFoundError:
         return None
-    except Exception as exc:  # truncated, corrupt, written by another version...
+    except _OtherFormatError:  # written by another version: expected after an upgrade
+        log.info("index cache %s is from another version; rebuilding it", path)
+        return None
+    except Exception as exc:  # truncated, corrupt...
         log.warning("ignoring unreadable index cache %s: %s", path, exc)
         return None
     return Payload(rows, corpus, buffer, starts_array, masks_array, facts)

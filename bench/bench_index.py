@@ -34,6 +34,8 @@ sys.path.insert(0, str(HERE))
 
 from corpus import Expected, generate  # noqa: E402
 
+from editor.content.writer import same_data  # noqa: E402
+
 
 def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
@@ -97,14 +99,8 @@ def phase_warm(folder: Path, typed: list[str]) -> dict[str, Any]:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal values of exactly the same types, all the way down (1 != 1.0 != True)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(v, b[k]) for k, v in a.items())
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+    """Equal values of exactly the same types and key order, all the way down."""
+    return same_data(a, b, ordered=True)
 
 
 def phase_verify(folder: Path) -> dict[str, Any]:

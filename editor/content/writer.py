@@ -96,14 +96,20 @@ def update_text(
     return result
 
 
-def same_data(a: Any, b: Any) -> bool:
-    """Equality that also compares types: ``1 != 1.0 != True``, a date is not a datetime."""
+def same_data(a: Any, b: Any, *, ordered: bool = False) -> bool:
+    """Equality that also compares types: ``1 != 1.0 != True``, a date is not a datetime.
+
+    ``ordered`` also requires mappings' keys in the same order (two parsers agreeing);
+    the writer leaves it off, since a new key goes where the schema puts it."""
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same_data(a[k], b[k]) for k in a)
+        keys_match = list(a) == list(b) if ordered else a.keys() == b.keys()
+        return keys_match and all(same_data(a[k], b[k], ordered=ordered) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(
+            same_data(x, y, ordered=ordered) for x, y in zip(a, b, strict=True)
+        )
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)

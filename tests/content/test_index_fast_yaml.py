@@ -12,19 +12,14 @@ from hypothesis import strategies as st
 
 from editor.content import fast_yaml, frontmatter
 from editor.content.errors import ContentError, ParseError
+from editor.content.writer import same_data
 
 pytestmark = pytest.mark.skipif(not fast_yaml.fast_available(), reason="yaml-rs not installed")
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal, with exactly the same types all the way down (1 != 1.0 != True)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(v, b[k]) for k, v in a.items())
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+    """Equal values of exactly the same types and key order, all the way down."""
+    return same_data(a, b, ordered=True)
 
 
 def check_agrees(front: str) -> bool:

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -40,6 +39,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+
+from editor.ui.visible_rows import VisibleRowsModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -176,8 +177,10 @@ def _sort_key(column: int) -> Callable[[Row], Any]:
     return attrgetter("title_key")  # the default: a C-level getter, no call into Python
 
 
-class EntryListModel(QAbstractTableModel):
+class EntryListModel(VisibleRowsModel):
     """Rows of the content folder; ``visible`` rows are the filtered, sorted ones."""
+
+    headers = HEADERS
 
     filter_changed = Signal()
     searching = Signal(bool)  # True while the full-text part of a query still runs
@@ -188,7 +191,6 @@ class EntryListModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._by_rel: dict[str, int] = {}
         self._searcher: Callable[[str], Sequence[int]] | None = None
-        self._visible: list[int] = []  # ids into _rows, in display order
         self._order: list[int] | None = None  # all ids sorted by the sort column
         self._rank: list[int] = []  # _rank[id]: the id's place in _order
         self._hays: list[str] | None = None  # every row's haystack (quick search)
@@ -207,20 +209,6 @@ class EntryListModel(QAbstractTableModel):
         self._slicer.timeout.connect(self._continue_search)
 
     # -- Qt model API -------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._visible)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._visible):
@@ -260,15 +248,6 @@ class EntryListModel(QAbstractTableModel):
         if role == StatusRole:
             return row.status
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(HEADERS):

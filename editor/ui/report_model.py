@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple, Protocol
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from editor.content.seo import RULE_NAMES, SEVERITIES, Finding
 from editor.ui.qt_compat import emit
+from editor.ui.visible_rows import VisibleRowsModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -198,8 +198,10 @@ class Summary(NamedTuple):
     infos: int
 
 
-class FindingsModel(QAbstractTableModel):
+class FindingsModel(VisibleRowsModel):
     """All findings of the corpus; the rows shown are the filtered, sorted ones."""
+
+    headers = HEADERS
 
     summary_changed = Signal()  # rows, counts or the filter changed
 
@@ -207,7 +209,6 @@ class FindingsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Row] = []  # _GONE where replace_for_path removed a row
         self._by_path: dict[str, Sequence[int]] = {}
-        self._visible: list[int] = []  # ids into _rows, in display order
         self._order: list[int] | None = None  # every live id, sorted (cache)
         self._haystack: list[str] | None = None  # lower-cased text (lazy)
         self._sort_column = SEVERITY
@@ -221,20 +222,6 @@ class FindingsModel(QAbstractTableModel):
         self._icons: dict[str, QIcon] = {}
 
     # -- Qt model API -------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._visible)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == _DISPLAY and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         n = index.row()
@@ -261,15 +248,6 @@ class FindingsModel(QAbstractTableModel):
         if role == _FIELD:
             return row[R_FIELD]
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(HEADERS):

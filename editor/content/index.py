@@ -58,12 +58,14 @@ from editor.content.seo.rules import (
     facts_from_row,
     finding_of,
 )
+from editor.content.text_file import TextSink, release
 
 log = logging.getLogger("editor.index")
 
 POOL_MIN_FILES = 1500  # below this a process pool costs more than it saves
 CHUNK_MAX = 400
 BACKGROUND_SAVE_MIN = 5000  # rows from which the cache is written in a background thread
+TEXT_FILE_MIN = 2000  # entries from which the search texts live in a file, not in memory
 _RANK = {"error": 0, "warning": 1, "info": 2}
 _BY_RANK = ("error", "warning", "info", "")
 _NO_SEVERITY = 3
@@ -510,6 +512,7 @@ class CorpusIndex:
         cache: bool = True,
         workers: int | None = None,
         pool_min_files: int = POOL_MIN_FILES,
+        text_file_min: int = TEXT_FILE_MIN,
     ) -> None:
         self.folder = Path(folder)
         self.registry = registry if registry is not None else SchemaRegistry.load(self.folder)
@@ -517,8 +520,10 @@ class CorpusIndex:
         self.use_cache = cache
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.pool_min_files = pool_min_files
+        self.text_file_min = text_file_min
         self.paths: list[str] = []  # known after the first build step, before parsing
         self.parsed = 0  # files parsed (not taken from the cache) by the last build/update
+        self.cache_stale = False  # updated since the cache was written: see save_cache
         self._records: list[EntryRecord] = []
         self._by_path: dict[str, EntryRecord] = {}
         self._corpus: list[FindingRow] = []
@@ -600,9 +605,9 @@ class CorpusIndex:
             with _GcPaused():
                 lazy = _LazyFacts(cached.facts, records)
                 records.extend([EntryRecord(*(*row, lazy)) for row in cached.rows])
-                store = SearchText(cached.buffer, cached.starts, cached.masks)
+                store = SearchText(cached.buffer, cached.starts, cached.masks, cached.text_path)
         else:
-            builder = SearchBuilder()
+            builder = SearchBuilder(self._text_sink(total))
             taken = _Taker(records, builder, reuse, cached)
             todo_positions = [n for n, hit in enumerate(reuse) if hit is None]
             # A cold build streams its workers' marshalled rows into the cache file.
@@ -620,11 +625,12 @@ class CorpusIndex:
                         writer.piece(item.blob, item.facts_blob)
                 with _GcPaused():
                     taken.upto(total)
+                store = builder.finish()
             except BaseException:
+                builder.abort()
                 if writer is not None:
                     writer.abort()
                 raise
-            store = builder.finish()
             del taken
         try:
             self.parsed = len(todo)
@@ -643,6 +649,7 @@ class CorpusIndex:
                     self._key,
                     self._corpus,
                     (store.buffer, store.starts, store.masks),
+                    store.path,
                     background=len(self._records) >= BACKGROUND_SAVE_MIN,
                 )
             elif self.use_cache and not unchanged:
@@ -651,6 +658,15 @@ class CorpusIndex:
         finally:
             if writer is not None:
                 writer.abort_unfinished()  # closed early: leave no temporary file
+
+    def _text_sink(self, rows: int) -> TextSink:
+        """Where the search texts of ``rows`` entries go: memory for a small corpus, else
+        a file (the cache's own, or an unnamed one when not caching)."""
+        if rows < self.text_file_min:
+            return TextSink(memory=True)
+        if self.use_cache:
+            return TextSink(index_cache.new_text_path(self.folder))
+        return TextSink(directory=index_cache.cache_dir())
 
     def build_all(self) -> CorpusIndex:
         """Build without looking at the progress (tests, scripts)."""
@@ -779,10 +795,7 @@ class CorpusIndex:
                 record.severity = record._own_severity
 
     def _save(self) -> None:
-        """Write the cache; a big one in a background thread (the results are ready now).
-
-        The buffer must then stay as it is until the write ends: edits wait for it.
-        """
+        """Write the cache; a big one in a background thread (the results are ready now)."""
         store = self._search
         assert store is not None
         index_cache.save(
@@ -791,6 +804,7 @@ class CorpusIndex:
             [r.row() for r in self._records],
             self._corpus,
             (store.buffer, store.starts, store.masks),
+            text_path=store.path,
             background=len(self._records) >= BACKGROUND_SAVE_MIN,
         )
 
@@ -812,10 +826,13 @@ class CorpusIndex:
         folder = os.fspath(self.folder)
         if self._search is None:
             self.search("")
-        index_cache.wait_for_writes(self.folder)  # it may still be writing the buffer
+        index_cache.wait_for_writes(self.folder)
         store = self._search
         assert store is not None
-        self.paths = list(self.paths)  # a new list: holders of the old one keep theirs
+        old_paths = self.paths
+        # (old row, path, new row or None): a new row goes before the old row it names
+        # (added) or in its place (changed); None drops the old row (removed).
+        edits: dict[str, tuple[int, str, Row | None]] = {}
         for path in paths:
             rel = self.relative(path)
             if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith(".md"):
@@ -826,36 +843,66 @@ class CorpusIndex:
                 exists = target.is_file()
             except OSError:
                 exists = False
-            position = bisect.bisect_left(self.paths, rel)
-            present = position < len(self.paths) and self.paths[position] == rel
+            position = bisect.bisect_left(old_paths, rel)
+            present = position < len(old_paths) and old_paths[position] == rel
             if not exists:
                 if present:
-                    old = self._by_path.pop(rel)
-                    old._text, old._store = old.search, None  # keeps its text, detached
-                    del self.paths[position]
-                    store.delete(position)
+                    edits[rel] = (position, rel, None)
                     change.removed.append(rel)
                 continue
             row = parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
-            record = EntryRecord(*row[:_SEARCH])
-            if present:
-                old = self._by_path[rel]
-                old._text, old._store = old.search, None
-                store.replace(position, row[_SEARCH], row[_MASK])
-                change.changed.append(rel)
-            else:
-                self.paths.insert(position, rel)
-                store.insert(position, row[_SEARCH], row[_MASK])
-                change.added.append(rel)
-            self._by_path[rel] = record
+            edits[rel] = (position, rel, row)
+            (change.changed if present else change.added).append(rel)
+        if edits:
+            self._apply(store, sorted(edits.values(), key=lambda e: (e[0], e[1])))
         self.parsed = len(change.added) + len(change.changed)
-        self._records = [self._by_path[rel] for rel in self.paths]
-        self._attach(store)
-        store.forget()
         self._run_corpus()
-        if self.use_cache:
-            self._save()
+        self.cache_stale = self.use_cache
         return change
+
+    def save_cache(self) -> None:
+        """Write the cache if :meth:`update_paths` changed the index since it was read.
+
+        Updates do not write it each time (a save would rewrite the whole cache): the
+        window calls this when it closes the folder. A cache left behind by a crash is
+        only older, never wrong: the files changed since are parsed again on reopen.
+        """
+        if self.cache_stale:
+            self.cache_stale = False
+            self._save()
+
+    def _apply(self, store: SearchText, edits: list[tuple[int, str, Row | None]]) -> None:
+        """Put the edits (sorted by old row, then path) into the paths, records and
+        search texts: the kept rows between them move as whole ranges."""
+        old_paths = self.paths
+        old_count = len(old_paths)
+        segments: list[range | tuple[bytes, int]] = []
+        paths: list[str] = []
+        done = 0  # old rows up to here are placed
+        for position, rel, row in edits:
+            if position > done:
+                segments.append(range(done, position))
+                paths += old_paths[done:position]
+                done = position
+            present = position < old_count and old_paths[position] == rel
+            if present:
+                old = self._by_path.pop(rel)
+                old._text, old._store = old.search, None  # keeps its text, detached
+                done = position + 1
+            if row is not None:
+                segments.append((row[_SEARCH], row[_MASK]))
+                paths.append(rel)
+                self._by_path[rel] = EntryRecord(*row[:_SEARCH])
+        segments.append(range(done, old_count))
+        paths += old_paths[done:]
+        # Into memory or, when it was in one, an unnamed file: the cache's text file is
+        # left as it is until the cache is written again (save_cache).
+        file_backed = store.path is not None or not isinstance(store.buffer, bytearray)
+        sink = TextSink(directory=index_cache.cache_dir()) if file_backed else None
+        store.rebuild(segments, sink)
+        self.paths = paths  # a new list: holders of the old one keep theirs
+        self._records = [self._by_path[rel] for rel in paths]
+        self._attach(store)
 
     # -- reading
 
@@ -935,10 +982,16 @@ class _Taker:
     def upto(self, end: int) -> None:
         cached, view, add = self.cached, self.view, self.builder.add
         records, facts = self.records, self.facts
+        first = -1
+        n = 0
         while self.position < end:
             hit = self.reuse[self.position]
             assert hit is not None and cached is not None  # parsed rows are placed apart
             n, row = hit
+            if first < 0:
+                first = n
             records.append(EntryRecord(*(*row, facts[n])))
             add(view[cached.starts[n] : cached.starts[n + 1] - 1], cached.masks[n])
             self.position += 1
+        if first >= 0 and cached is not None:  # cached rows come in order: one range read
+            release(cached.buffer, cached.starts[first], cached.starts[n + 1])

@@ -7,8 +7,9 @@ finding. The corpus rules' findings are kept too: they are reused when no file c
 
 Rows are written with :mod:`marshal`, not pickle: they are plain tuples of str, int
 and None, which marshal reads several times faster (and it shares repeated interned
-strings); the filter's search texts follow as the index keeps them, one buffer (its
-offsets and letter masks are in the marshalled part), mapped back in one piece. marshal's
+strings). The filter's search texts are a second file beside it, named in the first
+(``<hash>-<token>.text``: the index writes it while it builds and reads it mapped, see
+:mod:`editor.content.text_file`), so a cold build never copies them again. marshal's
 format may change between Python versions, so the version is part of the fingerprint.
 A cache that cannot be read for any reason is treated as absent (and replaced on the
 next save): a cache never stops the app.
@@ -23,6 +24,7 @@ import logging
 import marshal
 import mmap
 import os
+import secrets
 import struct
 import sys
 import tempfile
@@ -36,16 +38,17 @@ from typing import Any
 import platformdirs
 
 import editor
+from editor.content import text_file
 from editor.content.schema import SchemaRegistry
 from editor.content.seo import SeoConfig
+from editor.content.text_file import Buffer
 
 log = logging.getLogger("editor.index")
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 APP_NAME = "glossary-editor"
 
 Row = tuple[Any, ...]
-Buffer = bytes | bytearray | mmap.mmap  # the filter's search texts, one after another
 
 
 def cache_dir() -> Path:
@@ -56,6 +59,16 @@ def cache_path(folder: Path) -> Path:
     """The cache file of a content folder, named from a hash of its resolved path."""
     digest = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
     return cache_dir() / f"{digest[:24]}.index"
+
+
+def new_text_path(folder: Path) -> Path:
+    """A new, unused name for a search-text file of ``folder``'s cache."""
+    return cache_path(folder).with_suffix(f".{secrets.token_hex(6)}.text")
+
+
+def _text_files(folder: Path) -> list[Path]:
+    stem = cache_path(folder).with_suffix("").name
+    return sorted(cache_dir().glob(f"{stem}.*.text"))
 
 
 def fingerprint(registry: SchemaRegistry, config: SeoConfig, parser: str) -> str:
@@ -92,6 +105,7 @@ class Payload:
     starts: array[int]  # starts[i] .. starts[i + 1] - 1 is row i's text
     masks: array[int]  # which ASCII letters each row holds
     facts: list[bytes]  # the rows' facts, as marshalled lists, in row order
+    text_path: Path | None = None  # the file ``buffer`` comes from
 
     def text_view(self) -> memoryview:
         return memoryview(self.buffer)
@@ -115,14 +129,9 @@ def load_facts(pieces: Sequence[bytes]) -> list[Any]:
     return facts
 
 
-# magic, offset and length of the marshalled head, offset of the search buffer
-_HEADER = struct.Struct("<8sQQQ")
-_MAGIC = b"GEIDX\x00\x00\x07"
-# The search buffer starts at a multiple of this, so it can be mapped in place.
-_ALIGN = max(mmap.ALLOCATIONGRANULARITY, 1 << 16)
-# Map the buffer (no copy: pages come from the OS's file cache as the filter reads
-# them) where replacing a mapped file is allowed; elsewhere (Windows) read it.
-_MAP = os.name == "posix"
+# magic, offset and length of the marshalled head
+_HEADER = struct.Struct("<8sQQ")
+_MAGIC = b"GEIDX\x00\x00\x08"
 # Rows are marshalled in pieces: marshal holds the GIL for a whole call, and a window
 # reading or writing its cache from a worker thread must not freeze that long.
 _PIECE_ROWS = 4000
@@ -148,11 +157,11 @@ def load(folder: Path, key: str) -> Payload | None:
     wait_for_writes(folder)
     try:
         with path.open("rb", buffering=0) as stream:
-            magic, at, length, offset = _HEADER.unpack(stream.read(_HEADER.size))
+            magic, at, length = _HEADER.unpack(stream.read(_HEADER.size))
             if magic != _MAGIC:
                 raise _OtherFormatError(path)
             stream.seek(at)
-            stored_key, _folder, corpus, starts, masks, pieces = marshal.loads(
+            stored_key, _folder, corpus, starts, masks, pieces, text_name = marshal.loads(
                 _read_exactly(stream, length)
             )
             if stored_key != key:
@@ -169,22 +178,14 @@ def load(folder: Path, key: str) -> Payload | None:
             finally:
                 if collecting:
                     gc.enable()
-            size = os.fstat(stream.fileno()).st_size - offset
-            buffer: bytes | mmap.mmap
-            if _MAP and size > 0:
-                buffer = mmap.mmap(stream.fileno(), size, access=mmap.ACCESS_READ, offset=offset)
-            else:
-                stream.seek(offset)
-                buffer = stream.read()
-        if not isinstance(corpus, list):
-            raise ValueError("the findings are not a list")
+        if not isinstance(corpus, list) or not isinstance(text_name, str):
+            raise ValueError("the head is not as written")
         starts_array, masks_array = array("q"), array("Q")
         starts_array.frombytes(starts)
         masks_array.frombytes(masks)
-        if not (
-            len(starts_array) == len(rows) + 1 == len(masks_array) + 1
-            and starts_array[-1] == len(buffer)
-        ):
+        text_path = cache_dir() / Path(text_name).name
+        buffer = _map_text(text_path, starts_array[-1] if starts_array else 0)
+        if not len(starts_array) == len(rows) + 1 == len(masks_array) + 1:
             raise ValueError("the search buffer does not match the rows")
     except FileNotFoundError:
         return None
@@ -194,7 +195,19 @@ def load(folder: Path, key: str) -> Payload | None:
     except Exception as exc:  # truncated, corrupt...
         log.warning("ignoring unreadable index cache %s: %s", path, exc)
         return None
-    return Payload(rows, corpus, buffer, starts_array, masks_array, facts)
+    return Payload(rows, corpus, buffer, starts_array, masks_array, facts, text_path)
+
+
+def _map_text(path: Path, size: int) -> Buffer:
+    """The search-text file, mapped (or read where mapping is not used)."""
+    with path.open("rb", buffering=0) as stream:
+        if os.fstat(stream.fileno()).st_size != size:
+            raise ValueError(f"{path.name} is not the size the cache says")
+        if size == 0:
+            return bytearray()
+        if text_file.MAP:
+            return mmap.mmap(stream.fileno(), size, access=mmap.ACCESS_READ)
+        return bytearray(stream.read())
 
 
 def _read_exactly(stream: Any, size: int) -> bytes:
@@ -211,17 +224,18 @@ def save(
     corpus: Sequence[Row],
     search: tuple[Buffer, array[int], array[int]],
     *,
+    text_path: Path | None = None,
     background: bool = False,
 ) -> None:
     """Write the cache atomically (temp file + rename); failure only logs.
 
     ``rows`` are whole rows, their facts last. Layout: a header, the rows in marshalled
-    pieces (each the rows without facts, then their facts), the marshalled head (findings,
-    search offsets, the pieces' lengths), then (at an aligned offset) the search buffer
-    as it is, written from the index's own buffer: saving never holds a second copy of
-    the data, only one piece at a time. With ``background`` the last part runs in a
-    thread (the next :func:`load` of the folder waits for it); the caller must then
-    leave the buffer unchanged until :func:`wait_for_writes` returns.
+    pieces (each the rows without facts, then their facts), then the marshalled head
+    (findings, search offsets, the pieces' lengths, the name of the search-text file).
+    ``text_path`` is the file the search buffer is mapped from when it is one of this
+    cache's (:func:`new_text_path`); otherwise the buffer is written to a new one. With
+    ``background`` that part runs in a thread (the next :func:`load` of the folder waits
+    for it); the buffer is never changed in place, so the caller may go on meanwhile.
     """
     writer = Writer(folder)
     for start in range(0, len(rows), _PIECE_ROWS):
@@ -229,7 +243,7 @@ def save(
         writer.piece(
             marshal.dumps([row[:-1] for row in piece]), marshal.dumps([row[-1] for row in piece])
         )
-    writer.finish(key, corpus, search, background=background)
+    writer.finish(key, corpus, search, text_path, background=background)
 
 
 class Writer:
@@ -292,53 +306,82 @@ class Writer:
         key: str,
         corpus: Sequence[Row],
         search: tuple[Buffer, array[int], array[int]],
+        text_path: Path | None = None,
         *,
         background: bool = False,
     ) -> None:
-        """Write the findings and the search buffer, then put the file in place."""
+        """Write the head (and the search texts unless ``text_path`` holds them), then
+        put the file in place and remove the folder's other search-text files."""
         if self.stream is None:
             return
         self.finishing = True
         buffer, starts, masks = search
-        head = marshal.dumps(
-            (
-                key,
-                str(self.folder.resolve()),
-                list(corpus),
-                starts.tobytes(),
-                masks.tobytes(),
-                self.pieces,
-            )
-        )
+        if text_path is not None and text_path.parent != self.path.parent:
+            text_path = None  # not one of the cache's files: write the texts anew
         if background:
             thread = threading.Thread(
-                target=self._end, args=(head, buffer), name="index-cache-write"
+                target=self._end,
+                args=(key, corpus, buffer, starts, masks, text_path),
+                name="index-cache-write",
             )
             _pending[self.path] = thread
             thread.start()
         else:
-            self._end(head, buffer)
+            self._end(key, corpus, buffer, starts, masks, text_path)
 
-    def _end(self, head: bytes, buffer: Buffer) -> None:
+    def _end(  # noqa: PLR0917 - finish's arguments, handed to a thread
+        self,
+        key: str,
+        corpus: Sequence[Row],
+        buffer: Buffer,
+        starts: array[int],
+        masks: array[int],
+        text_path: Path | None,
+    ) -> None:
         stream, tmp = self.stream, self.tmp
         assert stream is not None and tmp is not None
+        written: Path | None = None
         try:
+            if text_path is None:
+                written = text_path = new_text_path(self.folder)
+                with text_path.open("wb") as texts:
+                    for start in range(0, len(buffer), text_file.COPY_SLICE):
+                        end = min(len(buffer), start + text_file.COPY_SLICE)
+                        texts.write(buffer[start:end])
+                        text_file.release(buffer, start, end)
+            head = marshal.dumps(
+                (
+                    key,
+                    str(self.folder.resolve()),
+                    list(corpus),
+                    starts.tobytes(),
+                    masks.tobytes(),
+                    self.pieces,
+                    text_path.name,
+                )
+            )
             at = stream.tell()
             stream.write(head)
-            offset = -(-(at + len(head)) // _ALIGN) * _ALIGN
-            stream.write(bytes(offset - at - len(head)))
-            stream.write(buffer)
             stream.seek(0)
-            stream.write(_HEADER.pack(_MAGIC, at, len(head), offset))
+            stream.write(_HEADER.pack(_MAGIC, at, len(head)))
             stream.close()
             self.stream = None
             tmp.replace(self.path)
             self.tmp = None
         except (OSError, ValueError) as exc:
+            if written is not None:
+                with contextlib.suppress(OSError):
+                    written.unlink()
             self._failed(exc)
+            return
+        for other in _text_files(self.folder):
+            if other.name != text_path.name:
+                with contextlib.suppress(OSError):  # mapped elsewhere (Windows): next time
+                    other.unlink()
 
 
 def clear(folder: Path) -> None:
     wait_for_writes(folder)
-    with contextlib.suppress(OSError):
-        cache_path(folder).unlink()
+    for path in [cache_path(folder), *_text_files(folder)]:
+        with contextlib.suppress(OSError):
+            path.unlink()

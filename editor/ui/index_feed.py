@@ -52,14 +52,18 @@ class IndexFeed(QObject):
 
     def start(self, folder: Path) -> None:
         """Forget the old folder's index and index ``folder``."""
-        self.cancel()
+        self.close()
         self.folder, self.index = folder, None
         self.model.set_paths(folder, [])
         self.report.set_records([], complete=False)
         self._run()
 
-    def cancel(self) -> None:
+    def close(self) -> None:
+        """Stop indexing; write the index's cache if saves changed it (updates leave it
+        for this moment: see ``CorpusIndex.save_cache``)."""
         self.worker.cancel()
+        if self.index is not None:
+            self.index.save_cache()
 
     def files_changed(self, paths: list[Path]) -> None:
         """Re-read these files (created, saved, deleted, changed on disk)."""

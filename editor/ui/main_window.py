@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         self.session.dirty_changed.connect(self._on_dirty_changed)
         self.session.before_write = self.disk.expect_own_write
         self.entry_list.search.clear()
-        self.feed.cancel()
+        self.feed.close()
         self.model.set_paths(folder, [])
         self.close_entry()
         self.prefs.add_recent(folder)
@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
             return
         self.disk.stop()
         self.session.stop()  # journal what is left (nothing, unless a save failed)
-        self.feed.cancel()
+        self.feed.close()
         self.store.save(self.prefs)
         self.store.save_window(self, {"main": self.splitter})
         event.accept()

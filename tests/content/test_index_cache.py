@@ -153,7 +153,15 @@ def test_update_after_a_warm_reopen_edits_a_copy_of_the_cached_buffer(tmp_path: 
     assert [r.search for r in warm.records] == [
         r.search for r in CorpusIndex(tmp_path, cache=False).build_all().records
     ]
-    assert reopen(tmp_path).search("quagga") == [1]  # and the cache was written again
+    # Updates leave the cache as it was: a reopen parses b.md again (and writes it).
+    assert reopen(tmp_path).parsed == 1
+    bump(write_entry(tmp_path, "b.md", word="Okapi"))
+    warm.update_paths(["b.md"])
+    warm.save_cache()  # what the window does when it closes the folder
+    again = reopen(tmp_path)
+    assert again.parsed == 0
+    assert again.search("okapi") == [1]
+    assert again.search("quagga") == []
 
 
 def test_a_build_abandoned_midway_leaves_no_temporary_file(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from editor.content import search
 from editor.content.index import CorpusIndex
 from editor.content.search import SearchBuilder, SearchText, letter_mask
+from editor.content.text_file import TextSink
 
 SYLLABLES = ["ne", "go", "ti", "a", "tion", "how", "does", "me", "pe", "tu", "lu", "ba", "si"]
 RARE = ["x", "zz", "q", "19", "é", "zzqx"]  # rare bytes (the rare-byte path) and UTF-8
@@ -110,9 +111,13 @@ def test_mask_pre_filter_runs_in_slices_too(
     assert steps >= 200 // 7
 
 
-def test_edits_then_find(rng: random.Random) -> None:
+@pytest.mark.parametrize("in_file", [False, True], ids=["memory", "file"])
+def test_edits_then_find(rng: random.Random, in_file: bool, tmp_path: Path) -> None:
     texts = _texts(rng, 200)
     store = _store(texts)
+    if in_file:  # the rows moved to a mapped file, and every edit writes a new one
+        store.rebuild([range(store.rows)], TextSink(directory=tmp_path))
+        assert not isinstance(store.buffer, bytearray)
     queries = _queries(rng, texts)
     for query in queries[:20]:
         store.find(query)  # remembered answers must be forgotten on edit
@@ -120,15 +125,18 @@ def test_edits_then_find(rng: random.Random) -> None:
         row = rng.randrange(len(texts))
         action = rng.choice(["replace", "insert", "delete"])
         text = _texts(rng, 1)[0]
+        sink = TextSink(directory=tmp_path) if in_file else None
         if action == "replace":
             texts[row] = text
-            store.replace(row, text, letter_mask(text))
+            store.replace(row, text, letter_mask(text), sink)
         elif action == "insert":
             texts.insert(row, text)
-            store.insert(row, text, letter_mask(text))
+            store.insert(row, text, letter_mask(text), sink)
         elif len(texts) > 1:
             del texts[row]
-            store.delete(row)
+            store.delete(row, sink)
+        else:
+            continue
         store.forget()
         query = rng.choice(queries)
         assert store.find(query) == _reference(texts, query), query
@@ -169,13 +177,18 @@ def _write(folder: Path, name: str, title: str, words: str) -> None:
     )
 
 
-def test_index_search_after_update_paths(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("cache", "text_file_min"), [(False, 10_000), (False, 0), (True, 0)],
+    ids=["memory", "unnamed-file", "cache-file"],
+)  # fmt: skip
+def test_index_search_after_update_paths(tmp_path: Path, cache: bool, text_file_min: int) -> None:
     rng = random.Random(7)
     folder = tmp_path / "content"
     folder.mkdir()
     for i in range(40):
         _write(folder, f"e{i:02}.md", f"Entry {i}", " ".join(_word(rng) for _ in range(20)))
-    index = CorpusIndex(folder, cache=False).build_all()
+    index = CorpusIndex(folder, cache=cache, text_file_min=text_file_min).build_all()
+    assert isinstance(index._search.buffer, bytearray) == (text_file_min > 40)
     queries = ["e1", "entry 1", "zz", "x", "nego", "how does", "negotiation e0", ".md"]
     for query in queries:
         assert index.search(query) == _reference([r.search for r in index.records], query)

@@ -141,7 +141,7 @@ def make_window(
     for window in windows:
         for opened in window.session.dirty_entries():
             window.session.forget(opened.path)  # no save prompt at teardown
-        window.feed.cancel()
+        window.feed.close()
         window.close()
     thread_pool.waitForDone()
     for window in windows:

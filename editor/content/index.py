@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from editor.content import fast_yaml, frontmatter, index_cache
 from editor.content.errors import ContentError, ParseError
+from editor.content.gc_pause import GcPaused
 from editor.content.schema import SchemaRegistry
 from editor.content.search import (
     SearchBuilder,
@@ -50,6 +51,7 @@ from editor.content.seo import (
     finding_from_error,
     load_config,
 )
+from editor.content.seo.corpus_rules import CorpusRules
 from editor.content.seo.rules import (
     FactsRow,
     FindingRow,
@@ -481,22 +483,6 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-class _GcPaused:
-    """Pause the cyclic garbage collector while building big acyclic structures.
-
-    Tens of thousands of records and tuples would each be traversed by every full
-    collection the allocations trigger, for nothing: none of them forms a cycle.
-    """
-
-    def __enter__(self) -> None:
-        self.was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.was_enabled:
-            gc.enable()
-
-
 # --- the index --------------------------------------------------------------------------
 
 
@@ -527,6 +513,7 @@ class CorpusIndex:
         self._records: list[EntryRecord] = []
         self._by_path: dict[str, EntryRecord] = {}
         self._corpus: list[FindingRow] = []
+        self._rules: CorpusRules | None = None  # made at the first update (see _rerun_corpus)
         self._corpus_objects: list[Finding] | None = None
         self._search: SearchText | None = SearchText(bytearray(), array("q", [0]), array("Q"))
         self._found: list[tuple[str, int, int]] = []
@@ -572,7 +559,7 @@ class CorpusIndex:
 
     def _build(self) -> Iterator[Progress]:
         self.scan()
-        found = self._found
+        found, self._found = self._found, []  # ~11 MB at 50k: not kept past the build
         total = len(found)
         yield Progress(0, total, "scan")
 
@@ -602,7 +589,7 @@ class CorpusIndex:
         records: list[EntryRecord] = []
         writer: index_cache.Writer | None = None
         if unchanged and cached is not None:
-            with _GcPaused():
+            with GcPaused():
                 lazy = _LazyFacts(cached.facts, records)
                 records.extend([EntryRecord(*(*row, lazy)) for row in cached.rows])
                 store = SearchText(cached.buffer, cached.starts, cached.masks, cached.text_path)
@@ -618,12 +605,12 @@ class CorpusIndex:
                     if isinstance(item, Progress):
                         yield item
                         continue
-                    with _GcPaused():
+                    with GcPaused():
                         self._place(item, taken, todo_positions, parsed)
                     parsed += len(item.rows)
                     if writer is not None:
                         writer.piece(item.blob, item.facts_blob)
-                with _GcPaused():
+                with GcPaused():
                     taken.upto(total)
                 store = builder.finish()
             except BaseException:
@@ -762,9 +749,40 @@ class CorpusIndex:
                 yield here(items)
             yield Progress(total, total, "parse")
 
+    def _all_facts(self) -> list[FactsRow]:
+        return [f for f in map(EntryRecord._facts_row, self._records) if f is not None]
+
     def _run_corpus(self) -> None:
-        facts = [f for f in map(EntryRecord._facts_row, self._records) if f is not None]
-        self._set_corpus(check_corpus_rows(facts, self.config))
+        self._rules = None
+        self._set_corpus(check_corpus_rows(self._all_facts(), self.config))
+
+    def _rerun_corpus(self, change: IndexChange) -> None:
+        """The corpus rules after an update: only the groups and links the changed
+        entries touch are looked at again (:class:`CorpusRules`, made from every entry's
+        facts at the first update: opening a folder does not pay for it)."""
+        rules = self._rules
+        if rules is None:
+            rules = self._rules = CorpusRules(self.config)
+            rules.build(self._all_facts())
+            self._set_corpus(rules.all())
+            return
+        by_path = self._by_path
+        fresh = [*change.added, *change.changed]
+        added = [f for f in (by_path[rel]._facts_row() for rel in fresh) if f is not None]
+        touched = rules.update([*change.removed, *change.changed], added)
+        self._corpus = rules.all()
+        self._corpus_objects = None
+        rank_of = _RANK
+        for rel in touched.union(fresh):
+            record = by_path.get(rel)
+            if record is None:
+                continue
+            findings = rules.findings_of(rel)
+            record._corpus = tuple(chain.from_iterable(findings))
+            rank = rank_of.get(record._own_severity, _NO_SEVERITY)
+            for finding in findings:
+                rank = min(rank, rank_of[finding[1]])
+            record.severity = _BY_RANK[rank]
 
     def _set_corpus(self, findings: list[FindingRow]) -> None:
         self._corpus = findings
@@ -856,7 +874,7 @@ class CorpusIndex:
         if edits:
             self._apply(store, sorted(edits.values(), key=lambda e: (e[0], e[1])))
         self.parsed = len(change.added) + len(change.changed)
-        self._run_corpus()
+        self._rerun_corpus(change)
         self.cache_stale = self.use_cache
         return change
 

@@ -30,6 +30,7 @@ FOLDER_DEBOUNCE_MS = 300
 MISSING_RECHECK_MS = 150
 
 _Stamp = tuple[int, int]  # (mtime_ns, size)
+_Entries = dict[str, _Stamp]  # a folder's entries by file name (no Path each: 50k of them)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class FileWatcher(QObject):
         self._folder: Path | None = None
         self._known: dict[Path, str | None] = {}  # watched file -> last seen fingerprint
         self._expected: dict[Path, set[str]] = {}  # own writes announced, not yet seen
-        self._dirs: dict[Path, dict[Path, _Stamp]] = {}  # watched folder -> its entries
+        self._dirs: dict[Path, _Entries] = {}  # watched folder -> its entries
         self._dirty_dirs: set[Path] = set()
         self._missing: set[Path] = set()
         self._debounce = QTimer(self)
@@ -155,9 +156,9 @@ class FileWatcher(QObject):
         self._debounce.stop()
         self._folder = None
 
-    def _scan_tree(self, top: Path) -> dict[Path, _Stamp]:
+    def _scan_tree(self, top: Path) -> set[Path]:
         """Watch ``top`` and every subfolder below it; return all their entries."""
-        found: dict[Path, _Stamp] = {}
+        found: set[Path] = set()
         stack = [top]
         while stack:
             folder = stack.pop()
@@ -165,14 +166,15 @@ class FileWatcher(QObject):
             if entries is None:
                 continue
             self._dirs[folder] = entries
-            found.update(entries)
+            if top != self._folder:  # the first scan's entries are not news
+                found.update(folder / name for name in entries)
             self._watcher.addPath(str(folder))
             stack.extend(subfolders)
         return found
 
     @staticmethod
-    def _list(folder: Path) -> tuple[dict[Path, _Stamp] | None, list[Path]]:
-        entries: dict[Path, _Stamp] = {}
+    def _list(folder: Path) -> tuple[_Entries | None, list[Path]]:
+        entries: _Entries = {}
         subfolders: list[Path] = []
         try:
             with os.scandir(folder) as it:
@@ -184,7 +186,7 @@ class FileWatcher(QObject):
                             subfolders.append(Path(item.path))
                         elif item.name.endswith(ENTRY_SUFFIX):
                             st = item.stat()
-                            entries[Path(item.path)] = (st.st_mtime_ns, st.st_size)
+                            entries[item.name] = (st.st_mtime_ns, st.st_size)
                     except OSError:
                         continue
         except OSError:
@@ -211,12 +213,12 @@ class FileWatcher(QObject):
                 removed |= self._forget_tree(folder)
                 continue
             self._dirs[folder] = entries
-            added |= entries.keys() - old.keys()
-            removed |= old.keys() - entries.keys()
-            modified |= {p for p in entries.keys() & old.keys() if entries[p] != old[p]}
+            added |= {folder / n for n in entries.keys() - old.keys()}
+            removed |= {folder / n for n in old.keys() - entries.keys()}
+            modified |= {folder / n for n in entries.keys() & old.keys() if entries[n] != old[n]}
             for sub in subfolders:
                 if sub not in self._dirs:
-                    added |= self._scan_tree(sub).keys()
+                    added |= self._scan_tree(sub)
             gone = [d for d in self._dirs if d.parent == folder and d not in subfolders]
             for sub in gone:
                 removed |= self._forget_tree(sub)
@@ -230,7 +232,7 @@ class FileWatcher(QObject):
     def _forget_tree(self, top: Path) -> set[Path]:
         removed: set[Path] = set()
         for folder in [d for d in self._dirs if d == top or d.is_relative_to(top)]:
-            removed |= self._dirs.pop(folder).keys()
+            removed |= {folder / name for name in self._dirs.pop(folder)}
             if str(folder) in self._watcher.directories():
                 self._watcher.removePath(str(folder))
         return removed

@@ -286,3 +286,39 @@ def test_search_is_exact_over_a_pooled_build(tmp_path: Path) -> None:
     for query in (*QUERIES, "w1", "w1x", "w12x", "zebra w2", "part3/"):
         assert index.search(query) == _brute(index, query), query
     assert list(index.search_mask("w12x")) == [int(r.path == "part0/e12.md") for r in index.records]
+
+
+def _state(index: CorpusIndex) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    return [
+        (r.path, r.severity, [(f.rule, f.field, f.message) for f in r.findings])
+        for r in index.records
+    ]
+
+
+def test_updates_after_the_first_keep_the_corpus_findings_of_a_fresh_build(
+    tmp_path: Path,
+) -> None:
+    same = "A title that several pages share, word for word"
+    for n in range(6):
+        write_entry(tmp_path, f"e{n}.md", seo_title=same if n % 2 else f"Own title number {n}")
+    (tmp_path / "bad.md").write_text("---\na: [\n---\n", encoding="utf-8")
+    index = build(tmp_path)
+    steps = [
+        ("e0.md", {"seo_title": same}),  # joins the group: every member's message changes
+        ("e3.md", {"seo_title": "Leaves the group of shared titles for good"}),
+        ("e5.md", {"slug": "e1"}),  # the same URL as e1
+        ("bad.md", {}),  # a broken file mended
+        ("e1.md", None),  # removed
+        ("new.md", {"seo_title": same}),  # added
+        ("e0.md", None),
+    ]
+    for name, values in steps:
+        path = tmp_path / name
+        if values is None:
+            path.unlink()
+        else:
+            write_entry(tmp_path, name, **values)
+        index.update_paths([path])
+        assert index._rules is not None  # the incremental rules ran (after the first)
+        assert _state(index) == _state(build(tmp_path)), name
+        assert sorted(map(repr, index.findings())) == sorted(map(repr, build(tmp_path).findings()))

@@ -17,23 +17,19 @@ from operator import itemgetter
 
 from editor.content.gc_pause import GcPaused
 from editor.content.seo.config import SeoConfig
-from editor.content.seo.rules import FactsRow, FindingRow, _others, _url_key
+from editor.content.seo.rules import (
+    BROKEN_LINK_MESSAGE,
+    DUPLICATE_RULES,
+    FactsRow,
+    FindingRow,
+    _others,
+    _url_key,
+)
 
 __all__ = ["CorpusRules"]
 
-# (rule, facts column compared, facts column naming the field, message) - the wording of
-# check_corpus_rows; the tests compare the two, so a change there shows here.
-_DUPLICATE_RULES: tuple[tuple[str, int, int, str], ...] = (
-    ("title-duplicate", 1, 5, "SEO title is also used by {others}: make each title unique"),
-    ("description-duplicate", 2, 6,
-     "Page description is also used by {others}: write one for this page"),
-    ("slug-duplicate", 3, 7, "URL {url} is also used by {others}: each entry needs its own URL"),
-)  # fmt: skip
 _SLUG = 3  # the column compared casefolded
 _BROKEN = "related-broken"
-_BROKEN_MESSAGE = (
-    "Related link {url} points to no entry in this folder: fix the URL or remove the link"
-)
 
 
 def _value(facts: FactsRow, column: int) -> str:
@@ -73,10 +69,10 @@ class CorpusRules:
 
     def __init__(self, config: SeoConfig) -> None:
         self.config = config
-        # per duplicate rule, enabled ones only: (index into _DUPLICATE_RULES, severity)
+        # per duplicate rule, enabled ones only: (index into DUPLICATE_RULES, severity)
         self._rules = [
             (number, config.severity(rule))
-            for number, (rule, _, _, _) in enumerate(_DUPLICATE_RULES)
+            for number, (rule, _, _, _) in enumerate(DUPLICATE_RULES)
             if config.enabled(rule)
         ]
         self._broken_on = config.enabled(_BROKEN)
@@ -118,7 +114,7 @@ class CorpusRules:
     ) -> tuple[dict[str, str], dict[str, list[str]]]:
         # A plain loop: measured faster here than counting and grouping in C passes,
         # which each walk (and allocate) a list as long as the corpus.
-        column = _DUPLICATE_RULES[number][1]
+        column = DUPLICATE_RULES[number][1]
         single: dict[str, str] = {}
         groups: dict[str, list[str]] = {}
         single_get, groups_get = single.get, groups.get
@@ -195,7 +191,7 @@ class CorpusRules:
                 if row is None:
                     continue
                 for slot, (number, _) in enumerate(self._rules):
-                    value = _value(row, _DUPLICATE_RULES[number][1])
+                    value = _value(row, DUPLICATE_RULES[number][1])
                     if value and value not in groups_before[slot]:
                         groups_before[slot][value] = self._members(slot, value)
                 if self._broken_on and row[3]:
@@ -234,7 +230,7 @@ class CorpusRules:
         path = facts[0]
         del self._facts[path]
         for slot, (number, _) in enumerate(self._rules):
-            value = _value(facts, _DUPLICATE_RULES[number][1])
+            value = _value(facts, DUPLICATE_RULES[number][1])
             if not value:
                 continue
             single, groups = self._single[slot], self._groups[slot]
@@ -268,7 +264,7 @@ class CorpusRules:
         path = facts[0]
         self._facts[path] = facts
         for slot, (number, _) in enumerate(self._rules):
-            value = _value(facts, _DUPLICATE_RULES[number][1])
+            value = _value(facts, DUPLICATE_RULES[number][1])
             if not value:
                 continue
             single, groups = self._single[slot], self._groups[slot]
@@ -302,7 +298,7 @@ class CorpusRules:
             return ()
         out: list[FindingRow] = []
         for slot, (number, severity) in enumerate(self._rules):
-            rule, column, field_column, template = _DUPLICATE_RULES[number]
+            rule, column, field_column, template = DUPLICATE_RULES[number]
             value = _value(facts, column)
             members = self._groups[slot].get(value) if value else None
             if members is not None:
@@ -317,7 +313,7 @@ class CorpusRules:
         links = facts[4]
         severity = self._broken_severity
         return [
-            (_BROKEN, severity, facts[0], links[n], _BROKEN_MESSAGE.format(url=links[n + 1]),
+            (_BROKEN, severity, facts[0], links[n], BROKEN_LINK_MESSAGE.format(url=links[n + 1]),
              None, None)
             for n in range(0, len(links), 2)
             if _url_key(links[n + 1]) not in known
@@ -334,7 +330,7 @@ class CorpusRules:
         facts_of = self._facts.__getitem__
         with GcPaused():  # tens of thousands of tuples, no cycle
             for slot, (number, severity) in enumerate(self._rules):
-                rule, _, field_column, template = _DUPLICATE_RULES[number]
+                rule, _, field_column, template = DUPLICATE_RULES[number]
                 own_url = "{url}" in template
                 groups = sorted(self._groups[slot].values(), key=itemgetter(0))
                 for members in groups:

@@ -52,6 +52,9 @@ _FALLBACK = {
 _LEAD_FALLBACKS = ("definition", "answer")
 _RELATED_ARTICLE = re.compile(r"related_article\d+\Z")
 _SLUG_SEGMENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+# A path whose every segment is fine (the usual case), in one match: no split, no loop.
+# Possessive throughout: the parts never share a character, so giving back never helps.
+_SLUG_PATH = re.compile(r"/*+[a-z0-9]++(?:-[a-z0-9]++)*+(?:/[a-z0-9]++(?:-[a-z0-9]++)*+)*+/*+\Z")
 _NON_WORD = re.compile(r"\\n|[\W_]+")
 _Add = Callable[[str, str, str], None]  # add(rule, field, message)
 # A finding as a plain tuple, in the order of :class:`Finding`'s fields (cheap to pickle,
@@ -143,6 +146,8 @@ class _Plan:
     lead: tuple[str, ...]
     faq: tuple[str, ...]
     related: tuple[str, ...]
+    # title, description, keywords, h1, keyphrase, slug as ``_fetch`` reads them
+    steps: tuple[_Step, ...]
 
 
 _PLANS: dict[int, tuple[Schema, _Plan]] = {}
@@ -172,19 +177,35 @@ def _make_plan(schema: Schema) -> _Plan:
         if f.kind == "objects" and f.child("question") and f.child("answer")
     )
     related = tuple(f.path for f in schema.fields if f.kind == "entries")
+    title = role("title", _FALLBACK["title"])
+    description = role("description", _FALLBACK["description"])
+    keywords = role("keywords", _FALLBACK["keywords"])
+    keyphrase = keyphrase_field.path if keyphrase_field else _FALLBACK["keyphrase"]
+    slug = slug_field.path if slug_field else _FALLBACK["slug"]
+    h1 = role("h1", schema.title_key or _FALLBACK["h1"])
     return _Plan(
-        title=role("title", _FALLBACK["title"]),
-        description=role("description", _FALLBACK["description"]),
-        keywords=role("keywords", _FALLBACK["keywords"]),
-        keyphrase=keyphrase_field.path if keyphrase_field else _FALLBACK["keyphrase"],
+        title=title,
+        description=description,
+        keywords=keywords,
+        keyphrase=keyphrase,
         keyphrase_declared=keyphrase_field is not None,
-        slug=slug_field.path if slug_field else _FALLBACK["slug"],
+        slug=slug,
         slug_declared=slug_field is not None,
-        h1=role("h1", schema.title_key or _FALLBACK["h1"]),
+        h1=h1,
         lead=(lead_field.path,) if lead_field else _LEAD_FALLBACKS,
         faq=faq if faq else ("faq",),
         related=(*related, "related") if "related" not in related else related,
+        steps=tuple(map(_step, (title, description, keywords, h1, keyphrase, slug))),
     )
+
+
+def _step(path: str) -> _Step:
+    parts = path.split(".")
+    if len(parts) == 1:
+        return (path, path, None)
+    if len(parts) == 2:  # a key of a key
+        return (path, parts[0], parts[1])
+    return (path, None, None)
 
 
 # --- small helpers -------------------------------------------------------------------
@@ -192,6 +213,9 @@ def _make_plan(schema: Schema) -> _Plan:
 # path before the general ``Mapping`` test (an ABC check costs several times more).
 
 _PARTS: dict[str, tuple[str, ...]] = {}
+# A field path as ``_fetch`` reads it: (path, key, None) for a top-level key, (path, key,
+# subkey) for a key of a key, (path, None, None) for a longer path (left to ``_get``).
+_Step = tuple[str, str | None, str | None]
 
 
 def _get(data: Mapping[str, Any], path: str) -> Any:
@@ -218,14 +242,53 @@ def _get(data: Mapping[str, Any], path: str) -> Any:
     return value
 
 
+def _fetch(data: Mapping[str, Any], steps: tuple[_Step, ...]) -> list[Any]:
+    """``[_get(data, path) for path in ...]``, the plan's paths split beforehand: one call
+    for the six fields every entry is checked for, not six."""
+    if type(data) is not dict:
+        return [_get(data, step[0]) for step in steps]
+    values = []
+    for path, key, subkey in steps:
+        if key is None:
+            values.append(_get(data, path))
+            continue
+        value = data.get(key, _MISSING)
+        if subkey is not None:
+            value = value.get(subkey, _MISSING) if type(value) is dict else _get(data, path)
+        values.append(value)
+    return values
+
+
 def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
+
+
+# ASCII characters ``str.split`` splits on, besides the space.
+_ASCII_SPACES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_DOUBLE_SPACE = re.compile("  ")  # the regex engine finds it faster than ``in`` does
+
+
+_SQUASH_CHECK_MIN = 80  # shorter texts split and join faster than they are checked
+
+
+def _squash(text: str) -> str:
+    """``" ".join(text.split())``: a long ASCII text already like that (most values) is
+    kept, found so in C passes over it, without making a string per word."""
+    if (
+        len(text) > _SQUASH_CHECK_MIN
+        and text.isascii()
+        and text[:1] != " " != text[-1:]
+        and len(text.encode().translate(None, _ASCII_SPACES)) == len(text)
+        and _DOUBLE_SPACE.search(text) is None
+    ):
+        return text
+    return " ".join(text.split())
 
 
 def _text(value: Any) -> str:
     """A field's value as the page shows it: whitespace collapsed, lists joined."""
     if type(value) is str:
-        return " ".join(value.split())
+        return _squash(value)
     if value is _MISSING or value is None:
         return ""
     if isinstance(value, list):
@@ -255,6 +318,15 @@ def _has_words(needle: str, words: list[str], text: str) -> bool:
     for word in words:
         if word not in folded:
             return False
+    # Found as written (single spaces) between non-word characters, it is in the words
+    # too; a backslash before it could be a literal \n taking its first letter.
+    core = needle[1:-1]
+    start = folded.find(core)
+    if start >= 0:
+        end = start + len(core)
+        before = folded[start - 1] if start else " "
+        if not (before.isalnum() or before == "\\") and not folded[end : end + 1].isalnum():
+            return True
     return needle in " " + " ".join(_NON_WORD.sub(" ", folded).split()) + " "
 
 
@@ -332,14 +404,14 @@ def _check(
         if rule not in disabled:
             out.append((rule, severity(rule), path, field, message, None, None))
 
-    title_raw = _get(data, plan.title)
+    title_raw, description_raw, keywords_raw, h1_raw, keyphrase_raw, url_raw = _fetch(
+        data, plan.steps
+    )
     title = _text(title_raw)
     _check_title(add, plan.title, title_raw, title, config)
-    description_raw = _get(data, plan.description)
     description = _text(description_raw)
     _check_description(add, plan.description, description_raw, description, config)
 
-    keywords_raw = _get(data, plan.keywords)
     if not _filled(keywords_raw):
         how = "is not in the file" if keywords_raw is _MISSING else "is empty"
         add(
@@ -348,7 +420,6 @@ def _check(
             f"Keywords ({plan.keywords}) {how}: list a few comma-separated keywords",
         )
 
-    h1_raw = _get(data, plan.h1)
     h1 = _text(h1_raw)
     if not h1:
         how = "is not in the file" if h1_raw is _MISSING else "is empty"
@@ -358,7 +429,6 @@ def _check(
             f"Page title ({plan.h1}) {how}: the page would have no heading; write the term",
         )
 
-    keyphrase_raw = _get(data, plan.keyphrase)
     keyphrase = _text(keyphrase_raw)
     if plan.keyphrase_declared or keyphrase:
         _check_keyphrase(
@@ -372,7 +442,6 @@ def _check(
             config=config,
         )
 
-    url_raw = _get(data, plan.slug)
     url = _text(url_raw)
     _check_slug(add, plan, url_raw, url)
     _check_faq(add, data, plan)
@@ -528,7 +597,7 @@ def _check_slug(add: _Add, plan: _Plan, raw: Any, url: str) -> None:
             )
         return
     path = _url_path(url)
-    if path == "/":
+    if path == "/" or _SLUG_PATH.match(path):
         return
     inner = path.strip("/")
     for segment in inner.split("/") if inner else [path]:
@@ -564,7 +633,10 @@ def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
                 continue
             for part in ("question", "answer"):
                 value = item.get(part, _MISSING)
-                if _filled(value):
+                if type(value) is str:  # ``_filled`` inlined: two per item add up
+                    if value and not value.isspace():
+                        continue
+                elif _filled(value):
                     continue
                 how = f"has no {part}" if value is _MISSING else f"has an empty {part}"
                 add(
@@ -625,17 +697,15 @@ def _facts(
         elif isinstance(value, str) and value.strip():
             add(field)
             add(value.strip())
-    for key in _related_keys(data):
-        name = key if type(key) is str else str(key)
-        if _RELATED_ARTICLE.match(name):
-            value = data[key]
-            if _is_mapping(value):
-                link = value.get("url")
-                if type(link) is str or isinstance(link, str):
-                    link = link.strip()
-                    if link:
-                        add(_URL_FIELDS.get(name) or _url_field(name))
-                        add(link)
+    for key, url_field in _related_fields(data):
+        value = data[key]
+        if type(value) is dict or _is_mapping(value):
+            link = value.get("url")
+            if type(link) is str or isinstance(link, str):
+                link = link.strip()
+                if link:
+                    add(url_field)
+                    add(link)
     return (
         path,
         title.casefold(),
@@ -648,25 +718,20 @@ def _facts(
     )
 
 
-_URL_FIELDS: dict[str, str] = {}
-_RELATED_KEYS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_RELATED_KEYS: dict[tuple[Any, ...], tuple[tuple[Any, str], ...]] = {}
 
 
-def _related_keys(data: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The keys of ``data`` that may be ``related_articleN``, in order (files of one site
-    share a few key sequences: remembered per sequence)."""
+def _related_fields(data: Mapping[str, Any]) -> tuple[tuple[Any, str], ...]:
+    """(key, its URL's field) for the keys of ``data`` that are ``related_articleN``, in
+    order (files of one site share a few key sequences: remembered per sequence)."""
     keys = tuple(data)
     found = _RELATED_KEYS.get(keys)
     if found is None:
-        found = tuple(k for k in keys if str(k).startswith("related_article"))
+        names = [(k, k if type(k) is str else str(k)) for k in keys]
+        found = tuple((k, f"{name}.url") for k, name in names if _RELATED_ARTICLE.match(name))
         if len(_RELATED_KEYS) < 1000:
             _RELATED_KEYS[keys] = found
     return found
-
-
-def _url_field(name: str) -> str:
-    field = _URL_FIELDS[name] = f"{name}.url"
-    return field
 
 
 def _others(paths: list[str], own: str) -> str:
@@ -686,6 +751,19 @@ def check_corpus(records: Iterable[SeoFacts], config: SeoConfig) -> list[Finding
     return [Finding(*row) for row in check_corpus_rows(rows, config)]
 
 
+# The corpus rules' duplicates: (rule, facts column compared, facts column naming the
+# field, message); the URL column is compared casefolded. Shared with CorpusRules.
+DUPLICATE_RULES: tuple[tuple[str, int, int, str], ...] = (
+    ("title-duplicate", 1, 5, "SEO title is also used by {others}: make each title unique"),
+    ("description-duplicate", 2, 6,
+     "Page description is also used by {others}: write one for this page"),
+    ("slug-duplicate", 3, 7, "URL {url} is also used by {others}: each entry needs its own URL"),
+)  # fmt: skip
+BROKEN_LINK_MESSAGE = (
+    "Related link {url} points to no entry in this folder: fix the URL or remove the link"
+)
+
+
 def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[FindingRow]:
     """:func:`check_corpus` over facts as tuples (``SeoFacts`` field order), giving tuples.
 
@@ -693,12 +771,7 @@ def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[Find
     thousands of Q&A pages titled ``QuickTakes | <Subject>``).
     """
     out: list[FindingRow] = []
-    rules = (
-        ("title-duplicate", 5, "SEO title is also used by {others}: make each title unique"),
-        ("description-duplicate", 6,
-         "Page description is also used by {others}: write one for this page"),
-        ("slug-duplicate", 7, "URL {url} is also used by {others}: each entry needs its own URL"),
-    )  # fmt: skip
+    rules = [(rule, field, template) for rule, _, field, template in DUPLICATE_RULES]
     enabled = [config.enabled(rule) for rule, _, _ in rules]
     # Values are counted at C speed (Counter, map); only the facts whose value occurs
     # more than once are then grouped, in the order of the values' first appearance.
@@ -751,8 +824,7 @@ def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[Find
                             severity,
                             fact[0],
                             field_path,
-                            f"Related link {url} points to no entry in this folder: "
-                            "fix the URL or remove the link",
+                            BROKEN_LINK_MESSAGE.format(url=url),
                             None,
                             None,
                         )

@@ -251,7 +251,7 @@ class SearchText:
                 else:
                     stride = size // _SAMPLE_PIECES
                     self._sample = b"".join(
-                        bytes(buffer[i * stride : i * stride + _SAMPLE_PIECE])
+                        _read_released(buffer, i * stride, i * stride + _SAMPLE_PIECE)
                         for i in range(_SAMPLE_PIECES)
                     )
                 release_all(buffer)
@@ -290,6 +290,30 @@ def _with_bits(masks: array[int], rows: list[int] | None, bits: int) -> list[int
     if bits & (bits - 1):  # several letters: all of them
         held = map(bits.__eq__, held)
     return list(compress(source, held))
+
+
+_RUN_SPAN = 1 << 20  # bytes of a mapped file one run of rows may span
+
+
+def _read_released(buffer: Buffer, lo: int, hi: int) -> bytes:
+    """``bytes(buffer[lo:hi])``, the pages handed back at once (see ``_filter_slice``)."""
+    data = bytes(buffer[lo:hi])
+    release(buffer, lo, hi)
+    return data
+
+
+def _runs(starts: array[int], rows: list[int]) -> list[list[int]]:
+    """``rows`` (ascending) cut where the text they span would pass ``_RUN_SPAN``."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    limit = -1
+    for row in rows:
+        if starts[row] >= limit:
+            run = []
+            runs.append(run)
+            limit = starts[row] + _RUN_SPAN
+        run.append(row)
+    return runs
 
 
 def _holding(find: Any, needle: bytes, starts: array[int], rows: list[int]) -> list[int]:
@@ -455,14 +479,18 @@ class SearchJob:
         i = self._cursor
         j = i + max(1, _SLICE_BYTES * store.rows // max(1, len(store.buffer)))
         chunk = rows[i:j]
-        if not chunk:
-            self._finish_term()
-            return
-        read = (starts[chunk[0]], starts[chunk[-1] + 1])
-        if self._needle is not term:  # rows lacking the rare byte go first (memchr)
-            chunk = _holding(find, self._needle, starts, chunk)
-        self._found += _holding(find, term, starts, chunk)
-        release(store.buffer, *read)
+        needle, buffer = self._needle, store.buffer
+        # A mapped file's rows are read in runs of nearby rows, each handed back before
+        # the next: a page read maps its neighbours too (fault-around, large folios), so
+        # rows scattered over the file would map most of it at once.
+        runs = [chunk] if isinstance(buffer, bytes | bytearray) else _runs(starts, chunk)
+        for run in runs:
+            held = run
+            if needle is not term:  # rows lacking the rare byte go first (memchr)
+                held = _holding(find, needle, starts, run)
+            self._found += _holding(find, term, starts, held)
+            if run:
+                release(buffer, starts[run[0]], starts[run[-1] + 1])
         self._cursor = j
         if j >= len(rows):
             self._finish_term()

@@ -59,6 +59,7 @@ def rng(request: pytest.FixtureRequest) -> random.Random:
 @pytest.fixture(autouse=True)
 def _small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "_SLICE_BYTES", 200)  # many slices even in a small buffer
+    monkeypatch.setattr(search, "_RUN_SPAN", 300)  # and many runs of a mapped file's rows
 
 
 def test_find_equals_brute_force(rng: random.Random) -> None:

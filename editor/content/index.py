@@ -93,6 +93,9 @@ class IndexChange:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    # Other entries whose corpus findings (and so maybe severity) changed with these:
+    # a duplicate group joined or left, a link target that came or went.
+    refreshed: list[str] = field(default_factory=list)
 
 
 class EntryRecord:
@@ -338,9 +341,8 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
             text, _ = frontmatter.decode(raw)
         except ParseError:
             text, _ = frontmatter.decode(raw, Path(rel))  # again, to name the file
-        front = fast_yaml.quick_front(text)
         texts = [rel]  # the search text's parts, gathered by the fast path's own walk
-        fast = fast_yaml.try_fast(front, texts) if front is not None else None
+        front, fast = fast_yaml.fast_front(text, texts)  # quick_front, then try_fast
         if fast is not None:
             data = fast
         elif front is not None:
@@ -366,15 +368,20 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
         texts = [rel]
         collect_values(data, texts)
     search = search_bytes(texts)
+    # ``value_text`` of a string (the usual value) is its strip: no call for it
+    get = data.get
+    title = get(schema.title_key) if schema.title_key else ""
+    subject, url = get("subject"), get("url")
     # Subjects and dates repeat from file to file: interned here, marshal keeps them
     # interned, so the main process gets one shared object each without any work.
     intern = sys.intern
     return (
         rel, size, mtime_ns, schema.name,
-        value_text(data.get(schema.title_key)) if schema.title_key else "",
-        intern(value_text(data.get("subject"))), value_text(data.get("url")),
-        intern(value_text(data.get("date"))),
-        _worst([f[1] for f in findings]) if findings else "",
+        title.strip() if type(title) is str else value_text(title),
+        intern(subject.strip() if type(subject) is str else value_text(subject)),
+        url.strip() if type(url) is str else value_text(url),
+        intern(value_text(get("date"))),
+        _BY_RANK[min([_RANK[f[1]] for f in findings])] if findings else "",  # ``_worst``
         tuple(chain.from_iterable(findings)), None, facts,
         search, letter_mask(search),
     )  # fmt: skip
@@ -761,18 +768,25 @@ class CorpusIndex:
         entries touch are looked at again (:class:`CorpusRules`, made from every entry's
         facts at the first update: opening a folder does not pay for it)."""
         rules = self._rules
+        fresh = [*change.added, *change.changed]
         if rules is None:
             rules = self._rules = CorpusRules(self.config)
             rules.build(self._all_facts())
+            before = {r.path: r._corpus for r in self._records}
             self._set_corpus(rules.all())
+            known = set(fresh)
+            change.refreshed = [
+                r.path for r in self._records if r._corpus != before[r.path] and r.path not in known
+            ]
             return
         by_path = self._by_path
-        fresh = [*change.added, *change.changed]
         added = [f for f in (by_path[rel]._facts_row() for rel in fresh) if f is not None]
         touched = rules.update([*change.removed, *change.changed], added)
         self._corpus = rules.all()
         self._corpus_objects = None
         rank_of = _RANK
+        known = set(fresh)
+        change.refreshed = sorted(rel for rel in touched - known if rel in by_path)
         for rel in touched.union(fresh):
             record = by_path.get(rel)
             if record is None:

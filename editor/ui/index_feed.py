@@ -71,9 +71,12 @@ class IndexFeed(QObject):
             if self.folder is not None:
                 self._run()  # still indexing: start again (cheap, cached)
             return
-        self.index.update_paths(paths)
-        self._use(self.index)
-        self.report.sync_records(self.index.records)
+        index = self.index
+        change = index.update_paths(paths)
+        self._use(index)
+        touched = [*change.added, *change.changed, *change.refreshed]
+        records = [r for r in map(index.record, touched) if r is not None]
+        self.report.sync_changed(records, change.removed)
 
     def entry_findings(self, opened: OpenEntry, config: SeoConfig) -> list[Finding]:
         """The open entry's findings as edited, plus the corpus ones (duplicates, broken

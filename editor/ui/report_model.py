@@ -329,18 +329,32 @@ class FindingsModel(VisibleRowsModel):
         """Bring the rows in line with the index after an update (a save can change the
         corpus findings of *other* entries, e.g. a duplicate title resolved), touching
         only entries whose findings differ; returns their paths."""
-        changed: list[str] = []
         seen: set[str] = set()
+        changed = self.sync_changed(records, (), seen=seen)
+        for path in [p for p in self._by_path if p not in seen]:
+            self.replace_for_path(path, [])
+            changed.append(path)
+        return changed
+
+    def sync_changed(
+        self, records: Iterable[RecordLike], removed: Iterable[str], *, seen: set[str] | None = None
+    ) -> list[str]:
+        """:meth:`sync_records` for the entries an update names (``CorpusIndex``'s
+        ``IndexChange``): those records, and the paths gone. A save in a big folder then
+        costs the entries it touched, not a comparison of every entry's findings."""
+        changed: list[str] = []
         for record in records:
-            seen.add(record.path)
+            if seen is not None:
+                seen.add(record.path)
             inputs = record_inputs(record)
             current = [self._rows[i] for i in self._by_path.get(record.path, ())]
             if current != build_rows(inputs):
                 self.replace_for_path(record.path, inputs)
                 changed.append(record.path)
-        for path in [p for p in self._by_path if p not in seen]:
-            self.replace_for_path(path, [])
-            changed.append(path)
+        for path in removed:
+            if path in self._by_path:
+                self.replace_for_path(path, [])
+                changed.append(path)
         return changed
 
     def _remove_ids(self, ids: Sequence[int]) -> None:

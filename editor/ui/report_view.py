@@ -173,6 +173,10 @@ class SeoReportView(QWidget):
         """After ``CorpusIndex.update_paths``: update the entries whose findings changed."""
         return self.model.sync_records(records)
 
+    def sync_changed(self, records: Iterable[RecordLike], removed: Iterable[str]) -> list[str]:
+        """:meth:`sync_records` for only the entries an update touched (and the paths gone)."""
+        return self.model.sync_changed(records, removed)
+
     def set_indexing(self, indexing: bool) -> None:
         self._indexing = indexing
         self._refresh()

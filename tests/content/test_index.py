@@ -318,7 +318,13 @@ def test_updates_after_the_first_keep_the_corpus_findings_of_a_fresh_build(
             path.unlink()
         else:
             write_entry(tmp_path, name, **values)
-        index.update_paths([path])
+        before = {path: findings for path, _, findings in _state(index)}
+        change = index.update_paths([path])
         assert index._rules is not None  # the incremental rules ran (after the first)
+        after = {path: findings for path, _, findings in _state(index)}
+        named = {*change.added, *change.changed, *change.removed}
+        assert set(change.refreshed) == {
+            p for p in after if p not in named and after[p] != before.get(p)
+        }, name
         assert _state(index) == _state(build(tmp_path)), name
         assert sorted(map(repr, index.findings())) == sorted(map(repr, build(tmp_path).findings()))

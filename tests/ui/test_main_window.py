@@ -16,6 +16,7 @@ from editor.content.frontmatter import load_bytes
 from editor.ui import app as app_module
 from editor.ui.entry_model import STATUS, TITLE
 from editor.ui.new_entry_dialog import NewEntryDialog
+from editor.ui.report_model import R_PATH, R_RULE
 from editor.ui.settings import SettingsStore
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -412,3 +413,33 @@ def test_log_file_is_under_the_user_log_dir() -> None:
     import platformdirs
 
     assert app_module.log_file().parent == Path(platformdirs.user_log_dir("glossary-editor"))
+
+
+def test_a_save_that_ends_a_duplicate_title_updates_the_other_entry_too(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    soft, lever = sample_folder / "soft-power.md", sample_folder / GLOSSARY
+    shared = "Strategic Leverage: Meaning in Negotiation"
+    text = soft.read_text(encoding="utf-8")
+    soft.write_text(text.replace("Soft Power: Influence Through Attraction", shared), "utf-8")
+    window = make_window(sample_folder)
+    findings = window.report.model
+
+    def duplicates() -> set[str]:  # of these two (the sample's Q&A pages share theirs)
+        rows = findings.visible_rows()
+        paths = {row[R_PATH] for row in rows if row[R_RULE] == "title-duplicate"}
+        return paths & {"soft-power.md", GLOSSARY}
+
+    assert duplicates() == {"soft-power.md", GLOSSARY}
+    window.entry_list.select(soft)
+    seo_title = window.form.editor("seo.title").focus_widget()
+    assert isinstance(seo_title, QLineEdit | QPlainTextEdit)
+    seo_title.setFocus()
+    seo_title.selectAll()
+    qtbot.keyClicks(seo_title, "Soft Power: How Attraction Wins Allies")
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not duplicates())  # both entries' rows went, not only the saved one
+    assert "Attraction Wins Allies" in soft.read_text(encoding="utf-8")
+    assert not any(f.rule == "title-duplicate" for f in window.index.record(lever).findings)
+    record = window.index.record(lever)
+    assert window.model.row_for(lever).status == (record.severity or "ok")  # the list too

@@ -22,7 +22,6 @@ import gc
 import hashlib
 import logging
 import marshal
-import mmap
 import os
 import secrets
 import struct
@@ -206,7 +205,7 @@ def _map_text(path: Path, size: int) -> Buffer:
         if size == 0:
             return bytearray()
         if text_file.MAP:
-            return mmap.mmap(stream.fileno(), size, access=mmap.ACCESS_READ)
+            return text_file.MappedText.of(stream.fileno(), size)
         return bytearray(stream.read())
 
 

@@ -20,6 +20,7 @@ import logging
 import mmap
 import os
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,27 @@ _PAGE = mmap.PAGESIZE
 COPY_SLICE = 4 << 20  # bytes copied (and released) at a time when rewriting
 
 
+class MappedText(mmap.mmap):
+    """A read-only mapping of a text file that keeps a descriptor of the file, so a
+    rebuild copies the kept ranges inside the kernel (``os.copy_file_range``)."""
+
+    fd: int
+
+    @classmethod
+    def of(cls, fileno: int, size: int) -> MappedText:
+        mapped = cls(fileno, size, access=mmap.ACCESS_READ)
+        mapped.fd = os.dup(fileno)
+        weakref.finalize(mapped, os.close, mapped.fd)
+        return mapped
+
+
 def release(buffer: Buffer, lo: int, hi: int) -> None:
     """Hand the pages of ``buffer[lo:hi]`` back to the OS file cache (mapped files only).
 
     The data stays where it is: the next read maps the cached page again (a minor
     fault, no disk read while the OS keeps it cached). Memory buffers are left alone.
     """
-    if _DONTNEED is None or type(buffer) is not mmap.mmap:
+    if _DONTNEED is None or not isinstance(buffer, mmap.mmap):
         return
     lo -= lo % _PAGE
     hi = min(hi, len(buffer))
@@ -118,11 +133,33 @@ class TextSink:
             if self.size == 0:
                 return bytearray()
             if MAP:
-                return mmap.mmap(stream.fileno(), self.size, access=mmap.ACCESS_READ)
+                return MappedText.of(stream.fileno(), self.size)
             stream.seek(0)
             return bytearray(stream.read(self.size))
         finally:
             stream.close()  # a mapping keeps its own reference to the file
+
+    def copy_file_range(self, fd: int, lo: int, hi: int) -> int:
+        """Append bytes ``lo:hi`` of the file ``fd`` inside the kernel; how many were
+        copied (fewer, even 0, where the kernel or the file system cannot)."""
+        copy = getattr(os, "copy_file_range", None)
+        if self._memory is not None or copy is None:
+            return 0
+        stream = self._stream
+        done = 0
+        try:
+            stream.flush()
+            target = stream.fileno()
+            while done < hi - lo:
+                step = copy(fd, target, hi - lo - done, lo + done, self.size + done)
+                if step <= 0:
+                    break
+                done += step
+        except OSError:
+            pass  # not here (another file system, an old kernel): the caller copies
+        self.size += done
+        stream.seek(self.size)
+        return done
 
     def abort(self) -> None:
         """Give up: close the file and remove it if it was named."""
@@ -141,7 +178,10 @@ class TextSink:
 
 
 def copy_range(buffer: Buffer, lo: int, hi: int, sink: TextSink) -> None:
-    """Write ``buffer[lo:hi]`` to ``sink`` a slice at a time, releasing what was read."""
+    """Write ``buffer[lo:hi]`` to ``sink``: in the kernel from a mapped file, else a slice
+    at a time, releasing what was read."""
+    if isinstance(buffer, MappedText):
+        lo += sink.copy_file_range(buffer.fd, lo, hi)
     for start in range(lo, hi, COPY_SLICE):
         end = min(hi, start + COPY_SLICE)
         sink.write(buffer[start:end])

@@ -163,3 +163,32 @@ def test_a_cache_whose_text_file_is_gone_or_cut_is_rebuilt(tmp_path: Path) -> No
     rebuilt = CorpusIndex(tmp_path, text_file_min=10).build_all()
     assert rebuilt.parsed == 30
     assert rebuilt.search("zebra2") == [2, 5, 8, 11, 14, 17, 20, 23, 26, 29]
+
+
+@posix_only
+@pytest.mark.parametrize("kernel", [True, False], ids=["copy_file_range", "slices"])
+def test_a_rebuild_copies_a_mapped_files_ranges_in_the_kernel_or_by_slices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: bool
+) -> None:
+    calls: list[int] = []
+    real = getattr(os, "copy_file_range", None)
+    if real is None:
+        pytest.skip("no os.copy_file_range here")
+
+    def counted(*args: Any) -> int:
+        calls.append(args[2])
+        if not kernel:
+            raise OSError(18, "Invalid cross-device link")  # as from another file system
+        return real(*args)
+
+    monkeypatch.setattr(os, "copy_file_range", counted)
+    monkeypatch.setattr(text_file, "COPY_SLICE", 5)
+    source = TextSink(directory=tmp_path)
+    source.write(b"0123456789abcdefghijklmnopqrstuvwxyz")
+    buffer = source.finish()
+    target = TextSink(directory=tmp_path)
+    target.write(b"head:")
+    copy_range(buffer, 3, 30, target)
+    target.write(b":tail")
+    assert bytes(target.finish()) == b"head:3456789abcdefghijklmnopqrst:tail"
+    assert calls  # the kernel was asked first either way

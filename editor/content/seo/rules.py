@@ -55,6 +55,7 @@ _SLUG_SEGMENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 # A path whose every segment is fine (the usual case), in one match: no split, no loop.
 # Possessive throughout: the parts never share a character, so giving back never helps.
 _SLUG_PATH = re.compile(r"/*+[a-z0-9]++(?:-[a-z0-9]++)*+(?:/[a-z0-9]++(?:-[a-z0-9]++)*+)*+/*+\Z")
+_SLUG_URL = re.compile(r"/[a-z0-9]++(?:-[a-z0-9]++)*+(?:/[a-z0-9]++(?:-[a-z0-9]++)*+)*+/*+\Z")
 _NON_WORD = re.compile(r"\\n|[\W_]+")
 _Add = Callable[[str, str, str], None]  # add(rule, field, message)
 # A finding as a plain tuple, in the order of :class:`Finding`'s fields (cheap to pickle,
@@ -272,9 +273,12 @@ _SQUASH_CHECK_MIN = 80  # shorter texts split and join faster than they are chec
 
 
 def _squash(text: str) -> str:
-    """``" ".join(text.split())``: a long ASCII text already like that (most values) is
-    kept, found so in C passes over it, without making a string per word."""
-    if (
+    """``" ".join(text.split())``: a text already like that (most values) is kept, found
+    so in C passes over it, without making a string per word."""
+    if " " not in text:  # every other whitespace character is unprintable
+        if text.isprintable():
+            return text
+    elif (
         len(text) > _SQUASH_CHECK_MIN
         and text.isascii()
         and text[:1] != " " != text[-1:]
@@ -305,7 +309,12 @@ def _filled(value: Any) -> bool:
 
 def _words(text: str) -> str:
     """Case-folded words between single spaces (literal ``\\n`` of Q&A answers too)."""
-    return " " + " ".join(_NON_WORD.sub(" ", text.casefold()).split()) + " "
+    folded = text.casefold()
+    # words of letters and digits between single spaces (a keyphrase, a term) are so
+    bare = folded.replace(" ", "")
+    if bare.isalnum() and folded[:1] != " " != folded[-1:] and "  " not in folded:
+        return f" {folded} "
+    return " " + " ".join(_NON_WORD.sub(" ", folded).split()) + " "
 
 
 def _has_words(needle: str, words: list[str], text: str) -> bool:
@@ -596,6 +605,8 @@ def _check_slug(add: _Add, plan: _Plan, raw: Any, url: str) -> None:
                 f"URL ({plan.slug}) {how}: set one such as /glossary/the-term",
             )
         return
+    if _SLUG_URL.match(url):  # a site path of good segments: its own path, and fine
+        return
     path = _url_path(url)
     if path == "/" or _SLUG_PATH.match(path):
         return
@@ -718,6 +729,7 @@ def _facts(
     )
 
 
+_URL_FIELDS: dict[str, str] = {}  # one string per name, shared by every entry's facts
 _RELATED_KEYS: dict[tuple[Any, ...], tuple[tuple[Any, str], ...]] = {}
 
 
@@ -728,7 +740,11 @@ def _related_fields(data: Mapping[str, Any]) -> tuple[tuple[Any, str], ...]:
     found = _RELATED_KEYS.get(keys)
     if found is None:
         names = [(k, k if type(k) is str else str(k)) for k in keys]
-        found = tuple((k, f"{name}.url") for k, name in names if _RELATED_ARTICLE.match(name))
+        found = tuple(
+            (k, _URL_FIELDS.setdefault(name, f"{name}.url"))
+            for k, name in names
+            if _RELATED_ARTICLE.match(name)
+        )
         if len(_RELATED_KEYS) < 1000:
             _RELATED_KEYS[keys] = found
     return found

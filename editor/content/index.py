@@ -253,11 +253,13 @@ def _entries(path: str) -> tuple[list[os.DirEntry[str]], int | None]:
         raise
 
 
-def scan_folder(folder: Path) -> list[tuple[str, int, int]]:
+def scan_folder(folder: Path, *, stat: bool = True) -> list[tuple[str, int, int]]:
     """``(relative path, size, mtime_ns)`` of every ``**/*.md``, sorted by path.
 
     Hidden files and folders (``.git``) are skipped; a symlinked folder is entered once
-    (loops are safe); unreadable subfolders are skipped.
+    (loops are safe); unreadable subfolders are skipped. Without ``stat`` size and
+    mtime are -1 (a cold build: the workers take them from the files they open, in
+    parallel, rather than this loop one ``stat`` at a time).
     """
     root = os.fspath(folder)
     top = folder.stat()
@@ -280,8 +282,11 @@ def scan_folder(folder: Path) -> list[tuple[str, int, int]]:
                     continue
                 try:
                     if name[-3:] == ".md" and entry.is_file():
-                        st = entry.stat()
-                        append((prefix + name, st.st_size, st.st_mtime_ns))
+                        if stat:
+                            st = entry.stat()
+                            append((prefix + name, st.st_size, st.st_mtime_ns))
+                        else:
+                            append((prefix + name, -1, -1))
                     elif entry.is_dir():
                         st = entry.stat()
                         key = (st.st_dev, st.st_ino)
@@ -312,17 +317,21 @@ def _worst(severities: Iterable[str]) -> str:
     return _BY_RANK[rank]
 
 
-def _read(path: str, size: int) -> bytes:
-    """The file's bytes; plain ``os.read`` saves the buffered reader's set-up per file."""
+def _read(path: str, size: int, mtime_ns: int) -> tuple[bytes, int, int]:
+    """The file's bytes, size and mtime (from the open file when ``size`` is -1: not
+    listed with a ``stat``); plain ``os.read`` saves the buffered reader's set-up."""
     fd = os.open(path, os.O_RDONLY)
     try:
+        if size < 0:
+            st = os.fstat(fd)
+            size, mtime_ns = st.st_size, st.st_mtime_ns
         data = os.read(fd, size + 1)
         if len(data) <= size:
-            return data
+            return data, size, mtime_ns
         chunks = [data]  # the file grew since it was listed
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), size, mtime_ns
     finally:
         os.close(fd)
 
@@ -334,7 +343,7 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
     data: dict[str, Any] = {}
     try:
         try:
-            raw = _read(f"{folder}{os.sep}{rel}", size)  # str joins: hot path
+            raw, size, mtime_ns = _read(f"{folder}{os.sep}{rel}", size, mtime_ns)  # str joins
         except OSError as exc:
             raise ContentError(f"cannot read the file: {exc.strerror or exc}", Path(rel)) from exc
         try:
@@ -530,10 +539,10 @@ class CorpusIndex:
 
     # -- building
 
-    def scan(self) -> list[str]:
+    def scan(self, *, stat: bool = True) -> list[str]:
         """Walk the folder and return the relative paths (quick: no file is opened)."""
         try:
-            found = scan_folder(self.folder)
+            found = scan_folder(self.folder, stat=stat)
         except OSError as exc:
             raise ContentError(
                 f"cannot read the folder: {exc.strerror or exc}", self.folder
@@ -565,15 +574,17 @@ class CorpusIndex:
                 gc.enable()
 
     def _build(self) -> Iterator[Progress]:
-        self.scan()
-        found, self._found = self._found, []  # ~11 MB at 50k: not kept past the build
-        total = len(found)
-        yield Progress(0, total, "scan")
-
         cached: index_cache.Payload | None = None
         if self.use_cache:
             cached = index_cache.load(self.folder, self._key)
         cached_none = cached is None
+        # Sizes and mtimes only matter to compare with a cache; without one the workers
+        # read them from the files they open.
+        self.scan(stat=not cached_none)
+        found, self._found = self._found, []  # ~11 MB at 50k: not kept past the build
+        total = len(found)
+        yield Progress(0, total, "scan")
+
         todo: list[tuple[str, int, int]] = []
         reuse: list[tuple[int, Row] | None] = []
         if cached is not None and [(r[0], r[1], r[2]) for r in cached.rows] == found:

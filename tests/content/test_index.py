@@ -122,10 +122,10 @@ def test_unreadable_file_is_reported_not_fatal(
     write_entry(tmp_path, "locked.md")
     real_read = index_module._read
 
-    def read(path: str, size: int) -> bytes:
+    def read(path: str, size: int, mtime_ns: int) -> tuple[bytes, int, int]:
         if path.endswith("locked.md"):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
-        return real_read(path, size)
+        return real_read(path, size, mtime_ns)
 
     monkeypatch.setattr(index_module, "_read", read)
     index = build(tmp_path)
@@ -328,3 +328,18 @@ def test_updates_after_the_first_keep_the_corpus_findings_of_a_fresh_build(
         }, name
         assert _state(index) == _state(build(tmp_path)), name
         assert sorted(map(repr, index.findings())) == sorted(map(repr, build(tmp_path).findings()))
+
+
+@pytest.mark.parametrize("pooled", [False, True], ids=["in-process", "pool"])
+def test_a_cold_build_takes_sizes_and_mtimes_from_the_files_it_reads(
+    tmp_path: Path, pooled: bool
+) -> None:
+    for n in range(5):
+        write_entry(tmp_path, f"e{n}.md", id=n, word="x" * n * 100)
+    options: dict[str, object] = {"workers": 2, "pool_min_files": 1} if pooled else {}
+    index = build(tmp_path, **options)
+    stats = [(tmp_path / r.path).stat() for r in index.records]
+    assert [(r.size, r.mtime_ns) for r in index.records] == [
+        (st.st_size, st.st_mtime_ns) for st in stats
+    ]
+    assert len({r.size for r in index.records}) == 5

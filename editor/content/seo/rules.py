@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
 from operator import itemgetter
+from sys import intern
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -411,7 +412,8 @@ def _check(
 
     def add(rule: str, field: str, message: str) -> None:
         if rule not in disabled:
-            out.append((rule, severity(rule), path, field, message, None, None))
+            # interned: most messages recur across a corpus (marshal keeps them shared)
+            out.append((rule, severity(rule), path, field, intern(message), None, None))
 
     title_raw, description_raw, keywords_raw, h1_raw, keyphrase_raw, url_raw = _fetch(
         data, plan.steps

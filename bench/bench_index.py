@@ -207,8 +207,10 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
              f"{warm['seconds'] / b:.3f}", warm["seconds"] <= 0.05 * b and warm["parsed"] == 0),
         _row("  files re-parsed on warm reopen", str(warm["parsed"]), "0", "",
              warm["parsed"] == 0),
-        _row("search, complete result, worst", f"{warm['keystroke_max'] * 1000:.1f} ms", "<= 30 ms",
-             f"{warm['keystroke_max'] / 0.030:.2f}", warm["keystroke_max"] <= 0.030),
+        # Informative: the window runs a search in slices between events (its keystroke
+        # figure, against the 30 ms target, is bench_window.py's).
+        _row("search, complete result, worst", f"{warm['keystroke_max'] * 1000:.1f} ms",
+             "(in slices)", "", None),
         _row("search, complete result, median", f"{warm['keystroke_median'] * 1000:.2f} ms",
              "", "", None),
         _row("peak RSS, cold (main process)", f"{cold['rss_mb']:.0f} MB", "<= 350 MB",

@@ -21,11 +21,12 @@ per column, instead of a Python ``lessThan`` called n·log n times.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -193,7 +194,10 @@ class EntryListModel(VisibleRowsModel):
         self._searcher: Callable[[str], Sequence[int]] | None = None
         self._order: list[int] | None = None  # all ids sorted by the sort column
         self._rank: list[int] = []  # _rank[id]: the id's place in _order
-        self._hays: list[str] | None = None  # every row's haystack (quick search)
+        self._pick: Callable[[bytearray], Sequence[int]] = _pick_slowly([])
+        # Every row's haystack (quick search), made with the rows: made lazily, it cost
+        # the first keystroke needing it ~4 ms at 50k rows.
+        self._hays: list[str] = []
         self._sort_column = TITLE
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._query = ""
@@ -307,7 +311,7 @@ class EntryListModel(VisibleRowsModel):
             self._rows = rows
             self._recent.clear()
             self._quick = ("", [])
-            self._hays = None
+            self._hays = [r.haystack for r in rows]
             self._order = None
             if self._query:
                 self._matches = self._search(self._query, range(len(rows)))
@@ -326,7 +330,7 @@ class EntryListModel(VisibleRowsModel):
         self._order = None
         self._recent.clear()
         self._quick = ("", [])
-        self._hays = None
+        self._hays = [r.haystack for r in self._rows]
         self._matches = self._search(self._query, range(len(self._rows))) if self._query else None
         self._visible = self._compute_visible()
 
@@ -349,9 +353,8 @@ class EntryListModel(VisibleRowsModel):
         self._emit_row_changed(i)
 
     def _emit_row_changed(self, i: int) -> None:
-        try:
-            pos = self._visible.index(i)
-        except ValueError:
+        pos = self._position(i)
+        if pos is None:
             return
         self.dataChanged.emit(self.index(pos, 0), self.index(pos, len(HEADERS) - 1))
 
@@ -376,12 +379,8 @@ class EntryListModel(VisibleRowsModel):
 
     def index_of(self, path: Path) -> QModelIndex:
         i = self._id_of(path)
-        if i is None:
-            return QModelIndex()
-        try:
-            return self.index(self._visible.index(i), 0)
-        except ValueError:
-            return QModelIndex()
+        pos = None if i is None else self._position(i)
+        return QModelIndex() if pos is None else self.index(pos, 0)
 
     def path_at(self, index: ModelIndex) -> Path | None:
         if not index.isValid() or not 0 <= index.row() < len(self._visible):
@@ -479,20 +478,25 @@ class EntryListModel(VisibleRowsModel):
 
     def _quick_search(self, query: str, pool: Sequence[int]) -> list[int]:
         """Rows whose title, subject or file name hold every word (a subset of the
-        full-text result: those are among the values it searches)."""
+        full-text result: those are among the values it searches).
+
+        ``pool`` holds distinct ids, so one as long as the rows is all of them. The
+        loops are comprehensions with ``in``: at 50k rows they take ~40% less time than
+        ``compress`` over ``map(str.__contains__, ...)``, whose slot-wrapper call per row
+        is the cost."""
         last_query, last_ids = self._quick
         if last_query and _refines(query, last_query):
             # Typing on: only the previous quick answer can hold the longer words.
             pool = last_ids if len(last_ids) < len(pool) else pool
         hays = self._hays
-        if hays is None:
-            hays = self._hays = [r.haystack for r in self._rows]
-        ids = list(pool)
-        contains = str.__contains__
-        everything = isinstance(pool, range) and len(pool) == len(hays)  # ids 0..n-1
-        for n, word in enumerate(query.split()):
-            held: Any = hays if n == 0 and everything else map(hays.__getitem__, ids)
-            ids = list(compress(ids, map(contains, held, repeat(word))))
+        ids: list[int] | None = None if len(pool) == len(hays) else list(pool)
+        for word in query.split():
+            if ids is None:
+                ids = [i for i, hay in enumerate(hays) if word in hay]
+            else:
+                ids = [i for i in ids if word in hays[i]]
+        if ids is None:
+            ids = list(range(len(hays)))
         self._quick = (query, ids)
         return ids
 
@@ -500,14 +504,17 @@ class EntryListModel(VisibleRowsModel):
         if self._order is None:
             key = _sort_key(self._sort_column)
             keys = list(map(key, self._rows))  # one key per row, then a C-level sort
-            self._order = sorted(
+            order = sorted(
                 range(len(keys)),
                 key=keys.__getitem__,
                 reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
             )
             rank = [0] * len(keys)
-            deque(map(rank.__setitem__, self._order, range(len(keys))), maxlen=0)
-            self._rank = rank
+            deque(map(rank.__setitem__, order, range(len(keys))), maxlen=0)
+            self._order, self._rank = order, rank
+            # mask -> the mask's values in display order, in one C call: ~1 ms less than
+            # ``map(mask.__getitem__, order)`` at 50k rows.
+            self._pick = itemgetter(*order) if len(order) > 1 else _pick_slowly(order)
         return self._order
 
     def _compute_visible(self) -> list[int]:
@@ -515,11 +522,19 @@ class EntryListModel(VisibleRowsModel):
         matches = self._matches
         if matches is None or len(matches) == len(self._rows):
             return list(order)
-        if len(matches) * 8 < len(order):  # few: sort them by their place
+        if len(matches) * 4 < len(order):  # few: sort them by their place
             return sorted(matches, key=self._rank.__getitem__)
         mask = bytearray(len(self._rows))
         deque(map(mask.__setitem__, matches, repeat(1)), maxlen=0)  # in C, no loop
-        return list(compress(order, map(mask.__getitem__, order)))
+        return list(compress(order, self._pick(mask)))
+
+    def _position(self, row_id: int) -> int | None:
+        """Where ``row_id`` is shown (None: hidden). The visible ids are always in
+        ``_order``'s order, so a bisection by rank finds it in ~16 steps where
+        ``list.index`` compares up to 50k ids (all of them for a hidden row)."""
+        visible, rank = self._visible, self._rank
+        pos = bisect_left(visible, rank[row_id], key=rank.__getitem__)
+        return pos if pos < len(visible) and visible[pos] == row_id else None
 
     def _relayout(self) -> None:
         """Swap in the new visible rows with one layout change, keeping persistent
@@ -533,16 +548,10 @@ class EntryListModel(VisibleRowsModel):
         self._visible = visible
         persistent = self.persistentIndexList()
         if persistent:
-            position = {i: n for n, i in enumerate(self._visible)} if len(persistent) > 4 else None
             new_indexes: list[QModelIndex] = []
             for index in persistent:
-                row_id = old_visible[index.row()] if 0 <= index.row() < len(old_visible) else None
-                pos: int | None = None
-                if row_id is not None:
-                    if position is not None:
-                        pos = position.get(row_id)
-                    elif row_id in self._visible:
-                        pos = self._visible.index(row_id)
+                n = index.row()
+                pos = self._position(old_visible[n]) if 0 <= n < len(old_visible) else None
                 new_indexes.append(
                     self.index(pos, index.column()) if pos is not None else QModelIndex()
                 )
@@ -560,6 +569,12 @@ class EntryListModel(VisibleRowsModel):
             icon = status_icon(colour, broken=status == "broken")
             self._icons[status] = icon
         return icon
+
+
+def _pick_slowly(order: list[int]) -> Callable[[bytearray], Sequence[int]]:
+    """``itemgetter(*order)`` for fewer than two rows (where it would return the item
+    itself, or refuse to be made)."""
+    return lambda mask: [mask[i] for i in order]
 
 
 def _refines(new: str, old: str) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter
@@ -324,6 +324,36 @@ class EntryListModel(VisibleRowsModel):
         self._rows = rows
         self._reset_rows()
         self.endResetModel()
+
+    def update_records(self, records: Iterable[RecordLike]) -> None:
+        """Some entries' records changed (a save: the entry itself, and others whose
+        corpus findings followed): only their rows are made anew. The order is redone
+        only when a sort key changed, the filter only when a query is set."""
+        key = _sort_key(self._sort_column)
+        changed: list[int] = []
+        reorder = False
+        for record in records:
+            i = self._by_rel.get(record.path)
+            if i is None:
+                continue
+            old, row = self._rows[i], row_from_record(record)
+            row.dirty = old.dirty
+            reorder = reorder or key(row) != key(old)
+            self._rows[i] = row
+            self._hays[i] = row.haystack
+            changed.append(i)
+        if not changed:
+            return
+        self._recent.clear()
+        self._quick = ("", [])
+        if reorder:
+            self._order = None
+        if self._query:
+            self._cancel_search()
+            self._matches = self._search(self._query, range(len(self._rows)))
+        self._relayout()
+        for i in changed:
+            self._emit_row_changed(i)
 
     def _reset_rows(self) -> None:
         self._by_rel = {r.rel: i for i, r in enumerate(self._rows)}

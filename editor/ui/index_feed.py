@@ -73,9 +73,13 @@ class IndexFeed(QObject):
             return
         index = self.index
         change = index.update_paths(paths)
-        self._use(index)
         touched = [*change.added, *change.changed, *change.refreshed]
         records = [r for r in map(index.record, touched) if r is not None]
+        if change.added or change.removed:
+            self._use(index)  # rows come or go: the list is rebuilt
+        else:  # a save: only the rows it touched (at 50k a rebuild took ~0.5 s)
+            self.model.update_records(records)
+            self.changed.emit()
         self.report.sync_changed(records, change.removed)
 
     def entry_findings(self, opened: OpenEntry, config: SeoConfig) -> list[Finding]:

@@ -188,3 +188,24 @@ def test_dirty_marker_and_live_title(model: EntryListModel) -> None:
     assert model.dirty_paths() == [path]
     model.set_dirty(path, False)
     assert model.index_of(path).data() == "BATNA"
+
+
+def test_update_records_redoes_order_filter_and_status_of_the_rows_given(
+    qtmodeltester: Any, model: EntryListModel
+) -> None:
+    proxy = EntryFilterProxy(model)
+    qtmodeltester.check(model)
+    proxy.set_query("negotiation")
+    assert titles(proxy) == ["BATNA", "ZOPA"]
+    model.set_dirty(FOLDER / "zopa.md", True)
+    changed = [
+        Record("zopa.md", "Agreement zone", subject="Negotiation", date="2024-11-07"),
+        Record("anchoring.md", "anchoring", subject="Negotiation", severity="info"),
+    ]
+    model.update_records(changed)
+    # Re-sorted by the new title, the newly matching entry shown, statuses followed.
+    assert titles(proxy) == ["Agreement zone *", "anchoring", "BATNA"]  # * unsaved
+    zopa = model.row_for(FOLDER / "zopa.md")
+    assert zopa is not None and zopa.status == "ok" and zopa.dirty  # unsaved mark kept
+    proxy.set_query("")
+    assert titles(proxy) == ["Agreement zone *", "anchoring", "BATNA", "broken.md", "Soft Power"]

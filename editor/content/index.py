@@ -72,10 +72,12 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 _BY_RANK = ("error", "warning", "info", "")
 _NO_SEVERITY = 3
 
-# Row layout (worker -> main process -> cache): the record's fields, then its search
-# text and letter mask, which go to the index's search buffer instead of the record.
+# A record's fields as a tuple (worker -> main process -> cache), its facts apart.
 Row = tuple[Any, ...]
-_FACTS, _SEARCH, _MASK = 11, 12, 13
+# What :func:`parse_file` gives: the row, its facts, and its search text and letter
+# mask (which go to the index's search buffer instead of the record). Kept apart so a
+# chunk is packed without slicing every row.
+FileParts = tuple[Row, FactsRow | None, bytes, int]
 
 
 class Progress(NamedTuple):
@@ -338,8 +340,8 @@ def _read(path: str, size: int, mtime_ns: int) -> tuple[bytes, int, int]:
 
 def parse_file(  # noqa: PLR0917 - called per file from the workers
     folder: str, rel: str, size: int, mtime_ns: int, registry: SchemaRegistry, config: SeoConfig
-) -> Row:
-    """Read, parse and check one file into a row tuple; never raises for bad files."""
+) -> FileParts:
+    """Read, parse and check one file into its parts; never raises for bad files."""
     data: dict[str, Any] = {}
     try:
         try:
@@ -369,8 +371,10 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
         own = (finding.rule, finding.severity, rel, finding.field, finding.message,
                finding.line, finding.column)  # fmt: skip
         search = search_text(rel, {})
-        return (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, error, None,
-                search, letter_mask(search))  # fmt: skip
+        return (
+            (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, error),
+            None, search, letter_mask(search),
+        )  # fmt: skip
     schema = registry.for_data(data)
     findings, facts = check_entry_rows(data, schema, config, rel)
     if fast is None:
@@ -385,14 +389,16 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
     # interned, so the main process gets one shared object each without any work.
     intern = sys.intern
     return (
-        rel, size, mtime_ns, schema.name,
-        title.strip() if type(title) is str else value_text(title),
-        intern(subject.strip() if type(subject) is str else value_text(subject)),
-        url.strip() if type(url) is str else value_text(url),
-        intern(value_text(get("date"))),
-        _BY_RANK[min([_RANK[f[1]] for f in findings])] if findings else "",  # ``_worst``
-        tuple(chain.from_iterable(findings)), None, facts,
-        search, letter_mask(search),
+        (
+            rel, size, mtime_ns, schema.name,
+            title.strip() if type(title) is str else value_text(title),
+            intern(subject.strip() if type(subject) is str else value_text(subject)),
+            url.strip() if type(url) is str else value_text(url),
+            intern(value_text(get("date"))),
+            _BY_RANK[min([_RANK[f[1]] for f in findings])] if findings else "",  # ``_worst``
+            tuple(chain.from_iterable(findings)), None,
+        ),
+        facts, search, letter_mask(search),
     )  # fmt: skip
 
 
@@ -432,17 +438,18 @@ class _Parsed:
         self.facts_blob = facts_blob  # marshal.dumps(facts)
 
     @classmethod
-    def of(cls, full_rows: list[Row]) -> _Parsed:
-        """From :func:`parse_file` rows (facts, search text and mask at the end)."""
-        rows = [row[:_FACTS] for row in full_rows]
-        facts = [row[_FACTS] for row in full_rows]
-        texts = [row[_SEARCH] for row in full_rows]
+    def of(cls, parsed: list[FileParts]) -> _Parsed:
+        """From :func:`parse_file` results: transposed in one C call, no row sliced."""
+        if not parsed:
+            return cls([], [], b"", array("q"), array("Q"), marshal.dumps([]), marshal.dumps([]))
+        row_tuple, facts_tuple, texts, masks = zip(*parsed, strict=True)
+        rows, facts = list(row_tuple), list(facts_tuple)  # lists: the cache reads lists
         return cls(
             rows,
             facts,
-            b"\n".join(texts) + b"\n" if texts else b"",
+            b"\n".join([*texts, b""]),  # each text followed by a newline, one copy
             array("q", map(len, texts)),
-            array("Q", [row[_MASK] for row in full_rows]),
+            array("Q", masks),
             marshal.dumps(rows),
             marshal.dumps(facts),
         )
@@ -875,7 +882,7 @@ class CorpusIndex:
         old_paths = self.paths
         # (old row, path, new row or None): a new row goes before the old row it names
         # (added) or in its place (changed); None drops the old row (removed).
-        edits: dict[str, tuple[int, str, Row | None]] = {}
+        edits: dict[str, tuple[int, str, FileParts | None]] = {}
         for path in paths:
             rel = self.relative(path)
             if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith(".md"):
@@ -893,8 +900,8 @@ class CorpusIndex:
                     edits[rel] = (position, rel, None)
                     change.removed.append(rel)
                 continue
-            row = parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
-            edits[rel] = (position, rel, row)
+            parts = parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
+            edits[rel] = (position, rel, parts)
             (change.changed if present else change.added).append(rel)
         if edits:
             self._apply(store, sorted(edits.values(), key=lambda e: (e[0], e[1])))
@@ -914,7 +921,7 @@ class CorpusIndex:
             self.cache_stale = False
             self._save()
 
-    def _apply(self, store: SearchText, edits: list[tuple[int, str, Row | None]]) -> None:
+    def _apply(self, store: SearchText, edits: list[tuple[int, str, FileParts | None]]) -> None:
         """Put the edits (sorted by old row, then path) into the paths, records and
         search texts: the kept rows between them move as whole ranges."""
         old_paths = self.paths
@@ -922,7 +929,7 @@ class CorpusIndex:
         segments: list[range | tuple[bytes, int]] = []
         paths: list[str] = []
         done = 0  # old rows up to here are placed
-        for position, rel, row in edits:
+        for position, rel, parts in edits:
             if position > done:
                 segments.append(range(done, position))
                 paths += old_paths[done:position]
@@ -932,10 +939,11 @@ class CorpusIndex:
                 old = self._by_path.pop(rel)
                 old._text, old._store = old.search, None  # keeps its text, detached
                 done = position + 1
-            if row is not None:
-                segments.append((row[_SEARCH], row[_MASK]))
+            if parts is not None:
+                row, facts, search, mask = parts
+                segments.append((search, mask))
                 paths.append(rel)
-                self._by_path[rel] = EntryRecord(*row[:_SEARCH])
+                self._by_path[rel] = EntryRecord(*(*row, facts))
         segments.append(range(done, old_count))
         paths += old_paths[done:]
         # Into memory or, when it was in one, an unnamed file: the cache's text file is

@@ -7,6 +7,7 @@ cases it was written for and on generated text.
 
 from __future__ import annotations
 
+import marshal
 import re
 import sys
 from pathlib import Path
@@ -270,3 +271,32 @@ def test_text_units_is_the_sum_of_the_characters_widths(text: str) -> None:
     assert metrics.text_units.__wrapped__(text) == expected
     ascii_text = text.encode("ascii", "replace").decode()
     assert metrics.text_units.__wrapped__(ascii_text) == sum(map(metrics.char_units, ascii_text))
+
+
+# --- index: a chunk packed from parse_file's parts ------------------------------------
+
+
+def test_chunk_packs_parse_file_parts_as_the_plain_way(sample_folder: Path) -> None:
+    from editor.content import index
+    from editor.content.schema import SchemaRegistry
+    from editor.content.seo import load_config
+
+    (sample_folder / "broken.md").write_bytes(b"---\na: [\n---\n")  # an error row
+    folder = str(sample_folder)
+    registry, config = SchemaRegistry.load(sample_folder), load_config(sample_folder)
+    parts = [
+        index.parse_file(folder, rel, size, mtime, registry, config)
+        for rel, size, mtime in index.scan_folder(sample_folder)
+    ]
+    assert len(parts) > 3 and any(row[10] is not None for row, *_ in parts)
+    packed = index._Parsed.of(parts)
+    texts = [text for _, _, text, _ in parts]
+    for chunk in (packed, index._Parsed.unpack(packed.pack())):
+        assert chunk.rows == [row for row, *_ in parts]
+        assert chunk.facts == [facts for _, facts, _, _ in parts]
+        assert chunk.texts == b"".join(text + b"\n" for text in texts)
+        assert list(chunk.lengths) == list(map(len, texts))
+        assert list(chunk.masks) == [letter_mask(text) for text in texts]
+    assert type(marshal.loads(packed.blob)) is list  # the cache reads lists
+    empty = index._Parsed.unpack(index._Parsed.of([]).pack())
+    assert (empty.rows, empty.facts, empty.texts, len(empty.lengths)) == ([], [], b"", 0)

@@ -68,7 +68,10 @@ _RISKY_COLON = re.compile(
 # never make another branch match, and would cost a retry per space):
 _LINE_SCREEN = (
     r" *+(?=[-&*\n0-9\[{])(?:"
-    r"- +(?: *- +)*(?:" + _NUMERAL + r"|[&*\[{])"  # a sequence item (only at a line's start)
+    # a sequence item (only at a line's start); possessive: the spaces between nested
+    # dashes split between two quantifiers in 2^n ways, and no branch after them starts
+    # with a space or a dash followed by one, so nothing is ever given back
+    r"- ++(?: *+- ++)*+(?:" + _NUMERAL + r"|[&*\[{])"
     r"|[&*]"  # an anchor or alias
     r"|(?<= )\n"  # a blank line of spaces: block scalars chomp it differently
     r"|[0-9]{4}-[0-9]"  # yaml-rs reads *any* scalar that is a date as a date

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import marshal
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -300,3 +301,25 @@ def test_chunk_packs_parse_file_parts_as_the_plain_way(sample_folder: Path) -> N
     assert type(marshal.loads(packed.blob)) is list  # the cache reads lists
     empty = index._Parsed.unpack(index._Parsed.of([]).pack())
     assert (empty.rows, empty.facts, empty.texts, len(empty.lengths)) == ([], [], b"", 0)
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs POSIX timers")
+def test_nested_sequence_dashes_do_not_make_the_screen_backtrack() -> None:
+    """Spaces between nested dashes could be split between two quantifiers in 2^n ways:
+    a line of 40 such dashes took hours (a hang of the whole index). Guarded by a
+    generous alarm so that a regression fails instead of hanging the suite."""
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("the screen backtracks exponentially")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, 20)
+    try:
+        for dashes in ("-   " * 40, "-  " * 40, "- " * 40):
+            front = f"title: x\nitems:\n  {dashes}word\n"
+            assert fast_yaml._risky_text(front) is False
+            assert fast_yaml.fast_front(f"---\n{front}---\nBody\n", [])[0] == front
+            assert fast_yaml._risky_text(f"items:\n  {dashes}0x1f\n") is True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

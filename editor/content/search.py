@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import os
 import re
 import time
 from array import array
@@ -28,7 +29,14 @@ from itertools import accumulate, compress, repeat
 from pathlib import Path
 from typing import Any
 
-from editor.content.text_file import Buffer, TextSink, copy_range, release, release_all
+from editor.content.text_file import (
+    COPY_SLICE,
+    Buffer,
+    TextSink,
+    copy_range,
+    release,
+    release_all,
+)
 
 
 def value_text(value: Any) -> str:
@@ -127,6 +135,24 @@ class SearchBuilder:
         """Add texts already joined (each followed by a newline) with their lengths."""
         base = self.sink.size
         self.sink.write(texts)
+        self._extend(base, lengths, masks)
+
+    def add_chunk_from(
+        self, fd: int, offset: int, length: int, lengths: array[int], masks: array[int]
+    ) -> None:
+        """:meth:`add_chunk` of texts that are bytes ``offset`` to ``offset + length`` of
+        the file ``fd``: copied inside the kernel where it can, else read and written."""
+        sink, base = self.sink, self.sink.size
+        done = sink.copy_file_range(fd, offset, offset + length)
+        while done < length:
+            piece = os.pread(fd, min(length - done, COPY_SLICE), offset + done)
+            if not piece:
+                raise OSError(f"the texts' file ends before byte {offset + length}")
+            sink.write(piece)
+            done += len(piece)
+        self._extend(base, lengths, masks)
+
+    def _extend(self, base: int, lengths: array[int], masks: array[int]) -> None:
         ends = accumulate(map((1).__add__, lengths), initial=base)
         next(ends)
         self.starts.extend(ends)

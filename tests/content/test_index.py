@@ -5,14 +5,17 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor.content import index as index_module
+from editor.content import index_cache
 from editor.content.errors import ParseError
 from editor.content.index import CorpusIndex, Progress, scan_folder
+from editor.content.search import SearchBuilder
 
 GOOD = """\
 ---
@@ -343,3 +346,26 @@ def test_a_cold_build_takes_sizes_and_mtimes_from_the_files_it_reads(
         (st.st_size, st.st_mtime_ns) for st in stats
     ]
     assert len({r.size for r in index.records}) == 5
+
+
+@pytest.mark.parametrize("text_file_min", [0, 10_000], ids=["file", "memory"])
+def test_pooled_workers_spill_their_texts_and_the_index_reads_them_back(
+    tmp_path: Path, text_file_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "content"
+    for n in range(30):
+        write_entry(folder, f"part{n % 3}/e{n:02d}.md", id=n, word=f"word{n}")
+    single = build(folder)
+    taken: list[int] = []
+    real = SearchBuilder.add_chunk_from
+
+    def counted(self: SearchBuilder, *args: Any) -> None:
+        taken.append(args[2])
+        real(self, *args)
+
+    monkeypatch.setattr(SearchBuilder, "add_chunk_from", counted)
+    pooled = build(folder, workers=2, pool_min_files=1, text_file_min=text_file_min)
+    assert taken and sum(taken) == sum(len(r.search) + 1 for r in pooled.records)
+    assert [r.search for r in pooled.records] == [r.search for r in single.records]
+    assert pooled.search("word7") == single.search("word7") != []
+    assert not list(index_cache.cache_dir().glob("spill-*"))  # spill folders removed

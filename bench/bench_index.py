@@ -1,12 +1,14 @@
 """Benchmark of the corpus index against DESIGN.md's performance targets.
 
-    python bench/bench_index.py [--entries 50000] [--small 10000] [--keep] [--no-verify]
+    python bench/bench_index.py [--entries 50000] [--small 10000] [--repeat 3]
+                                [--keep] [--no-verify]
 
 Generates a corpus (bench/corpus.py) in a temporary folder outside the repository,
 then measures, each phase in a fresh subprocess (so peak RSS is the phase's own):
 the baseline (one process reading every file and ``yaml.load(front, CSafeLoader)``),
 the cold index + full SEO check, the warm reopen from the cache, the filter latency
-per keystroke, peak memory, and cold 10k vs 50k for linearity. It checks the check's
+per keystroke, peak memory, and cold 10k vs 50k for linearity (timed phases run
+--repeat times; the fastest counts). It checks the check's
 counts against the generator's own and (unless --no-verify) that the fast YAML path
 gives exactly PyYAML's data for every file. Prints a table: figure, target, ratio.
 """
@@ -152,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the generated corpus")
     parser.add_argument("--no-verify", action="store_true", help="skip the fast-YAML proof")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timed phase (best)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--typed", nargs="*", default=[], help=argparse.SUPPRESS)
@@ -188,11 +191,22 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
           f"{expected.broken} broken)", file=sys.stderr)  # fmt: skip
 
     typed = [expected.terms[0].lower(), "negotiation power", "zzqx"]
-    base = _run_phase("baseline", big, tmp / "cache-base")
-    cold = _run_phase("cold", big, tmp / "cache-big")
-    warm = _run_phase("warm", big, tmp / "cache-big", ["--typed", *typed])
-    cold_small = _run_phase("cold", small, tmp / "cache-small")
-    verify = None if args.no_verify else _run_phase("verify", big, tmp / "cache-base")
+
+    # Each timed phase runs --repeat times, each in a fresh process (a cold one with an
+    # empty cache), and the fastest run counts: on a shared machine the others measure
+    # the neighbours too. Ratios compare runs chosen alike.
+    def best(name: str, folder: Path, cache: str, extra: list[str] | None = None) -> Any:
+        runs = [_run_phase(name, folder, tmp / f"{cache}-{n}", extra) for n in range(args.repeat)]
+        return min(runs, key=lambda run: run["seconds"])
+
+    base = best("baseline", big, "cache-base")
+    cold = best("cold", big, "cache-big")
+    warm = _run_phase("warm", big, tmp / "cache-big-0", ["--typed", *typed])
+    for _ in range(1, args.repeat):
+        again = _run_phase("warm", big, tmp / "cache-big-0", ["--typed", *typed])
+        warm = again if again["seconds"] < warm["seconds"] else warm
+    cold_small = best("cold", small, "cache-small")
+    verify = None if args.no_verify else _run_phase("verify", big, tmp / "cache-base-0")
 
     b = base["seconds"]
     lines = [

@@ -100,6 +100,9 @@ class IndexChange:
     # Other entries whose corpus findings (and so maybe severity) changed with these:
     # a duplicate group joined or left, a link target that came or went.
     refreshed: list[str] = field(default_factory=list)
+    # Whether any entry's URL or title came, went or changed (link completion and the
+    # preview's link titles need redoing only then).
+    links_changed: bool = False
 
 
 class EntryRecord:
@@ -892,10 +895,18 @@ class CorpusIndex:
         self._rules = None
         self._set_corpus(check_corpus_rows(self._all_facts(), self.config))
 
+    def prepare_updates(self) -> None:
+        """Make the incremental corpus rules now (the window does, off its GUI thread,
+        once the index is built), so the first save does not pay ~0.3 s for them."""
+        if self._rules is None:
+            rules = CorpusRules(self.config)
+            rules.build(self._all_facts())
+            self._rules = rules
+
     def _rerun_corpus(self, change: IndexChange) -> None:
         """The corpus rules after an update: only the groups and links the changed
         entries touch are looked at again (:class:`CorpusRules`, made from every entry's
-        facts at the first update: opening a folder does not pay for it)."""
+        facts by :meth:`prepare_updates` or at the first update)."""
         rules = self._rules
         fresh = [*change.added, *change.changed]
         if rules is None:
@@ -1015,7 +1026,9 @@ class CorpusIndex:
             edits[rel] = (position, rel, parts)
             (change.changed if present else change.added).append(rel)
         if edits:
-            self._apply(store, sorted(edits.values(), key=lambda e: (e[0], e[1])))
+            change.links_changed = self._apply(
+                store, sorted(edits.values(), key=lambda e: (e[0], e[1]))
+            )
         self.parsed = len(change.added) + len(change.changed)
         self._rerun_corpus(change)
         self.cache_stale = self.use_cache
@@ -1032,9 +1045,12 @@ class CorpusIndex:
             self.cache_stale = False
             self._save()
 
-    def _apply(self, store: SearchText, edits: list[tuple[int, str, FileParts | None]]) -> None:
+    def _apply(self, store: SearchText, edits: list[tuple[int, str, FileParts | None]]) -> bool:
         """Put the edits (sorted by old row, then path) into the paths, records and
-        search texts: the kept rows between them move as whole ranges."""
+        search texts: the kept rows between them move as whole ranges. True when an
+        entry's URL or title came, went or changed."""
+        links: set[tuple[str, str]] = set()  # (url, title) of the entries gone or changed...
+        new_links: set[tuple[str, str]] = set()  # ...and of those that replace them
         old_paths = self.paths
         old_count = len(old_paths)
         segments: list[range | tuple[bytes, int]] = []
@@ -1050,11 +1066,13 @@ class CorpusIndex:
                 old = self._by_path.pop(rel)
                 old._text, old._store = old.search, None  # keeps its text, detached
                 done = position + 1
+                links.add((old.url, old.title))
             if parts is not None:
                 row, facts, search, mask = parts
                 segments.append((search, mask))
                 paths.append(rel)
-                self._by_path[rel] = EntryRecord(*(*row, facts))
+                record = self._by_path[rel] = EntryRecord(*(*row, facts))
+                new_links.add((record.url, record.title))
         segments.append(range(done, old_count))
         paths += old_paths[done:]
         # Into memory or, when it was in one, an unnamed file: the cache's text file is
@@ -1065,6 +1083,7 @@ class CorpusIndex:
         self.paths = paths  # a new list: holders of the old one keep theirs
         self._records = [self._by_path[rel] for rel in paths]
         self._attach(store)
+        return {link for link in links if link[0]} != {link for link in new_links if link[0]}
 
     # -- reading
 

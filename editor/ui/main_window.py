@@ -207,8 +207,8 @@ class MainWindow(QMainWindow):
         self.feed.files_changed(paths)
 
     def _on_index_changed(self) -> None:
-        index = self.feed.index
-        if index is not None:
+        index, change = self.feed.index, self.feed.last_change
+        if index is not None and (change is None or change.links_changed):
             self._link_titles = {r.url: r.title for r in index.records if r.url}
             self.form.set_related_candidates([(r.url, r.title) for r in index.records if r.url])
         if self._current is not None and self.entry_list.current_path() != self._current:

@@ -68,7 +68,7 @@ class _IndexJob(QRunnable):
                 close()  # ends the process pool of an unfinished build
         if not self._cancel.is_set():
             # Work the GUI thread would otherwise do: list rows, the search buffer,
-            # the report's ~3 rows per entry.
+            # the incremental corpus rules, the report's ~3 rows per entry.
             # The collector stays off meanwhile: a full collection over the ~2 million
             # objects of a 50k index holds the GIL for ~200 ms and stalls the window.
             # Then they move to the permanent generation (they live as long as the
@@ -78,6 +78,7 @@ class _IndexJob(QRunnable):
             try:
                 rows = rows_from_records(self._index.records)
                 self._index.search("")
+                self._index.prepare_updates()  # the first save then costs no more
                 report = prepare_rows(records_inputs(self._index.records))
                 gc.freeze()
             finally:

@@ -369,3 +369,38 @@ def test_pooled_workers_spill_their_texts_and_the_index_reads_them_back(
     assert [r.search for r in pooled.records] == [r.search for r in single.records]
     assert pooled.search("word7") == single.search("word7") != []
     assert not list(index_cache.cache_dir().glob("spill-*"))  # spill folders removed
+
+
+def test_updates_after_prepare_updates_match_a_fresh_build(tmp_path: Path) -> None:
+    same = "A title that several pages share, word for word"
+    for n in range(4):
+        write_entry(tmp_path, f"e{n}.md", seo_title=same if n % 2 else f"Own title number {n}")
+    index = build(tmp_path)
+    index.prepare_updates()
+    assert index._rules is not None
+    write_entry(tmp_path, "e0.md", seo_title=same)
+    change = index.update_paths([tmp_path / "e0.md"])
+    assert set(change.refreshed) == {"e1.md", "e3.md"}  # their group grew: new messages
+    assert _state(index) == _state(build(tmp_path))
+
+
+def test_an_update_says_whether_any_entrys_url_or_title_changed(tmp_path: Path) -> None:
+    for n in range(3):
+        write_entry(tmp_path, f"e{n}.md", id=n)
+    index = build(tmp_path)
+
+    def update(name: str, **values: object) -> bool:
+        path = tmp_path / name
+        if values.pop("gone", False):
+            path.unlink()
+        else:
+            text = write_entry(tmp_path, name, **values).read_text(encoding="utf-8")
+            path.write_text(text + "\nEdited body.\n", encoding="utf-8")  # bytes differ
+        return index.update_paths([path]).links_changed
+
+    assert update("e1.md", id=1) is False  # the body and id only
+    assert update("e1.md", id=1, title="What is a renamed entry?") is True
+    assert update("e1.md", id=1, title="What is a renamed entry?", slug="moved") is True
+    assert update("e1.md", id=7, title="What is a renamed entry?", slug="moved") is False
+    assert update("e9.md", id=9) is True  # a new entry, a new link target
+    assert update("e9.md", gone=True) is True

@@ -304,9 +304,8 @@ class EntryListModel(VisibleRowsModel):
         dirty = {r.rel for r in self._rows if r.dirty}
         for row in rows:
             row.dirty = row.rel in dirty
-        same = len(rows) == len(self._rows) and all(
-            a.rel == b.rel for a, b in zip(rows, self._rows, strict=True)
-        )
+        rel = attrgetter("rel")
+        same = len(rows) == len(self._rows) and list(map(rel, rows)) == list(map(rel, self._rows))
         if same:
             self._rows = rows
             self._recent.clear()

@@ -21,7 +21,7 @@ from editor.ui import dialogs
 from editor.ui.entry_model import EntryListModel, Row
 from editor.ui.report_view import SeoReportView
 from editor.ui.session import OpenEntry
-from editor.ui.workers import IndexRelay, IndexResult, IndexWorker
+from editor.ui.workers import IndexRelay, IndexResult, IndexWorker, entry_links
 
 
 class IndexFeed(QObject):
@@ -52,11 +52,12 @@ class IndexFeed(QObject):
         # What the last update changed, while ``changed`` is emitted for it (None: the
         # whole index is new)
         self.last_change: IndexChange | None = None
+        self.links: list[tuple[str, str]] = []  # see workers.entry_links
 
     def start(self, folder: Path) -> None:
         """Forget the old folder's index and index ``folder``."""
         self.close()
-        self.folder, self.index = folder, None
+        self.folder, self.index, self.links = folder, None, []
         self.model.set_paths(folder, [])
         self.report.set_records([], complete=False)
         self._run()
@@ -78,6 +79,8 @@ class IndexFeed(QObject):
         change = index.update_paths(paths)
         touched = [*change.added, *change.changed, *change.refreshed]
         records = [r for r in map(index.record, touched) if r is not None]
+        if change.links_changed:
+            self.links = entry_links(index)
         if change.added or change.removed:
             self._use(index)  # rows come or go: the list is rebuilt
         else:  # a save: only the rows it touched (at 50k a rebuild took ~0.5 s)
@@ -126,6 +129,7 @@ class IndexFeed(QObject):
 
     def _on_indexed(self, result: IndexResult) -> None:
         self.progress.hide()
+        self.links = result.links
         self._use(result.index, result.rows)
         self.report.set_prepared(result.report)
 

@@ -209,8 +209,8 @@ class MainWindow(QMainWindow):
     def _on_index_changed(self) -> None:
         index, change = self.feed.index, self.feed.last_change
         if index is not None and (change is None or change.links_changed):
-            self._link_titles = {r.url: r.title for r in index.records if r.url}
-            self.form.set_related_candidates([(r.url, r.title) for r in index.records if r.url])
+            self._link_titles = dict(self.feed.links)
+            self.form.set_related_candidates(self.feed.links)
         if self._current is not None and self.entry_list.current_path() != self._current:
             self.entry_list.select(self._current)  # restored work arrives before the rows
         self._update_counts()

@@ -24,6 +24,12 @@ from editor.ui.report_model import PreparedRows, prepare_rows, records_inputs
 log = logging.getLogger("editor.ui.workers")
 
 
+def entry_links(index: CorpusIndex) -> list[tuple[str, str]]:
+    """``(url, title)`` of every entry with a URL: related-link completion, broken-link
+    flags and the preview's link titles."""
+    return [(r.url, r.title) for r in index.records if r.url]
+
+
 @dataclass
 class IndexResult:
     """A finished index and the list rows made from it (off the GUI thread)."""
@@ -31,6 +37,7 @@ class IndexResult:
     index: CorpusIndex
     rows: list[Row]
     report: PreparedRows
+    links: list[tuple[str, str]]  # (url, title) of every entry with a URL
 
 
 class IndexRelay(QObject):
@@ -80,11 +87,12 @@ class _IndexJob(QRunnable):
                 self._index.search("")
                 self._index.prepare_updates()  # the first save then costs no more
                 report = prepare_rows(records_inputs(self._index.records))
+                links = entry_links(self._index)
                 gc.freeze()
             finally:
                 if enabled:
                     gc.enable()
-            self._relay.finished.emit(IndexResult(self._index, rows, report))
+            self._relay.finished.emit(IndexResult(self._index, rows, report, links))
 
 
 class IndexWorker(QObject):

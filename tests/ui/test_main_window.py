@@ -443,3 +443,21 @@ def test_a_save_that_ends_a_duplicate_title_updates_the_other_entry_too(
     assert not any(f.rule == "title-duplicate" for f in window.index.record(lever).findings)
     record = window.index.record(lever)
     assert window.model.row_for(lever).status == (record.severity or "ok")  # the list too
+
+
+def test_link_titles_and_related_candidates_follow_the_index(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    window = make_window(sample_folder)
+
+    def expected() -> dict[str, str]:
+        return {r.url: r.title for r in window.index.records if r.url}
+
+    assert window._link_titles == expected() != {}
+    assert dict(window.form._candidates) == expected()
+    path = sample_folder / "soft-power.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    Soft Power\n", "    Soft Power Politics\n", 1), "utf-8")
+    window.files_changed([path])
+    assert "Soft Power Politics" in window._link_titles.values()
+    assert window._link_titles == expected() == dict(window.form._candidates)

@@ -282,13 +282,8 @@ class Writer:
     def abort(self) -> None:
         """Give up: close and remove the temporary file."""
         stream, self.stream = self.stream, None
-        if stream is not None:
-            with contextlib.suppress(OSError):
-                stream.close()
-        if self.tmp is not None:
-            with contextlib.suppress(OSError):
-                self.tmp.unlink()
-            self.tmp = None
+        text_file.discard(stream, self.tmp)
+        self.tmp = None
 
     def piece(self, rows: bytes, facts: bytes) -> None:
         """Add the next rows: ``marshal.dumps`` of the rows without their facts, and of

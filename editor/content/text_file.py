@@ -169,12 +169,18 @@ class TextSink:
         self._memory = None
 
     def _close(self, stream: Any) -> None:
+        discard(stream, self.path)
+        self.path = None
+
+
+def discard(stream: Any, path: Path | None) -> None:
+    """Close ``stream`` and remove ``path``, whatever fails (giving up on a file)."""
+    if stream is not None:
         with contextlib.suppress(OSError):
             stream.close()
-        if self.path is not None:
-            with contextlib.suppress(OSError):
-                self.path.unlink()
-            self.path = None
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def copy_range(buffer: Buffer, lo: int, hi: int, sink: TextSink) -> None:

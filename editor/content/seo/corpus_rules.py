@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, filterfalse, repeat
 from operator import itemgetter
 
@@ -226,14 +226,20 @@ class CorpusRules:
         path = self._single[slot].get(value)
         return [] if path is None else [path]
 
+    def _values_of(
+        self, facts: FactsRow
+    ) -> Iterator[tuple[str, dict[str, str], dict[str, list[str]]]]:
+        """Per enabled duplicate rule the entry has a value for: the value, and that
+        rule's values held by one path and its groups."""
+        for slot, (number, _) in enumerate(self._rules):
+            value = _value(facts, DUPLICATE_RULES[number][1])
+            if value:
+                yield value, self._single[slot], self._groups[slot]
+
     def _remove(self, facts: FactsRow) -> None:
         path = facts[0]
         del self._facts[path]
-        for slot, (number, _) in enumerate(self._rules):
-            value = _value(facts, DUPLICATE_RULES[number][1])
-            if not value:
-                continue
-            single, groups = self._single[slot], self._groups[slot]
+        for value, single, groups in self._values_of(facts):
             group = groups.get(value)
             if group is None:
                 del single[value]
@@ -263,11 +269,7 @@ class CorpusRules:
     def _add(self, facts: FactsRow) -> None:
         path = facts[0]
         self._facts[path] = facts
-        for slot, (number, _) in enumerate(self._rules):
-            value = _value(facts, DUPLICATE_RULES[number][1])
-            if not value:
-                continue
-            single, groups = self._single[slot], self._groups[slot]
+        for value, single, groups in self._values_of(facts):
             group = groups.get(value)
             if group is not None:
                 insort(group, path)

@@ -632,6 +632,7 @@ class CorpusIndex:
         self._records: list[EntryRecord] = []
         self._by_path: dict[str, EntryRecord] = {}
         self._corpus: list[FindingRow] = []
+        self._with_corpus: set[str] = set()  # paths of the records with corpus findings
         self._rules: CorpusRules | None = None  # made at the first update (see _rerun_corpus)
         self._corpus_objects: list[Finding] | None = None
         self._search: SearchText | None = SearchText(bytearray(), array("q", [0]), array("Q"))
@@ -922,6 +923,7 @@ class CorpusIndex:
         by_path = self._by_path
         added = [f for f in (by_path[rel]._facts_row() for rel in fresh) if f is not None]
         touched = rules.update([*change.removed, *change.changed], added)
+        self._with_corpus.difference_update(change.removed)
         self._corpus = rules.all()
         self._corpus_objects = None
         rank_of = _RANK
@@ -933,6 +935,10 @@ class CorpusIndex:
                 continue
             findings = rules.findings_of(rel)
             record._corpus = tuple(chain.from_iterable(findings))
+            if findings:
+                self._with_corpus.add(rel)
+            else:
+                self._with_corpus.discard(rel)
             rank = rank_of.get(record._own_severity, _NO_SEVERITY)
             for finding in findings:
                 rank = min(rank, rank_of[finding[1]])
@@ -950,21 +956,27 @@ class CorpusIndex:
                     first.append(finding)
                 else:
                     grouped[finding[2]] = [first, finding]
-        rank_of = _RANK
-        for record in self._records:
-            extra = grouped.get(record.path)
-            if extra is not None:
-                if type(extra) is list:
-                    record._corpus = tuple(chain.from_iterable(extra))
-                else:
-                    record._corpus, extra = extra, [extra]
-                rank = rank_of.get(record._own_severity, _NO_SEVERITY)
-                for finding in extra:
-                    rank = min(rank, rank_of[finding[1]])
-                record.severity = _BY_RANK[rank]
-            elif record._corpus:
+        rank_of, by_path = _RANK, self._by_path
+        # Only the records with corpus findings, before or now: not a pass over all.
+        for path in self._with_corpus.difference(grouped):
+            record = by_path.get(path)
+            if record is not None:
                 record._corpus = ()
                 record.severity = record._own_severity
+        self._with_corpus = set(grouped)
+        for path, found in grouped.items():
+            record = by_path.get(path)
+            if record is None:
+                continue
+            if type(found) is list:
+                extra = found
+                record._corpus = tuple(chain.from_iterable(extra))
+            else:
+                record._corpus, extra = found, [found]
+            rank = rank_of.get(record._own_severity, _NO_SEVERITY)
+            for finding in extra:
+                rank = min(rank, rank_of[finding[1]])
+            record.severity = _BY_RANK[rank]
 
     def _save(self) -> None:
         """Write the cache; a big one in a background thread (the results are ready now)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressBar
 
-from editor.content.index import CorpusIndex, IndexChange
+from editor.content.index import CorpusIndex
 from editor.content.seo import Finding, SeoConfig, check_entry
 from editor.ui import dialogs
 from editor.ui.entry_model import EntryListModel, Row
@@ -27,7 +27,9 @@ from editor.ui.workers import IndexRelay, IndexResult, IndexWorker, entry_links
 class IndexFeed(QObject):
     """Indexes one folder and keeps the list, the report and the progress bar current."""
 
-    changed = Signal()  # the list's rows or the index changed (names, records, updates)
+    # The list's rows or the index changed: the IndexChange of a save that added or
+    # removed no entry, None when the rows were set anew (names, records, other updates).
+    changed = Signal(object)
 
     def __init__(
         self,
@@ -49,9 +51,6 @@ class IndexFeed(QObject):
         self._dirty_paths = dirty_paths
         self.folder: Path | None = None
         self.index: CorpusIndex | None = None
-        # What the last update changed, while ``changed`` is emitted for it (None: the
-        # whole index is new)
-        self.last_change: IndexChange | None = None
         self.links: list[tuple[str, str]] = []  # see workers.entry_links
 
     def start(self, folder: Path) -> None:
@@ -85,11 +84,7 @@ class IndexFeed(QObject):
             self._use(index)  # rows come or go: the list is rebuilt
         else:  # a save: only the rows it touched (at 50k a rebuild took ~0.5 s)
             self.model.update_records(records)
-            self.last_change = change
-            try:
-                self.changed.emit()
-            finally:
-                self.last_change = None
+            self.changed.emit(change)
         self.report.sync_changed(records, change.removed)
 
     def entry_findings(self, opened: OpenEntry, config: SeoConfig) -> list[Finding]:
@@ -120,7 +115,7 @@ class IndexFeed(QObject):
         if self.folder is not None:
             self.model.set_paths(self.folder, rows)
             self._mark_dirty()
-            self.changed.emit()
+            self.changed.emit(None)
 
     def _on_progress(self, done: int, total: int, phase: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -145,7 +140,7 @@ class IndexFeed(QObject):
         else:
             self.model.set_rows(rows, index.search, index.search_job)
         self._mark_dirty()
-        self.changed.emit()
+        self.changed.emit(None)
 
     def _mark_dirty(self) -> None:
         """New rows know nothing of unsaved edits (restored work arrives before them)."""

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.content.errors import ContentError
-from editor.content.index import CorpusIndex
+from editor.content.index import CorpusIndex, IndexChange
 from editor.content.journal import Journal, folder_key
 from editor.content.render import render_page
 from editor.content.schema import Schema, SchemaRegistry
@@ -206,8 +206,8 @@ class MainWindow(QMainWindow):
         """Files created, saved, deleted or changed on disk: update index, list, report."""
         self.feed.files_changed(paths)
 
-    def _on_index_changed(self) -> None:
-        index, change = self.feed.index, self.feed.last_change
+    def _on_index_changed(self, change: IndexChange | None) -> None:
+        index = self.feed.index
         if index is not None and (change is None or change.links_changed):
             self._link_titles = dict(self.feed.links)
             self.form.set_related_candidates(self.feed.links)

@@ -62,7 +62,7 @@ from editor.content.seo.rules import (
     facts_from_row,
     finding_of,
 )
-from editor.content.text_file import MAP, TextSink, release
+from editor.content.text_file import MAP, TextSink, pread_exact, release
 
 log = logging.getLogger("editor.index")
 
@@ -458,17 +458,6 @@ def _spill(parts: tuple[bytes, bytes, bytes]) -> Spilled | None:
     return path, offset, lengths
 
 
-def _pread(fd: int, length: int, offset: int) -> bytes:
-    chunks = []
-    while length > 0:
-        chunk = os.pread(fd, length, offset)
-        if not chunk:
-            raise OSError("a spill file is shorter than its worker said")
-        chunks.append(chunk)
-        offset, length = offset + len(chunk), length - len(chunk)
-    return b"".join(chunks)
-
-
 class _Parsed:
     """A chunk of parsed files: record rows, and their search texts and masks apart.
 
@@ -526,7 +515,7 @@ class _Parsed:
         """:meth:`unpack` of a chunk its worker spilled to the file ``fd``."""
         assert packed[5] is not None
         _, offset, (rows, facts, texts) = packed[5]
-        head = _pread(fd, rows + facts, offset)
+        head = pread_exact(fd, rows + facts, offset)
         parsed = cls.unpack((head[:rows], head[rows:], b"", packed[3], packed[4], None))
         parsed.spill = (fd, offset + rows + facts, texts)
         return parsed
@@ -547,7 +536,7 @@ class _Parsed:
         if self.spill is None:
             return self.texts
         fd, offset, length = self.spill
-        return _pread(fd, length, offset)
+        return pread_exact(fd, length, offset)
 
 
 # rows, facts, texts, lengths, masks, and where the first three are when spilled (they

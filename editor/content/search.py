@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import os
 import re
 import time
 from array import array
@@ -30,12 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from editor.content.text_file import (
-    COPY_SLICE,
     Buffer,
     TextSink,
     copy_range,
     release,
-    release_all,
 )
 
 
@@ -142,14 +139,8 @@ class SearchBuilder:
     ) -> None:
         """:meth:`add_chunk` of texts that are bytes ``offset`` to ``offset + length`` of
         the file ``fd``: copied inside the kernel where it can, else read and written."""
-        sink, base = self.sink, self.sink.size
-        done = sink.copy_file_range(fd, offset, offset + length)
-        while done < length:
-            piece = os.pread(fd, min(length - done, COPY_SLICE), offset + done)
-            if not piece:
-                raise OSError(f"the texts' file ends before byte {offset + length}")
-            sink.write(piece)
-            done += len(piece)
+        base = self.sink.size
+        self.sink.append_from(fd, offset, offset + length)
         self._extend(base, lengths, masks)
 
     def _extend(self, base: int, lengths: array[int], masks: array[int]) -> None:
@@ -273,14 +264,13 @@ class SearchText:
             if self._sample is None:
                 buffer, size = self.buffer, len(self.buffer)
                 if size <= _SAMPLE_PIECES * _SAMPLE_PIECE:
-                    self._sample = bytes(buffer)
+                    self._sample = _read_released(buffer, 0, size)
                 else:
                     stride = size // _SAMPLE_PIECES
                     self._sample = b"".join(
                         _read_released(buffer, i * stride, i * stride + _SAMPLE_PIECE)
                         for i in range(_SAMPLE_PIECES)
                     )
-                release_all(buffer)
             sample = self._sample
             share = sample.count(byte) / len(sample) if sample else 0.0
             self._shares[byte] = share

@@ -64,8 +64,17 @@ def release(buffer: Buffer, lo: int, hi: int) -> None:
             buffer.madvise(_DONTNEED, lo, hi - lo)
 
 
-def release_all(buffer: Buffer) -> None:
-    release(buffer, 0, len(buffer))
+def pread_exact(fd: int, length: int, offset: int) -> bytes:
+    """Bytes ``offset`` to ``offset + length`` of the file ``fd`` (``os.pread`` may
+    return fewer); OSError if the file is shorter."""
+    chunks = []
+    while length > 0:
+        chunk = os.pread(fd, length, offset)
+        if not chunk:
+            raise OSError(f"the file ends before byte {offset + length}")
+        chunks.append(chunk)
+        offset, length = offset + len(chunk), length - len(chunk)
+    return b"".join(chunks)
 
 
 class TextSink:
@@ -160,6 +169,13 @@ class TextSink:
         self.size += done
         stream.seek(self.size)
         return done
+
+    def append_from(self, fd: int, lo: int, hi: int) -> None:
+        """Append bytes ``lo:hi`` of the file ``fd``: inside the kernel where it can,
+        else read and written a slice at a time."""
+        lo += self.copy_file_range(fd, lo, hi)
+        for start in range(lo, hi, COPY_SLICE):
+            self.write(pread_exact(fd, min(hi, start + COPY_SLICE) - start, start))
 
     def abort(self) -> None:
         """Give up: close the file and remove it if it was named."""

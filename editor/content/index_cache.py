@@ -338,11 +338,10 @@ class Writer:
         try:
             if text_path is None:
                 written = text_path = new_text_path(self.folder)
-                with text_path.open("wb") as texts:
-                    for start in range(0, len(buffer), text_file.COPY_SLICE):
-                        end = min(len(buffer), start + text_file.COPY_SLICE)
-                        texts.write(buffer[start:end])
-                        text_file.release(buffer, start, end)
+                texts = text_file.TextSink(text_path)
+                text_file.copy_range(buffer, 0, len(buffer), texts)
+                if not texts.close():
+                    raise OSError(f"could not write {text_path.name}")
             head = marshal.dumps(
                 (
                     key,

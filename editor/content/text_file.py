@@ -170,6 +170,14 @@ class TextSink:
         stream.seek(self.size)
         return done
 
+    def close(self) -> bool:
+        """Stop writing, keeping the file unmapped; False if the texts are not all in
+        it (it could not be made or written: they went to memory)."""
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
+        return self._memory is None
+
     def append_from(self, fd: int, lo: int, hi: int) -> None:
         """Append bytes ``lo:hi`` of the file ``fd``: inside the kernel where it can,
         else read and written a slice at a time."""

@@ -95,6 +95,13 @@ def test_no_file_at_all_keeps_the_texts_in_memory(tmp_path: Path) -> None:
     sink.write(b"kept\n")
     assert sink.in_memory
     assert sink.finish() == bytearray(b"kept\n")
+    unwritable = TextSink(blocker / "y.text")
+    unwritable.write(b"lost for the file\n")
+    assert unwritable.close() is False  # the cache then gives up on this text file
+    written = TextSink(tmp_path / "z.text")
+    written.write(b"kept\n")
+    assert written.close() is True
+    assert (tmp_path / "z.text").read_bytes() == b"kept\n"
 
 
 def test_copy_range_copies_across_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

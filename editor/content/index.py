@@ -441,15 +441,10 @@ def _spill(parts: tuple[bytes, bytes, bytes]) -> Spilled | None:
             path = f"{_SPILL[0]}{os.sep}{os.getpid()}.chunks"
             _SPILL.extend((path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 0))
         _, path, fd, offset = _SPILL
-        data = memoryview(b"".join(parts)) if len(parts[2]) < (1 << 16) else None
-        if data is None:  # big texts: no joined copy, written part by part
-            for part in parts:
-                view = memoryview(part)
-                while view:
-                    view = view[os.write(fd, view) :]
-        else:
-            while data:
-                data = data[os.write(fd, data) :]
+        for part in parts:
+            view = memoryview(part)
+            while view:
+                view = view[os.write(fd, view) :]
     except OSError:
         _SPILL[0] = None  # e.g. the disk is full: the pipe from now on
         return None

@@ -199,8 +199,16 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
         runs = [_run_phase(name, folder, tmp / f"{cache}-{n}", extra) for n in range(args.repeat)]
         return min(runs, key=lambda run: run["seconds"])
 
-    base = best("baseline", big, "cache-base")
-    cold = best("cold", big, "cache-big")
+    # The baseline and the cold build take turns, so that a busy spell of the machine
+    # falls on both alike rather than on whichever ran through it.
+    bases, colds = [], []
+    for n in range(args.repeat):
+        bases.append(_run_phase("baseline", big, tmp / f"cache-base-{n}"))
+        colds.append(_run_phase("cold", big, tmp / f"cache-big-{n}"))
+    base = min(bases, key=lambda run: run["seconds"])
+    cold = min(colds, key=lambda run: run["seconds"])
+    print("baseline runs: " + ", ".join(f"{r['seconds']:.2f}" for r in bases) + " s; cold runs: "
+          + ", ".join(f"{r['seconds']:.2f}" for r in colds) + " s", file=sys.stderr)  # fmt: skip
     warm = _run_phase("warm", big, tmp / "cache-big-0", ["--typed", *typed])
     for _ in range(1, args.repeat):
         again = _run_phase("warm", big, tmp / "cache-big-0", ["--typed", *typed])

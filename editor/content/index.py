@@ -28,7 +28,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import attrgetter, not_
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -240,6 +241,8 @@ class _LazyFacts:
 
 
 _BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+_NAME = attrgetter("name")
+_MINUS = repeat(-1)  # size and mtime not known
 
 
 def _entries(path: str) -> tuple[list[os.DirEntry[str]], int | None]:
@@ -283,7 +286,29 @@ def scan_folder(folder: Path, *, stat: bool = True) -> list[tuple[str, int, int]
                 raise
             continue
         try:
-            for entry in entries:
+            rest: Iterable[os.DirEntry[str]] = entries
+            if not stat:
+                # Names only (a cold build): the files in C passes, no call per file;
+                # only the other entries are looked at one by one, for folders.
+                names = list(map(_NAME, entries))
+                try:
+                    is_md = [
+                        name[-3:] == ".md" and name[:1] != "." and entry.is_file()
+                        for entry, name in zip(entries, names, strict=True)
+                    ]
+                except OSError:  # an entry that could not be looked at: one by one
+                    pass
+                else:
+                    out.extend(
+                        zip(
+                            map(prefix.__add__, compress(names, is_md)),
+                            _MINUS,
+                            _MINUS,
+                            strict=False,
+                        )
+                    )
+                    rest = compress(entries, map(not_, is_md))
+            for entry in rest:
                 name = entry.name
                 if name[:1] == ".":
                     continue
@@ -675,7 +700,9 @@ class CorpusIndex:
 
         todo: list[tuple[str, int, int]] = []
         reuse: list[tuple[int, Row] | None] = []
-        if cached is not None and [(r[0], r[1], r[2]) for r in cached.rows] == found:
+        if cached is None:
+            todo, reuse = found, [None] * total  # a cold build: every file to parse
+        elif [(r[0], r[1], r[2]) for r in cached.rows] == found:
             reuse = list(enumerate(cached.rows))  # the usual reopen: nothing changed
         else:
             cached_rows: dict[str, tuple[int, Row]] = {}
@@ -702,7 +729,11 @@ class CorpusIndex:
         else:
             builder = SearchBuilder(self._text_sink(total))
             taken = _Taker(records, builder, reuse, cached)
-            todo_positions = [n for n, hit in enumerate(reuse) if hit is None]
+            todo_positions = (
+                list(range(total))
+                if cached is None
+                else [n for n, hit in enumerate(reuse) if hit is None]
+            )
             # A cold build streams its workers' marshalled rows into the cache file.
             writer = index_cache.Writer(self.folder) if self.use_cache and cached_none else None
             parsed = 0

@@ -76,6 +76,24 @@ def test_scan_skips_hidden_and_other_files_and_survives_symlink_loops(tmp_path: 
     assert paths == ["a.md", "sub/b.md"]
 
 
+@pytest.mark.parametrize("stat", [True, False])
+def test_scan_with_and_without_stat_lists_the_same_files(tmp_path: Path, stat: bool) -> None:
+    """The names-only scan (a cold build) takes its own quick path: same files, same
+    order, folders named like entries entered, not listed."""
+    for rel in ("b.md", "a-b/c.md", "a.md", "a/z.md", "folder.md/d.md", ".x/e.md", "f.MD"):
+        write_entry(tmp_path, rel)
+    (tmp_path / "link.md").symlink_to(tmp_path / "a.md")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "missing.md")
+
+    found = scan_folder(tmp_path, stat=stat)
+
+    assert [rel for rel, _, _ in found] == [
+        "a-b/c.md", "a.md", "a/z.md", "b.md", "folder.md/d.md", "link.md",
+    ]  # fmt: skip
+    sizes = {size for _, size, _ in found}
+    assert (sizes == {-1}) is not stat
+
+
 def test_build_yields_names_before_parsing_then_records(sample_folder: Path) -> None:
     index = CorpusIndex(sample_folder, cache=False)
     steps = index.build()

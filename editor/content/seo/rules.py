@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, compress
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from sys import intern
 from typing import Any, NamedTuple, cast
@@ -766,6 +766,55 @@ BROKEN_LINK_MESSAGE = (
 )
 
 
+# The ASCII characters of a plain site path (no space, query or fragment mark), and the
+# line break that joins paths for :func:`_own_keys`.
+_PATH_ASCII = bytes(c for c in range(0x21, 0x7F) if c not in b"?#") + b"\n"
+
+
+def _own_keys(urls: set[str]) -> bool:
+    """True when every URL is its own ``_url_key``: a plain site path (``/a/b``: one
+    leading slash, no query, fragment, space or unprintable character, no trailing
+    slash but for ``/`` itself). Tested on all of them at once, in C passes."""
+    if "/" in urls:
+        urls = urls - {"/"}
+    if not urls:
+        return True
+    text = "\n".join(urls)
+    if text.isascii():
+        plain = not text.encode("ascii").translate(None, _PATH_ASCII)
+    else:
+        plain = (
+            "?" not in text
+            and "#" not in text
+            and " " not in text
+            and text.replace("\n", "").isprintable()
+        )
+    return (
+        plain
+        and text.count("\n") == len(urls) - 1  # no URL holds a line break of its own
+        and text.startswith("/")
+        and text.count("\n/") == len(urls) - 1
+        and not text.startswith("//")
+        and "\n//" not in text
+        and not text.endswith("/")
+        and "/\n" not in text
+    )
+
+
+def _broken_urls(linked: set[str], known: set[str]) -> set[str]:
+    """``{url for url in linked if _url_key(url) not in known}``, the usual case in C.
+
+    Sites write links as the plain paths the entries answer to, so most linked URLs are
+    keys as written; those need no key of their own worked out when they are all plain
+    paths (:func:`_own_keys`). Only the rest go one by one.
+    """
+    literal = linked & known
+    broken = {url for url in linked - literal if _url_key(url) not in known}
+    if not _own_keys(literal):
+        broken.update(url for url in literal if _url_key(url) not in known)
+    return broken
+
+
 def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[FindingRow]:
     """:func:`check_corpus` over facts as tuples (``SeoFacts`` field order), giving tuples.
 
@@ -801,26 +850,36 @@ def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[Find
                 group.append(fact)
     for (rule, field_column, template), groups in zip(rules, grouped, strict=True):
         severity = config.severity(rule)
+        own_url = "{url}" in template
         for group in groups.values():
-            paths = [f[0] for f in group]
-            # Members past the first three all name the same others: one message (per
-            # URL, which the slug rule quotes as each entry writes it) serves them all.
-            rest: dict[str, str] = {}
-            for n, fact in enumerate(group):
-                url = fact[3]
-                message = rest.get(url) if n >= 3 else None
-                if message is None:
-                    message = template.format(others=_others(paths, fact[0]), url=url)
-                    if n >= 3:
-                        rest[url] = message
+            paths = list(map(itemgetter(0), group))
+            for fact in group[:3]:
+                message = template.format(others=_others(paths, fact[0]), url=fact[3])
                 out.append((rule, severity, fact[0], fact[field_column], message, None, None))
+            if len(group) <= 3:
+                continue
+            # Members past the first three all name the same others: one message serves
+            # them all where it quotes no URL of their own (the slug rule's does).
+            rest = group[3:]
+            shared = _others(paths, paths[3])
+            messages: Iterable[str] = (
+                [template.format(others=shared, url=url) for url in map(itemgetter(3), rest)]
+                if own_url
+                else repeat(template.format(others=shared))
+            )
+            out.extend(
+                zip(
+                    repeat(rule), repeat(severity), paths[3:],
+                    map(itemgetter(field_column), rest), messages, repeat(None), repeat(None),
+                )
+            )  # fmt: skip
 
     if config.enabled("related-broken"):
         known = set(map(itemgetter(3), facts))
         known.discard("")
         links_of = list(map(itemgetter(4), facts))
         linked = set(chain.from_iterable(links[1::2] for links in links_of if links))
-        broken = {url for url in linked if _url_key(url) not in known}
+        broken = _broken_urls(linked, known)
         severity = config.severity("related-broken")
         for fact, links in zip(facts, links_of, strict=True):
             if not links or broken.isdisjoint(links):

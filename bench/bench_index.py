@@ -8,9 +8,10 @@ then measures, each phase in a fresh subprocess (so peak RSS is the phase's own)
 the baseline (one process reading every file and ``yaml.load(front, CSafeLoader)``),
 the cold index + full SEO check, the warm reopen from the cache, the filter latency
 per keystroke, peak memory, and cold 10k vs 50k for linearity (timed phases run
---repeat times, the baseline and the cold build by turns; the fastest of each counts). It checks the check's
-counts against the generator's own and (unless --no-verify) that the fast YAML path
-gives exactly PyYAML's data for every file. Prints a table: figure, target, ratio.
+--repeat times, the baseline and the cold build by turns; the fastest of each counts).
+It checks the check's counts against the generator's own and (unless --no-verify) that
+the fast YAML path gives exactly PyYAML's data for every file. Prints a table: figure,
+target, ratio.
 """
 
 from __future__ import annotations

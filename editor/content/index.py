@@ -56,6 +56,7 @@ from editor.content.seo import (
 )
 from editor.content.seo.corpus_rules import CorpusRules
 from editor.content.seo.rules import (
+    CorpusTally,
     FactsRow,
     FindingRow,
     check_corpus_rows,
@@ -721,6 +722,9 @@ class CorpusIndex:
         unchanged = cached is not None and not todo and len(cached.rows) == total
         records: list[EntryRecord] = []
         writer: index_cache.Writer | None = None
+        # A cold build counts the corpus rules' values chunk by chunk, while the workers
+        # parse on, leaving less for the end, when one core would idle.
+        tally = CorpusTally(self.config) if cached is None else None
         if unchanged and cached is not None:
             with GcPaused():
                 lazy = _LazyFacts(cached.facts, records)
@@ -744,6 +748,8 @@ class CorpusIndex:
                         continue
                     with GcPaused():
                         self._place(item, taken, todo_positions, parsed)
+                        if tally is not None:
+                            tally.add(item.facts)
                     parsed += len(item.rows)
                     if writer is not None:
                         writer.piece(item.blob, item.facts_blob)
@@ -766,8 +772,8 @@ class CorpusIndex:
             if unchanged and cached is not None:
                 self._set_corpus(list(cached.corpus))
             else:
-                self._run_corpus()
-            cached = None
+                self._run_corpus(tally)
+            cached = tally = None
             if writer is not None:
                 writer.finish(
                     self._key,
@@ -907,9 +913,14 @@ class CorpusIndex:
     def _all_facts(self) -> list[FactsRow]:
         return [f for f in map(EntryRecord._facts_row, self._records) if f is not None]
 
-    def _run_corpus(self) -> None:
+    def _run_corpus(self, tally: CorpusTally | None = None) -> None:
+        """The corpus rules over every entry; ``tally`` has counted them already (a cold
+        build: every record's facts, in order, as the chunks came)."""
         self._rules = None
-        self._set_corpus(check_corpus_rows(self._all_facts(), self.config))
+        if tally is None:
+            self._set_corpus(check_corpus_rows(self._all_facts(), self.config))
+        else:
+            self._set_corpus(tally.findings())
 
     def prepare_updates(self) -> None:
         """Make the incremental corpus rules now (the window does, off its GUI thread,

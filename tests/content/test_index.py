@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from editor.content import index_cache
 from editor.content.errors import ParseError
 from editor.content.index import CorpusIndex, Progress, scan_folder
 from editor.content.search import SearchBuilder
+from editor.content.seo.corpus_rules import CorpusRules
+from editor.content.seo.rules import check_corpus_rows
 
 GOOD = """\
 ---
@@ -422,3 +425,35 @@ def test_an_update_says_whether_any_entrys_url_or_title_changed(tmp_path: Path) 
     assert update("e1.md", id=7, title="What is a renamed entry?", slug="moved") is False
     assert update("e9.md", id=9) is True  # a new entry, a new link target
     assert update("e9.md", gone=True) is True
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_a_cold_build_counts_the_corpus_rules_chunk_by_chunk_as_one_pass_would(
+    tmp_path: Path, pooled: bool
+) -> None:
+    """Duplicate groups, slugs and links spanning chunks (and a broken file between
+    them) give what the corpus rules give over all the facts at once."""
+    for n in range(450):
+        path = write_entry(
+            tmp_path,
+            f"p{n // 100}/e{n:03d}.md",
+            id=n,
+            seo_title=f"Shared title number {n % 7} for this page",
+            slug=f"e{n % 300:03d}",
+        )
+        if n % 50 == 0:  # a link to an entry far away, or (past e299) to none
+            link = "related_article1:\n  id: 1\n  title: x\n  subject: s\n"
+            link += f"  url: /learn/e{(n + 200) % 450:03d}\nurl: "
+            path.write_text(path.read_text(encoding="utf-8").replace("url: ", link, 1), "utf-8")
+    (tmp_path / "p2" / "bad.md").write_text("---\na: [\n---\n", encoding="utf-8")
+
+    index = build(tmp_path, **({"workers": 2, "pool_min_files": 1} if pooled else {}))
+
+    facts = index._all_facts()
+    rules = CorpusRules(index.config)
+    rules.build(facts)
+    assert index._corpus == check_corpus_rows(facts, index.config) == rules.all()
+    found = Counter(row[0] for row in index._corpus)
+    assert found["title-duplicate"] == 450
+    assert found["slug-duplicate"] == 300
+    assert found["related-broken"] == 3

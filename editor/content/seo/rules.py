@@ -29,6 +29,7 @@ from editor.content.seo.metrics import text_width
 __all__ = [
     "RULE_NAMES",
     "SEVERITIES",
+    "CorpusTally",
     "Finding",
     "SeoFacts",
     "check_corpus",
@@ -821,81 +822,125 @@ def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[Find
     Linear in the number of entries, however large a duplicate group (the real site has
     thousands of Q&A pages titled ``QuickTakes | <Subject>``).
     """
-    out: list[FindingRow] = []
-    rules = [(rule, field, template) for rule, _, field, template in DUPLICATE_RULES]
-    enabled = [config.enabled(rule) for rule, _, _ in rules]
-    # Values are counted at C speed (Counter, map); only the facts whose value occurs
-    # more than once are then grouped, in the order of the values' first appearance.
-    grouped: list[dict[str, list[FactsRow]]] = []
-    for column, on in ((1, enabled[0]), (2, enabled[1]), (3, enabled[2])):
-        groups: dict[str, list[FactsRow]] = {}
-        grouped.append(groups)
-        if not on:
-            continue
-        values = list(map(itemgetter(column), facts))
-        if column == 3:
-            values = list(map(str.casefold, values))
-        counts = Counter(values)
-        counts.pop("", None)
-        repeated = {value for value, count in counts.items() if count > 1}
-        if not repeated:
-            continue
-        for value, fact in compress(
-            zip(values, facts, strict=True), map(repeated.__contains__, values)
-        ):
-            group = groups.get(value)
-            if group is None:
-                groups[value] = [fact]
-            else:
-                group.append(fact)
-    for (rule, field_column, template), groups in zip(rules, grouped, strict=True):
-        severity = config.severity(rule)
-        own_url = "{url}" in template
-        for group in groups.values():
-            paths = list(map(itemgetter(0), group))
-            for fact in group[:3]:
-                message = template.format(others=_others(paths, fact[0]), url=fact[3])
-                out.append((rule, severity, fact[0], fact[field_column], message, None, None))
-            if len(group) <= 3:
-                continue
-            # Members past the first three all name the same others: one message serves
-            # them all where it quotes no URL of their own (the slug rule's does).
-            rest = group[3:]
-            shared = _others(paths, paths[3])
-            messages: Iterable[str] = (
-                [template.format(others=shared, url=url) for url in map(itemgetter(3), rest)]
-                if own_url
-                else repeat(template.format(others=shared))
-            )
-            out.extend(
-                zip(
-                    repeat(rule), repeat(severity), paths[3:],
-                    map(itemgetter(field_column), rest), messages, repeat(None), repeat(None),
-                )
-            )  # fmt: skip
+    tally = CorpusTally(config)
+    tally.add(facts)
+    return tally.findings()
 
-    if config.enabled("related-broken"):
-        known = set(map(itemgetter(3), facts))
-        known.discard("")
-        links_of = list(map(itemgetter(4), facts))
-        linked = set(chain.from_iterable(links[1::2] for links in links_of if links))
-        broken = _broken_urls(linked, known)
-        severity = config.severity("related-broken")
-        for fact, links in zip(facts, links_of, strict=True):
-            if not links or broken.isdisjoint(links):
+
+class CorpusTally:
+    """:func:`check_corpus_rows` in two halves: the facts are counted as they come, in
+    chunks (an index's cold build counts each chunk while its workers parse the next
+    ones), then :meth:`findings` groups the repeated values and makes the findings.
+
+    Values are counted at C speed (``Counter``, ``map``); only the facts whose value
+    occurs more than once are then grouped, in the order of the values' first appearance.
+    """
+
+    def __init__(self, config: SeoConfig) -> None:
+        self.config = config
+        self.facts: list[FactsRow] = []
+        # per duplicate rule: (rule, field column, message) and whether it is enabled
+        self._rules = [(rule, field, template) for rule, _, field, template in DUPLICATE_RULES]
+        self._columns = [
+            (slot, column)
+            for slot, (rule, column, _, _) in enumerate(DUPLICATE_RULES)
+            if config.enabled(rule)
+        ]
+        self._values: list[list[str]] = [[] for _ in DUPLICATE_RULES]
+        self._counts: list[Counter[str]] = [Counter() for _ in DUPLICATE_RULES]
+        self._links_on = config.enabled("related-broken")
+        self._known: set[str] = set()  # the URL keys entries answer to
+        self._linked: set[str] = set()  # the related URLs, as written
+
+    def add(self, facts: Iterable[FactsRow | None]) -> None:
+        """Count the next facts (in path order; None, for a file that did not parse, is
+        passed over)."""
+        chunk = [row for row in facts if row is not None]
+        self.facts += chunk
+        for slot, column in self._columns:
+            values = list(map(itemgetter(column), chunk))
+            if column == 3:
+                values = list(map(str.casefold, values))
+            self._values[slot] += values
+            self._counts[slot].update(values)
+        if self._links_on:
+            self._known.update(map(itemgetter(3), chunk))
+            links_of = map(itemgetter(4), chunk)
+            self._linked.update(chain.from_iterable(links[1::2] for links in links_of if links))
+
+    def findings(self) -> list[FindingRow]:
+        """The corpus findings of every fact counted, as :func:`check_corpus_rows`."""
+        config, facts = self.config, self.facts
+        out: list[FindingRow] = []
+        for slot, _ in self._columns:
+            values, counts = self._values[slot], self._counts[slot]
+            counts.pop("", None)
+            repeated = {value for value, count in counts.items() if count > 1}
+            if not repeated:
                 continue
-            for n in range(0, len(links), 2):
-                field_path, url = links[n], links[n + 1]
-                if url in broken:
-                    out.append(
-                        (
-                            "related-broken",
-                            severity,
-                            fact[0],
-                            field_path,
-                            BROKEN_LINK_MESSAGE.format(url=url),
-                            None,
-                            None,
-                        )
-                    )
-    return out
+            groups: dict[str, list[FactsRow]] = {}
+            for value, fact in compress(
+                zip(values, facts, strict=True), map(repeated.__contains__, values)
+            ):
+                group = groups.get(value)
+                if group is None:
+                    groups[value] = [fact]
+                else:
+                    group.append(fact)
+            rule, field_column, template = self._rules[slot]
+            _duplicate_findings(out, groups, rule, config.severity(rule), field_column, template)
+
+        if self._links_on:
+            known = self._known
+            known.discard("")
+            broken = _broken_urls(self._linked, known)
+            if broken:
+                _broken_link_findings(out, facts, broken, config.severity("related-broken"))
+        return out
+
+
+def _duplicate_findings(  # noqa: PLR0917 - one rule's parts
+    out: list[FindingRow],
+    groups: dict[str, list[FactsRow]],
+    rule: str,
+    severity: str,
+    field_column: int,
+    template: str,
+) -> None:
+    own_url = "{url}" in template
+    for group in groups.values():
+        paths = list(map(itemgetter(0), group))
+        for fact in group[:3]:
+            message = template.format(others=_others(paths, fact[0]), url=fact[3])
+            out.append((rule, severity, fact[0], fact[field_column], message, None, None))
+        if len(group) <= 3:
+            continue
+        # Members past the first three all name the same others: one message serves
+        # them all where it quotes no URL of their own (the slug rule's does).
+        rest = group[3:]
+        shared = _others(paths, paths[3])
+        messages: Iterable[str] = (
+            [template.format(others=shared, url=url) for url in map(itemgetter(3), rest)]
+            if own_url
+            else repeat(template.format(others=shared))
+        )
+        out.extend(
+            zip(
+                repeat(rule), repeat(severity), paths[3:],
+                map(itemgetter(field_column), rest), messages, repeat(None), repeat(None),
+            )
+        )  # fmt: skip
+
+
+def _broken_link_findings(
+    out: list[FindingRow], facts: Sequence[FactsRow], broken: set[str], severity: str
+) -> None:
+    for fact in facts:
+        links = fact[4]
+        if not links or broken.isdisjoint(links):
+            continue
+        for n in range(0, len(links), 2):
+            url = links[n + 1]
+            if url in broken:
+                message = BROKEN_LINK_MESSAGE.format(url=url)
+                out.append(("related-broken", severity, fact[0], links[n], message, None, None))

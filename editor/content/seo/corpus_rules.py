@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain, filterfalse, repeat
+from itertools import chain, filterfalse
 from operator import itemgetter
 
 from editor.content.gc_pause import GcPaused
@@ -22,6 +22,7 @@ from editor.content.seo.rules import (
     DUPLICATE_RULES,
     FactsRow,
     FindingRow,
+    _duplicate_findings,
     _others,
     _url_key,
 )
@@ -325,40 +326,23 @@ class CorpusRules:
         """Every finding, as ``check_corpus_rows`` lists them over the facts in path
         order: each rule's groups by their first path, then broken links by path.
 
-        Beyond its first three, the members of a group all show the same others: their
-        findings are made at C speed, sharing one message where it names no own URL.
+        The duplicates' findings are made by the code that makes ``check_corpus_rows``'
+        (``_duplicate_findings``), so the two cannot drift apart.
         """
         out: list[FindingRow] = []
         facts_of = self._facts.__getitem__
         with GcPaused():  # tens of thousands of tuples, no cycle
             for slot, (number, severity) in enumerate(self._rules):
                 rule, _, field_column, template = DUPLICATE_RULES[number]
-                own_url = "{url}" in template
                 groups = sorted(self._groups[slot].values(), key=itemgetter(0))
-                for members in groups:
-                    for path in members[:3]:
-                        facts = facts_of(path)
-                        message = template.format(others=_others(members, path), url=facts[3])
-                        out.append((rule, severity, path, facts[field_column], message, None, None))
-                    if len(members) <= 3:
-                        continue
-                    rest = members[3:]
-                    shared = _others(members, rest[0])
-                    rows = list(map(facts_of, rest))
-                    if own_url:
-                        messages: Iterable[str] = [
-                            template.format(others=shared, url=url)
-                            for url in map(itemgetter(3), rows)
-                        ]
-                    else:
-                        messages = repeat(template.format(others=shared))
-                    out.extend(
-                        zip(
-                            repeat(rule), repeat(severity), rest,
-                            map(itemgetter(field_column), rows), messages,
-                            repeat(None), repeat(None),
-                        )
-                    )  # fmt: skip
+                _duplicate_findings(
+                    out,
+                    (list(map(facts_of, members)) for members in groups),
+                    rule,
+                    severity,
+                    field_column,
+                    template,
+                )
             if self._broken_on:
                 linkers = self._linkers
                 paths = sorted(set(chain.from_iterable(linkers[key] for key in self._broken)))

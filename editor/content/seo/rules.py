@@ -888,7 +888,9 @@ class CorpusTally:
                 else:
                     group.append(fact)
             rule, field_column, template = self._rules[slot]
-            _duplicate_findings(out, groups, rule, config.severity(rule), field_column, template)
+            _duplicate_findings(
+                out, groups.values(), rule, config.severity(rule), field_column, template
+            )
 
         if self._links_on:
             known = self._known
@@ -901,14 +903,16 @@ class CorpusTally:
 
 def _duplicate_findings(  # noqa: PLR0917 - one rule's parts
     out: list[FindingRow],
-    groups: dict[str, list[FactsRow]],
+    groups: Iterable[list[FactsRow]],
     rule: str,
     severity: str,
     field_column: int,
     template: str,
 ) -> None:
+    """One duplicate rule's findings, group by group (the facts of each group's members
+    in path order); shared by :class:`CorpusTally` and ``CorpusRules.all``."""
     own_url = "{url}" in template
-    for group in groups.values():
+    for group in groups:
         paths = list(map(itemgetter(0), group))
         for fact in group[:3]:
             message = template.format(others=_others(paths, fact[0]), url=fact[3])

@@ -28,8 +28,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
-from operator import attrgetter, not_
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -242,8 +241,6 @@ class _LazyFacts:
 
 
 _BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
-_NAME = attrgetter("name")
-_MINUS = repeat(-1)  # size and mtime not known
 
 
 def _entries(path: str) -> tuple[list[os.DirEntry[str]], int | None]:
@@ -287,29 +284,7 @@ def scan_folder(folder: Path, *, stat: bool = True) -> list[tuple[str, int, int]
                 raise
             continue
         try:
-            rest: Iterable[os.DirEntry[str]] = entries
-            if not stat:
-                # Names only (a cold build): the files in C passes, no call per file;
-                # only the other entries are looked at one by one, for folders.
-                names = list(map(_NAME, entries))
-                try:
-                    is_md = [
-                        name[-3:] == ".md" and name[:1] != "." and entry.is_file()
-                        for entry, name in zip(entries, names, strict=True)
-                    ]
-                except OSError:  # an entry that could not be looked at: one by one
-                    pass
-                else:
-                    out.extend(
-                        zip(
-                            map(prefix.__add__, compress(names, is_md)),
-                            _MINUS,
-                            _MINUS,
-                            strict=False,
-                        )
-                    )
-                    rest = compress(entries, map(not_, is_md))
-            for entry in rest:
+            for entry in entries:
                 name = entry.name
                 if name[:1] == ".":
                     continue

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -178,6 +178,60 @@ def _sort_key(column: int) -> Callable[[Row], Any]:
     return attrgetter("title_key")  # the default: a C-level getter, no call into Python
 
 
+class SortOrder(NamedTuple):
+    """Every row id sorted by one column: the order, each id's place in it, and a picker
+    of a per-id mask's values in that order."""
+
+    column: int
+    descending: bool
+    ids: list[int]
+    rank: list[int]  # rank[id]: the id's place in ids
+    pick: Callable[[bytearray], Sequence[int]]
+
+
+def sort_rows(rows: Sequence[Row], column: int, descending: bool) -> SortOrder:
+    """The rows sorted by ``column`` (ties by file order); plain Python, any thread."""
+    keys = list(map(_sort_key(column), rows))  # one key per row, then a C-level sort
+    ids = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+    rank = [0] * len(keys)
+    deque(map(rank.__setitem__, ids, range(len(keys))), maxlen=0)
+    # mask -> the mask's values in display order, in one C call: ~1 ms less than
+    # ``map(mask.__getitem__, ids)`` at 50k rows.
+    pick = itemgetter(*ids) if len(ids) > 1 else _pick_slowly(ids)
+    return SortOrder(column, descending, ids, rank, pick)
+
+
+class PreparedList(NamedTuple):
+    """List rows with their lookups and sort order, made by :func:`prepare_list` off the
+    GUI thread: at 50k entries doing this on taking the index stalled the window ~90 ms."""
+
+    rows: list[Row]
+    rels: list[str]
+    by_rel: dict[str, int]
+    hays: list[str]
+    order: SortOrder | None  # for the sort asked for (None: none was)
+
+
+def prepare_list(
+    records: Sequence[RecordLike], sort: tuple[int, bool] | None = None
+) -> PreparedList:
+    """Everything :meth:`EntryListModel.set_rows` needs; pure Python, any thread.
+    ``sort``: the column and descending flag the model is likely to show."""
+    return prepare_rows(rows_from_records(records), sort)
+
+
+def prepare_rows(rows: list[Row], sort: tuple[int, bool] | None = None) -> PreparedList:
+    """:func:`prepare_list` of rows already made."""
+    rels = list(map(attrgetter("rel"), rows))
+    return PreparedList(
+        rows,
+        rels,
+        dict(zip(rels, range(len(rels)), strict=True)),
+        list(map(attrgetter("haystack"), rows)),
+        sort_rows(rows, *sort) if sort is not None else None,
+    )
+
+
 class EntryListModel(VisibleRowsModel):
     """Rows of the content folder; ``visible`` rows are the filtered, sorted ones."""
 
@@ -190,11 +244,11 @@ class EntryListModel(VisibleRowsModel):
         super().__init__(parent)
         self._folder = Path()
         self._rows: list[Row] = []
+        self._rels: list[str] = []  # each row's rel, in row order
         self._by_rel: dict[str, int] = {}
+        self._dirty: set[str] = set()  # rels of the rows with unsaved edits
         self._searcher: Callable[[str], Sequence[int]] | None = None
-        self._order: list[int] | None = None  # all ids sorted by the sort column
-        self._rank: list[int] = []  # _rank[id]: the id's place in _order
-        self._pick: Callable[[bytearray], Sequence[int]] = _pick_slowly([])
+        self._sort: SortOrder | None = None  # all ids sorted by the sort column (cache)
         # Every row's haystack (quick search), made with the rows: made lazily, it cost
         # the first keystroke needing it ~4 ms at 50k rows.
         self._hays: list[str] = []
@@ -257,8 +311,13 @@ class EntryListModel(VisibleRowsModel):
         if not 0 <= column < len(HEADERS):
             return
         self._sort_column, self._sort_order = column, order
-        self._order = None
+        self._sort = None
         self._relayout()
+
+    @property
+    def sort_wanted(self) -> tuple[int, bool]:
+        """The sort column and whether descending: what :func:`prepare_list` should make."""
+        return self._sort_column, self._sort_order == Qt.SortOrder.DescendingOrder
 
     # -- content ------------------------------------------------------------------
 
@@ -271,7 +330,12 @@ class EntryListModel(VisibleRowsModel):
         them by :func:`rows_from_paths` off the GUI thread), before any file is read."""
         self.beginResetModel()
         self._folder = folder
+        self._dirty.clear()  # another folder, or the same one anew: the session re-marks
         self._rows = [r if isinstance(r, Row) else _name_row(r) for r in rels]
+        self._rels = [r.rel for r in self._rows]
+        self._by_rel = {rel: i for i, rel in enumerate(self._rels)}
+        self._hays = [r.haystack for r in self._rows]
+        self._sort = None
         self._reset_rows()
         self.endResetModel()
 
@@ -281,16 +345,18 @@ class EntryListModel(VisibleRowsModel):
         searcher: Callable[[str], Sequence[int]] | None = None,
         jobs: Callable[[str], Any] | None = None,
     ) -> None:
-        """The index's records (see :meth:`set_rows`)."""
-        self.set_rows(rows_from_records(records), searcher, jobs)
+        """The index's records (see :meth:`set_rows`), prepared here."""
+        self.set_rows(prepare_list(records, self.sort_wanted), searcher, jobs)
 
     def set_rows(
         self,
-        rows: list[Row],
+        prepared: PreparedList,
         searcher: Callable[[str], Sequence[int]] | None = None,
         jobs: Callable[[str], Any] | None = None,
     ) -> None:
-        """The index's records, and its search (giving row numbers into ``records``).
+        """The index's records as :func:`prepare_list` made them (maybe on another
+        thread), and its search (giving row numbers into the records). Taken over, not
+        copied: prepared rows are made for one model and used once.
 
         Same files in the same order: rows are updated in place (a file being read
         keeps its place under the user's eyes); otherwise the list is rebuilt. Dirty
@@ -301,28 +367,32 @@ class EntryListModel(VisibleRowsModel):
         self._searcher = searcher
         self._jobs = jobs
         self._cancel_search()
-        dirty = {r.rel for r in self._rows if r.dirty}
-        for row in rows:
-            row.dirty = row.rel in dirty
-        rel = attrgetter("rel")
-        same = len(rows) == len(self._rows) and list(map(rel, rows)) == list(map(rel, self._rows))
-        if same:
-            self._rows = rows
-            self._recent.clear()
-            self._quick = ("", [])
-            self._hays = [r.haystack for r in rows]
-            self._order = None
-            if self._query:
-                self._matches = self._search(self._query, range(len(rows)))
-            self._relayout()
-            if self._visible:
-                last = self.index(len(self._visible) - 1, len(HEADERS) - 1)
-                self.dataChanged.emit(self.index(0, 0), last)
+        rows, by_rel = prepared.rows, prepared.by_rel
+        for rel in self._dirty:  # a few rows, not a pass over all of them
+            i = by_rel.get(rel)
+            if i is not None:
+                rows[i].dirty = True
+        self._dirty.intersection_update(by_rel)
+        same = prepared.rels == self._rels
+        if not same:
+            self.beginResetModel()
+        self._rows, self._rels, self._by_rel = rows, prepared.rels, by_rel
+        self._hays = prepared.hays
+        order = prepared.order  # made for the sort asked then: still the one shown?
+        fits = order is not None and (order.column, order.descending) == self.sort_wanted
+        self._sort = order if fits else None
+        if not same:
+            self._reset_rows()
+            self.endResetModel()
             return
-        self.beginResetModel()
-        self._rows = rows
-        self._reset_rows()
-        self.endResetModel()
+        self._recent.clear()
+        self._quick = ("", [])
+        if self._query:
+            self._matches = self._search(self._query, range(len(rows)))
+        self._relayout()
+        if self._visible:
+            last = self.index(len(self._visible) - 1, len(HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def update_records(self, records: Iterable[RecordLike]) -> None:
         """Some entries' records changed (a save: the entry itself, and others whose
@@ -346,7 +416,7 @@ class EntryListModel(VisibleRowsModel):
         self._recent.clear()
         self._quick = ("", [])
         if reorder:
-            self._order = None
+            self._sort = None
         if self._query:
             self._cancel_search()
             self._matches = self._search(self._query, range(len(self._rows)))
@@ -355,11 +425,9 @@ class EntryListModel(VisibleRowsModel):
             self._emit_row_changed(i)
 
     def _reset_rows(self) -> None:
-        self._by_rel = {r.rel: i for i, r in enumerate(self._rows)}
-        self._order = None
+        """The filter and visible rows anew, after the rows and their lookups changed."""
         self._recent.clear()
         self._quick = ("", [])
-        self._hays = [r.haystack for r in self._rows]
         self._matches = self._search(self._query, range(len(self._rows))) if self._query else None
         self._visible = self._compute_visible()
 
@@ -368,6 +436,10 @@ class EntryListModel(VisibleRowsModel):
         if i is None or self._rows[i].dirty == dirty:
             return
         self._rows[i].dirty = dirty
+        if dirty:
+            self._dirty.add(self._rels[i])
+        else:
+            self._dirty.discard(self._rels[i])
         self._emit_row_changed(i)
 
     def set_title(self, path: Path, title: str) -> None:
@@ -393,7 +465,8 @@ class EntryListModel(VisibleRowsModel):
         return len(self._rows)
 
     def dirty_paths(self) -> list[Path]:
-        return [self._folder / r.rel for r in self._rows if r.dirty]
+        ids = sorted(map(self._by_rel.__getitem__, self._dirty))
+        return [self._folder / self._rels[i] for i in ids]
 
     def _id_of(self, path: Path) -> int | None:
         try:
@@ -529,39 +602,27 @@ class EntryListModel(VisibleRowsModel):
         self._quick = (query, ids)
         return ids
 
-    def _sorted_ids(self) -> list[int]:
-        if self._order is None:
-            key = _sort_key(self._sort_column)
-            keys = list(map(key, self._rows))  # one key per row, then a C-level sort
-            order = sorted(
-                range(len(keys)),
-                key=keys.__getitem__,
-                reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
-            )
-            rank = [0] * len(keys)
-            deque(map(rank.__setitem__, order, range(len(keys))), maxlen=0)
-            self._order, self._rank = order, rank
-            # mask -> the mask's values in display order, in one C call: ~1 ms less than
-            # ``map(mask.__getitem__, order)`` at 50k rows.
-            self._pick = itemgetter(*order) if len(order) > 1 else _pick_slowly(order)
-        return self._order
+    def _sorted(self) -> SortOrder:
+        if self._sort is None:
+            self._sort = sort_rows(self._rows, *self.sort_wanted)
+        return self._sort
 
     def _compute_visible(self) -> list[int]:
-        order = self._sorted_ids()
+        order = self._sorted()
         matches = self._matches
         if matches is None or len(matches) == len(self._rows):
-            return list(order)
-        if len(matches) * 4 < len(order):  # few: sort them by their place
-            return sorted(matches, key=self._rank.__getitem__)
+            return list(order.ids)
+        if len(matches) * 4 < len(order.ids):  # few: sort them by their place
+            return sorted(matches, key=order.rank.__getitem__)
         mask = bytearray(len(self._rows))
         deque(map(mask.__setitem__, matches, repeat(1)), maxlen=0)  # in C, no loop
-        return list(compress(order, self._pick(mask)))
+        return list(compress(order.ids, order.pick(mask)))
 
     def _position(self, row_id: int) -> int | None:
-        """Where ``row_id`` is shown (None: hidden). The visible ids are always in
-        ``_order``'s order, so a bisection by rank finds it in ~16 steps where
-        ``list.index`` compares up to 50k ids (all of them for a hidden row)."""
-        visible, rank = self._visible, self._rank
+        """Where ``row_id`` is shown (None: hidden). The visible ids are always in the
+        sort order, so a bisection by rank finds it in ~16 steps where ``list.index``
+        compares up to 50k ids (all of them for a hidden row)."""
+        visible, rank = self._visible, self._sorted().rank
         pos = bisect_left(visible, rank[row_id], key=rank.__getitem__)
         return pos if pos < len(visible) and visible[pos] == row_id else None
 

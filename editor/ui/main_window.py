@@ -86,7 +86,6 @@ class MainWindow(QMainWindow):
         self.seo_config = SeoConfig()
         self.session = Session(SchemaRegistry.load(None), self)
         self._current: Path | None = None
-        self._link_titles: dict[str, str] = {}
 
         self.setWindowIcon(app_icon())
         self.setObjectName("MainWindow")
@@ -209,7 +208,6 @@ class MainWindow(QMainWindow):
     def _on_index_changed(self, change: IndexChange | None) -> None:
         index = self.feed.index
         if index is not None and (change is None or change.links_changed):
-            self._link_titles = dict(self.feed.links)
             self.form.set_related_candidates(self.feed.links)
         if self._current is not None and self.entry_list.current_path() != self._current:
             self.entry_list.select(self._current)  # restored work arrives before the rows
@@ -321,7 +319,7 @@ class MainWindow(QMainWindow):
         return opened.data, opened.body, opened.schema
 
     def _render(self, data: Mapping[str, Any], body: str, schema: Schema) -> str:
-        return render_page(data, body, schema, link_titles=self._link_titles)
+        return render_page(data, body, schema, link_titles=self.feed.link_titles)
 
     def _refresh_findings(self) -> None:
         opened = self.current_entry()

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from editor.content.index import CorpusIndex
-from editor.ui.entry_model import Row, rows_from_paths, rows_from_records
+from editor.ui.entry_model import PreparedList, prepare_list, rows_from_paths
 from editor.ui.report_model import PreparedRows, prepare_rows, records_inputs
 
 log = logging.getLogger("editor.ui.workers")
@@ -35,9 +35,10 @@ class IndexResult:
     """A finished index and the list rows made from it (off the GUI thread)."""
 
     index: CorpusIndex
-    rows: list[Row]
+    rows: PreparedList
     report: PreparedRows
     links: list[tuple[str, str]]  # (url, title) of every entry with a URL
+    link_titles: dict[str, str]  # the same as a mapping (the preview's link titles)
 
 
 class IndexRelay(QObject):
@@ -50,11 +51,18 @@ class IndexRelay(QObject):
 
 
 class _IndexJob(QRunnable):
-    def __init__(self, index: CorpusIndex, relay: IndexRelay, cancel: threading.Event) -> None:
+    def __init__(
+        self,
+        index: CorpusIndex,
+        relay: IndexRelay,
+        cancel: threading.Event,
+        sort: tuple[int, bool] | None,
+    ) -> None:
         super().__init__()
         self._index = index
         self._relay = relay
         self._cancel = cancel
+        self._sort = sort
 
     def run(self) -> None:
         steps = self._index.build()
@@ -74,8 +82,9 @@ class _IndexJob(QRunnable):
             if close is not None:
                 close()  # ends the process pool of an unfinished build
         if not self._cancel.is_set():
-            # Work the GUI thread would otherwise do: list rows, the search buffer,
-            # the incremental corpus rules, the report's ~3 rows per entry.
+            # Work the GUI thread would otherwise do: list rows and their sort order,
+            # the search buffer, the incremental corpus rules, the report's ~3 rows
+            # per entry, the links.
             # The collector stays off meanwhile: a full collection over the ~2 million
             # objects of a 50k index holds the GIL for ~200 ms and stalls the window.
             # Then they move to the permanent generation (they live as long as the
@@ -83,16 +92,18 @@ class _IndexJob(QRunnable):
             enabled = gc.isenabled()
             gc.disable()
             try:
-                rows = rows_from_records(self._index.records)
+                rows = prepare_list(self._index.records, self._sort)
                 self._index.search("")
                 self._index.prepare_updates()  # the first save then costs no more
                 report = prepare_rows(records_inputs(self._index.records))
                 links = entry_links(self._index)
+                link_titles = dict(links)
                 gc.freeze()
             finally:
                 if enabled:
                     gc.enable()
-            self._relay.finished.emit(IndexResult(self._index, rows, report, links))
+            result = IndexResult(self._index, rows, report, links, link_titles)
+            self._relay.finished.emit(result)
 
 
 class IndexWorker(QObject):
@@ -105,9 +116,15 @@ class IndexWorker(QObject):
         self.relay: IndexRelay | None = None
 
     def start(
-        self, folder: Path, connect: Callable[[IndexRelay], None], *, cache: bool = True
+        self,
+        folder: Path,
+        connect: Callable[[IndexRelay], None],
+        *,
+        cache: bool = True,
+        sort: tuple[int, bool] | None = None,
     ) -> IndexRelay:
         """Index ``folder``; ``connect`` hooks up the relay's signals before the job runs.
+        ``sort``: the list's sort (column, descending), to order its rows in advance.
 
         Connecting after ``pool.start`` would race the job: with a warm cache the build
         can finish and emit before the connections exist, and the result is lost."""
@@ -116,7 +133,7 @@ class IndexWorker(QObject):
         connect(relay)
         cancel = threading.Event()
         self._cancel, self.relay = cancel, relay
-        self.pool.start(_IndexJob(CorpusIndex(folder, cache=cache), relay, cancel))
+        self.pool.start(_IndexJob(CorpusIndex(folder, cache=cache), relay, cancel, sort))
         return relay
 
     def cancel(self) -> None:

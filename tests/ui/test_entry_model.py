@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTableView
 
 from editor.content.errors import ParseError
 from editor.content.index import CorpusIndex
+from editor.ui import entry_model
 from editor.ui.entry_model import DATE, STATUS, TITLE, EntryFilterProxy, EntryListModel
 
 FOLDER = Path("/content")
@@ -156,6 +157,41 @@ def test_sorting(model: EntryListModel) -> None:
     assert titles(proxy) == ["broken.md", "Soft Power", "ZOPA", "anchoring", "BATNA"]
     proxy.sort(DATE, Qt.SortOrder.DescendingOrder)
     assert titles(proxy)[:2] == ["anchoring", "Soft Power"]
+
+
+def test_a_sort_order_made_in_advance_is_taken_only_for_the_sort_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = EntryListModel()
+    model.set_paths(FOLDER, [r.path for r in RECORDS])
+    proxy = EntryFilterProxy(model)
+    proxy.sort(DATE, Qt.SortOrder.DescendingOrder)
+    prepared = entry_model.prepare_list(RECORDS, model.sort_wanted)  # as the index thread
+    stale = entry_model.prepare_list(RECORDS, (TITLE, False))
+    sorts: list[int] = []
+    real_sort = entry_model.sort_rows
+    monkeypatch.setattr(
+        entry_model, "sort_rows", lambda rows, *how: sorts.append(how[0]) or real_sort(rows, *how)
+    )
+    model.set_rows(prepared)
+    assert sorts == []  # taken as made
+    assert titles(proxy) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]
+    model.set_rows(stale)  # made for the title sort, but the list shows dates
+    assert sorts == [DATE]
+    assert titles(proxy) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]
+
+
+def test_dirty_markers_survive_new_rows_and_a_folder_listed_anew(model: EntryListModel) -> None:
+    model.set_dirty(FOLDER / "zopa.md", True)
+    model.set_dirty(FOLDER / "anchoring.md", True)
+    renamed = [Record("aaa.md", "AAA"), *RECORDS]  # a file came: the list is rebuilt
+    model.set_rows(entry_model.prepare_list(renamed, model.sort_wanted))
+    assert model.dirty_paths() == [FOLDER / "zopa.md", FOLDER / "anchoring.md"]
+    assert model.index_of(FOLDER / "zopa.md").data() == "ZOPA *"
+    model.set_rows(entry_model.prepare_list(RECORDS[1:]))  # zopa.md went away
+    assert model.dirty_paths() == [FOLDER / "anchoring.md"]
+    model.set_paths(FOLDER, [r.path for r in RECORDS])  # listed anew: the session re-marks
+    assert model.dirty_paths() == []
 
 
 def test_selection_survives_filtering_and_sorting(qtbot: Any, model: EntryListModel) -> None:

@@ -453,11 +453,11 @@ def test_link_titles_and_related_candidates_follow_the_index(
     def expected() -> dict[str, str]:
         return {r.url: r.title for r in window.index.records if r.url}
 
-    assert window._link_titles == expected() != {}
+    assert window.feed.link_titles == expected() != {}
     assert dict(window.form._candidates) == expected()
     path = sample_folder / "soft-power.md"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    Soft Power\n", "    Soft Power Politics\n", 1), "utf-8")
     window.files_changed([path])
-    assert "Soft Power Politics" in window._link_titles.values()
-    assert window._link_titles == expected() == dict(window.form._candidates)
+    assert "Soft Power Politics" in window.feed.link_titles.values()
+    assert window.feed.link_titles == expected() == dict(window.form._candidates)

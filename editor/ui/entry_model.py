@@ -217,10 +217,10 @@ def prepare_list(
 ) -> PreparedList:
     """Everything :meth:`EntryListModel.set_rows` needs; pure Python, any thread.
     ``sort``: the column and descending flag the model is likely to show."""
-    return prepare_rows(rows_from_records(records), sort)
+    return prepare_list_rows(rows_from_records(records), sort)
 
 
-def prepare_rows(rows: list[Row], sort: tuple[int, bool] | None = None) -> PreparedList:
+def prepare_list_rows(rows: list[Row], sort: tuple[int, bool] | None = None) -> PreparedList:
     """:func:`prepare_list` of rows already made."""
     rels = list(map(attrgetter("rel"), rows))
     return PreparedList(
@@ -325,17 +325,18 @@ class EntryListModel(VisibleRowsModel):
     def folder(self) -> Path:
         return self._folder
 
-    def set_paths(self, folder: Path, rels: Sequence[str] | list[Row]) -> None:
-        """The quick listing (relative paths in the index's order, or rows made from
-        them by :func:`rows_from_paths` off the GUI thread), before any file is read."""
+    def set_paths(self, folder: Path, rels: Sequence[str] | PreparedList) -> None:
+        """The quick listing (relative paths in the index's order, or name rows made from
+        them by ``prepare_list_rows(rows_from_paths(...))`` off the GUI thread), before any
+        file is read."""
+        if isinstance(rels, PreparedList):
+            prepared = rels
+        else:
+            prepared = prepare_list_rows(rows_from_paths(rels))
         self.beginResetModel()
         self._folder = folder
         self._dirty.clear()  # another folder, or the same one anew: the session re-marks
-        self._rows = [r if isinstance(r, Row) else _name_row(r) for r in rels]
-        self._rels = [r.rel for r in self._rows]
-        self._by_rel = {rel: i for i, rel in enumerate(self._rels)}
-        self._hays = [r.haystack for r in self._rows]
-        self._sort = None
+        self._take(prepared)
         self._reset_rows()
         self.endResetModel()
 
@@ -376,11 +377,7 @@ class EntryListModel(VisibleRowsModel):
         same = prepared.rels == self._rels
         if not same:
             self.beginResetModel()
-        self._rows, self._rels, self._by_rel = rows, prepared.rels, by_rel
-        self._hays = prepared.hays
-        order = prepared.order  # made for the sort asked then: still the one shown?
-        fits = order is not None and (order.column, order.descending) == self.sort_wanted
-        self._sort = order if fits else None
+        self._take(prepared)
         if not same:
             self._reset_rows()
             self.endResetModel()
@@ -393,6 +390,13 @@ class EntryListModel(VisibleRowsModel):
         if self._visible:
             last = self.index(len(self._visible) - 1, len(HEADERS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
+
+    def _take(self, prepared: PreparedList) -> None:
+        self._rows, self._rels, self._by_rel = prepared.rows, prepared.rels, prepared.by_rel
+        self._hays = prepared.hays
+        order = prepared.order  # made for the sort asked then: still the one shown?
+        fits = order is not None and (order.column, order.descending) == self.sort_wanted
+        self._sort = order if fits else None
 
     def update_records(self, records: Iterable[RecordLike]) -> None:
         """Some entries' records changed (a save: the entry itself, and others whose

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QProgressBar
 from editor.content.index import CorpusIndex
 from editor.content.seo import Finding, SeoConfig, check_entry
 from editor.ui import dialogs
-from editor.ui.entry_model import EntryListModel, PreparedList, Row
+from editor.ui.entry_model import EntryListModel, PreparedList
 from editor.ui.report_view import SeoReportView
 from editor.ui.session import OpenEntry
 from editor.ui.workers import IndexRelay, IndexResult, IndexWorker, entry_links
@@ -115,7 +115,7 @@ class IndexFeed(QObject):
         relay.finished.connect(self._on_indexed)
         relay.failed.connect(self._on_failed)
 
-    def _on_listed(self, rows: list[Row]) -> None:
+    def _on_listed(self, rows: PreparedList) -> None:
         if self.folder is not None:
             self.model.set_paths(self.folder, rows)
             self._mark_dirty()

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from editor.content.index import CorpusIndex
-from editor.ui.entry_model import PreparedList, prepare_list, rows_from_paths
+from editor.ui.entry_model import PreparedList, prepare_list, prepare_list_rows, rows_from_paths
 from editor.ui.report_model import PreparedRows, prepare_rows, records_inputs
 
 log = logging.getLogger("editor.ui.workers")
@@ -44,7 +44,7 @@ class IndexResult:
 class IndexRelay(QObject):
     """Signals of one indexing run (emitted on the worker thread, received queued)."""
 
-    listed = Signal(object)  # list[Row]: names only, before any file is read
+    listed = Signal(object)  # PreparedList: names only, before any file is read
     progress = Signal(int, int, str)  # done, total, phase
     finished = Signal(object)  # IndexResult
     failed = Signal(str)
@@ -71,7 +71,8 @@ class _IndexJob(QRunnable):
                 if self._cancel.is_set():
                     return
                 if step.phase == "scan":
-                    self._relay.listed.emit(rows_from_paths(self._index.paths))
+                    names = rows_from_paths(self._index.paths)
+                    self._relay.listed.emit(prepare_list_rows(names, self._sort))
                 self._relay.progress.emit(step.done, step.total, step.phase)
         except Exception as exc:  # reported to the user, never lost on a thread
             log.exception("indexing failed")

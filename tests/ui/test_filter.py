@@ -59,7 +59,7 @@ def test_a_superseded_search_never_overwrites_a_newer_one(qtbot: Any) -> None:
     model = EntryListModel()
     model.set_paths(Path("/c"), ["a.md", "b.md", "c.md"])
     index = SlowIndex({"slow": ([0], 50), "fast": ([1, 2], 1), "other": ([2], 3)})
-    rows = entry_model.prepare_rows(entry_model.rows_from_paths(["a.md", "b.md", "c.md"]))
+    rows = entry_model.prepare_list_rows(entry_model.rows_from_paths(["a.md", "b.md", "c.md"]))
     model.set_rows(rows, index.search, index.search_job)
     busy: list[bool] = []
     model.searching.connect(busy.append)

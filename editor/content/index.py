@@ -37,6 +37,7 @@ from editor.content.errors import ContentError, ParseError
 from editor.content.gc_pause import GcPaused
 from editor.content.schema import SchemaRegistry
 from editor.content.search import (
+    OVERRIDES_MAX,
     SearchBuilder,
     SearchJob,
     SearchText,
@@ -983,6 +984,8 @@ class CorpusIndex:
         """Write the cache; a big one in a background thread (the results are ready now)."""
         store = self._search
         assert store is not None
+        if store.overrides:  # saved rows' texts: into the buffer the cache is made of
+            store.rebuild([range(store.rows)], _rebuild_sink(store))
         index_cache.save(
             self.folder,
             self._key,
@@ -1064,6 +1067,8 @@ class CorpusIndex:
         entry's URL or title came, went or changed."""
         links: set[tuple[str, str]] = set()  # (url, title) of the entries gone or changed...
         new_links: set[tuple[str, str]] = set()  # ...and of those that replace them
+        if self._changed_in_place(store, edits, links, new_links):
+            return {link for link in links if link[0]} != {link for link in new_links if link[0]}
         old_paths = self.paths
         old_count = len(old_paths)
         segments: list[range | tuple[bytes, int]] = []
@@ -1088,15 +1093,42 @@ class CorpusIndex:
                 new_links.add((record.url, record.title))
         segments.append(range(done, old_count))
         paths += old_paths[done:]
-        # Into memory or, when it was in one, an unnamed file: the cache's text file is
-        # left as it is until the cache is written again (save_cache).
-        file_backed = store.path is not None or not isinstance(store.buffer, bytearray)
-        sink = TextSink(directory=index_cache.cache_dir()) if file_backed else None
-        store.rebuild(segments, sink)
+        store.rebuild(segments, _rebuild_sink(store))
         self.paths = paths  # a new list: holders of the old one keep theirs
         self._records = [self._by_path[rel] for rel in paths]
         self._attach(store)
         return {link for link in links if link[0]} != {link for link in new_links if link[0]}
+
+    def _changed_in_place(
+        self,
+        store: SearchText,
+        edits: list[tuple[int, str, FileParts | None]],
+        links: set[tuple[str, str]],
+        new_links: set[tuple[str, str]],
+    ) -> bool:
+        """:meth:`_apply` of edits that only change files (a save): each record and
+        search text is replaced in its row, nothing is moved or copied. False (and
+        nothing done) when a file comes or goes or the store takes no more overrides."""
+        paths, count = self.paths, len(self.paths)
+        if (
+            not all(
+                parts is not None and row < count and paths[row] == rel for row, rel, parts in edits
+            )
+            or len(store.overrides) + len(edits) > OVERRIDES_MAX
+        ):
+            return False
+        for row, rel, parts in edits:
+            assert parts is not None
+            old = self._by_path[rel]
+            old._text, old._store = old.search, None  # keeps its text, detached
+            links.add((old.url, old.title))
+            fields, facts, search, mask = parts
+            record = self._by_path[rel] = EntryRecord(*(*fields, facts))
+            new_links.add((record.url, record.title))
+            self._records[row] = record
+            record._store, record._row = store, row
+            store.override(row, search, mask)
+        return True
 
     # -- reading
 
@@ -1156,6 +1188,13 @@ class CorpusIndex:
         for row in self.search(query):
             mask[row] = 1
         return mask
+
+
+def _rebuild_sink(store: SearchText) -> TextSink | None:
+    """Where a store's rebuilt text goes: memory, or an unnamed file when it was in one
+    (the cache's text file is left as it is until the cache is written again)."""
+    file_backed = store.path is not None or not isinstance(store.buffer, bytearray)
+    return TextSink(directory=index_cache.cache_dir()) if file_backed else None
 
 
 class _Taker:

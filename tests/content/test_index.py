@@ -302,6 +302,40 @@ def test_update_paths_keeps_the_search_buffer_in_step(tmp_path: Path) -> None:
     assert b"beta" in old_e1.search  # a replaced record keeps its own text
 
 
+def test_saves_change_rows_in_place_then_an_added_file_folds_them_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n, word in enumerate(["alpha", "beta", "gamma", "delta"]):
+        write_entry(tmp_path, f"e{n}.md", word=word)
+    index = build(tmp_path, text_file_min=1)
+    store, records, buffer = index._search, index.records, index._search.buffer
+    for query in QUERIES:
+        index.search(query)
+    write_entry(tmp_path, "e1.md", word="Quagga", subject="Zebra")  # a save: longer text
+    write_entry(tmp_path, "e3.md", word="z")  # shorter
+    change = index.update_paths(["e1.md", "e3.md"])
+    assert change.changed == ["e1.md", "e3.md"]
+    # Nothing written anew: the same buffer, the same record list with new records in it.
+    assert index._search is store and store.buffer is buffer and index.records is records
+    assert sorted(store.overrides) == [1, 3]
+    fresh = build(tmp_path)
+    assert [r.search for r in index.records] == [r.search for r in fresh.records]
+    for query in (*QUERIES, "quagga", "delta", "zebra quagga"):
+        assert index.search(query) == _brute(index, query) == fresh.search(query), query
+
+    write_entry(tmp_path, "a-first.md", word="answer")  # a row comes: all rows anew
+    index.update_paths(["a-first.md"])
+    assert not index._search.overrides and index._search.buffer is not buffer
+    assert index.search("quagga") == [2] and index.search("delta") == []
+
+    monkeypatch.setattr(index_module, "OVERRIDES_MAX", 1)  # full: saves rebuild
+    write_entry(tmp_path, "e0.md", word="okapi")
+    write_entry(tmp_path, "e2.md", word="okapi")
+    index.update_paths(["e0.md", "e2.md"])
+    assert not index._search.overrides
+    assert index.search("okapi") == _brute(index, "okapi") == [1, 3]
+
+
 def test_search_is_exact_over_a_pooled_build(tmp_path: Path) -> None:
     for n in range(30):
         write_entry(tmp_path, f"part{n % 4}/e{n:02d}.md", id=n, word=f"w{n}x", subject="Zebra")

@@ -124,24 +124,57 @@ def test_edits_then_find(rng: random.Random, in_file: bool, tmp_path: Path) -> N
         store.find(query)  # remembered answers must be forgotten on edit
     for _ in range(40):
         row = rng.randrange(len(texts))
-        action = rng.choice(["replace", "insert", "delete"])
+        action = rng.choice(["override", "override", "replace", "insert", "delete"])
         text = _texts(rng, 1)[0]
-        sink = TextSink(directory=tmp_path) if in_file else None
-        if action == "replace":
+        if action == "override":  # a save: the new text beside the buffer
             texts[row] = text
-            store.replace(row, text, letter_mask(text), sink)
-        elif action == "insert":
-            texts.insert(row, text)
-            store.insert(row, text, letter_mask(text), sink)
-        elif len(texts) > 1:
-            del texts[row]
-            store.delete(row, sink)
-        else:
-            continue
+            assert store.override(row, text, letter_mask(text))
+        elif action != "delete" or len(texts) > 1:  # rows rebuilt, overrides folded in
+            sink = TextSink(directory=tmp_path) if in_file else None
+            if action == "replace":
+                texts[row] = text
+                store.replace(row, text, letter_mask(text), sink)
+            elif action == "insert":
+                texts.insert(row, text)
+                store.insert(row, text, letter_mask(text), sink)
+            else:
+                del texts[row]
+                store.delete(row, sink)
         store.forget()
         query = rng.choice(queries)
         assert store.find(query) == _reference(texts, query), query
-    assert list(store.starts) == [0, *_ends(texts)]
+    assert [store.text_of(row) for row in range(store.rows)] == texts
+    store.rebuild([range(store.rows)], TextSink(directory=tmp_path) if in_file else None)
+    assert not store.overrides and list(store.starts) == [0, *_ends(texts)]
+    assert [store.text_of(row) for row in range(store.rows)] == texts
+
+
+def test_overridden_rows_answer_with_their_new_text_whichever_way_searched(
+    rng: random.Random,
+) -> None:
+    texts = _texts(rng, 200)
+    store = _store(texts)
+    for _ in range(30):
+        row = rng.randrange(len(texts))
+        texts[row] = _texts(rng, 1)[0] if rng.random() < 0.7 else b"zzqx " + texts[row]
+        store.override(row, texts[row], letter_mask(texts[row]))
+    assert store.overrides
+    for query in _queries(rng, texts):  # typed on: each narrows the last answer
+        assert store.find(query) == _reference(texts, query), query
+        job = store.job(query + " ")  # the same terms anew, in slices
+        store.forget()
+        while not job.step(0):
+            pass
+        assert job.result == _reference(texts, query), query
+
+
+def test_a_store_full_of_overrides_asks_for_a_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "OVERRIDES_MAX", 2)
+    store = _store([b"a", b"b", b"c"])
+    assert store.override(0, b"x", letter_mask(b"x")) and store.override(1, b"y", 0)
+    assert store.override(1, b"yy", letter_mask(b"yy"))  # the same row again: still room
+    assert not store.override(2, b"z", letter_mask(b"z"))
+    assert store.find("yy") == [1] and store.find("c") == [2]
 
 
 def _ends(texts: list[bytes]) -> list[int]:

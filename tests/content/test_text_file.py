@@ -145,7 +145,7 @@ def test_updates_write_unnamed_files_and_the_cache_keeps_one_text_file(tmp_path:
         _bump(changed)
         index.update_paths([changed])
         assert index.search(f"okapi{n}") == [5]
-        assert index._search is not None and index._search.path is None
+        assert index._search is not None and list(index._search.overrides) == [5]
         assert _text_files(tmp_path) == first  # the cache's file is left alone
     index.save_cache()
     index_cache.wait_for_writes(tmp_path)

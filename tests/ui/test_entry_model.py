@@ -88,6 +88,17 @@ def test_rows_show_names_first_then_details(model: EntryListModel) -> None:
     assert model.index(0, STATUS).data(Qt.ItemDataRole.DecorationRole) is not None
 
 
+def test_the_filter_finds_files_by_name_before_their_records_come() -> None:
+    listing = EntryListModel()
+    listing.set_paths(FOLDER, ["sub/Zopa.md", "batna.md", "sub/soft-power.md"])
+    listing.set_query("zopa")
+    assert [listing.path_at(listing.index(r, 0)) for r in range(listing.rowCount())] == [
+        FOLDER / "sub" / "Zopa.md"
+    ]
+    listing.set_query("sub/")
+    assert listing.rowCount() == 2
+
+
 def test_filter_matches_title_subject_and_file_name(model: EntryListModel) -> None:
     proxy = EntryFilterProxy(model)
     proxy.set_query("Negotiation")

@@ -78,6 +78,35 @@ def test_a_superseded_search_never_overwrites_a_newer_one(qtbot: Any) -> None:
     assert busy[-1] is False
 
 
+def test_a_backspace_keeps_the_rows_shown_while_the_wider_search_runs(qtbot: Any) -> None:
+    rels = ["a.md", "b.md", "c.md", "d.md"]
+    model = EntryListModel()
+    model.set_paths(Path("/c"), rels)
+    # "xyz" is in a.md's text (not its name); "xy" in b.md's too, found in slices.
+    index = SlowIndex({"xyz": ([0], 1), "xy": ([0, 1], 3), "d": ([3], 1), "b": ([1, 3], 3)})
+    model.set_rows(
+        entry_model.prepare_list_rows(entry_model.rows_from_paths(rels)),
+        index.search,
+        index.search_job,
+    )
+
+    def shown() -> list[str]:
+        return [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())]
+
+    model.set_query("xyz")  # answered within the keystroke
+    assert shown() == ["a.md"]
+    model.set_query("xy")  # wider and slow: a.md still matches, so it stays listed...
+    assert model.search_pending and shown() == ["a.md"]
+    qtbot.waitUntil(lambda: not model.search_pending)  # ...until the full answer
+    assert shown() == ["a.md", "b.md"]
+    model.set_query("d")  # not wider: answered at once
+    assert shown() == ["d.md"]
+    model.set_query("b")  # neither: the names holding "b" first, then the full answer
+    assert model.search_pending and shown() == ["b.md"]
+    qtbot.waitUntil(lambda: not model.search_pending)
+    assert shown() == ["b.md", "d.md"]
+
+
 def test_list_shows_the_complete_result_after_typing(
     qtbot: Any, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,12 +20,14 @@ per column, instead of a Python ``lessThan`` called n·log n times.
 
 from __future__ import annotations
 
+import re
 import time
-from bisect import bisect_left
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -202,6 +204,34 @@ def sort_rows(rows: Sequence[Row], column: int, descending: bool) -> SortOrder:
     return SortOrder(column, descending, ids, rank, pick)
 
 
+class JoinedHays:
+    """Every row's haystack in one string (NUL between them), so one word is found in
+    all rows by the regex engine at C speed, one match per row (the match runs on to
+    the row's end), instead of a Python test per row.
+
+    Measured at 50k rows: a 10-letter word 3.8 ms against 8.5 ms row by row, a rare
+    three-letter one 1.6 against 9.4, a common two-letter one 9.8 against 13.4. A single
+    letter, held by most rows, is faster row by row. Unusable (``text`` is None) when a
+    haystack itself holds a NUL.
+    """
+
+    __slots__ = ("starts", "text")
+
+    def __init__(self, hays: Sequence[str]) -> None:
+        text = "\0".join(hays)
+        self.text: str | None = text if text.count("\0") == max(0, len(hays) - 1) else None
+        # starts[i]: where row i's haystack begins (and one past the last)
+        self.starts = array("q", accumulate(map((1).__add__, map(len, hays)), initial=0))
+
+    def rows_with(self, word: str) -> list[int]:
+        """Ids, ascending, of the rows whose haystack holds ``word``."""
+        assert self.text is not None
+        pattern = re.compile(re.escape(word) + "[^\0]*")
+        found = list(map(re.Match.start, pattern.finditer(self.text)))
+        rows = map(bisect_right, repeat(self.starts, len(found)), found)
+        return list(map((-1).__add__, rows))
+
+
 class PreparedList(NamedTuple):
     """List rows with their lookups and sort order, made by :func:`prepare_list` off the
     GUI thread: at 50k entries doing this on taking the index stalled the window ~90 ms."""
@@ -210,6 +240,7 @@ class PreparedList(NamedTuple):
     rels: list[str]
     by_rel: dict[str, int]
     hays: list[str]
+    joined: JoinedHays
     order: SortOrder | None  # for the sort asked for (None: none was)
 
 
@@ -224,11 +255,13 @@ def prepare_list(
 def prepare_list_rows(rows: list[Row], sort: tuple[int, bool] | None = None) -> PreparedList:
     """:func:`prepare_list` of rows already made."""
     rels = list(map(attrgetter("rel"), rows))
+    hays = list(map(attrgetter("haystack"), rows))
     return PreparedList(
         rows,
         rels,
         dict(zip(rels, range(len(rels)), strict=True)),
-        list(map(attrgetter("haystack"), rows)),
+        hays,
+        JoinedHays(hays),
         sort_rows(rows, *sort) if sort is not None else None,
     )
 
@@ -253,6 +286,7 @@ class EntryListModel(VisibleRowsModel):
         # Every row's haystack (quick search), made with the rows: made lazily, it cost
         # the first keystroke needing it ~4 ms at 50k rows.
         self._hays: list[str] = []
+        self._joined: JoinedHays | None = None  # of _hays; None: to make again
         self._sort_column = TITLE
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._query = ""
@@ -394,7 +428,7 @@ class EntryListModel(VisibleRowsModel):
 
     def _take(self, prepared: PreparedList) -> None:
         self._rows, self._rels, self._by_rel = prepared.rows, prepared.rels, prepared.by_rel
-        self._hays = prepared.hays
+        self._hays, self._joined = prepared.hays, prepared.joined
         order = prepared.order  # made for the sort asked then: still the one shown?
         fits = order is not None and (order.column, order.descending) == self.sort_wanted
         self._sort = order if fits else None
@@ -415,6 +449,7 @@ class EntryListModel(VisibleRowsModel):
             reorder = reorder or key(row) != key(old)
             self._rows[i] = row
             self._hays[i] = row.haystack
+            self._joined = None
             changed.append(i)
         if not changed:
             return
@@ -605,14 +640,21 @@ class EntryListModel(VisibleRowsModel):
         # of most rows is not worth indexing into (a pass over all is ~2x faster a row).
         ids: list[int] | None = None if len(pool) * 2 > len(hays) else list(pool)
         for word in query.split():
-            if ids is None:
-                ids = [i for i, hay in enumerate(hays) if word in hay]
-            else:
+            if ids is not None:
                 ids = [i for i in ids if word in hays[i]]
+            elif len(word) > 1 and self._joined_hays().text is not None:
+                ids = self._joined_hays().rows_with(word)
+            else:
+                ids = [i for i, hay in enumerate(hays) if word in hay]
         if ids is None:
             ids = list(range(len(hays)))
         self._quick = (query, ids)
         return ids
+
+    def _joined_hays(self) -> JoinedHays:
+        if self._joined is None:
+            self._joined = JoinedHays(self._hays)
+        return self._joined
 
     def _sorted(self) -> SortOrder:
         if self._sort is None:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
@@ -256,3 +258,29 @@ def test_update_records_redoes_order_filter_and_status_of_the_rows_given(
     assert zopa is not None and zopa.status == "ok" and zopa.dirty  # unsaved mark kept
     proxy.set_query("")
     assert titles(proxy) == ["Agreement zone *", "anchoring", "BATNA", "broken.md", "Soft Power"]
+
+
+_HAY_TEXT = st.text(alphabet="ab.*\n\x00é ", max_size=12)
+
+
+@given(st.lists(_HAY_TEXT, max_size=12), st.text(alphabet="ab.*\né ", min_size=1, max_size=3))
+def test_joined_haystacks_find_a_word_in_exactly_the_rows_holding_it(
+    hays: list[str], word: str
+) -> None:
+    joined = entry_model.JoinedHays(hays)
+    if any("\0" in hay for hay in hays):
+        assert joined.text is None  # unusable: the list searches row by row
+        return
+    assert joined.rows_with(word) == [i for i, hay in enumerate(hays) if word in hay]
+
+
+def test_the_quick_answer_follows_a_saved_title(model: EntryListModel) -> None:
+    proxy = EntryFilterProxy(model)
+    model._searcher = model._jobs = None  # the quick search alone, as while indexing
+    proxy.set_query("zopa")
+    assert titles(proxy) == ["ZOPA"]
+    model.update_records([Record("zopa.md", "Zone of agreement", subject="Negotiation")])
+    proxy.set_query("zone of")
+    assert titles(proxy) == ["Zone of agreement"]
+    proxy.set_query("zopa")  # the file name still holds it
+    assert titles(proxy) == ["Zone of agreement"]

@@ -263,15 +263,27 @@ def test_update_records_redoes_order_filter_and_status_of_the_rows_given(
 _HAY_TEXT = st.text(alphabet="ab.*\n\x00é ", max_size=12)
 
 
-@given(st.lists(_HAY_TEXT, max_size=12), st.text(alphabet="ab.*\né ", min_size=1, max_size=3))
+@given(
+    st.lists(_HAY_TEXT, max_size=12),
+    st.text(alphabet="ab.*\né ", min_size=1, max_size=3),
+    st.randoms(use_true_random=False),
+    st.none() | st.integers(0, 5),
+)
 def test_joined_haystacks_find_a_word_in_exactly_the_rows_holding_it(
-    hays: list[str], word: str
+    hays: list[str], word: str, rng: Any, limit: int | None
 ) -> None:
-    joined = entry_model.JoinedHays(hays)
-    if any("\0" in hay for hay in hays):
-        assert joined.text is None  # unusable: the list searches row by row
-        return
-    assert joined.rows_with(word) == [i for i, hay in enumerate(hays) if word in hay]
+    ids = list(range(len(hays)))
+    rng.shuffle(ids)  # the order shown
+    for joined, order in (
+        (entry_model.JoinedHays(hays), range(len(hays))),
+        (entry_model.JoinedHays(hays, ids), ids),
+    ):
+        if any("\0" in hay for hay in hays):
+            assert joined.text is None  # unusable: the list searches row by row
+            continue
+        holding = [i for i in order if word in hays[i]]
+        assert joined.rows_with(word) == sorted(holding)
+        assert joined.rows_with(word, limit) == sorted(holding[:limit])
 
 
 def test_the_quick_answer_follows_a_saved_title(model: EntryListModel) -> None:

@@ -107,6 +107,29 @@ def test_a_backspace_keeps_the_rows_shown_while_the_wider_search_runs(qtbot: Any
     assert shown() == ["b.md", "d.md"]
 
 
+def test_a_slow_search_lists_the_top_rows_holding_the_word_at_once(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(entry_model, "QUICK_LIMIT", 2)
+    rels = ["e-ab.md", "d-ab.md", "c-ab.md", "b-x.md", "a-ab.md"]
+    model = EntryListModel()
+    model.set_paths(Path("/c"), rels)
+    index = SlowIndex({"ab": ([0, 1, 2, 3, 4], 3)})  # b-x.md holds it in its text
+    model.set_rows(
+        entry_model.prepare_list_rows(entry_model.rows_from_paths(rels), model.sort_wanted),
+        index.search,
+        index.search_job,
+    )
+
+    def shown() -> list[str]:
+        return [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())]
+
+    model.set_query("ab")
+    assert model.search_pending and shown() == ["a-ab.md", "c-ab.md"]  # the top two
+    qtbot.waitUntil(lambda: not model.search_pending)
+    assert shown() == ["a-ab.md", "b-x.md", "c-ab.md", "d-ab.md", "e-ab.md"]
+
+
 def test_list_shows_the_complete_result_after_typing(
     qtbot: Any, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1063,12 +1063,46 @@ class CorpusIndex:
 
     def _apply(self, store: SearchText, edits: list[tuple[int, str, FileParts | None]]) -> bool:
         """Put the edits (sorted by old row, then path) into the paths, records and
-        search texts: the kept rows between them move as whole ranges. True when an
-        entry's URL or title came, went or changed."""
+        search texts. True when an entry's URL or title came, went or changed."""
         links: set[tuple[str, str]] = set()  # (url, title) of the entries gone or changed...
         new_links: set[tuple[str, str]] = set()  # ...and of those that replace them
-        if self._changed_in_place(store, edits, links, new_links):
-            return {link for link in links if link[0]} != {link for link in new_links if link[0]}
+        if not self._change_in_place(store, edits, links, new_links):
+            self._rebuild_rows(store, edits, links, new_links)
+        return {link for link in links if link[0]} != {link for link in new_links if link[0]}
+
+    def _change_in_place(
+        self,
+        store: SearchText,
+        edits: list[tuple[int, str, FileParts | None]],
+        links: set[tuple[str, str]],
+        new_links: set[tuple[str, str]],
+    ) -> bool:
+        """Edits that only change files (a save): each record and search text replaced in
+        its row, nothing moved or copied. False (and nothing done) when a file comes or
+        goes, or the store would take too many overrides."""
+        paths, count = self.paths, len(self.paths)
+        if len(store.overrides) + len(edits) > OVERRIDES_MAX or not all(
+            parts is not None and row < count and paths[row] == rel for row, rel, parts in edits
+        ):
+            return False
+        for row, rel, parts in edits:
+            assert parts is not None
+            links.add(self._detach(rel))
+            record, search, mask = self._new_record(rel, parts, new_links)
+            self._records[row] = record
+            record._store, record._row = store, row
+            store.override(row, search, mask)
+        return True
+
+    def _rebuild_rows(
+        self,
+        store: SearchText,
+        edits: list[tuple[int, str, FileParts | None]],
+        links: set[tuple[str, str]],
+        new_links: set[tuple[str, str]],
+    ) -> None:
+        """Edits that add or remove files: paths, records and search texts made anew,
+        the kept rows between the edits moving as whole ranges."""
         old_paths = self.paths
         old_count = len(old_paths)
         segments: list[range | tuple[bytes, int]] = []
@@ -1079,56 +1113,34 @@ class CorpusIndex:
                 segments.append(range(done, position))
                 paths += old_paths[done:position]
                 done = position
-            present = position < old_count and old_paths[position] == rel
-            if present:
-                old = self._by_path.pop(rel)
-                old._text, old._store = old.search, None  # keeps its text, detached
+            if position < old_count and old_paths[position] == rel:  # present before
+                links.add(self._detach(rel))
                 done = position + 1
-                links.add((old.url, old.title))
             if parts is not None:
-                row, facts, search, mask = parts
+                _, search, mask = self._new_record(rel, parts, new_links)
                 segments.append((search, mask))
                 paths.append(rel)
-                record = self._by_path[rel] = EntryRecord(*(*row, facts))
-                new_links.add((record.url, record.title))
         segments.append(range(done, old_count))
         paths += old_paths[done:]
         store.rebuild(segments, _rebuild_sink(store))
         self.paths = paths  # a new list: holders of the old one keep theirs
         self._records = [self._by_path[rel] for rel in paths]
         self._attach(store)
-        return {link for link in links if link[0]} != {link for link in new_links if link[0]}
 
-    def _changed_in_place(
-        self,
-        store: SearchText,
-        edits: list[tuple[int, str, FileParts | None]],
-        links: set[tuple[str, str]],
-        new_links: set[tuple[str, str]],
-    ) -> bool:
-        """:meth:`_apply` of edits that only change files (a save): each record and
-        search text is replaced in its row, nothing is moved or copied. False (and
-        nothing done) when a file comes or goes or the store takes no more overrides."""
-        paths, count = self.paths, len(self.paths)
-        if (
-            not all(
-                parts is not None and row < count and paths[row] == rel for row, rel, parts in edits
-            )
-            or len(store.overrides) + len(edits) > OVERRIDES_MAX
-        ):
-            return False
-        for row, rel, parts in edits:
-            assert parts is not None
-            old = self._by_path[rel]
-            old._text, old._store = old.search, None  # keeps its text, detached
-            links.add((old.url, old.title))
-            fields, facts, search, mask = parts
-            record = self._by_path[rel] = EntryRecord(*(*fields, facts))
-            new_links.add((record.url, record.title))
-            self._records[row] = record
-            record._store, record._row = store, row
-            store.override(row, search, mask)
-        return True
+    def _detach(self, rel: str) -> tuple[str, str]:
+        """Drop ``rel``'s record (it keeps its own text); its ``(url, title)``."""
+        old = self._by_path.pop(rel)
+        old._text, old._store = old.search, None
+        return old.url, old.title
+
+    def _new_record(
+        self, rel: str, parts: FileParts, new_links: set[tuple[str, str]]
+    ) -> tuple[EntryRecord, bytes, int]:
+        """``rel``'s record from a parse, registered; with its search text and mask."""
+        row, facts, search, mask = parts
+        record = self._by_path[rel] = EntryRecord(*(*row, facts))
+        new_links.add((record.url, record.title))
+        return record, search, mask
 
     # -- reading
 

@@ -221,9 +221,9 @@ class JoinedHays:
 
     __slots__ = ("ids", "starts", "text")
 
-    def __init__(self, hays: Sequence[str], ids: Sequence[int] | None = None) -> None:
-        self.ids = ids  # row ids in the order joined (None: in id order)
-        ordered = hays if ids is None else list(map(hays.__getitem__, ids))
+    def __init__(self, hays: Sequence[str], ids: Sequence[int]) -> None:
+        self.ids = ids  # row ids in the order joined: the order shown
+        ordered = list(map(hays.__getitem__, ids))
         text = "\0".join(ordered)
         self.text: str | None = text if text.count("\0") == max(0, len(hays) - 1) else None
         # starts[k]: where the k-th haystack joined begins (and one past the last)
@@ -236,8 +236,6 @@ class JoinedHays:
         pattern = re.compile(re.escape(word) + "[^\0]*")
         found = list(map(re.Match.start, islice(pattern.finditer(self.text), limit)))
         places = map((-1).__add__, map(bisect_right, repeat(self.starts, len(found)), found))
-        if self.ids is None:
-            return list(places)
         return sorted(map(self.ids.__getitem__, places))
 
 
@@ -249,8 +247,8 @@ class PreparedList(NamedTuple):
     rels: list[str]
     by_rel: dict[str, int]
     hays: list[str]
-    joined: JoinedHays
     order: SortOrder | None  # for the sort asked for (None: none was)
+    joined: JoinedHays | None  # the haystacks in that order
 
 
 def prepare_list(
@@ -271,8 +269,8 @@ def prepare_list_rows(rows: list[Row], sort: tuple[int, bool] | None = None) -> 
         rels,
         dict(zip(rels, range(len(rels)), strict=True)),
         hays,
-        JoinedHays(hays, order.ids if order is not None else None),
         order,
+        JoinedHays(hays, order.ids) if order is not None else None,
     )
 
 
@@ -296,7 +294,7 @@ class EntryListModel(VisibleRowsModel):
         # Every row's haystack (quick search), made with the rows: made lazily, it cost
         # the first keystroke needing it ~4 ms at 50k rows.
         self._hays: list[str] = []
-        self._joined: JoinedHays | None = None  # of _hays; None: to make again
+        self._joined: JoinedHays | None = None  # of _hays in the order shown, once needed
         self._sort_column = TITLE
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._query = ""
@@ -418,7 +416,7 @@ class EntryListModel(VisibleRowsModel):
             i = by_rel.get(rel)
             if i is not None:
                 rows[i].dirty = True
-        self._dirty.intersection_update(by_rel)
+        self._dirty = {rel for rel in self._dirty if rel in by_rel}  # the files still here
         same = prepared.rels == self._rels
         if not same:
             self.beginResetModel()

@@ -275,7 +275,7 @@ def test_joined_haystacks_find_a_word_in_exactly_the_rows_holding_it(
     ids = list(range(len(hays)))
     rng.shuffle(ids)  # the order shown
     for joined, order in (
-        (entry_model.JoinedHays(hays), range(len(hays))),
+        (entry_model.JoinedHays(hays, range(len(hays))), range(len(hays))),
         (entry_model.JoinedHays(hays, ids), ids),
     ):
         if any("\0" in hay for hay in hays):

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.ui.entry_model import DATE, SCHEMA, STATUS, TITLE, EntryFilterProxy, EntryListModel
+from editor.ui.entry_model import DATE, SCHEMA, STATUS, TITLE, EntryListModel
 
 
 class EntryList(QWidget):
-    """Search box and table over an :class:`EntryFilterProxy`."""
+    """Search box and table over an :class:`EntryListModel` (it filters and sorts)."""
 
     current_changed = Signal(object)  # Path | None: the entry to show
     activated = Signal(object)  # Path: Enter / double click (go to the form)
@@ -33,7 +33,6 @@ class EntryList(QWidget):
     def __init__(self, model: EntryListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.proxy = EntryFilterProxy(model, self)
         self._current: Path | None = None
 
         self.search = QLineEdit()
@@ -53,7 +52,7 @@ class EntryList(QWidget):
 
         self.view = QTableView()
         self.view.setAccessibleName("Entries")
-        self.view.setModel(self.proxy)
+        self.view.setModel(model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -98,10 +97,10 @@ class EntryList(QWidget):
             self.view.selectionModel().clearSelection()
             self._current = None
             return True
-        index = self.proxy.index_of(path)
+        index = self.model.index_of(path)
         if not index.isValid() and self.search.text():
             self.search.clear()
-            index = self.proxy.index_of(path)
+            index = self.model.index_of(path)
         if not index.isValid():
             return False
         self.view.selectionModel().setCurrentIndex(
@@ -117,26 +116,26 @@ class EntryList(QWidget):
         self.search.selectAll()
 
     def visible_count(self) -> int:
-        return self.proxy.rowCount()
+        return self.model.rowCount()
 
     # -- internals ----------------------------------------------------------------
 
     def _on_query(self, text: str) -> None:
-        self.proxy.set_query(text)
+        self.model.set_query(text)
 
     def _on_searching(self, running: bool) -> None:
         self.busy.setVisible(running)
         self.search.setAccessibleDescription("Searching…" if running else "")
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        path = self.proxy.path_at(current) if current.isValid() else None
+        path = self.model.path_at(current) if current.isValid() else None
         if path is None or path == self._current:
             return
         self._current = path
         self.current_changed.emit(path)
 
     def _on_activated(self, index: QModelIndex) -> None:
-        path = self.proxy.path_at(index)
+        path = self.model.path_at(index)
         if path is not None:
             self.activated.emit(path)
 
@@ -144,7 +143,7 @@ class EntryList(QWidget):
         """After a reset the view forgets its row: put the open entry back."""
         if self._current is None:
             return
-        index = self.proxy.index_of(self._current)
+        index = self.model.index_of(self._current)
         selection = self.view.selectionModel()
         if index.isValid() and selection.currentIndex().row() != index.row():
             # Same path as before, so _on_current does not reopen the entry.
@@ -161,11 +160,11 @@ class EntryList(QWidget):
         if watched is self.search:
             if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
                 self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-                if not self.view.currentIndex().isValid() and self.proxy.rowCount():
-                    self.select(self.proxy.path_at(self.proxy.index(0, 0)))
+                if not self.view.currentIndex().isValid() and self.model.rowCount():
+                    self.select(self.model.path_at(self.model.index(0, 0)))
                 return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.proxy.rowCount():
-                first = self.proxy.path_at(self.proxy.index(0, 0))
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount():
+                first = self.model.path_at(self.model.index(0, 0))
                 if first is not None:
                     self.select(first)
                     self.activated.emit(first)

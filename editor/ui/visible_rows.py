@@ -15,8 +15,9 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class VisibleRowsModel(QAbstractTableModel):
-    """``rowCount`` is the visible rows; ``headers`` name the columns; items are
-    selectable, never editable, never have children."""
+    """``rowCount`` is the visible rows; ``headers`` name the columns. Items are
+    selectable, never editable, never have children: ``QAbstractTableModel``'s own
+    ``flags``, left to C++ (the view asks for them per painted cell)."""
 
     headers: ClassVar[tuple[str, ...]] = ()
 
@@ -37,12 +38,3 @@ class VisibleRowsModel(QAbstractTableModel):
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.headers):
             return self.headers[section]
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )

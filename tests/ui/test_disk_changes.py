@@ -45,8 +45,8 @@ def theirs_of(path: Path) -> str:
 
 
 def shown_names(window: Any) -> set[str]:
-    proxy = window.entry_list.proxy
-    return {proxy.path_at(proxy.index(r, 0)).name for r in range(proxy.rowCount())}
+    model = window.entry_list.model
+    return {model.path_at(model.index(r, 0)).name for r in range(model.rowCount())}
 
 
 @pytest.fixture

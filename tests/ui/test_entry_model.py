@@ -1,4 +1,4 @@
-"""The entry list model and its proxy: Qt's model checks, filtering, sorting, markers."""
+"""The entry list model: Qt's model checks, filtering, sorting, markers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTableView
 from editor.content.errors import ParseError
 from editor.content.index import CorpusIndex
 from editor.ui import entry_model
-from editor.ui.entry_model import DATE, STATUS, TITLE, EntryFilterProxy, EntryListModel
+from editor.ui.entry_model import DATE, STATUS, TITLE, EntryListModel
 
 FOLDER = Path("/content")
 
@@ -50,19 +50,17 @@ def model() -> EntryListModel:
     return model
 
 
-def titles(proxy: EntryFilterProxy) -> list[str]:
-    return [proxy.index(r, TITLE).data() for r in range(proxy.rowCount())]
+def titles(model: EntryListModel) -> list[str]:
+    return [model.index(r, TITLE).data() for r in range(model.rowCount())]
 
 
 def test_model_passes_qt_model_tester(qtmodeltester: Any, model: EntryListModel) -> None:
     qtmodeltester.check(model)
-    proxy = EntryFilterProxy(model)
-    qtmodeltester.check(proxy)
     # The tester keeps watching while the model changes.
-    proxy.set_query("negotiation")
-    proxy.sort(DATE, Qt.SortOrder.DescendingOrder)
+    model.set_query("negotiation")
+    model.sort(DATE, Qt.SortOrder.DescendingOrder)
     model.set_dirty(FOLDER / "batna.md", True)
-    proxy.set_query("")
+    model.set_query("")
     model.set_records(list(reversed(RECORDS)))
 
 
@@ -102,23 +100,21 @@ def test_the_filter_finds_files_by_name_before_their_records_come() -> None:
 
 
 def test_filter_matches_title_subject_and_file_name(model: EntryListModel) -> None:
-    proxy = EntryFilterProxy(model)
-    proxy.set_query("Negotiation")
-    assert titles(proxy) == ["BATNA", "ZOPA"]
-    proxy.set_query("soft-power.md")
-    assert titles(proxy) == ["Soft Power"]
-    proxy.set_query("negotiation zo")  # every word must match
-    assert titles(proxy) == ["ZOPA"]
-    proxy.set_query("nothing-like-this")
-    assert titles(proxy) == []
-    proxy.set_query("  ")
-    assert proxy.rowCount() == len(RECORDS)
+    model.set_query("Negotiation")
+    assert titles(model) == ["BATNA", "ZOPA"]
+    model.set_query("soft-power.md")
+    assert titles(model) == ["Soft Power"]
+    model.set_query("negotiation zo")  # every word must match
+    assert titles(model) == ["ZOPA"]
+    model.set_query("nothing-like-this")
+    assert titles(model) == []
+    model.set_query("  ")
+    assert model.rowCount() == len(RECORDS)
 
 
 def test_typing_on_narrows_the_quick_answer_and_keeps_an_unchanged_layout(
     model: EntryListModel,
 ) -> None:
-    proxy = EntryFilterProxy(model)
     layouts: list[int] = []
     model.layoutChanged.connect(lambda *_: layouts.append(model.rowCount()))
     for query, expected in [
@@ -131,8 +127,8 @@ def test_typing_on_narrows_the_quick_answer_and_keeps_an_unchanged_layout(
         ("an", ["anchoring"]),
         ("ancho", ["anchoring"]),  # the same row again
     ]:
-        proxy.set_query(query)
-        assert titles(proxy) == expected, query
+        model.set_query(query)
+        assert titles(model) == expected, query
     assert layouts == [4, 2, 1, 2, 4, 1]
 
 
@@ -144,11 +140,10 @@ def test_filter_uses_the_index_search_when_given(model: EntryListModel) -> None:
         return [0, 2]  # rows of the records given
 
     model.set_records(RECORDS, search)
-    proxy = EntryFilterProxy(model)
-    proxy.set_query("Anything")
+    model.set_query("Anything")
     assert asked == ["anything"]
-    assert titles(proxy) == ["Soft Power", "ZOPA"]
-    proxy.set_query("anything")  # same query: not asked again
+    assert titles(model) == ["Soft Power", "ZOPA"]
+    model.set_query("anything")  # same query: not asked again
     assert asked == ["anything"]
 
 
@@ -157,19 +152,17 @@ def test_search_of_a_real_index(qtbot: Any, sample_folder: Path) -> None:
     model = EntryListModel()
     model.set_paths(sample_folder, index.paths)
     model.set_records(index.records, index.search)
-    proxy = EntryFilterProxy(model)
-    proxy.set_query("zopa")
+    model.set_query("zopa")
     expected = {index.records[i].title for i in index.search("zopa")}
-    assert set(titles(proxy)) == expected and expected
+    assert set(titles(model)) == expected and expected
 
 
 def test_sorting(model: EntryListModel) -> None:
-    proxy = EntryFilterProxy(model)
-    assert titles(proxy) == ["anchoring", "BATNA", "broken.md", "Soft Power", "ZOPA"]
-    proxy.sort(STATUS)
-    assert titles(proxy) == ["broken.md", "Soft Power", "ZOPA", "anchoring", "BATNA"]
-    proxy.sort(DATE, Qt.SortOrder.DescendingOrder)
-    assert titles(proxy)[:2] == ["anchoring", "Soft Power"]
+    assert titles(model) == ["anchoring", "BATNA", "broken.md", "Soft Power", "ZOPA"]
+    model.sort(STATUS)
+    assert titles(model) == ["broken.md", "Soft Power", "ZOPA", "anchoring", "BATNA"]
+    model.sort(DATE, Qt.SortOrder.DescendingOrder)
+    assert titles(model)[:2] == ["anchoring", "Soft Power"]
 
 
 def test_a_sort_order_made_in_advance_is_taken_only_for_the_sort_shown(
@@ -177,8 +170,7 @@ def test_a_sort_order_made_in_advance_is_taken_only_for_the_sort_shown(
 ) -> None:
     model = EntryListModel()
     model.set_paths(FOLDER, [r.path for r in RECORDS])
-    proxy = EntryFilterProxy(model)
-    proxy.sort(DATE, Qt.SortOrder.DescendingOrder)
+    model.sort(DATE, Qt.SortOrder.DescendingOrder)
     prepared = entry_model.prepare_list(RECORDS, model.sort_wanted)  # as the index thread
     stale = entry_model.prepare_list(RECORDS, (TITLE, False))
     sorts: list[int] = []
@@ -188,10 +180,10 @@ def test_a_sort_order_made_in_advance_is_taken_only_for_the_sort_shown(
     )
     model.set_rows(prepared)
     assert sorts == []  # taken as made
-    assert titles(proxy) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]
+    assert titles(model) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]
     model.set_rows(stale)  # made for the title sort, but the list shows dates
     assert sorts == [DATE]
-    assert titles(proxy) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]
+    assert titles(model) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]
 
 
 def test_dirty_markers_survive_new_rows_and_a_folder_listed_anew(model: EntryListModel) -> None:
@@ -208,19 +200,18 @@ def test_dirty_markers_survive_new_rows_and_a_folder_listed_anew(model: EntryLis
 
 
 def test_selection_survives_filtering_and_sorting(qtbot: Any, model: EntryListModel) -> None:
-    proxy = EntryFilterProxy(model)
     view = QTableView()
     qtbot.addWidget(view)
-    view.setModel(proxy)
-    target = proxy.index_of(FOLDER / "zopa.md")
+    view.setModel(model)
+    target = model.index_of(FOLDER / "zopa.md")
     view.selectionModel().setCurrentIndex(target, QItemSelectionModel.SelectionFlag.ClearAndSelect)
     kept = QPersistentModelIndex(target)
-    proxy.set_query("negotiation")
-    assert proxy.path_at(view.currentIndex()) == FOLDER / "zopa.md"
-    proxy.sort(TITLE, Qt.SortOrder.DescendingOrder)
-    assert proxy.path_at(view.currentIndex()) == FOLDER / "zopa.md"
-    assert proxy.path_at(kept) == FOLDER / "zopa.md"
-    proxy.set_query("diplomacy")  # hides it: the index goes invalid, no crash
+    model.set_query("negotiation")
+    assert model.path_at(view.currentIndex()) == FOLDER / "zopa.md"
+    model.sort(TITLE, Qt.SortOrder.DescendingOrder)
+    assert model.path_at(view.currentIndex()) == FOLDER / "zopa.md"
+    assert model.path_at(kept) == FOLDER / "zopa.md"
+    model.set_query("diplomacy")  # hides it: the index goes invalid, no crash
     assert not kept.isValid()
 
 
@@ -242,10 +233,9 @@ def test_dirty_marker_and_live_title(model: EntryListModel) -> None:
 def test_update_records_redoes_order_filter_and_status_of_the_rows_given(
     qtmodeltester: Any, model: EntryListModel
 ) -> None:
-    proxy = EntryFilterProxy(model)
     qtmodeltester.check(model)
-    proxy.set_query("negotiation")
-    assert titles(proxy) == ["BATNA", "ZOPA"]
+    model.set_query("negotiation")
+    assert titles(model) == ["BATNA", "ZOPA"]
     model.set_dirty(FOLDER / "zopa.md", True)
     changed = [
         Record("zopa.md", "Agreement zone", subject="Negotiation", date="2024-11-07"),
@@ -253,11 +243,11 @@ def test_update_records_redoes_order_filter_and_status_of_the_rows_given(
     ]
     model.update_records(changed)
     # Re-sorted by the new title, the newly matching entry shown, statuses followed.
-    assert titles(proxy) == ["Agreement zone *", "anchoring", "BATNA"]  # * unsaved
+    assert titles(model) == ["Agreement zone *", "anchoring", "BATNA"]  # * unsaved
     zopa = model.row_for(FOLDER / "zopa.md")
     assert zopa is not None and zopa.status == "ok" and zopa.dirty  # unsaved mark kept
-    proxy.set_query("")
-    assert titles(proxy) == ["Agreement zone *", "anchoring", "BATNA", "broken.md", "Soft Power"]
+    model.set_query("")
+    assert titles(model) == ["Agreement zone *", "anchoring", "BATNA", "broken.md", "Soft Power"]
 
 
 _HAY_TEXT = st.text(alphabet="ab.*\n\x00é ", max_size=12)
@@ -287,12 +277,11 @@ def test_joined_haystacks_find_a_word_in_exactly_the_rows_holding_it(
 
 
 def test_the_quick_answer_follows_a_saved_title(model: EntryListModel) -> None:
-    proxy = EntryFilterProxy(model)
     model._searcher = model._jobs = None  # the quick search alone, as while indexing
-    proxy.set_query("zopa")
-    assert titles(proxy) == ["ZOPA"]
+    model.set_query("zopa")
+    assert titles(model) == ["ZOPA"]
     model.update_records([Record("zopa.md", "Zone of agreement", subject="Negotiation")])
-    proxy.set_query("zone of")
-    assert titles(proxy) == ["Zone of agreement"]
-    proxy.set_query("zopa")  # the file name still holds it
-    assert titles(proxy) == ["Zone of agreement"]
+    model.set_query("zone of")
+    assert titles(model) == ["Zone of agreement"]
+    model.set_query("zopa")  # the file name still holds it
+    assert titles(model) == ["Zone of agreement"]

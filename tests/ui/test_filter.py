@@ -148,19 +148,19 @@ def test_list_shows_the_complete_result_after_typing(
     qtbot.waitUntil(lambda: not model.search_pending)
     expected = {index.records[i].path for i in index.search("negotiation")}
     shown = {
-        entries.proxy.path_at(entries.proxy.index(r, 0)) for r in range(entries.visible_count())
+        entries.model.path_at(entries.model.index(r, 0)) for r in range(entries.visible_count())
     }
     assert shown == {folder / p for p in expected} and len(expected) == 40
     assert not entries.busy.isVisible()
     # The selected entry still matches: it stays selected.
     assert entries.current_path() == folder / "e04.md"
     current = entries.view.currentIndex()
-    assert entries.proxy.path_at(current) == folder / "e04.md"
+    assert entries.model.path_at(current) == folder / "e04.md"
     assert entries.view.selectionModel().isRowSelected(current.row())
     entries.search.clear()
     qtbot.keyClicks(entries.search, "zzqx item1")
     qtbot.waitUntil(lambda: not model.search_pending)
     shown = {
-        entries.proxy.path_at(entries.proxy.index(r, 0)) for r in range(entries.visible_count())
+        entries.model.path_at(entries.model.index(r, 0)) for r in range(entries.visible_count())
     }
     assert shown == {folder / f"e{i:02}.md" for i in (12, 15, 18)}

@@ -69,8 +69,8 @@ def expected_paths(records: list[Record], query: str, column: int, descending: b
 
 
 def shown_paths(entries: EntryList) -> list[Path | None]:
-    proxy = entries.proxy
-    return [proxy.path_at(proxy.index(r, 0)) for r in range(proxy.rowCount())]
+    model = entries.model
+    return [model.path_at(model.index(r, 0)) for r in range(model.rowCount())]
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_the_open_entry_keeps_its_row_through_typing(
         entries.search.setText(query)
         current = entries.view.currentIndex()
         if visible:
-            assert entries.proxy.path_at(current) == path, query
+            assert entries.model.path_at(current) == path, query
             assert entries.view.selectionModel().isRowSelected(current.row())
         else:
             assert not current.isValid() and entries.visible_count() == 0
@@ -145,7 +145,7 @@ def test_the_open_entry_keeps_its_row_through_typing(
     assert changed == []
     entries.search.clear()  # all rows again: the open entry is current once more
     current = entries.view.currentIndex()
-    assert entries.proxy.path_at(current) == path
+    assert entries.model.path_at(current) == path
     entries.model.set_dirty(path, False)
     assert changed == [current.row()]
     # Selecting an entry the query hides clears the query.
@@ -153,5 +153,5 @@ def test_the_open_entry_keeps_its_row_through_typing(
     entries.search.setText("zeta")
     assert entries.select(other)
     assert (
-        entries.search.text() == "" and entries.proxy.path_at(entries.view.currentIndex()) == other
+        entries.search.text() == "" and entries.model.path_at(entries.view.currentIndex()) == other
     )

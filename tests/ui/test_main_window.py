@@ -47,8 +47,8 @@ def entries_matching(folder: Path, word: str) -> set[str]:
 
 
 def shown_names(window: Any) -> set[str]:
-    proxy = window.entry_list.proxy
-    return {proxy.path_at(proxy.index(r, 0)).name for r in range(proxy.rowCount())}
+    model = window.entry_list.model
+    return {model.path_at(model.index(r, 0)).name for r in range(model.rowCount())}
 
 
 def type_at_end(qtbot: Any, widget: QPlainTextEdit, text: str) -> None:
@@ -71,7 +71,7 @@ def test_lists_every_entry_with_details(make_window: Any, sample_folder: Path) -
     files = sorted(p.name for p in sample_folder.glob("*.md"))
     assert sorted(shown_names(window)) == files
     assert window.status.count_label.text() == f"{len(files)} entries"
-    model = window.entry_list.proxy
+    model = window.entry_list.model
     titles = [model.index(r, TITLE).data() for r in range(model.rowCount())]
     assert titles == sorted(titles, key=str.casefold)  # sorted by title
     assert "Strategic Leverage" in titles
@@ -107,10 +107,10 @@ def test_keyboard_navigation(qtbot: Any, make_window: Any, sample_folder: Path) 
     qtbot.keyClick(search, Qt.Key.Key_Down)
     view = window.entry_list.view
     assert QApplication.focusWidget() is view
-    proxy = window.entry_list.proxy
-    assert window.current_path() == proxy.path_at(proxy.index(0, 0))
+    model = window.entry_list.model
+    assert window.current_path() == model.path_at(model.index(0, 0))
     qtbot.keyClick(view, Qt.Key.Key_Down)
-    assert window.current_path() == proxy.path_at(proxy.index(1, 0))
+    assert window.current_path() == model.path_at(model.index(1, 0))
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert window.form.isAncestorOf(QApplication.focusWidget())
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -129,7 +129,7 @@ def test_switching_entries_keeps_edits(qtbot: Any, make_window: Any, sample_fold
     assert not definition(window).toPlainText().endswith("Kept in memory.")
     assert not window.isWindowModified()
     assert window.model.row_for(first).dirty
-    assert window.entry_list.proxy.index_of(first).data().endswith(" *")
+    assert window.entry_list.model.index_of(first).data().endswith(" *")
 
     window.entry_list.select(first)
     assert definition(window).toPlainText().endswith(" Kept in memory.")
@@ -249,7 +249,7 @@ def test_new_entry_with_ctrl_n(qtbot: Any, make_window: Any, sample_folder: Path
     assert path.is_file()
     assert window.model.total() == total + 1
     assert window.current_path() == path
-    assert window.entry_list.proxy.index_of(path).isValid()
+    assert window.entry_list.model.index_of(path).isValid()
     assert window.form.editor("title").value() == "Walk-Away Point"
 
 

@@ -99,6 +99,10 @@ STATUS_COLOUR = {
 # while a slice runs waits for it, so slices stay short.
 KEYSTROKE_SECONDS = 0.004
 SLICE_SECONDS = 0.005
+# How long a keystroke's search waits before its first slice: the table lays out and
+# paints the quick answer in the next passes of the event loop (~5 ms at 50k rows), and
+# a slice run before them would make the user wait for it too.
+FIRST_SLICE_DELAY_MS = 15
 # Rows the quick answer of a keystroke lists at most while the search runs on: the top
 # of the list for a few screens (a common two-letter word is in ~10k of 50k titles).
 QUICK_LIMIT = 1000
@@ -615,7 +619,7 @@ class EntryListModel(VisibleRowsModel):
         if job is None:
             return
         if not job.step(time.perf_counter() + budget):
-            self._slicer.start()
+            self._slicer.start(0)
             return
         assert job.result is not None
         self._pending = None
@@ -638,12 +642,16 @@ class EntryListModel(VisibleRowsModel):
             # Not done within the keystroke: the sure part now, the rest in slices.
             started = self._pending is None
             self._pending = job
-            self._slicer.start()
+            self._slicer.start(FIRST_SLICE_DELAY_MS)
             if started:
                 self.searching.emit(True)
-            if known is not None:  # a backspace: the rows shown stay, the rest follows
-                return list(known)
-            return self._quick_search(query, pool, QUICK_LIMIT)
+            if known is not None and len(known) >= QUICK_LIMIT:
+                return list(known)  # a backspace: the rows shown stay, the rest follows
+            quick = self._quick_search(query, pool, QUICK_LIMIT)
+            if known:  # and the rows whose names match: a few rows shown would look lost
+                seen = set(quick)
+                quick += [i for i in known if i not in seen]
+            return quick
         if self._searcher is not None:
             return list(self._searcher(query))
         return self._quick_search(query, pool)

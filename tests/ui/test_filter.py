@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication, QTableView
 
 from editor.content import search
 from editor.content.index import CorpusIndex
@@ -105,6 +106,54 @@ def test_a_backspace_keeps_the_rows_shown_while_the_wider_search_runs(qtbot: Any
     assert model.search_pending and shown() == ["b.md"]
     qtbot.waitUntil(lambda: not model.search_pending)
     assert shown() == ["b.md", "d.md"]
+
+
+def test_a_backspace_also_lists_the_names_holding_the_wider_query(qtbot: Any) -> None:
+    rels = ["a.md", "b-xy.md", "c.md"]
+    model = EntryListModel()
+    model.set_paths(Path("/c"), rels)
+    # "xyz" only in a.md's text; "xy" also in b-xy.md's name (and c.md's text).
+    index = SlowIndex({"xyz": ([0], 1), "xy": ([0, 1, 2], 3)})
+    model.set_rows(
+        entry_model.prepare_list_rows(entry_model.rows_from_paths(rels)),
+        index.search,
+        index.search_job,
+    )
+
+    def shown() -> list[str]:
+        return [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())]
+
+    model.set_query("xyz")
+    assert shown() == ["a.md"]
+    model.set_query("xy")  # the row shown stays, and the name that holds it comes at once
+    assert model.search_pending and shown() == ["a.md", "b-xy.md"]
+    qtbot.waitUntil(lambda: not model.search_pending)
+    assert shown() == ["a.md", "b-xy.md", "c.md"]
+
+
+def test_the_list_paints_the_quick_answer_before_the_search_goes_on(qtbot: Any) -> None:
+    rels = ["a.md", "b.md"]
+    model = EntryListModel()
+    model.set_paths(Path("/c"), rels)
+    index = SlowIndex({"zz": ([1], 5)})
+    jobs: list[Job] = []
+
+    def job(query: str) -> Job:
+        jobs.append(index.search_job(query))
+        return jobs[-1]
+
+    model.set_rows(entry_model.prepare_list_rows(entry_model.rows_from_paths(rels)), None, job)
+    view = QTableView()
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    model.set_query("zz")
+    assert model.search_pending and jobs[0]._left == 4  # one step within the keystroke
+    QApplication.processEvents()  # the view lays out and paints: no slice yet
+    QApplication.processEvents()
+    assert jobs[0]._left == 4
+    qtbot.waitUntil(lambda: not model.search_pending)
+    assert [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())] == ["b.md"]
 
 
 def test_a_slow_search_lists_the_top_rows_holding_the_word_at_once(

@@ -274,10 +274,10 @@ def main() -> int:
         )
         worst = keystrokes.index(max(keystrokes))
         print(f"  worst keystroke was           {queries[worst]!r} -> {listed[worst]} rows")
-        top = sorted(range(len(keystrokes)), key=keystrokes.__getitem__, reverse=True)[:5]
+        slowest = sorted(range(len(keystrokes)), key=keystrokes.__getitem__, reverse=True)[:5]
         print(
             "  worst five                    "
-            + ", ".join(f"{keystrokes[n] * 1000:.1f} ms ({queries[n]!r})" for n in top)
+            + ", ".join(f"{keystrokes[n] * 1000:.1f} ms ({queries[n]!r})" for n in slowest)
         )
         print(f"filter keystroke, median        {statistics.median(keystrokes) * 1000:.1f} ms")
         print(f"per-row Python filter (compare) {max(per_row) * 1000:.1f} ms worst, proxy only")

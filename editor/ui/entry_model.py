@@ -100,9 +100,10 @@ STATUS_COLOUR = {
 KEYSTROKE_SECONDS = 0.004
 SLICE_SECONDS = 0.005
 # How long a keystroke's search waits before its first slice: the table lays out and
-# paints the quick answer in the next passes of the event loop (~5 ms at 50k rows), and
-# a slice run before them would make the user wait for it too.
-FIRST_SLICE_DELAY_MS = 15
+# paints the quick answer in the next passes of the event loop (5-15 ms after a
+# keystroke at 50k rows, more on a busy machine), and a slice run before them would
+# make the user wait for it too. The full answer comes that much later, unnoticed.
+FIRST_SLICE_DELAY_MS = 25
 # Rows the quick answer of a keystroke lists at most while the search runs on: the top
 # of the list for a few screens (a common two-letter word is in ~10k of 50k titles).
 QUICK_LIMIT = 1000

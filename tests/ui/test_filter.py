@@ -79,56 +79,51 @@ def test_a_superseded_search_never_overwrites_a_newer_one(qtbot: Any) -> None:
     assert busy[-1] is False
 
 
-def test_a_backspace_keeps_the_rows_shown_while_the_wider_search_runs(qtbot: Any) -> None:
-    rels = ["a.md", "b.md", "c.md", "d.md"]
+def _slow_model(rels: list[str], answers: dict[str, tuple[list[int], int]]) -> EntryListModel:
+    """A model over ``rels`` whose full-text answers take the given number of slices."""
     model = EntryListModel()
     model.set_paths(Path("/c"), rels)
+    index = SlowIndex(answers)
+    rows = entry_model.prepare_list_rows(entry_model.rows_from_paths(rels), model.sort_wanted)
+    model.set_rows(rows, index.search, index.search_job)
+    return model
+
+
+def shown(model: EntryListModel) -> list[str]:
+    return [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())]
+
+
+def test_a_backspace_keeps_the_rows_shown_while_the_wider_search_runs(qtbot: Any) -> None:
     # "xyz" is in a.md's text (not its name); "xy" in b.md's too, found in slices.
-    index = SlowIndex({"xyz": ([0], 1), "xy": ([0, 1], 3), "d": ([3], 1), "b": ([1, 3], 3)})
-    model.set_rows(
-        entry_model.prepare_list_rows(entry_model.rows_from_paths(rels)),
-        index.search,
-        index.search_job,
+    model = _slow_model(
+        ["a.md", "b.md", "c.md", "d.md"],
+        {"xyz": ([0], 1), "xy": ([0, 1], 3), "d": ([3], 1), "b": ([1, 3], 3)},
     )
 
-    def shown() -> list[str]:
-        return [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())]
-
     model.set_query("xyz")  # answered within the keystroke
-    assert shown() == ["a.md"]
+    assert shown(model) == ["a.md"]
     model.set_query("xy")  # wider and slow: a.md still matches, so it stays listed...
-    assert model.search_pending and shown() == ["a.md"]
+    assert model.search_pending and shown(model) == ["a.md"]
     qtbot.waitUntil(lambda: not model.search_pending)  # ...until the full answer
-    assert shown() == ["a.md", "b.md"]
+    assert shown(model) == ["a.md", "b.md"]
     model.set_query("d")  # not wider: answered at once
-    assert shown() == ["d.md"]
+    assert shown(model) == ["d.md"]
     model.set_query("b")  # neither: the names holding "b" first, then the full answer
-    assert model.search_pending and shown() == ["b.md"]
+    assert model.search_pending and shown(model) == ["b.md"]
     qtbot.waitUntil(lambda: not model.search_pending)
-    assert shown() == ["b.md", "d.md"]
+    assert shown(model) == ["b.md", "d.md"]
 
 
 def test_a_backspace_also_lists_the_names_holding_the_wider_query(qtbot: Any) -> None:
-    rels = ["a.md", "b-xy.md", "c.md"]
-    model = EntryListModel()
-    model.set_paths(Path("/c"), rels)
     # "xyz" only in a.md's text; "xy" also in b-xy.md's name (and c.md's text).
-    index = SlowIndex({"xyz": ([0], 1), "xy": ([0, 1, 2], 3)})
-    model.set_rows(
-        entry_model.prepare_list_rows(entry_model.rows_from_paths(rels)),
-        index.search,
-        index.search_job,
-    )
-
-    def shown() -> list[str]:
-        return [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())]
+    model = _slow_model(["a.md", "b-xy.md", "c.md"], {"xyz": ([0], 1), "xy": ([0, 1, 2], 3)})
 
     model.set_query("xyz")
-    assert shown() == ["a.md"]
+    assert shown(model) == ["a.md"]
     model.set_query("xy")  # the row shown stays, and the name that holds it comes at once
-    assert model.search_pending and shown() == ["a.md", "b-xy.md"]
+    assert model.search_pending and shown(model) == ["a.md", "b-xy.md"]
     qtbot.waitUntil(lambda: not model.search_pending)
-    assert shown() == ["a.md", "b-xy.md", "c.md"]
+    assert shown(model) == ["a.md", "b-xy.md", "c.md"]
 
 
 def test_the_list_paints_the_quick_answer_before_the_search_goes_on(qtbot: Any) -> None:
@@ -153,30 +148,22 @@ def test_the_list_paints_the_quick_answer_before_the_search_goes_on(qtbot: Any) 
     QApplication.processEvents()
     assert jobs[0]._left == 4
     qtbot.waitUntil(lambda: not model.search_pending)
-    assert [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())] == ["b.md"]
+    assert shown(model) == ["b.md"]
 
 
 def test_a_slow_search_lists_the_top_rows_holding_the_word_at_once(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(entry_model, "QUICK_LIMIT", 2)
-    rels = ["e-ab.md", "d-ab.md", "c-ab.md", "b-x.md", "a-ab.md"]
-    model = EntryListModel()
-    model.set_paths(Path("/c"), rels)
-    index = SlowIndex({"ab": ([0, 1, 2, 3, 4], 3)})  # b-x.md holds it in its text
-    model.set_rows(
-        entry_model.prepare_list_rows(entry_model.rows_from_paths(rels), model.sort_wanted),
-        index.search,
-        index.search_job,
+    model = _slow_model(
+        ["e-ab.md", "d-ab.md", "c-ab.md", "b-x.md", "a-ab.md"],
+        {"ab": ([0, 1, 2, 3, 4], 3)},  # b-x.md holds it in its text
     )
 
-    def shown() -> list[str]:
-        return [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())]
-
     model.set_query("ab")
-    assert model.search_pending and shown() == ["a-ab.md", "c-ab.md"]  # the top two
+    assert model.search_pending and shown(model) == ["a-ab.md", "c-ab.md"]  # the top two
     qtbot.waitUntil(lambda: not model.search_pending)
-    assert shown() == ["a-ab.md", "b-x.md", "c-ab.md", "d-ab.md", "e-ab.md"]
+    assert shown(model) == ["a-ab.md", "b-x.md", "c-ab.md", "d-ab.md", "e-ab.md"]
 
 
 def test_list_shows_the_complete_result_after_typing(

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -15,13 +15,13 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from editor.content.seo import Finding
+from editor.ui import report_view
 from editor.ui.report_model import (
     CSV_HEADER,
     ENTRY,
     MESSAGE,
     RULE,
     SEVERITY,
-    FindingsFilterProxy,
     FindingsModel,
     RowInput,
     prepare_rows,
@@ -99,8 +99,8 @@ def view(qtbot: QtBot) -> SeoReportView:
 
 
 def _column(view: SeoReportView, column: int) -> list[str]:
-    proxy = view.proxy
-    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+    model = view.model
+    return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
 def _choose(combo_items: list[str], prefix: str) -> int:
@@ -122,18 +122,17 @@ def test_model_passes_the_model_tester(qapp: QApplication, qtmodeltester: ModelT
     model.set_rows(_corpus())
 
 
-def test_proxy_passes_the_model_tester(qapp: QApplication, qtmodeltester: ModelTester) -> None:
+def test_filtering_passes_the_model_tester(qapp: QApplication, qtmodeltester: ModelTester) -> None:
     model = FindingsModel()
     model.set_rows(_corpus())
-    proxy = FindingsFilterProxy(model)
-    qtmodeltester.check(proxy)
-    proxy.set_min_severity("warning")
-    proxy.sort(RULE, Qt.SortOrder.AscendingOrder)
-    proxy.set_text("title")
+    qtmodeltester.check(model)
+    model.set_min_severity("warning")
+    model.sort(RULE, Qt.SortOrder.AscendingOrder)
+    model.set_text("title")
     new = _finding("h1-missing", "error", "zopa.md", "title", "Write the term")
     model.replace_for_path("zopa.md", [(new, "ZOPA", "Negotiation", "glossary")])
-    proxy.set_text("")
-    assert proxy.rowCount() == 6  # 8 findings, 2 info hidden, zopa's info replaced by an error
+    model.set_text("")
+    assert model.rowCount() == 6  # 8 findings, 2 info hidden, zopa's info replaced by an error
 
 
 def test_summary_and_columns(view: SeoReportView) -> None:
@@ -172,7 +171,7 @@ def test_filters_narrow_the_rows(view: SeoReportView, qtbot: QtBot) -> None:
 
     view.search.clear()
     view.subject_combo.setCurrentIndex(_items(view.subject_combo).index("Negotiation"))
-    assert view.proxy.rowCount() == 6  # "negotiation" of the Q&A entry counts too
+    assert view.model.rowCount() == 6  # "negotiation" of the Q&A entry counts too
     view.schema_combo.setCurrentIndex(_items(view.schema_combo).index("default"))
     assert _column(view, ENTRY) == ["How does a BATNA work?"]
 
@@ -206,13 +205,13 @@ def test_replace_for_path_updates_only_that_entry(view: SeoReportView, qtbot: Qt
 
 
 def test_replace_keeps_the_selection_and_the_filter(view: SeoReportView) -> None:
-    view.proxy.set_min_severity("warning")
+    view.model.set_min_severity("warning")
     view.table.selectRow(_column(view, ENTRY).index("BATNA"))
     new = _finding("title-long", "warning", "zopa.md", "seo.title", "Shorten it")
     view.replace_for_path("zopa.md", [(new, "ZOPA", "Negotiation", "glossary")])
-    assert view.proxy.rowCount() == 6
+    assert view.model.rowCount() == 6
     selected = view.table.selectionModel().selectedRows()
-    assert [view.proxy.row_at(i)[3] for i in selected] == ["batna.md"]  # type: ignore[index]
+    assert [view.model.row_at(i.row())[3] for i in selected] == ["batna.md"]  # type: ignore[index]
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support")
@@ -220,7 +219,7 @@ def test_double_click_emits_open_requested(view: SeoReportView, qtbot: QtBot) ->
     view.show()
     qtbot.waitExposed(view)
     row = _column(view, MESSAGE).index("Write the answer or remove the item")
-    rect = view.table.visualRect(view.proxy.index(row, MESSAGE))
+    rect = view.table.visualRect(view.model.index(row, MESSAGE))
     viewport, left, none = (
         view.table.viewport(),
         Qt.MouseButton.LeftButton,
@@ -235,7 +234,7 @@ def test_double_click_emits_open_requested(view: SeoReportView, qtbot: QtBot) ->
 
 def test_enter_emits_open_requested(view: SeoReportView, qtbot: QtBot) -> None:
     row = _column(view, MESSAGE).index("Shorten the title")
-    view.table.setCurrentIndex(view.proxy.index(row, 0))
+    view.table.setCurrentIndex(view.model.index(row, 0))
     with qtbot.waitSignal(view.open_requested) as blocker:
         QTest.keyClick(view.table, Qt.Key.Key_Return)
     assert blocker.args == ["qa/how-does.md", "seo.title"]
@@ -246,7 +245,7 @@ def test_export_csv_writes_the_visible_rows(
 ) -> None:
     target = tmp_path / "report"
     monkeypatch.setattr(view, "_ask_export_path", lambda: str(target))
-    view.proxy.set_min_severity("warning")
+    view.model.set_min_severity("warning")
     written = view.export_csv()
     assert written == target.with_suffix(".csv")
     with written.open(encoding="utf-8", newline="") as stream:
@@ -277,14 +276,14 @@ def test_empty_states(qtbot: QtBot) -> None:
 
 
 def test_severity_colours_follow_the_palette(view: SeoReportView) -> None:
-    index = view.proxy.index(0, SEVERITY)
+    index = view.model.index(0, SEVERITY)
     assert index.data() == "Error"
     light = QColor(index.data(Qt.ItemDataRole.ForegroundRole))
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
     dark = QPalette(view.palette())
     dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
     view.setPalette(dark)
-    on_dark = QColor(view.proxy.index(0, SEVERITY).data(Qt.ItemDataRole.ForegroundRole))
+    on_dark = QColor(view.model.index(0, SEVERITY).data(Qt.ItemDataRole.ForegroundRole))
     assert on_dark.lightness() > light.lightness()
     assert on_dark.red() > on_dark.blue()  # still red
 
@@ -309,8 +308,8 @@ def test_records_and_sync(qtbot: QtBot) -> None:
     a.findings = ()
     assert widget.sync_records([a, b]) == ["a.md", "b.md"]
     assert widget.empty.text() == EMPTY_PASSES
-    assert widget.proxy.rowCount() == 0
-    assert widget.proxy.mapToSource(QModelIndex()) == QModelIndex()
+    assert widget.model.rowCount() == 0
+    assert widget.model.row_at(0) is None
 
 
 @pytest.mark.parametrize("column", [SEVERITY, RULE, ENTRY, MESSAGE])
@@ -332,15 +331,14 @@ def test_incremental_updates_match_a_full_recompute(
 
     model = FindingsModel()
     model.set_rows([row for path in paths for row in findings(path)])
-    proxy = FindingsFilterProxy(model)
-    proxy.sort(column, order)
-    proxy.set_min_severity("warning")
-    proxy.set_text("msg")
+    model.sort(column, order)
+    model.set_min_severity("warning")
+    model.set_text("msg")
     for _ in range(30):
         path = rng.choice(paths)
         model.replace_for_path(path, findings(path))
         shown = list(model.visible_rows())
-        proxy.sort(column, order)  # recomputes from scratch
+        model.sort(column, order)  # recomputes from scratch
         assert list(model.visible_rows()) == shown
     assert all(row[1] in {"error", "warning"} for row in shown)
 
@@ -387,3 +385,46 @@ def test_prepared_ids_per_entry_are_compact_and_replaceable(qapp: QApplication) 
     reference.set_rows([i for i in inputs if i[0].path not in {"anchoring.md", "batna.md"}]
                        + replaced)  # fmt: skip
     assert sorted(rows) == sorted(reference.visible_rows())
+
+
+def test_a_big_report_filters_once_typing_pauses(
+    view: SeoReportView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_view, "SEARCH_DELAY_ROWS", 1)  # the 8 findings count as big
+    qtbot.keyClicks(view.search, "batna title")
+    assert view.model.rowCount() == 8  # not yet: each key only restarted the timer
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    assert _column(view, MESSAGE) == ["Write an SEO title", "Shorten the title"]
+    view.search.clear()  # clearing shows everything at once
+    assert view.model.rowCount() == 8
+    qtbot.keyClicks(view.search, "zopa")
+    QTest.keyClick(view.search, Qt.Key.Key_Return)  # and Enter filters at once
+    assert set(_column(view, ENTRY)) == {"ZOPA"}
+
+
+def test_typing_on_narrows_like_a_fresh_filter(qapp: QApplication) -> None:
+    """Each longer query filters the rows shown; the answer is the full recompute's,
+    and the filtered summary counts what a pass over the rows would."""
+    rng = random.Random(7)
+    words = ["batna", "title", "zopa", "short", "negotiation"]
+    model = FindingsModel()
+    model.set_rows(_corpus())
+    for n in range(40):
+        typed = " ".join(rng.sample(words, 2))
+        # typing on, then backspacing (a wider query may never start from the rows shown)
+        for end in [*range(1, len(typed) + 1), *range(len(typed) - 1, -1, -1)]:
+            query = typed[:end]
+            model.set_text(query)
+            if query.strip():
+                shown = list(model.visible_rows())
+                model.sort(SEVERITY, Qt.SortOrder.AscendingOrder)  # recomputes from scratch
+                assert list(model.visible_rows()) == shown, query
+                summary = model.visible_summary()
+                assert summary.findings == len(shown)
+                assert summary.entries == len({row[3] for row in shown})
+                assert summary.errors == sum(row[1] == "error" for row in shown)
+                assert summary.infos == sum(row[1] == "info" for row in shown)
+        # a save: an entry's findings change, or a new entry's come
+        path = "zopa.md" if n % 2 else f"new{n}.md"
+        fixed = _finding("title-long", "warning", path, "seo.title", "Shorten the title")
+        model.replace_for_path(path, [(fixed, "ZOPA", "Negotiation", "glossary")])

@@ -25,10 +25,10 @@ def report_rows(window: Any) -> list[tuple[str, str, str]]:
     return [(r[R_RULE], r[R_PATH], r[R_FIELD]) for r in window.report.model.visible_rows()]
 
 
-def proxy_row_of(window: Any, rule: str, path: str) -> int:
-    proxy = window.report.proxy
-    for row in range(proxy.rowCount()):
-        found = proxy.row_at(proxy.index(row, 0))
+def shown_row_of(window: Any, rule: str, path: str) -> int:
+    model = window.report.model
+    for row in range(model.rowCount()):
+        found = model.row_at(row)
         if found is not None and (found[R_RULE], found[R_PATH]) == (rule, path):
             return row
     raise AssertionError(f"{rule} on {path} is not shown")
@@ -79,9 +79,9 @@ def test_double_click_opens_the_entry_at_the_field(
     window = make_window(sample_folder)
     window.acts.check_all.trigger()
     table = window.report.table
-    row = proxy_row_of(window, "title-long", ANCHORING)
-    table.scrollTo(window.report.proxy.index(row, RULE))
-    rect = table.visualRect(window.report.proxy.index(row, RULE))
+    row = shown_row_of(window, "title-long", ANCHORING)
+    table.scrollTo(window.report.model.index(row, RULE))
+    rect = table.visualRect(window.report.model.index(row, RULE))
     left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     QTest.mouseClick(table.viewport(), left, none, rect.center())  # a real one starts so
     QTest.mouseDClick(table.viewport(), left, none, rect.center())

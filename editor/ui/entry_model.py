@@ -650,8 +650,9 @@ class EntryListModel(VisibleRowsModel):
                 return list(known)  # a backspace: the rows shown stay, the rest follows
             quick = self._quick_search(query, pool, QUICK_LIMIT)
             if known:  # and the rows whose names match: a few rows shown would look lost
+                # A new list: the quick answer is also kept, to narrow the next one.
                 seen = set(quick)
-                quick += [i for i in known if i not in seen]
+                return [*quick, *(i for i in known if i not in seen)]
             return quick
         if self._searcher is not None:
             return list(self._searcher(query))

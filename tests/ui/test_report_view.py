@@ -428,3 +428,16 @@ def test_typing_on_narrows_like_a_fresh_filter(qapp: QApplication) -> None:
         path = "zopa.md" if n % 2 else f"new{n}.md"
         fixed = _finding("title-long", "warning", path, "seo.title", "Shorten the title")
         model.replace_for_path(path, [(fixed, "ZOPA", "Negotiation", "glossary")])
+
+
+def test_export_right_after_typing_writes_what_the_search_asks_for(
+    view: SeoReportView, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_view, "SEARCH_DELAY_ROWS", 1)
+    target = tmp_path / "report.csv"
+    monkeypatch.setattr(view, "_ask_export_path", lambda: str(target))
+    qtbot.keyClicks(view.search, "zopa")  # still waiting for a pause in typing
+    view.export_csv()
+    with target.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))[1:]
+    assert rows and {row[3] for row in rows} == {"zopa.md"}

@@ -45,7 +45,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
-from editor.ui.visible_rows import VisibleRowsModel
+from editor.ui.visible_rows import VisibleRowsModel, refines
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -587,8 +587,8 @@ class EntryListModel(VisibleRowsModel):
             # Typing on narrows the previous result instead of scanning everything;
             # deleting widens it: the previous result is then a sure part of the new one.
             old = self._matches
-            narrowing = old is not None and _refines(query, self._query)
-            widening = old is not None and bool(self._query) and _refines(self._query, query)
+            narrowing = old is not None and refines(query, self._query)
+            widening = old is not None and refines(self._query, query)
             pool: Sequence[int] = old if narrowing and old is not None else range(len(self._rows))
             self._matches = self._search(query, pool, old if widening else None)
             if self._pending is None:
@@ -669,7 +669,7 @@ class EntryListModel(VisibleRowsModel):
         ``compress`` over ``map(str.__contains__, ...)``, whose slot-wrapper call per row
         is the cost."""
         last_query, last_ids = self._quick
-        if last_query and _refines(query, last_query):
+        if refines(query, last_query):
             # Typing on: only the previous quick answer can hold the longer words.
             pool = last_ids if len(last_ids) < len(pool) else pool
         hays = self._hays
@@ -761,15 +761,6 @@ def _pick_slowly(order: list[int]) -> Callable[[bytearray], Sequence[int]]:
     """``itemgetter(*order)`` for fewer than two rows (where it would return the item
     itself, or refuse to be made)."""
     return lambda mask: [mask[i] for i in order]
-
-
-def _refines(new: str, old: str) -> bool:
-    """True when every row matching ``new`` also matches ``old`` (so ``new`` may search
-    within ``old``'s matches): each old word is contained in some new word."""
-    if not old:
-        return False
-    new_words = new.split()
-    return all(any(o in n for n in new_words) for o in old.split())
 
 
 def status_icon(colour: str, *, broken: bool = False, size: int = 12) -> QIcon:

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from editor.content.seo import RULE_NAMES, SEVERITIES, Finding
 from editor.ui.qt_compat import emit
-from editor.ui.visible_rows import VisibleRowsModel
+from editor.ui.visible_rows import VisibleRowsModel, refines
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -417,7 +417,7 @@ class FindingsModel(VisibleRowsModel):
             return
         old, self._filter = self._filter, new
         # Typing on in the search: only the rows shown can match the longer words.
-        narrower = dataclasses.replace(old, text=new.text) == new and _narrows(new.text, old.text)
+        narrower = dataclasses.replace(old, text=new.text) == new and refines(new.text, old.text)
         self._relayout(self._visible if narrower else None)
         emit(self.summary_changed)
 
@@ -616,13 +616,6 @@ class FindingsModel(VisibleRowsModel):
             icon = style.standardIcon(_ICON_OF[severity])
             self._icons[severity] = icon
         return icon
-
-
-def _narrows(new: str, old: str) -> bool:
-    """True when every row whose text holds all words of ``new`` holds those of ``old``
-    (each old word is part of a new one): typing on never brings a row back."""
-    old_words, new_words = old.lower().split(), new.lower().split()
-    return bool(old_words) and all(any(o in n for n in new_words) for o in old_words)
 
 
 def _hay(row: Row) -> str:

@@ -2,7 +2,8 @@
 whose rows are ``_visible`` (ids into the model's own rows, in display order).
 
 Both models filter and sort in bulk themselves (a Python call per row from a proxy is
-too slow at 50k rows), so what is left in common is Qt's bookkeeping.
+too slow at 50k rows), so what is left in common is Qt's bookkeeping, and the rule
+that lets a longer query search only the rows a shorter one matched (:func:`refines`).
 """
 
 from __future__ import annotations
@@ -38,3 +39,14 @@ class VisibleRowsModel(QAbstractTableModel):
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.headers):
             return self.headers[section]
         return None
+
+
+def refines(new: str, old: str) -> bool:
+    """True when every row whose text holds all words of ``new`` holds those of ``old``
+    too (each old word is part of a new one, case aside), so ``new`` may search within
+    ``old``'s matches: typing on never brings a row back. False for an empty ``old``."""
+    old_words = old.lower().split()
+    if not old_words:
+        return False
+    new_words = new.lower().split()
+    return all(any(o in n for n in new_words) for o in old_words)

@@ -210,9 +210,9 @@ class FindingsModel(VisibleRowsModel):
         self._by_path: dict[str, Sequence[int]] = {}
         self._order: list[int] | None = None  # every live id, sorted (cache)
         self._haystack: list[str] | None = None  # lower-cased text (lazy)
-        # Per id, for the filtered summary: the rank as a byte, the entry's number (lazy;
-        # dropped when rows change).
-        self._columns: tuple[bytes, array[int]] | None = None
+        # Per id, for the filtered summary (lazy): the rank as a byte and the entry's
+        # number, with the numbers given to paths so far.
+        self._columns: tuple[bytearray, array[int], dict[str, int]] | None = None
         self._sort_column = SEVERITY
         self._descending = False
         self._filter = FindingsFilter()
@@ -293,25 +293,15 @@ class FindingsModel(VisibleRowsModel):
         The new rows take the entry's old ids first, so they keep the entry's place
         among equal keys (ids break ties in every sort)."""
         new_rows = build_rows(inputs)
-        self._columns = None
         old = self._by_path.pop(path, [])
         if old:
             self._remove_ids(old)
         elif not new_rows:
             return
-        rows, hay = self._rows, self._haystack
         new_ids: list[int] = []
         for n, row in enumerate(new_rows):
-            if n < len(old):
-                i = old[n]
-                rows[i] = row
-                if hay is not None:
-                    hay[i] = _hay(row)
-            else:
-                i = len(rows)
-                rows.append(row)
-                if hay is not None:
-                    hay.append(_hay(row))
+            i = old[n] if n < len(old) else len(self._rows)
+            self._put(i, row)
             self._count(row, 1)
             new_ids.append(i)
         for i in new_ids:
@@ -361,8 +351,31 @@ class FindingsModel(VisibleRowsModel):
                 changed.append(path)
         return changed
 
+    def _put(self, i: int, row: Row) -> None:
+        """Row ``i`` is now ``row`` (``i`` one past the last: a new row), and so are the
+        lookups made from the rows, where made: the search text, the summary columns."""
+        rows, hay, columns = self._rows, self._haystack, self._columns
+        text = "" if row is _GONE or hay is None else _hay(row)
+        number = -1
+        if columns is not None:
+            numbers = columns[2]
+            number = numbers.setdefault(row[R_PATH], len(numbers))
+        if i == len(rows):
+            rows.append(row)
+            if hay is not None:
+                hay.append(text)
+            if columns is not None:
+                columns[0].append(row[R_RANK])
+                columns[1].append(number)
+        else:
+            rows[i] = row
+            if hay is not None:
+                hay[i] = text
+            if columns is not None:
+                columns[0][i] = row[R_RANK]
+                columns[1][i] = number
+
     def _remove_ids(self, ids: Sequence[int]) -> None:
-        self._columns = None
         gone = set(ids)
         positions = [n for n, i in enumerate(self._visible) if i in gone]
         for start, end in reversed(_runs(positions)):
@@ -371,9 +384,7 @@ class FindingsModel(VisibleRowsModel):
             self.endRemoveRows()
         for i in ids:
             self._count(self._rows[i], -1)
-            self._rows[i] = _GONE
-            if self._haystack is not None:
-                self._haystack[i] = ""
+            self._put(i, _GONE)
         if self._order is not None:
             self._order = [i for i in self._order if i not in gone]
 
@@ -556,7 +567,7 @@ class FindingsModel(VisibleRowsModel):
             )  # fmt: skip
         # From two compact columns, picked by one ``itemgetter`` (a C loop): reading the
         # ~140k row tuples of 50k entries took ~50 ms a filter change.
-        ranks, entry_of = self._summary_columns()
+        ranks, entry_of, _ = self._summary_columns()
         if len(visible) > 1:
             pick = itemgetter(*visible)
             picked, entries = bytes(pick(ranks)), len(set(pick(entry_of)))
@@ -570,13 +581,13 @@ class FindingsModel(VisibleRowsModel):
             picked.count(_RANK["info"]),
         )
 
-    def _summary_columns(self) -> tuple[bytes, array[int]]:
+    def _summary_columns(self) -> tuple[bytearray, array[int], dict[str, int]]:
         if self._columns is None:
             rows = self._rows
             numbers: dict[str, int] = {}
             number = numbers.setdefault
             entry_of = array("q", [number(p, len(numbers)) for p in map(itemgetter(R_PATH), rows)])
-            self._columns = (bytes(map(itemgetter(R_RANK), rows)), entry_of)
+            self._columns = (bytearray(map(itemgetter(R_RANK), rows)), entry_of, numbers)
         return self._columns
 
     def row_at(self, row: int) -> Row | None:

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 from editor.content import fast_yaml, frontmatter, index_cache
 from editor.content.errors import ContentError, ParseError
 from editor.content.gc_pause import GcPaused
+from editor.content.read_ahead import opened_ahead
 from editor.content.schema import SchemaRegistry
 from editor.content.search import (
     OVERRIDES_MAX,
@@ -326,10 +327,17 @@ def _worst(severities: Iterable[str]) -> str:
     return _BY_RANK[rank]
 
 
-def _read(path: str, size: int, mtime_ns: int) -> tuple[bytes, int, int]:
+def _read(
+    path: str, size: int, mtime_ns: int, opened: int | OSError | None = None
+) -> tuple[bytes, int, int]:
     """The file's bytes, size and mtime (from the open file when ``size`` is -1: not
-    listed with a ``stat``); plain ``os.read`` saves the buffered reader's set-up."""
-    fd = os.open(path, os.O_RDONLY)
+    listed with a ``stat``); plain ``os.read`` saves the buffered reader's set-up.
+
+    ``opened`` is the file already opened (and closed here), or the error opening it,
+    from :func:`~editor.content.read_ahead.opened_ahead`."""
+    if isinstance(opened, OSError):
+        raise opened
+    fd = os.open(path, os.O_RDONLY) if opened is None else opened
     try:
         if size < 0:
             st = os.fstat(fd)
@@ -346,13 +354,21 @@ def _read(path: str, size: int, mtime_ns: int) -> tuple[bytes, int, int]:
 
 
 def parse_file(  # noqa: PLR0917 - called per file from the workers
-    folder: str, rel: str, size: int, mtime_ns: int, registry: SchemaRegistry, config: SeoConfig
+    folder: str,
+    rel: str,
+    size: int,
+    mtime_ns: int,
+    registry: SchemaRegistry,
+    config: SeoConfig,
+    opened: int | OSError | None = None,
 ) -> FileParts:
-    """Read, parse and check one file into its parts; never raises for bad files."""
+    """Read, parse and check one file into its parts; never raises for bad files.
+
+    ``opened`` is the file's descriptor if it is open already (see :func:`_read`)."""
     data: dict[str, Any] = {}
     try:
         try:
-            raw, size, mtime_ns = _read(f"{folder}{os.sep}{rel}", size, mtime_ns)  # str joins
+            raw, size, mtime_ns = _read(f"{folder}{os.sep}{rel}", size, mtime_ns, opened)
         except OSError as exc:
             raise ContentError(f"cannot read the file: {exc.strerror or exc}", Path(rel)) from exc
         try:
@@ -541,13 +557,24 @@ class _Parsed:
 Packed = tuple[bytes, bytes, bytes, bytes, bytes, Spilled | None]
 
 
+def parse_files(
+    folder: str, items: list[tuple[str, int, int]], registry: SchemaRegistry, config: SeoConfig
+) -> _Parsed:
+    """:func:`parse_file` of each ``(path, size, mtime)``, reading a few files ahead."""
+    opened = opened_ahead([f"{folder}{os.sep}{rel}" for rel, _, _ in items])
+    return _Parsed.of(
+        [
+            parse_file(folder, rel, size, mtime, registry, config, fd)
+            for (rel, size, mtime), fd in zip(items, opened, strict=True)
+        ]
+    )
+
+
 def _parse_chunk(items: list[tuple[str, int, int]]) -> Packed:
     """A chunk's rows, packed as plain bytes (marshal: faster both ways than pickle)."""
     assert _WORKER is not None
     folder, registry, config = _WORKER
-    parsed = _Parsed.of(
-        [parse_file(folder, rel, size, mtime, registry, config) for rel, size, mtime in items]
-    )
+    parsed = parse_files(folder, items, registry, config)
     return parsed.pack(_spill((parsed.blob, parsed.facts_blob, parsed.texts)))
 
 
@@ -823,12 +850,7 @@ class CorpusIndex:
         folder = os.fspath(self.folder)
 
         def here(items: list[tuple[str, int, int]]) -> _Parsed:
-            return _Parsed.of(
-                [
-                    parse_file(folder, rel, size, mtime, self.registry, self.config)
-                    for rel, size, mtime in items
-                ]
-            )
+            return parse_files(folder, items, self.registry, self.config)
 
         if len(todo) < self.pool_min_files or self.workers < 2:
             for start in range(0, len(todo), 200):

@@ -146,10 +146,14 @@ def test_unreadable_file_is_reported_not_fatal(
     write_entry(tmp_path, "locked.md")
     real_read = index_module._read
 
-    def read(path: str, size: int, mtime_ns: int) -> tuple[bytes, int, int]:
+    def read(
+        path: str, size: int, mtime_ns: int, opened: int | OSError | None = None
+    ) -> tuple[bytes, int, int]:
         if path.endswith("locked.md"):
+            if isinstance(opened, int):
+                os.close(opened)
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
-        return real_read(path, size, mtime_ns)
+        return real_read(path, size, mtime_ns, opened)
 
     monkeypatch.setattr(index_module, "_read", read)
     index = build(tmp_path)

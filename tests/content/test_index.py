@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 from collections import Counter
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +213,36 @@ def test_process_pool_gives_the_same_records_as_one_process(tmp_path: Path) -> N
 
     assert [r.row() for r in pooled.records] == [r.row() for r in single.records]
     assert list(pooled.findings()) == list(single.findings())
+
+
+@pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
+)
+def test_a_cold_build_starts_the_fork_server_before_the_names_are_handed_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(6):
+        write_entry(tmp_path, f"e{n}.md", id=n)
+    context = multiprocessing.get_context("forkserver")
+    monkeypatch.setattr(index_module, "_pool_context", lambda: context)
+    started: list[str] = []
+    real = forkserver.ensure_running
+    monkeypatch.setattr(forkserver, "ensure_running", lambda: (started.append("early"), real()))
+
+    steps = CorpusIndex(tmp_path, workers=2, pool_min_files=6).build()
+    assert next(steps).phase == "scan"
+    assert started == ["early"]  # before the caller has the names, not at the first task
+    for _ in steps:
+        pass
+
+    started.clear()
+    assert CorpusIndex(tmp_path, workers=2, pool_min_files=6).build_all().parsed == 0
+    assert started == []  # a reopen from the cache needs no workers
+    small = tmp_path / "small"
+    for n in range(5):
+        write_entry(small, f"e{n}.md", id=n)
+    CorpusIndex(small, workers=2, pool_min_files=6).build_all()
+    assert started == []  # nor does a cold build too small for the pool
 
 
 def _values_text(path: Path) -> str:

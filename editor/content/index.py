@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 from editor.content import fast_yaml, frontmatter, index_cache
 from editor.content.errors import ContentError, ParseError
 from editor.content.gc_pause import GcPaused
-from editor.content.read_ahead import opened_ahead
+from editor.content.read_ahead import READ_FLAGS, opened_ahead
 from editor.content.schema import SchemaRegistry
 from editor.content.search import (
     OVERRIDES_MAX,
@@ -337,7 +337,7 @@ def _read(
     from :func:`~editor.content.read_ahead.opened_ahead`."""
     if isinstance(opened, OSError):
         raise opened
-    fd = os.open(path, os.O_RDONLY) if opened is None else opened
+    fd = os.open(path, READ_FLAGS) if opened is None else opened
     try:
         if size < 0:
             st = os.fstat(fd)
@@ -906,7 +906,7 @@ class CorpusIndex:
                             path = packed[5][0]
                             fd = spill_fds.get(path)
                             if fd is None:
-                                fd = spill_fds[path] = os.open(path, os.O_RDONLY)
+                                fd = spill_fds[path] = os.open(path, READ_FLAGS)
                             parsed = _Parsed.unspill(packed, fd)
                         futures[emitted] = None  # the rows are the caller's now
                         emitted += 1

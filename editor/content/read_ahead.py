@@ -17,10 +17,12 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 
-__all__ = ["WINDOW", "opened_ahead"]
+__all__ = ["READ_FLAGS", "WINDOW", "opened_ahead"]
 
 WINDOW = 32  # files in flight per reader: enough to keep a disk's queue full
 
+# O_BINARY: Windows' C runtime would otherwise turn CRLF into LF on read.
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _ADVISE = getattr(os, "posix_fadvise", None)
 _WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", 0)
 
@@ -52,7 +54,7 @@ def opened_ahead(paths: Iterable[str], window: int = WINDOW) -> Iterator[int | O
 
 def _open(path: str, *, advise: bool) -> int | OSError:
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, READ_FLAGS)
     except OSError as exc:
         return exc
     if advise and _ADVISE is not None:

@@ -457,7 +457,8 @@ def _spill(parts: tuple[bytes, bytes, bytes]) -> Spilled | None:
     try:
         if len(_SPILL) == 1:
             path = f"{_SPILL[0]}{os.sep}{os.getpid()}.chunks"
-            _SPILL.extend((path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 0))
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+            _SPILL.extend((path, os.open(path, flags, 0o600), 0))
         _, path, fd, offset = _SPILL
         for part in parts:
             view = memoryview(part)

@@ -66,13 +66,15 @@ class _IndexJob(QRunnable):
 
     def run(self) -> None:
         steps = self._index.build()
+        listed: PreparedList | None = None
         try:
             for step in steps:
                 if self._cancel.is_set():
                     return
                 if step.phase == "scan":
                     names = rows_from_paths(self._index.paths)
-                    self._relay.listed.emit(prepare_list_rows(names, self._sort))
+                    listed = prepare_list_rows(names, self._sort)
+                    self._relay.listed.emit(listed)
                 self._relay.progress.emit(step.done, step.total, step.phase)
         except Exception as exc:  # reported to the user, never lost on a thread
             log.exception("indexing failed")
@@ -93,7 +95,8 @@ class _IndexJob(QRunnable):
             enabled = gc.isenabled()
             gc.disable()
             try:
-                rows = prepare_list(self._index.records, self._sort)
+                rows = prepare_list(self._index.records, self._sort, listed)
+                listed = None
                 self._index.search("")
                 self._index.prepare_updates()  # the first save then costs no more
                 report = prepare_rows(records_inputs(self._index.records))

@@ -199,6 +199,24 @@ def test_dirty_markers_survive_new_rows_and_a_folder_listed_anew(model: EntryLis
     assert model.dirty_paths() == []
 
 
+def test_the_full_list_shares_the_names_lists_lookups_when_the_files_match() -> None:
+    rels = [r.path for r in RECORDS]
+    names = entry_model.prepare_list_rows(entry_model.rows_from_paths(rels))
+    full = entry_model.prepare_list(RECORDS, (TITLE, False), names)
+    assert full.rels is names.rels and full.by_rel is names.by_rel
+    listing = EntryListModel()
+    listing.set_paths(FOLDER, names)
+    listing.set_rows(full)  # the same files: rows updated in place, found by path
+    assert [listing.index_of(FOLDER / rel).data() for rel in rels] == [
+        "ZOPA", "BATNA", "Soft Power", "anchoring", "broken.md",
+    ]  # fmt: skip
+
+    other = entry_model.prepare_list([Record("aaa.md", "AAA"), *RECORDS], None, names)
+    assert other.rels is not names.rels  # another file list: lookups of its own
+    assert other.by_rel == {rel: n for n, rel in enumerate(["aaa.md", *rels])}
+    assert names.by_rel == {rel: n for n, rel in enumerate(rels)}  # the shown list intact
+
+
 def test_selection_survives_filtering_and_sorting(qtbot: Any, model: EntryListModel) -> None:
     view = QTableView()
     qtbot.addWidget(view)

@@ -167,6 +167,31 @@ def test_unreadable_file_is_reported_not_fatal(
     assert index.record("a.md") is not None and index.record("a.md").error is None  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("pooled", [False, True])
+def test_a_file_gone_between_the_scan_and_its_reading_is_reported(
+    tmp_path: Path, pooled: bool
+) -> None:
+    for n in range(40):  # more than are opened ahead, so files open after the loss too
+        write_entry(tmp_path, f"e{n:02d}.md", id=n)
+    options: dict[str, Any] = {"workers": 2, "pool_min_files": 1} if pooled else {}
+    index = CorpusIndex(tmp_path, cache=False, **options)
+    steps = index.build()
+    assert next(steps).phase == "scan"
+    (tmp_path / "e03.md").unlink()
+    (tmp_path / "e37.md").unlink()
+    for _ in steps:
+        pass
+
+    for gone in ("e03.md", "e37.md"):
+        record = index.record(gone)
+        assert record is not None and record.severity == "error"
+        assert [f.rule for f in record.findings] == ["parse-error"]
+        assert "cannot read the file" in record.findings[0].message
+    kept = [r for r in index.records if r.path not in ("e03.md", "e37.md")]
+    assert len(kept) == 38 and all(r.error is None for r in kept)
+    assert [r.title for r in kept[:3]] == ["What is e00?", "What is e01?", "What is e02?"]
+
+
 def test_duplicate_titles_across_files_are_corpus_findings(tmp_path: Path) -> None:
     write_entry(tmp_path, "one.md", seo_title="The very same SEO title for two pages")
     write_entry(tmp_path, "two.md", seo_title="The  very same SEO title for TWO pages")

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 from editor.content import fast_yaml, frontmatter, index_cache
 from editor.content.errors import ContentError, ParseError
 from editor.content.gc_pause import GcPaused
-from editor.content.read_ahead import READ_FLAGS, opened_ahead
+from editor.content.read_ahead import READ_FLAGS, needs_reading_ahead, opened_ahead
 from editor.content.schema import SchemaRegistry
 from editor.content.search import (
     OVERRIDES_MAX,
@@ -561,12 +561,17 @@ Packed = tuple[bytes, bytes, bytes, bytes, bytes, Spilled | None]
 def parse_files(
     folder: str, items: list[tuple[str, int, int]], registry: SchemaRegistry, config: SeoConfig
 ) -> _Parsed:
-    """:func:`parse_file` of each ``(path, size, mtime)``, reading a few files ahead."""
-    opened = opened_ahead([f"{folder}{os.sep}{rel}" for rel, _, _ in items])
+    """:func:`parse_file` of each ``(path, size, mtime)``, reading a few files ahead
+    when some of them are not in the page cache (see :mod:`.read_ahead`)."""
+    paths = [f"{folder}{os.sep}{rel}" for rel, _, _ in items]
+    if not needs_reading_ahead(paths):
+        return _Parsed.of(
+            [parse_file(folder, rel, size, mtime, registry, config) for rel, size, mtime in items]
+        )
     return _Parsed.of(
         [
             parse_file(folder, rel, size, mtime, registry, config, fd)
-            for (rel, size, mtime), fd in zip(items, opened, strict=True)
+            for (rel, size, mtime), fd in zip(items, opened_ahead(paths), strict=True)
         ]
     )
 

@@ -8,6 +8,12 @@ Measured on 20,000 generated entries with the page cache dropped: 2.1-2.4 s read
 by one, 0.6-0.8 s with 32 files ahead; no difference when the files are cached. No
 library does this for a list of small files (``mmap``'s ``madvise`` needs a mapping,
 ``os.readahead`` does not exist in Python).
+
+Holding files open ahead is not free when they are cached: ~2 µs more a file (measured
+over 25k cached files: 8.0-10.3 µs a read against 6.7-8.3), 5-7 % of a cold build's
+CPU. So a reader first asks (:func:`needs_reading_ahead`) whether a few of its files,
+spread over the list, are in the page cache (a one-byte ``RWF_NOWAIT`` read fails with
+``EAGAIN`` when they are not) and reads ahead only when some are not.
 """
 
 from __future__ import annotations
@@ -15,16 +21,49 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
-__all__ = ["READ_FLAGS", "WINDOW", "opened_ahead"]
+__all__ = ["PROBES", "READ_FLAGS", "WINDOW", "needs_reading_ahead", "opened_ahead"]
 
 WINDOW = 32  # files in flight per reader: enough to keep a disk's queue full
+PROBES = 4  # files of a list asked about (~4 µs each: open, a one-byte read, close)
 
 # O_BINARY: Windows' C runtime would otherwise turn CRLF into LF on read.
 READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _ADVISE = getattr(os, "posix_fadvise", None)
 _WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", 0)
+_NOWAIT = getattr(os, "RWF_NOWAIT", None) if hasattr(os, "preadv") else None
+
+
+def needs_reading_ahead(paths: Sequence[str], probes: int = PROBES) -> bool:
+    """True when reading ``paths`` ahead would pay: some of ``probes`` files spread over
+    them are not in the page cache, or the system cannot tell (then the disk is worth
+    the ~2 µs a file). False where no advice can be given at all."""
+    if _ADVISE is None or not paths or probes < 1:
+        return False
+    step = max(1, len(paths) // probes)
+    return not all(cached(path) for path in paths[::step][:probes])
+
+
+def cached(path: str) -> bool:
+    """Whether the start of the file is in the page cache; True when it cannot be
+    opened (its reader reports that; there is nothing to read ahead), False when the
+    system cannot tell."""
+    if _NOWAIT is None:
+        return False
+    try:
+        fd = os.open(path, READ_FLAGS)
+    except OSError:
+        return True
+    try:
+        os.preadv(fd, [bytearray(1)], 0, _NOWAIT)
+    except BlockingIOError:  # EAGAIN: the read would have to wait for the disk
+        return False
+    except OSError:  # EOPNOTSUPP and the like: this file system cannot say
+        return False
+    finally:
+        os.close(fd)
+    return True
 
 
 def opened_ahead(paths: Iterable[str], window: int = WINDOW) -> Iterator[int | OSError]:

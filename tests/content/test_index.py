@@ -167,12 +167,14 @@ def test_unreadable_file_is_reported_not_fatal(
     assert index.record("a.md") is not None and index.record("a.md").error is None  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("pooled", [False, True])
+@pytest.mark.parametrize(("pooled", "ahead"), [(False, False), (False, True), (True, False)])
 def test_a_file_gone_between_the_scan_and_its_reading_is_reported(
-    tmp_path: Path, pooled: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: bool, ahead: bool
 ) -> None:
     for n in range(40):  # more than are opened ahead, so files open after the loss too
         write_entry(tmp_path, f"e{n:02d}.md", id=n)
+    if ahead:  # as if the files were not in the page cache: read ahead
+        monkeypatch.setattr(index_module, "needs_reading_ahead", lambda paths: True)
     options: dict[str, Any] = {"workers": 2, "pool_min_files": 1} if pooled else {}
     index = CorpusIndex(tmp_path, cache=False, **options)
     steps = index.build()

@@ -72,3 +72,51 @@ def test_the_kernel_is_advised_of_each_file(
     for fd in fds:
         assert isinstance(fd, int)
         os.close(fd)
+
+
+def _evict(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)  # dirty pages are not dropped
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.skipif(read_ahead._NOWAIT is None, reason="no RWF_NOWAIT reads here")
+def test_a_file_just_read_is_cached_and_an_evicted_one_is_not(tmp_path: Path) -> None:
+    path = _files(tmp_path, 1)[0]
+    Path(path).read_bytes()
+    if not read_ahead.cached(path):
+        pytest.skip("this file system cannot say what it has cached")
+    assert read_ahead.cached(str(tmp_path / "gone.md"))  # nothing to read ahead
+    _evict(path)
+    if read_ahead.cached(path):
+        pytest.skip("this file system keeps the pages (tmpfs)")
+    assert read_ahead.needs_reading_ahead([path])
+    Path(path).read_bytes()
+    assert read_ahead.cached(path)
+
+
+def test_reading_ahead_is_asked_for_when_a_probed_file_is_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if read_ahead._ADVISE is None:
+        pytest.skip("no posix_fadvise here: never reads ahead")
+    paths = _files(tmp_path, 12)
+    asked: list[str] = []
+    out: set[str] = set()
+
+    def cached(path: str) -> bool:
+        asked.append(path)
+        return path not in out
+
+    monkeypatch.setattr(read_ahead, "cached", cached)
+    assert not read_ahead.needs_reading_ahead(paths)
+    assert asked == [paths[0], paths[3], paths[6], paths[9]]  # four, spread over the list
+    out.add(paths[6])
+    assert read_ahead.needs_reading_ahead(paths)
+    out.clear()
+    out.add(paths[11])  # not probed: the next list's probes may find it
+    assert not read_ahead.needs_reading_ahead(paths)
+    assert not read_ahead.needs_reading_ahead([])

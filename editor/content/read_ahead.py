@@ -57,9 +57,7 @@ def cached(path: str) -> bool:
         return True
     try:
         os.preadv(fd, [bytearray(1)], 0, _NOWAIT)
-    except BlockingIOError:  # EAGAIN: the read would have to wait for the disk
-        return False
-    except OSError:  # EOPNOTSUPP and the like: this file system cannot say
+    except OSError:  # EAGAIN: it would wait for the disk; EOPNOTSUPP: cannot say
         return False
     finally:
         os.close(fd)

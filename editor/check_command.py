@@ -286,10 +286,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _valid_utf8(text: str) -> str:
-    """JSON text UTF-8 can hold: a lone surrogate left in a message or key (from a YAML
-    ``"\\ud800"`` escape) becomes its ``\\uXXXX`` escape, which JSON reads back the same."""
+    """JSON text that UTF-8 holds and that stays one finding a line.
+
+    A lone surrogate left in a message or key (from a YAML ``"\\ud800"`` escape) becomes
+    its ``\\uXXXX`` escape, which JSON reads back the same; so do U+2028 and U+2029,
+    which some readers take for line breaks. Outside strings JSON has none of them.
+    """
     if text.isascii():
         return text
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

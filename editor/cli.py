@@ -144,6 +144,7 @@ def cmd_get(args: argparse.Namespace) -> int:
 
 # -- set: KEY=TEXT is read as the schema's type; KEY:=JSON is checked against it
 
+MAX_NUMBER_DIGITS = 4000  # Python refuses to read 4,300+ digits; no field needs 4,000
 MAX_VALUE_DEPTH = 100  # no front matter nests deeper; deeper JSON would only crash later
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
@@ -171,15 +172,22 @@ class Assignment:
         return f"{self.key}{':=' if self.typed else '='}{self.raw}"
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """A value quoted for a message, cut short: a 5,000-digit number is not a message."""
+    return (
+        repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} characters)"
+    )
+
+
 def _parse_assignment(text: str) -> Assignment:
     """``KEY=TEXT`` gives text; ``KEY:=JSON`` a typed value (number, list, null...)."""
     key, sep, raw = text.partition("=")
     if not sep:
-        raise UsageError(f"{text!r}: write KEY=VALUE or KEY:=JSON")
+        raise UsageError(f"{_shown(text)}: write KEY=VALUE or KEY:=JSON")
     typed = key.endswith(":")
     key = key.removesuffix(":")
     if not key:
-        raise UsageError(f"{text!r}: the key is empty")
+        raise UsageError(f"{_shown(text)}: the key is empty")
     return Assignment(key, raw, typed)
 
 
@@ -227,7 +235,7 @@ def read_date(text: str, key: str, *, hint: bool = False) -> dt.date:
         return value
     advice = f" (--unset {key} removes it; {key}:=null empties it)" if not text else ""
     raise UsageError(
-        f"{key} is a date field: {text!r} is not {_KIND_WORDS['date']}{advice}"
+        f"{key} is a date field: {_shown(text)} is not {_KIND_WORDS['date']}{advice}"
         + _other_type(key, not hint)
     )
 
@@ -302,22 +310,27 @@ def _typed_value(
             return value
         if _fits(kind, value) or (container and force):
             return read_date(value, key) if kind == "date" and isinstance(value, str) else value
-        raise UsageError(f"{key} is a {kind} field: it takes {wanted}, not {assignment.raw!r}")
+        raise UsageError(
+            f"{key} is a {kind} field: it takes {wanted}, not {_shown(assignment.raw)}"
+        )
     text = assignment.raw
     if kind == "date":
         return read_date(text, key, hint=not declared)
     if kind == "number":
+        if len(text) > MAX_NUMBER_DIGITS:
+            raise UsageError(f"{key} is a number field: {_shown(text)} has too many digits")
         try:
             return read_number(text)
         except ValueError:
             raise UsageError(
-                f"{key} is a number field: {text!r} is not a number" + _other_type(key, declared)
+                f"{key} is a number field: {_shown(text)} is not a number"
+                + _other_type(key, declared)
             ) from None
     if kind == "boolean":
         if text.lower() in ("true", "false"):
             return text.lower() == "true"
         raise UsageError(
-            f"{key} is a boolean field: write true or false, not {text!r}"
+            f"{key} is a boolean field: write true or false, not {_shown(text)}"
             + _other_type(key, declared)
         )
     if container and declared and not force:

@@ -240,17 +240,14 @@ def _report_head(folder: Path, entries: int, findings: list[Finding]) -> dict[st
     return doc
 
 
-def _cached(encode: Callable[[str], str]) -> Callable[[str], str]:
-    """``encode`` remembered per string: paths, rules and fields repeat across findings."""
-    memo: dict[str, str] = {}
+def _each(strings: Iterable[str], encode: Callable[[str], str]) -> dict[str, str]:
+    """``encode`` of each distinct string: paths, rules and fields repeat across findings."""
+    return {text: encode(text) for text in set(strings)}
 
-    def lookup(text: str) -> str:
-        done = memo.get(text)
-        if done is None:
-            done = memo[text] = encode(text)
-        return done
 
-    return lookup
+def _plain(texts: list[str]) -> bool:
+    """Whether no text needs :func:`printable` (one check over all, the usual case)."""
+    return "".join(texts).isprintable()
 
 
 def _path_json(name: str) -> str:
@@ -271,10 +268,11 @@ def report_json_text(folder: Path, entries: int, findings: list[Finding]) -> str
     if not findings:
         return _valid_utf8(head) + "\n"
     head = head.removesuffix("[]\n}")
-    path_of, word = _cached(_path_json), _cached(encode_basestring)
+    paths = _each((f.path for f in findings), _path_json)
+    words = _each((w for f in findings for w in (f.rule, f.severity, f.field)), encode_basestring)
     rows = [
-        f'    {{"path": {path_of(path)}, "rule": {word(rule)}, "severity": {word(severity)}, '
-        f'"field": {word(field)}, "message": {encode_basestring(message)}, '
+        f'    {{"path": {paths[path]}, "rule": {words[rule]}, "severity": {words[severity]}, '
+        f'"field": {words[field]}, "message": {encode_basestring(message)}, '
         f'"line": {"null" if line is None else int(line)}, '
         f'"column": {"null" if column is None else int(column)}}}'
         for rule, severity, path, field, message, line, column in findings
@@ -307,34 +305,35 @@ def report_csv(findings: list[Finding]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("path", "rule", "severity", "field", "message", "line", "column"))
-    name = _cached(escape_name)
-    for f in findings:
-        writer.writerow((name(f.path), f.rule, f.severity, printable(f.field),
-                         printable(f.message),
-                         "" if f.line is None else f.line,
-                         "" if f.column is None else f.column))  # fmt: skip
+    names = _each((f.path for f in findings), escape_name)
+    clean = _plain([f.message for f in findings]) and _plain([f.field for f in findings])
+    text = str if clean else printable
+    writer.writerows(
+        (names[path], rule, severity, text(field), text(message),
+         "" if line is None else line, "" if column is None else column)
+        for rule, severity, path, field, message, line, column in findings
+    )  # fmt: skip
     return buffer.getvalue()
 
 
-def _where(f: Finding, name: Callable[[str], str]) -> str:
-    parts = [name(f.path)]
-    if f.line is not None:
-        parts.append(str(f.line))
-        if f.column is not None:
-            parts.append(str(f.column))
-    return ":".join(parts)
+def _where(name: str, line: int | None, column: int | None) -> str:
+    if line is None:
+        return name
+    return f"{name}:{line}" if column is None else f"{name}:{line}:{column}"
 
 
 def report_text(entries: int, findings: list[Finding], *, colour: bool = False) -> str:
     """Findings grouped by rule (worst first), each line ``path[:line:col]: message``.
 
-    File names are escaped (:func:`escape_name`), so each finding is exactly one line.
+    File names are escaped (:func:`escape_name`) and control characters in messages, so
+    each finding is exactly one line.
     """
     groups: dict[str, list[Finding]] = {}
     for f in findings:
         groups.setdefault(f.rule, []).append(f)
     order = sorted(groups, key=lambda r: (severity_rank(groups[r][0].severity), r))
-    name = _cached(escape_name)
+    names = _each((f.path for f in findings), escape_name)
+    text = str if _plain([f.message for f in findings]) else printable
     lines: list[str] = []
     for rule in order:
         items = groups[rule]
@@ -343,7 +342,9 @@ def report_text(entries: int, findings: list[Finding], *, colour: bool = False) 
         if colour:
             head = f"{_BOLD}{_COLOURS.get(severity, '')}{head}{_RESET}"
         lines.append(head)
-        lines.extend(f"  {_where(f, name)}: {printable(f.message)}" for f in items)
+        lines.extend(
+            f"  {_where(names[f.path], f.line, f.column)}: {text(f.message)}" for f in items
+        )
         lines.append("")
     counts = _counts(findings)
     summary = ", ".join(f"{counts[s]} {s if s == 'info' else s + 's'}" for s in SEVERITIES)

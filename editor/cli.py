@@ -1,8 +1,17 @@
 """The command line: open the app, or get/set/render/new/check entries from scripts and CI.
 
 Exit codes: 0 success; 1 ``check`` found problems at or above ``--fail-on``; 2 bad usage,
-or a file that cannot be read, parsed or written (message on stderr as
-``path:line:column: message``). A command that fails changes no file.
+a file that cannot be read, parsed or written, a value that does not fit the schema, or
+anything unexpected (message on stderr, one line: ``path:line:column: message`` or
+``glossary-editor: error: ...``; never a traceback, whose exit code 1 a script would read
+as "check found problems"); 141 when the reader of standard output went away
+(``get ... | head``), quietly, as for any tool ended by SIGPIPE. A command that fails
+changes no file.
+
+``get`` prints the documented JSON form of every YAML value (:mod:`json_form`). ``set``
+reads each value as the type the schema gives its field (or, for a key no schema lists,
+the type of the value already there) and refuses what does not fit, rather than guess.
+Keys are dotted; ``\\.`` is a dot inside a key and list positions count from 0.
 """
 
 from __future__ import annotations
@@ -47,7 +56,7 @@ EXIT_PIPE_CLOSED = 128 + 13  # what a shell reports for a tool ended by SIGPIPE 
 COMMANDS = ("check", "get", "set", "render", "new")
 KEY_HELP = (
     r"list items count from 0 (no negative positions); a dot inside a key is written \."
-    r" (og\.title names the key 'og.title') and a backslash as \\"
+    r" ('og\.title', quoted for the shell, names the key og.title) and a backslash as \\"
 )
 
 
@@ -97,7 +106,7 @@ def _missing(path: Path, data: dict[str, Any], key: str, exc: KeyPathError) -> U
     message = f"{path}: no key {key!r}" if not exc.reason else f"{path}: {exc}"
     literal = _literal_parts(data, split_key(key))
     if literal is not None:
-        message += f" (a key with a dot in it is written with \\.: {join_key(literal)})"
+        message += f" (a key with a dot in it is written with \\.: '{join_key(literal)}')"
     return UsageError(message)
 
 
@@ -378,8 +387,8 @@ def _check_dotted_key(data: Mapping[str, Any], key: str) -> None:
         literal = _literal_parts(data, parts)
         if literal is not None and literal != parts:
             raise UsageError(
-                f"{key}: the entry has the key {join_key(literal)!r} with a dot in its name; "
-                f"write {join_key(literal)} to set it, or give --force to create {key}"
+                f"{key}: the entry has a key with a dot in its name there; "
+                f"write '{join_key(literal)}' to set it, or give --force to create {key}"
             ) from None
 
 

@@ -92,7 +92,10 @@ def test_get_one_value(
 @pytest.mark.parametrize(
     ("key", "message"),
     [
-        ("og.title", "no key 'og.title' (a key with a dot in it is written with \\.: og\\.title)"),
+        (
+            "og.title",
+            "no key 'og.title' (a key with a dot in it is written with \\.: 'og\\.title')",
+        ),
         ("ordered.-1", "list positions count from 0, never from the end"),
         ("seo..title", "a key has an empty part"),
         ("pairs.99999999999", "no list has that many items"),

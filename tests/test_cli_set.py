@@ -109,7 +109,7 @@ def test_untyped_keys_keep_the_type_already_there(
 
 
 def test_dotted_key_escape(untyped: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    refused(capsys, untyped, "og.title=New", message="write og\\.title to set it")
+    refused(capsys, untyped, "og.title=New", message="write 'og\\.title' to set it")
     before = untyped.read_text(encoding="utf-8")
     assert main(["set", str(untyped), "og\\.title=New"]) == 0
     assert changed_lines(before, untyped.read_text(encoding="utf-8")) == [

@@ -353,10 +353,10 @@ def report_text(entries: int, findings: list[Finding], *, colour: bool = False) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (``python -m editor.check_command``) until cli.py wires it."""
-    parser = argparse.ArgumentParser(prog="glossary-editor check")
-    add_check_arguments(parser)
-    return run_check(parser.parse_args(argv))
+    """``python -m editor.check_command``: the same as ``glossary-editor check`` (its guard too)."""
+    from editor.cli import main as cli_main
+
+    return cli_main(["check", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

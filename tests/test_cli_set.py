@@ -5,13 +5,16 @@ Every refused input is checked for exit code 2, a one-line message and an unchan
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from editor.cli import main
-from editor.content.document import load_entry
+from editor.content.document import get_path, join_key, load_entry, set_path, split_key
 
 
 @pytest.fixture
@@ -172,3 +175,14 @@ def test_huge_number_for_a_number_field(qa: Path, capsys: pytest.CaptureFixture[
     refused(capsys, qa, "id:=" + "9" * 5000, message="too many digits")
     refused(capsys, qa, "id=" + "9" * 5000, message="'9999999999")
     refused(capsys, qa, "id=" + "9" * 5000, message="(5000 characters) has too many digits")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=4))
+def test_escaped_keys_round_trip(parts: list[str]) -> None:
+    """Any key parts, dots and backslashes included, survive ``join_key`` -> ``split_key``."""
+    assert split_key(join_key(parts)) == parts
+    assume(not any(re.fullmatch("-?[0-9]+", p) for p in parts[1:]))  # list positions
+    data: dict[str, object] = {}
+    set_path(data, join_key(parts), "v")
+    assert get_path(data, join_key(parts)) == "v"

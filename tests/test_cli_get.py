@@ -168,3 +168,16 @@ def test_lone_surrogate_is_written_as_its_escape() -> None:
     text = dumps({"k": "a\ud800b"}, indent=None)
     assert text == '{"k": "a\\ud800b"}'
     assert json.loads(text.encode("utf-8")) == {"k": "a\ud800b"}
+
+
+def test_integer_past_the_decimal_limit_is_its_hex_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python writes no int of 4,300+ decimal digits; a hex YAML integer can be one."""
+    path = tmp_path / "hex.md"
+    path.write_text(f"---\nhuge: 0x{'f' * 3600}\nbig: {'7' * 4000}\n---\n", encoding="utf-8")
+    code, out, err = get(capsys, str(path))
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["huge"] == "0x" + "f" * 3600
+    assert data["big"] == int("7" * 4000)

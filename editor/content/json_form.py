@@ -12,7 +12,11 @@ string (``str``)                            string; a lone surrogate (from a ``"
                                             escape) is written as the escape ``\\ud800``
 integer (``int``), any size                 number with every digit (beyond ±2**53 a
                                             reader using doubles rounds it: read big
-                                            numbers as such)
+                                            numbers as such); past 4,300 decimal digits
+                                            (only a hex, octal or binary YAML integer
+                                            gets there) the string ``"0x..."`` of its
+                                            hex digits, as Python will not write it in
+                                            decimal (that takes quadratic time)
 float (``float``)                           number; ``.nan`` -> ``"NaN"``, ``.inf`` ->
                                             ``"Infinity"``, ``-.inf`` -> ``"-Infinity"``
                                             (strings that ``float()`` and JavaScript's
@@ -47,10 +51,13 @@ import datetime as dt
 import json
 import math
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Python writes an int in decimal only up to 4,300 digits (its default limit), ~14,284 bits.
+_DECIMAL_BITS = int((sys.get_int_max_str_digits() or 4300) * math.log2(10)) - 4
 _FLOAT_WORDS = {math.inf: "Infinity", -math.inf: "-Infinity"}
 
 
@@ -65,6 +72,8 @@ def to_json_form(value: Any) -> Any:
 
 def _scalar(value: Any) -> Any:
     """The JSON form of a value that is not a container; ``value`` itself when plain."""
+    if isinstance(value, int) and value.bit_length() > _DECIMAL_BITS:
+        return hex(value)
     if isinstance(value, float):
         if math.isnan(value):
             return "NaN"

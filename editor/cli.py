@@ -104,7 +104,10 @@ def _registry_for(path: Path) -> SchemaRegistry:
 def _missing(path: Path, data: dict[str, Any], key: str, exc: KeyPathError) -> UsageError:
     """The message for a key that names nothing, with the escaped form when dots split a key."""
     message = f"{path}: no key {key!r}" if not exc.reason else f"{path}: {exc}"
-    literal = _literal_parts(data, split_key(key))
+    try:
+        literal = _literal_parts(data, split_key(key))
+    except KeyPathError:  # the key itself is malformed (an empty part)
+        literal = None
     if literal is not None:
         message += f" (a key with a dot in it is written with \\.: '{join_key(literal)}')"
     return UsageError(message)
@@ -119,7 +122,9 @@ def _literal_parts(container: Any, parts: list[str]) -> list[str] | None:
     if not parts:
         return []
     if isinstance(container, list):
-        if not INDEX_PATTERN.fullmatch(parts[0]) or int(parts[0]) >= len(container):
+        if not INDEX_PATTERN.fullmatch(parts[0]) or len(parts[0]) > 9:
+            return None
+        if int(parts[0]) >= len(container):
             return None
         rest = _literal_parts(container[int(parts[0])], parts[1:])
         return None if rest is None else [parts[0], *rest]
@@ -564,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         return _fail(f"error: {exc}")
     except KeyPathError as exc:
-        return _fail(f"error: no key {exc}")
+        return _fail(f"error: {exc}")
     except ContentError as exc:
         return _fail(str(exc), prefix=False)
     except KeyboardInterrupt:

@@ -175,7 +175,7 @@ class KeyPathError(KeyError):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"{self.dotted!r}: {self.reason}" if self.reason else repr(self.dotted)
+        return f"{self.dotted!r}: {self.reason or 'no such key'}"
 
 
 def split_key(dotted: str) -> list[str]:

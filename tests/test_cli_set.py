@@ -186,3 +186,16 @@ def test_escaped_keys_round_trip(parts: list[str]) -> None:
     data: dict[str, object] = {}
     set_path(data, join_key(parts), "v")
     assert get_path(data, join_key(parts)) == "v"
+
+
+def test_non_string_keys_are_named_by_their_json_text(tmp_path: Path) -> None:
+    path = tmp_path / "keys.md"
+    path.write_text(
+        "---\ntitle: T\ndates:\n  2019-01-01: first\nkeys:\n  1: one\n---\n", encoding="utf-8"
+    )
+    before = path.read_text(encoding="utf-8")
+    assert main(["set", str(path), "dates.2019-01-01=changed", "keys.1=uno"]) == 0
+    assert changed_lines(before, path.read_text(encoding="utf-8")) == [
+        ("  2019-01-01: first", "  2019-01-01: changed"),
+        ("  1: one", "  1: uno"),
+    ]

@@ -124,3 +124,16 @@ def test_closed_pipe_ends_quietly(qa: Path, command: str) -> None:
         os.close(write_end)
     assert result.stderr == ""
     assert result.returncode == 141
+
+
+@pytest.mark.parametrize(
+    "argv", [["get"], ["check", "--format", "xml"], ["set"], ["render", "a.md", "--bogus"]]
+)
+def test_usage_errors_are_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"glossary-editor {argv[0]}: error: ") or err.startswith(
+        "glossary-editor: error: "
+    )
+    assert err.endswith("--help)\n") and err.count("\n") == 1

@@ -133,7 +133,5 @@ def test_usage_errors_are_one_line(argv: list[str], capsys: pytest.CaptureFixtur
     assert main(argv) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith(f"glossary-editor {argv[0]}: error: ") or err.startswith(
-        "glossary-editor: error: "
-    )
+    assert err.startswith((f"glossary-editor {argv[0]}: error: ", "glossary-editor: error: "))
     assert err.endswith("--help)\n") and err.count("\n") == 1

@@ -559,8 +559,7 @@ def _open_app(argv: Sequence[str]) -> int:
     args, _ = parser.parse_known_args(argv)
     folder = Path(args.folder) if args.folder else sample_content_dir()
     if not folder.is_dir():
-        print(f"{folder}: not a folder", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{folder}: not a folder")
     from editor.ui.app import run
 
     return run(folder)

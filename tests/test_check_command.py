@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from editor.check_command import add_check_arguments, run_check
+from editor.check_command import add_check_arguments, report_json, report_json_text, run_check
+from editor.content.seo import Finding
 
 ENTRY = """\
 ---
@@ -163,3 +166,85 @@ def test_no_folder_checks_the_bundled_sample(capsys: pytest.CaptureFixture[str])
     doc = json.loads(out)
     assert code == 0
     assert doc["summary"]["entries"] == len(list(Path(doc["folder"]).rglob("*.md"))) > 0
+
+
+ODD_NAMES = [
+    b"caf\xe9.md",
+    b"new\nline.md",
+    b"back\\slash.md",
+    "uni\u2028x.md".encode(),
+    b"tab\t.md",
+]
+
+
+@pytest.fixture
+def odd_names(tmp_path: Path) -> Path:
+    """Files whose names are not UTF-8 or hold a newline, tab, backslash or U+2028."""
+    for name in ODD_NAMES:
+        (tmp_path / os.fsdecode(name)).write_bytes(b"---\ntitle: [oops\n---\n")
+    return tmp_path
+
+
+def test_json_names_are_valid_unicode_with_their_exact_bytes(
+    odd_names: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    parser = argparse.ArgumentParser()
+    add_check_arguments(parser)
+    assert run_check(parser.parse_args([str(odd_names), "--format", "json"])) == 1
+    raw = capsysbinary.readouterr().out
+    doc = json.loads(raw.decode("utf-8"))  # strict: the output is valid UTF-8
+    names = {}
+    for f in doc["findings"]:
+        exact = base64.b64decode(f["path_bytes"]) if "path_bytes" in f else f["path"].encode()
+        names[exact] = f["path"]
+    assert sorted(names) == sorted(ODD_NAMES)
+    assert names[b"caf\xe9.md"] == "caf\ufffd.md"
+    assert names[b"new\nline.md"] == "new\nline.md"
+
+
+def test_text_and_csv_names_are_escaped_one_finding_a_line(
+    odd_names: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, text, _ = run(capsys, str(odd_names))
+    rows = [line[2:].split(":", 1)[0] for line in text.splitlines() if line.startswith("  ")]
+    assert sorted(rows) == sorted(
+        ["caf\\xe9.md", "new\\nline.md", "back\\\\slash.md", "uni\\u2028x.md", "tab\\t.md"]
+    )
+    assert {os.fsencode(unescape(r)) for r in rows} == set(ODD_NAMES)
+    _, out, _ = run(capsys, str(odd_names), "--format", "csv")
+    lines = out.splitlines()
+    assert len(lines) == 1 + len(ODD_NAMES)
+    assert sorted(row[0] for row in list(csv.reader(io.StringIO(out)))[1:]) == sorted(rows)
+
+
+def unescape(name: str) -> str:
+    """The reverse of the documented escapes (docs/check-json.md), as a reader would do it."""
+    out, i = bytearray(), 0
+    while i < len(name):
+        if name[i] != "\\":
+            out += name[i].encode()
+            i += 1
+        elif name[i + 1] == "x":
+            out.append(int(name[i + 2 : i + 4], 16))
+            i += 4
+        elif name[i + 1] == "u":
+            out += chr(int(name[i + 2 : i + 6], 16)).encode()
+            i += 6
+        else:
+            out += {"n": b"\n", "t": b"\t", "r": b"\r", "\\": b"\\"}[name[i + 1]]
+            i += 2
+    return os.fsdecode(bytes(out))
+
+
+def test_json_text_is_the_json_document() -> None:
+    """The fast one-line-a-finding writer gives exactly :func:`report_json`'s document."""
+    findings = [
+        Finding("title-long", "warning", "a/b.md", "seo.title", 'Says "quoted" \\ back', 3, 1),
+        Finding("parse-error", "error", "caf\udce9.md", "", "line\nbreak\ttab", None, None),
+        Finding("faq-incomplete", "error", "z.md", "faq.\ud800", "ünïcödé \u2028 €", 7, None),
+    ]
+    text = report_json_text(Path("content"), 3, findings)
+    text.encode("utf-8")
+    assert json.loads(text) == report_json(Path("content"), 3, findings)
+    assert len(text.splitlines()) == 20  # the head, then one line a finding
+    assert report_json_text(Path("c"), 0, []).endswith('"findings": []\n}\n')

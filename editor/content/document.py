@@ -7,6 +7,7 @@ This is the one way through for both faces of the app: file -> :class:`Entry` ->
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from editor.content.atomic import atomic_write, fingerprint
 from editor.content.errors import ContentError, ParseError, ReadOnlyError, WriteError
 from editor.content.frontmatter import load_bytes
+from editor.content.json_form import key_text
 from editor.content.schema import SCHEMA_KEY
 from editor.content.writer import update_text
 
@@ -156,75 +158,146 @@ def save_entry(
 
 
 # -- dotted paths (``seo.title``, ``faq.0.answer``) for the command line and the form
+#
+# A key is split at each dot; ``\.`` is a dot inside a key (``og\.title`` names the key
+# ``og.title``) and ``\\`` a backslash. A part that names a list item is a position
+# counted from 0, in ASCII digits: ``-1`` (or ``+1``, `` 1``) is refused everywhere.
+
+INDEX_PATTERN = re.compile(r"[0-9]+")
+
+
+class KeyPathError(KeyError):
+    """A dotted key that names nothing (or a list position that is not one)."""
+
+    def __init__(self, dotted: str, reason: str = "") -> None:
+        super().__init__(dotted)
+        self.dotted = dotted
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.dotted!r}: {self.reason or 'no such key'}"
+
+
+def split_key(dotted: str) -> list[str]:
+    r"""The parts of a dotted key; ``\.`` stays a dot and ``\\`` a backslash."""
+    if "\\" not in dotted:
+        parts = dotted.split(".")
+    else:
+        parts, current, i = [], [], 0
+        while i < len(dotted):
+            char = dotted[i]
+            if char == "\\" and dotted[i + 1 : i + 2] in (".", "\\"):
+                current.append(dotted[i + 1])
+                i += 2
+                continue
+            if char == ".":
+                parts.append("".join(current))
+                current = []
+            else:
+                current.append(char)
+            i += 1
+        parts.append("".join(current))
+    if "" in parts:
+        raise KeyPathError(dotted, "a key has an empty part (two dots, or a dot at an end)")
+    return parts
+
+
+def join_key(parts: Sequence[str | int]) -> str:
+    """The dotted key for ``parts``, escaping dots and backslashes inside them."""
+    return ".".join(str(p).replace("\\", "\\\\").replace(".", "\\.") for p in parts)
+
+
+def _mapping_key(mapping: Mapping[Any, Any], part: str) -> Any:
+    """The key ``part`` names: itself, or a non-string key whose JSON form reads ``part``
+    (``dates.2019-01-01``, ``codes.1``, ``flags.true``), as ``get`` prints them."""
+    if part in mapping:
+        return part
+    return next((k for k in mapping if not isinstance(k, str) and key_text(k) == part), part)
 
 
 def _step(container: Any, part: str, dotted: str) -> Any:
     if isinstance(container, Mapping):
-        if part not in container:
-            raise KeyError(dotted)
-        return container[part]
+        key = _mapping_key(container, part)
+        if key not in container:
+            raise KeyPathError(dotted)
+        return container[key]
     if isinstance(container, list):
-        try:
-            return container[int(part)]
-        except (ValueError, IndexError) as exc:
-            raise KeyError(dotted) from exc
-    raise KeyError(dotted)
+        index = _list_index(part, dotted)
+        if index >= len(container):
+            raise KeyPathError(dotted, f"the list has {len(container)} items")
+        return container[index]
+    raise KeyPathError(dotted)
 
 
 def get_path(data: Mapping[str, Any], dotted: str) -> Any:
     """The value at a dotted key; :class:`KeyError` naming the key when absent."""
     value: Any = data
-    for part in dotted.split("."):
+    for part in split_key(dotted):
         value = _step(value, part, dotted)
     return value
 
 
 def set_path(data: MutableMapping[str, Any], dotted: str, value: Any) -> None:
     """Set a dotted key, creating maps on the way; list indexes must exist or append."""
-    parts = dotted.split(".")
+    parts = split_key(dotted)
     target: Any = data
     for i, part in enumerate(parts[:-1]):
-        nxt = parts[i + 1]
         if isinstance(target, list):
             target = _step(target, part, dotted)
-            continue
-        if part not in target or target[part] is None:
-            target[part] = [] if nxt.isdigit() else {}
-        target = target[part]
+        elif isinstance(target, MutableMapping):
+            key = _mapping_key(target, part)
+            if key not in target or target[key] is None:
+                nxt = parts[i + 1]
+                if nxt[:1] == "-" and INDEX_PATTERN.fullmatch(nxt[1:]):
+                    _list_index(nxt, dotted)  # refused: a new list has no item -1
+                target[key] = [] if INDEX_PATTERN.fullmatch(nxt) else {}
+            target = target[key]
+        else:
+            raise _not_a_container(dotted, parts[:i])
     last = parts[-1]
     if isinstance(target, list):
         index = _list_index(last, dotted)
         if index == len(target):
             target.append(value)
-        elif 0 <= index < len(target):
+        elif index < len(target):
             target[index] = value
         else:
-            raise KeyError(dotted)
+            raise KeyPathError(
+                dotted, f"the list has {len(target)} items: give 0 to {len(target)} (append)"
+            )
     elif isinstance(target, MutableMapping):
-        target[last] = value
+        target[_mapping_key(target, last)] = value
     else:
-        raise ContentError(f"cannot set {dotted!r}: {'.'.join(parts[:-1])} is not a mapping")
+        raise _not_a_container(dotted, parts[:-1])
+
+
+def _not_a_container(dotted: str, parent: Sequence[str]) -> ContentError:
+    return ContentError(f"cannot set {dotted!r}: {join_key(parent)} is not a mapping or a list")
 
 
 def delete_path(data: MutableMapping[str, Any], dotted: str) -> None:
-    parts = dotted.split(".")
+    parts = split_key(dotted)
     parent: Any = data
     for part in parts[:-1]:
         parent = _step(parent, part, dotted)
     last = parts[-1]
     if isinstance(parent, list):
         index = _list_index(last, dotted)
-        if not 0 <= index < len(parent):
-            raise KeyError(dotted)
+        if index >= len(parent):
+            raise KeyPathError(dotted)
         del parent[index]
-    elif isinstance(parent, MutableMapping) and last in parent:
-        del parent[last]
+    elif isinstance(parent, MutableMapping) and _mapping_key(parent, last) in parent:
+        del parent[_mapping_key(parent, last)]
     else:
-        raise KeyError(dotted)
+        raise KeyPathError(dotted)
 
 
 def _list_index(part: str, dotted: str) -> int:
-    try:
-        return int(part)
-    except ValueError as exc:
-        raise KeyError(dotted) from exc
+    """A list position: ASCII digits only, so ``-1`` never reaches Python's from-the-end."""
+    if part[:1] == "-" and INDEX_PATTERN.fullmatch(part[1:]):
+        raise KeyPathError(dotted, f"{part}: list positions count from 0, never from the end")
+    if not INDEX_PATTERN.fullmatch(part):
+        raise KeyPathError(dotted, f"{part!r} is not a list position (0, 1, 2...)")
+    if len(part) > 9:  # no list is that long, and int() refuses 4,300+ digits
+        raise KeyPathError(dotted, "no list has that many items")
+    return int(part)

@@ -1,4 +1,4 @@
-"""The window's save racing two command-line writers on one file: no edit lost silently.
+"""The window's save racing other writers of one file: no edit lost silently.
 
 Two ``glossary-editor set`` loops (subprocesses, real CLI invocations) and the window's
 own save path (``Saving.save``, what Ctrl+S runs) each add new keys to the same entry
@@ -9,14 +9,18 @@ CLI round exited 0 (key present) or 2 with "changed on disk" (key absent).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from editor.content.atomic import file_lock
 from editor.content.document import load_entry
+from editor.content.errors import WriteError
 from editor.ui import dialogs
 from editor.ui.saving import CANCEL
 
@@ -96,3 +100,61 @@ def test_window_and_two_cli_writers_never_lose_an_edit_silently(
                 assert code == "2" and "changed on disk" in message[0], (key, code, message)
                 assert key not in final
     assert not [p.name for p in sample_folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_overwrite_theirs_reads_and_writes_under_the_lock(
+    make_window: Any, sample_folder: Path, dialog_script: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between reading their version and writing ours over it, no cooperating writer
+    (another window, the CLI) may save: it would be overwritten unseen."""
+    path = sample_folder / "strategic-leverage.md"
+    window = make_window(sample_folder)
+    opened = window.session.open(path)
+    window.session.update(path, {**opened.data, "subject": "Mine"}, opened.body)
+    path.write_bytes(path.read_bytes().replace(b"Strategic leverage is", b"Leverage is"))
+    dialog_script.expect("choose", "Overwrite theirs")
+    real_save = window.session.save
+    lock_was_held: list[bool] = []
+
+    def save(target: Path, *, overwrite: bool = False) -> Any:
+        if overwrite:
+            lock_was_held.append(_held_elsewhere(target))
+        return real_save(target, overwrite=overwrite)
+
+    monkeypatch.setattr(window.session, "save", save)
+    assert window.saving.save(path)
+    assert lock_was_held == [True]
+    assert load_entry(path).data["subject"] == "Mine"
+
+
+def _held_elsewhere(path: Path) -> bool:
+    """Whether another thread would find the file's lock taken."""
+    result: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with file_lock(path, timeout=0):
+                result.append(False)
+        except WriteError:
+            result.append(True)
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join()
+    return result == [True]
+
+
+def test_the_window_saves_through_a_symlink_and_keeps_it(
+    make_window: Any, sample_folder: Path, tmp_path: Path
+) -> None:
+    real = tmp_path / "elsewhere" / "linked.md"
+    real.parent.mkdir()
+    shutil.copy(sample_folder / "strategic-leverage.md", real)
+    link = sample_folder / "linked.md"
+    link.symlink_to(real)
+    window = make_window(sample_folder)
+    opened = window.session.open(link)
+    window.session.update(link, {**opened.data, "subject": "Linked"}, opened.body)
+    assert window.saving.save(link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert load_entry(real).data["subject"] == "Linked"

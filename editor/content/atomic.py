@@ -35,14 +35,16 @@ the save is a conflict. So, on Linux:
 
 * guaranteed: an outside writer that replaces the file (rename, as ``sed -i``, git
   and most editors do) or rewrites it in place *before* our swap is never overwritten
-  silently; cooperating writers never interleave;
+  silently; cooperating writers (same machine, same user) never interleave;
 * not guaranteed: bytes an outside writer writes into the old file through a
   descriptor it opened earlier, *after* the swap, land in a file that is no longer the
-  path's (true of every rename-based save); a rename by an outside writer in the few
-  microseconds between our swap and its undo is kept under the temporary name and
-  named in the error. Elsewhere (other OSes, file systems without ``RENAME_EXCHANGE``)
-  the check runs a few system calls before a plain ``os.replace``, and an outside
-  change inside that gap is not seen.
+  path's (true of every rename-based save); while a swap is undone, a reader may see
+  our bytes for a moment; a rename by an outside writer in the microseconds between
+  our swap and its undo is kept beside the file (``.<name>.*.kept``) and named in the
+  error; a file with several hard links gets a new inode, so its other names keep the
+  old bytes. Elsewhere (other OSes, file systems without ``RENAME_EXCHANGE``) the
+  check runs a few system calls before a plain ``os.replace``, and an outside change
+  inside that gap is not seen.
 
 Mandatory locking does not exist in practice on Linux, so this is as small as the
 window can be made without the outside writer's co-operation.

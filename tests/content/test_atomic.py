@@ -412,3 +412,23 @@ def test_new_does_not_replace_a_file_that_appears_meanwhile(
     assert main(["new", str(tmp_path), "--schema", "glossary", "--title", "Soft power"]) == 2
     assert "already exists" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "someone else's entry"
+
+
+# -- private files: the index cache's search text holds every entry's text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.usefixtures("umask_022")
+def test_the_cache_text_file_is_private(tmp_path: Path) -> None:
+    from editor.content.text_file import TextSink
+
+    path = tmp_path / "cache" / "index.abc.text"
+    sink = TextSink(path)
+    sink.write(b"every entry's text")
+    assert sink.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)  # left by an older version: made private when written again
+    sink = TextSink(path)
+    sink.write(b"again")
+    assert sink.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -137,6 +137,7 @@ def file_lock(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         return
     from filelock import FileLock, Timeout  # imported on the first save only
 
+    lock: FileLock | None = None
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock = FileLock(lock_path, timeout=timeout, mode=0o600)
@@ -147,8 +148,10 @@ def file_lock(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             "nothing was written, try again",
             path,
         ) from exc
-    except OSError as exc:  # no usable lock folder: the checks below still hold
+    except OSError as exc:  # no usable lock folder: the save's own checks still hold
         log.warning("saving %s without a lock (%s: %s)", path, lock_path, exc)
+        lock = None
+    if lock is None:
         yield
         return
     held.add(lock_path)

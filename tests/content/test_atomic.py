@@ -432,3 +432,18 @@ def test_the_cache_text_file_is_private(tmp_path: Path) -> None:
     sink.write(b"again")
     assert sink.close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_an_unusable_lock_folder_degrades_to_the_checks_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    monkeypatch.setattr(atomic, "lock_dir", lambda: blocker / "locks")
+    target = tmp_path / "entry.md"
+    target.write_bytes(b"old")
+    atomic_write(target, b"new", expected_fingerprint=fingerprint(b"old"))
+    assert target.read_bytes() == b"new"
+    assert "without a lock" in caplog.text
+    with pytest.raises(ConflictError):
+        atomic_write(target, b"mine", expected_fingerprint=fingerprint(b"old"))

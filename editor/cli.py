@@ -453,9 +453,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError("render -o needs a file name (leave -o out to write to standard output)")
     entry = load_entry(path)
     html = render_page(entry.data, entry.body, _registry_for(path).for_data(entry.data))
-    if args.output:
+    if args.output is not None:
+        if not args.output:
+            raise UsageError("-o needs a file name (leave -o out to write to stdout)")
         from editor.content.atomic import atomic_write
 
+        # Through a symlink to its target; a FIFO or device is refused, never replaced.
         atomic_write(Path(args.output), html.encode("utf-8"))
     else:
         emit(html)

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from editor.content.atomic import atomic_write, fingerprint
-from editor.content.errors import ContentError, ParseError, ReadOnlyError, WriteError
+from editor.content.errors import ContentError, ReadOnlyError, WriteError
 from editor.content.frontmatter import load_bytes
 from editor.content.json_form import key_text
+from editor.content.safe_read import read_content
 from editor.content.schema import SCHEMA_KEY
 from editor.content.writer import update_text
 
@@ -69,20 +70,14 @@ def parse_entry(data: bytes, path: Path) -> Entry:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a file, turning OS errors into a :class:`ParseError` the user can act on."""
-    try:
-        if path.is_dir():
-            raise ParseError("is a folder, not a file", path)
-        return path.read_bytes()
-    except PermissionError as exc:
-        raise ParseError("cannot read the file: permission denied", path) from exc
-    except FileNotFoundError as exc:
-        raise ParseError("the file does not exist", path) from exc
-    except OSError as exc:
-        raise ParseError(f"cannot read the file: {exc.strerror or exc}", path) from exc
+    """A content file's bytes, through the one safe reader (:mod:`safe_read`): only a
+    regular file of bounded size is read; anything else is a :class:`ParseError` the
+    user can act on (also a FIFO, which must not hang the reader)."""
+    return read_content(path)
 
 
 def load_entry(path: Path) -> Entry:
+    """Read and parse a content file; :class:`ParseError` for anything it cannot be."""
     return parse_entry(read_bytes(path), path)
 
 
@@ -148,6 +143,10 @@ def save_entry(
 
     Raises :class:`ConflictError` when the file changed on disk since ``entry`` was
     loaded, and :class:`WriteError` when the write fails; the file is then untouched.
+    The write holds the file's lock and re-checks the file just before the rename
+    (:func:`~editor.content.atomic.atomic_write`); a caller that holds
+    :func:`~editor.content.atomic.file_lock` from before its load serialises with every
+    other cooperating writer instead of meeting a conflict.
     """
     new_bytes = planned_bytes(entry, data, body, key_order)
     old_bytes = ((BOM if entry.bom else "") + entry.text).encode("utf-8")

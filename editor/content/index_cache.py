@@ -262,7 +262,8 @@ class Writer:
         self.tmp: Path | None = None
         wait_for_writes(folder)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # mkstemp makes it 0600: the cache holds every entry's facts
             fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
             self.tmp = Path(tmp)
             self.stream = os.fdopen(fd, "wb")

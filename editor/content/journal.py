@@ -118,7 +118,7 @@ class Journal:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WriteError(f"cannot create the journal folder: {exc.strerror}", target) from exc
-        atomic_write(target, text.encode("utf-8"))
+        atomic_write(target, text.encode("utf-8"), new_mode=0o600)
         return target
 
     def discard(self, path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from slugify import slugify as _slugify
 
-from editor.content.atomic import atomic_write
+from editor.content.atomic import create_new
 from editor.content.errors import WriteError
 from editor.content.frontmatter import parse_yaml, split
 from editor.content.schema import SCHEMA_KEY, Schema
@@ -67,7 +67,11 @@ def new_entry_text(schema: Schema, title: str, today: dt.date) -> str:
 
 
 def create_entry(folder: Path, schema: Schema, title: str, *, today: dt.date | None = None) -> Path:
-    """Create ``<folder>/<slug>.md``; refuses to overwrite an existing file."""
+    """Create ``<folder>/<slug>.md``; refuses to overwrite an existing file.
+
+    The early check gives the friendly message; :func:`create_new` (``O_EXCL``) is what
+    guarantees a file that appears meanwhile is not replaced. The file's mode follows
+    the umask."""
     slug = slugify(title)
     if not slug:
         raise WriteError(f"the term {title!r} gives an empty file name; use letters or digits")
@@ -78,5 +82,5 @@ def create_entry(folder: Path, schema: Schema, title: str, *, today: dt.date | N
             path,
         )
     text = new_entry_text(schema, title, today or dt.date.today())
-    atomic_write(path, text.encode("utf-8"))
+    create_new(path, text.encode("utf-8"))
     return path

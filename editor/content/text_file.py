@@ -35,6 +35,20 @@ _PAGE = mmap.PAGESIZE
 COPY_SLICE = 4 << 20  # bytes copied (and released) at a time when rewriting
 
 
+def _private_file(path: Path) -> Any:
+    """Open ``path`` for writing, readable by its owner only (0600, as the cache and the
+    journals are): it holds the text of every entry of the folder."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)  # a file left by an older version may be 0644
+        return os.fdopen(fd, "w+b")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 class MappedText(mmap.mmap):
     """A read-only mapping of a text file that keeps a descriptor of the file, so a
     rebuild copies the kept ranges inside the kernel (``os.copy_file_range``)."""
@@ -96,8 +110,8 @@ class TextSink:
             return
         try:
             if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._stream = path.open("w+b")
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self._stream = _private_file(path)
                 self.path = path
             else:
                 if directory is not None:

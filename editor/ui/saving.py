@@ -4,7 +4,8 @@ close, and the offer to restore what a crash left in the journal.
 The session holds the edits and does the writing; this module holds the conversations
 around it (through :mod:`dialogs`). A save over a file another program changed since it
 was loaded (``ConflictError``) is never silent: **Overwrite theirs / Cancel**, Cancel by
-default; "Overwrite theirs" writes the edits over the file as it is now.
+default; "Overwrite theirs" writes the edits over the file as it is now, reading it
+again and writing under the file's lock (:func:`~editor.content.atomic.file_lock`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from editor.content.atomic import file_lock
 from editor.content.errors import ConflictError, ContentError
 from editor.content.journal import Journal
 from editor.content.schema import SchemaRegistry
@@ -56,7 +58,11 @@ class Saving:
             except ConflictError as exc:
                 if not self._confirm_overwrite(opened.title, path, exc):
                     return False
-                session.save(path, overwrite=True)
+                # Their version is read again and ours written over it under the file's
+                # lock, so no cooperating writer (CLI, another window) slips in between;
+                # an outside writer that does is still caught by the save's own check.
+                with file_lock(path):
+                    session.save(path, overwrite=True)
         except ContentError as exc:
             dialogs.error(
                 self.parent,

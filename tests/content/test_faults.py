@@ -89,6 +89,8 @@ def test_failing_write_leaves_the_original_and_no_temp_file(
         monkeypatch.setattr(atomic.tempfile, "mkstemp", _raise(errno.ENOSPC))
     else:
         monkeypatch.setattr(atomic.os, failing, _raise(errno.ENOSPC))
+    if failing == "replace":  # on Linux the rename is an exchange (renameat2)
+        monkeypatch.setattr(atomic, "_exchange", _raise(errno.ENOSPC))
     with pytest.raises(WriteError, match="disk is full") as info:
         save_entry(entry, _edit(entry), entry.body)
     monkeypatch.undo()
@@ -195,14 +197,14 @@ def _make_bad(kind: str, folder: Path, fixtures_dir: Path, monkeypatch: pytest.M
         shutil.copy(fixtures_dir / "qa_article.md", path)
         path.chmod(0)
         if os.geteuid() == 0:  # root reads anything: simulate the refusal
-            real = Path.read_bytes
+            real = os.open
 
-            def refuse(self: Path) -> bytes:
-                if self.name == "secret.md":
-                    raise PermissionError(errno.EACCES, "Permission denied", str(self))
-                return real(self)
+            def refuse(name: str | os.PathLike[str], flags: int, *args: int) -> int:
+                if Path(name).name == "secret.md":
+                    raise PermissionError(errno.EACCES, "Permission denied", str(name))
+                return real(name, flags, *args)
 
-            monkeypatch.setattr(Path, "read_bytes", refuse)
+            monkeypatch.setattr(os, "open", refuse)
         return path
     if kind == "deep-nesting":
         path = folder / "deep.md"

@@ -188,6 +188,7 @@ def test_failed_write_shows_why_and_keeps_the_edits(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic.os, "replace", disk_full)
+    monkeypatch.setattr(atomic, "_exchange", disk_full)  # the rename on Linux (renameat2)
     dialog_script.expect("error", None)
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     message = dialog_script.called("error")[0][1]

@@ -35,6 +35,7 @@ from yaml.constructor import SafeConstructor
 
 from editor import __version__
 from editor.content import json_form
+from editor.content.atomic import file_lock
 from editor.content.document import (
     INDEX_PATTERN,
     KeyPathError,
@@ -402,6 +403,15 @@ def cmd_set(args: argparse.Namespace) -> int:
     if not args.assignments and not args.unset:
         raise UsageError("nothing to set: give KEY=VALUE, KEY:=JSON or --unset KEY")
     assignments = [_parse_assignment(a) for a in args.assignments]
+    if args.dry_run:
+        return _set(args, path, assignments)
+    # Load and save under the file's writer lock, so two `set`s of one file queue
+    # (each sees the other's edit) instead of the later one ending in a conflict.
+    with file_lock(path):
+        return _set(args, path, assignments)
+
+
+def _set(args: argparse.Namespace, path: Path, assignments: list[Assignment]) -> int:
     entry = load_entry(path)
     registry = _registry_for(path)
     schema = registry.for_data(entry.data)
@@ -454,8 +464,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     entry = load_entry(path)
     html = render_page(entry.data, entry.body, _registry_for(path).for_data(entry.data))
     if args.output is not None:
-        if not args.output:
-            raise UsageError("-o needs a file name (leave -o out to write to stdout)")
         from editor.content.atomic import atomic_write
 
         # Through a symlink to its target; a FIFO or device is refused, never replaced.

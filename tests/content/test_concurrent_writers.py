@@ -112,7 +112,9 @@ def test_two_cli_writers_never_lose_an_edit_silently(shared_file: Path) -> None:
     results = {tag: outcomes(process) for tag, process in writers.items()}
     for tag, result in results.items():
         assert len(result) == ROUNDS
-        assert check_no_silent_loss(shared_file, tag, result) > 0, f"{tag} never got through"
+        # `set` loads and saves under the file's lock: cooperating writers queue, so
+        # every round of both gets through (none even needs to report a conflict).
+        assert check_no_silent_loss(shared_file, tag, result) == ROUNDS
     assert sorted(p.name for p in shared_file.parent.iterdir()) == ["entry.md"]
 
 

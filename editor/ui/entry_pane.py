@@ -15,6 +15,7 @@ from editor.content.seo import SeoConfig
 from editor.ui.banner import Banner
 from editor.ui.form import EntryForm
 from editor.ui.session import OpenEntry
+from editor.ui.widget_text import usual_break
 
 DELETED_NOTICE = "This file was deleted on disk. Save to recreate it, or close it."
 CONFLICT_NOTICE = (
@@ -84,7 +85,13 @@ class EntryPane(QWidget):
         if opened.entry is None or opened.schema is None:
             self._show_raw(opened)
             return
-        self.form.load(opened.schema, opened.data, opened.body, read_only=opened.read_only)
+        self.form.load(
+            opened.schema,
+            opened.data,
+            opened.body,
+            read_only=opened.read_only,
+            newline=usual_break(opened.entry.text),
+        )
         self.pages.setCurrentWidget(self.form)
 
     def update_notice(self, opened: OpenEntry) -> None:

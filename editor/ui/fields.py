@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from editor.content.render import has_literal_newlines
 from editor.content.schema import Field
+from editor.ui.widget_text import restore_text
 
 TEXT_KINDS = frozenset({"line", "text", "markdown"})
 NO_DATE = QDate(1752, 9, 14)  # QDateEdit's own minimum, shown as "Not set"
@@ -211,6 +212,9 @@ class TextEditor(FieldEditor):
     line is miserable, so such a value is shown with real line breaks and turned back
     into ``\\n`` sequences on the way out. That is exact both ways because the value
     held no real line break to begin with (see ``render.has_literal_newlines``).
+
+    The text comes back through :func:`widget_text.restore_text`, so the widget's own
+    rewriting (NBSP to space, U+2028 and CRLF to LF) never reaches the file.
     """
 
     def __init__(self, field: Field) -> None:
@@ -218,6 +222,10 @@ class TextEditor(FieldEditor):
         self.edit = GrowingTextEdit()
         self.edit.textChanged.connect(self._user_changed)
         self.literal_newlines = False
+        self._shown = ""  # the text given to the widget, whose characters come back
+        # The break a typed Enter makes where the text has none of its own (the body of
+        # a CRLF file: "\r\n"); None: the text's usual break.
+        self.newline: str | None = None
         self.widget = self.edit
         self._hint: QLabel | None = None
         if field.kind == "markdown":
@@ -233,17 +241,20 @@ class TextEditor(FieldEditor):
             text = text.replace("\\n", "\n")
         if self._hint is not None:
             self._hint.setText(LITERAL_HINT if self.literal_newlines else MARKDOWN_HINT)
+        self._shown = text
         self.edit.setPlainText(text)  # also clears the undo history
 
     def _snapshot(self) -> str:
-        return self.edit.toPlainText()
+        return self.edit.document().toRawText()
 
     def _current(self) -> str:
-        text = self.edit.toPlainText()
+        text = self.text()
         return text.replace("\n", "\\n") if self.literal_newlines else text
 
     def text(self) -> str:
-        return self.edit.toPlainText()
+        """What the editor holds, in the loaded text's own characters and line breaks."""
+        newline = "\n" if self.literal_newlines else self.newline
+        return restore_text(self._shown, self.edit.document().toRawText(), newline)
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)

@@ -10,7 +10,8 @@ loses is *which* line break stood where; this module puts that back.
 edit anywhere keeps the breaks of every untouched line) and gives each line the break it
 had; a line the user made gets the original's usual break. Nothing else is touched, so
 NBSP, U+2028, zero-width spaces, soft hyphens, tabs, trailing spaces, CR, CRLF and a
-present or missing final newline all come back as they were. Pure Python (no Qt) so it is
+present or missing final newline all come back as they were (and a leading U+FEFF,
+which Qt drops: :func:`dropped_prefix`). Pure Python (no Qt) so it is
 tested on its own; the field editors are its only callers.
 """
 
@@ -41,6 +42,19 @@ def split_lines(text: str) -> tuple[list[str], list[str]]:
 def shown_text(text: str) -> str:
     """What ``toRawText()`` of a text document given ``text`` holds (for tests and checks)."""
     return _BREAK.sub(BLOCK_BREAK, text)
+
+
+def dropped_prefix(given: str, held: str) -> str:
+    """The start of ``given`` a widget did not take (``held`` is what it then holds).
+
+    Qt drops a U+FEFF that starts the text (it reads it as a byte order mark); the
+    editors put back what was dropped so that an edit elsewhere does not lose it.
+    """
+    shown = shown_text(given)
+    cut = len(shown) - len(held)
+    if cut > 0 and shown.endswith(held) and shown_text(given[:cut]) == shown[:cut]:
+        return given[:cut]
+    return ""
 
 
 def usual_break(text: str, default: str = "\n") -> str:

@@ -143,7 +143,7 @@ class LineEditor(FieldEditor):
         self.edit.setMaxLength(max(_LINE_MAX, len(text)))  # Qt's default cuts at 32767
         self.edit.setText(text)  # also clears the undo history
         self.edit.setCursorPosition(0)
-        self._dropped = dropped_prefix(text, self.edit.text())
+        self._dropped = dropped_prefix(text, self.edit.text(), blocks=False)
 
     def _snapshot(self) -> str:
         return self.edit.text()

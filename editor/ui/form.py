@@ -404,6 +404,21 @@ class EntryForm(QWidget):
             return self._body_editor
         return self._by_path.get(path)
 
+    def leaf_editors(self) -> list[tuple[tuple[str | int, ...], FieldEditor]]:
+        """Every editor with the key path of its value (FAQ items' fields as
+        ``("faq", 0, "answer")``; the body last as ``("body",)``), for whatever walks the
+        whole form (the window-fidelity tests type into each one)."""
+        found: list[tuple[tuple[str | int, ...], FieldEditor]] = []
+        for slot in (*self._slots, *self._extra_slots):
+            if isinstance(slot.editor, FaqEditor):
+                for index, card in enumerate(slot.editor.cards):
+                    found.extend(((*slot.keys, index, k), e) for k, e in card.editors.items())
+            else:
+                found.append((slot.keys, slot.editor))
+        if self._body_editor is not None:
+            found.append(((BODY_FIELD.key,), self._body_editor))
+        return found
+
     def focus_field(self, path: str) -> bool:
         """Scroll to the field at ``path`` ("seo.title", "faq.1.answer") and focus it."""
         parts = path.split(".")

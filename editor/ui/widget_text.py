@@ -44,15 +44,16 @@ def shown_text(text: str) -> str:
     return _BREAK.sub(BLOCK_BREAK, text)
 
 
-def dropped_prefix(given: str, held: str) -> str:
-    """The start of ``given`` a widget did not take (``held`` is what it then holds).
+def dropped_prefix(given: str, held: str, *, blocks: bool = True) -> str:
+    """The start of ``given`` a widget did not take (``held`` is what it then holds;
+    ``blocks``: it is a text document's raw text, breaks as U+2029).
 
     Qt drops a U+FEFF that starts the text (it reads it as a byte order mark); the
     editors put back what was dropped so that an edit elsewhere does not lose it.
     """
-    shown = shown_text(given)
+    shown = shown_text(given) if blocks else given
     cut = len(shown) - len(held)
-    if cut > 0 and shown.endswith(held) and shown_text(given[:cut]) == shown[:cut]:
+    if cut > 0 and shown.endswith(held) and shown[:cut] == given[:cut]:
         return given[:cut]
     return ""
 

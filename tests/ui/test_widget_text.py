@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from ui_keys import type_text
+from ui_keys import lead, line_position, qt_position, safe_cut, type_text
 
 from editor.content.schema import Field
 from editor.ui.fields import LineEditor, TextEditor
@@ -35,24 +35,6 @@ TEXT = st.lists(
 TYPED = st.text(
     st.sampled_from(list("aZé ɪ:#'\"\\-\u00a0\u00bb\u2028\u200b\u00ad😀")), min_size=1, max_size=4
 )
-
-
-def safe_cut(text: str, fraction: float) -> int:
-    """An index into ``text`` near ``fraction`` that does not split a CRLF."""
-    k = round(len(text) * fraction)
-    if 0 < k < len(text) and text[k - 1] == "\r" and text[k] == "\n":
-        k += 1
-    return k
-
-
-def lead(text: str) -> int:
-    """1 when ``text`` starts with U+FEFF: Qt does not take it, so no cursor goes before it."""
-    return 1 if text.startswith("\ufeff") else 0
-
-
-def qt_position(text: str, k: int) -> int:
-    """The QTextDocument position of ``text[k]``: breaks are one position, UTF-16 units."""
-    return len(shown_text(text[:k]).encode("utf-16-le")) // 2
 
 
 # -- the helper on its own ------------------------------------------------------------
@@ -116,7 +98,7 @@ def test_multi_line_editor_gives_back_what_it_was_given_plus_the_keys(qtbot: Any
         skip = lead(shown)
         k = max(skip, safe_cut(shown, where))
         cursor = editor.edit.textCursor()
-        cursor.setPosition(qt_position(shown, k) - skip)
+        cursor.setPosition(qt_position(shown, k))
         editor.edit.setTextCursor(cursor)
         type_text(editor.edit, typed)
         expected = shown[:k] + typed + shown[k:]
@@ -163,7 +145,7 @@ def test_one_line_editor_gives_back_what_it_was_given_plus_the_keys(qtbot: Any) 
         editor.load(text)
         skip = lead(text)
         k = max(skip, round(len(text) * where))
-        editor.edit.setCursorPosition(len(text[skip:k].encode("utf-16-le")) // 2)
+        editor.edit.setCursorPosition(line_position(text, k))
         type_text(editor.edit, typed)
         assert editor.value() == text[:k] + typed + text[k:]
 

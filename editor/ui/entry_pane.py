@@ -8,12 +8,13 @@ Split out of the main window so the window only decides *which* entry to show.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette, QTextCursor
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from editor.content.seo import SeoConfig
 from editor.ui.banner import Banner
 from editor.ui.form import EntryForm
+from editor.ui.raw_view import RawTextView
 from editor.ui.session import OpenEntry
 from editor.ui.widget_text import usual_break
 
@@ -23,8 +24,8 @@ CONFLICT_NOTICE = (
     "overwrites that version; Review Changes (Ctrl+Shift+D) shows what a save would write."
 )
 BROKEN_NOTICE = (
-    "This file does not parse, so it is shown read-only and cannot be saved. "
-    "Fix it in a text editor, then reopen it.\n"
+    "This file does not parse, so it is shown as text. Fix the marked line here; Save "
+    "(Ctrl+S) writes it once it parses and opens the entry in the form.\n"
 )
 NO_FOLDER = (
     "<h3>No folder open</h3><p>Open a folder of Markdown entries with "
@@ -59,9 +60,7 @@ class EntryPane(QWidget):
         self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.empty_label.setContentsMargins(24, 24, 24, 24)
-        self.raw_view = QPlainTextEdit(readOnly=True)
-        self.raw_view.setAccessibleName("File text (read only)")
-        self.raw_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.raw_view = RawTextView()
         self.pages = QStackedWidget()
         for page in (self.empty_label, self.form, self.raw_view):
             self.pages.addWidget(page)
@@ -76,6 +75,7 @@ class EntryPane(QWidget):
 
     def show_nothing(self, *, has_folder: bool) -> None:
         self.banner.say("")
+        self.raw_view.forget()
         self.empty_label.setText(NO_ENTRY if has_folder else NO_FOLDER)
         self.pages.setCurrentWidget(self.empty_label)
 
@@ -85,6 +85,7 @@ class EntryPane(QWidget):
         if opened.entry is None or opened.schema is None:
             self._show_raw(opened)
             return
+        self.raw_view.forget()
         self.form.load(
             opened.schema,
             opened.data,
@@ -99,15 +100,5 @@ class EntryPane(QWidget):
         self.banner.say(notice(opened))
 
     def _show_raw(self, opened: OpenEntry) -> None:
-        self.raw_view.setPlainText(opened.raw_text)
-        error = opened.error
-        if error is not None and error.line:
-            cursor = QTextCursor(self.raw_view.document().findBlockByNumber(error.line - 1))
-            cursor.movePosition(
-                QTextCursor.MoveOperation.Right,
-                QTextCursor.MoveMode.MoveAnchor,
-                max((error.column or 1) - 1, 0),
-            )
-            self.raw_view.setTextCursor(cursor)
-            self.raw_view.centerCursor()
+        self.raw_view.show_file(opened)
         self.pages.setCurrentWidget(self.raw_view)

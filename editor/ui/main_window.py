@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.pane = EntryPane()
         self.form = self.pane.form  # the window's busiest collaborator, named once
         self.form.edited.connect(self._on_edited)
+        self.pane.raw_view.modified_changed.connect(lambda _: self._update_title())
         self.preview = PreviewPane(
             self._render, delay_ms=self.prefs.preview_delay_ms, pool=self.pool
         )
@@ -163,7 +164,7 @@ class MainWindow(QMainWindow):
         if not folder.is_dir():
             dialogs.error(self, "Cannot open folder", f"{folder} is not a folder.")
             return False
-        if not self.saving.resolve_unsaved():
+        if not self._leave_raw() or not self.saving.resolve_unsaved():
             return False
         try:
             registry = SchemaRegistry.load(folder)
@@ -257,6 +258,9 @@ class MainWindow(QMainWindow):
         previous = self._current
         if path is not None and path == previous:
             return
+        if not self._leave_raw():
+            self.entry_list.select(previous)  # stay on the file being fixed
+            return
         if previous is not None:
             self.session.release(previous)
         self._current = path
@@ -345,12 +349,56 @@ class MainWindow(QMainWindow):
     # -- the operations behind the actions (the work is in saving, entry_files) ---
 
     def save_current(self) -> bool:
+        opened = self.current_entry()
+        if opened is not None and opened.entry is None:
+            return self._save_raw(opened.path)
         return self._current is not None and self.saving.save(self._current)
+
+    # -- a file fixed as text (the raw view) ---------------------------------------
+
+    def _raw_edited(self) -> bool:
+        opened = self.current_entry()
+        return opened is not None and opened.entry is None and self.pane.raw_view.is_modified()
+
+    def _save_raw(self, path: Path) -> bool:
+        """Write the fixed text (once it parses) and open the entry in the form."""
+        if not self.pane.raw_view.is_modified():
+            return False
+        if not self.pane.raw_view.save_asking(self, self.disk.expect_own_write):
+            return False
+        self._reopen_fixed(path)
+        return True
+
+    def _reopen_fixed(self, path: Path) -> None:
+        self.session.release(path)  # the broken copy: read the file again
+        if path == self._current:
+            self._display(self.session.open(path))
+        self.status.saved(path)
+        self.files_changed([path])
+        self.refresh_entry(path, reload_form=False)
+
+    def _leave_raw(self) -> bool:
+        """Before showing another entry, folder or closing: the raw view's edits are
+        saved or dropped (the view asks). False: stay."""
+        raw = self.pane.raw_view
+        path, edited = raw.path, raw.is_modified()
+        if not raw.resolve_leaving(self, self.disk.expect_own_write):
+            return False
+        if edited and path is not None and not raw.is_modified() and path.exists():
+            self.session.release(path)
+            self.files_changed([path])
+        return True
 
     def save_all(self) -> bool:
         return self.saving.save_all()
 
     def revert_current(self) -> None:
+        if self._raw_edited():
+            if dialogs.confirm(
+                self, "Revert file", "Throw away your edits to the file's text?", action="Revert"
+            ):
+                self.pane.raw_view.revert()
+            return
         self.saving.revert(self._current)
 
     def review_changes(self) -> None:
@@ -386,14 +434,16 @@ class MainWindow(QMainWindow):
         if self.folder is not None:
             parts.append(self.folder.name)
         self.setWindowTitle(" — ".join([*parts, APP_NAME]))
-        self.setWindowModified(opened is not None and opened.dirty)
+        self.setWindowModified((opened is not None and opened.dirty) or self._raw_edited())
+        self._update_actions()
 
     def _update_actions(self) -> None:
         opened = self.current_entry()
         editable = opened is not None and not opened.read_only
         unsaved = editable and opened is not None and (opened.dirty or opened.missing)
-        self.acts.save.setEnabled(unsaved)
-        self.acts.revert.setEnabled(opened is not None and opened.dirty)
+        raw_edited = self._raw_edited()
+        self.acts.save.setEnabled(unsaved or raw_edited)
+        self.acts.revert.setEnabled((opened is not None and opened.dirty) or raw_edited)
         self.acts.review.setEnabled(editable)
         self.acts.duplicate.setEnabled(opened is not None)
         self.acts.delete.setEnabled(opened is not None)
@@ -406,7 +456,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.saving.resolve_unsaved():
+        if not self._leave_raw() or not self.saving.resolve_unsaved():
             event.ignore()
             return
         self.disk.stop()

@@ -52,7 +52,9 @@ class OpenEntry:
     data: dict[str, Any]
     body: str | None
     error: ContentError | None = None
-    raw_text: str = ""  # the file's text when it does not parse (shown read-only)
+    raw_text: str = ""  # the file's text when it does not parse (edited in the raw view)
+    raw_bom: bool = False  # ... and whether it started with a BOM (kept on save)
+    raw_fingerprint: str | None = None  # ... of the bytes read (None: text not readable)
     conflict: bool = False  # changed on disk after the edits began: saving must ask
     missing: bool = False  # deleted on disk: saving recreates it
     journal_base: str | None = None  # fingerprint of the file the edits started from
@@ -127,10 +129,21 @@ class Session(QObject):
         except ContentError as exc:
             log.warning("%s", exc)
             try:
-                raw = decode(read_bytes(path), path)[0]
-            except ContentError:
-                raw = ""
-            return OpenEntry(path, None, None, {}, None, error=exc, raw_text=raw)
+                data = read_bytes(path)
+                raw, bom = decode(data, path)
+            except ContentError:  # not UTF-8 text: nothing to show or edit
+                return OpenEntry(path, None, None, {}, None, error=exc)
+            return OpenEntry(
+                path,
+                None,
+                None,
+                {},
+                None,
+                error=exc,
+                raw_text=raw,
+                raw_bom=bom,
+                raw_fingerprint=fingerprint(data),
+            )
         schema = self.registry.for_data(entry.data)
         return OpenEntry(
             path,

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,6 +43,7 @@ from editor.ui.entry_files import EntryFiles
 from editor.ui.entry_list import EntryList
 from editor.ui.entry_model import EntryListModel
 from editor.ui.entry_pane import EntryPane
+from editor.ui.folder_lock import FolderLock
 from editor.ui.index_feed import IndexFeed
 from editor.ui.preview import PreviewPane
 from editor.ui.report_view import SeoReportView
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.journal_root = journal_root  # None: the user data dir (docs/recovery.md)
         self.journal_interval_ms = journal_interval_ms
         self.folder: Path | None = None
+        self.folder_lock: FolderLock | None = None
         self.seo_config = SeoConfig()
         self.session = Session(SchemaRegistry.load(None), self)
         self._current: Path | None = None
@@ -176,10 +178,17 @@ class MainWindow(QMainWindow):
         self.pane.set_seo_config(config)
         self.session.stop()
         self.session.deleteLater()
+        locked_out = self._lock_folder(folder)
         root = self.journal_root
-        journal = Journal(folder, root / folder_key(folder) if root is not None else None)
+        journal = None
+        if locked_out is None:
+            journal = Journal(folder, root / folder_key(folder) if root is not None else None)
         self.session = Session(
-            registry, self, journal=journal, journal_interval_ms=self.journal_interval_ms
+            registry,
+            self,
+            journal=journal,
+            journal_interval_ms=self.journal_interval_ms,
+            read_only_reason=locked_out,
         )
         self.session.dirty_changed.connect(self._on_dirty_changed)
         self.session.before_write = self.disk.expect_own_write
@@ -191,12 +200,41 @@ class MainWindow(QMainWindow):
         self.store.save(self.prefs)
         self.status.set_folder(folder)
         self.disk.watch_folder(folder)
-        restored = self.saving.recover(journal, registry)
+        restored = self.saving.recover(journal, registry) if journal is not None else []
         if restored:
             self.open_entry(restored[0])
         self.feed.start(folder)
         self._update_title()
         return True
+
+    def _lock_folder(self, folder: Path) -> str | None:
+        """Take ``folder``'s editing lock (dropping the last folder's); None when taken,
+        else why this window shows the folder read-only (the user is told once)."""
+        if self.folder_lock is not None:
+            self.folder_lock.release()
+        lock = FolderLock(folder)
+        self.folder_lock = lock
+        # A window deleted without closing lets go too: a child's destruction says so
+        # (a slot on the window's own ``destroyed`` upsets others waiting on it).
+        keeper = QObject(self)
+        keeper.destroyed.connect(lock.release)
+        if lock.acquire():
+            return None
+        reason = (
+            f"“{folder.name}” is open for editing in another window ({lock.owner()}), "
+            "so this window shows it read-only."
+        )
+        dialogs.info(
+            self,
+            "Folder open in another window",
+            f"{reason}\n\nNothing can be edited or saved here, and no crash journal is kept. "
+            "Close the other window, then open the folder again here to edit it.",
+        )
+        return reason
+
+    def is_locked_out(self) -> bool:
+        """True when another window edits this folder (this one is read-only)."""
+        return self.session.read_only_reason is not None
 
     @property
     def index(self) -> CorpusIndex | None:
@@ -432,7 +470,7 @@ class MainWindow(QMainWindow):
         opened = self.current_entry()
         parts = [f"{opened.title}[*]"] if opened is not None else []
         if self.folder is not None:
-            parts.append(self.folder.name)
+            parts.append(self.folder.name + (" (read only)" if self.is_locked_out() else ""))
         self.setWindowTitle(" — ".join([*parts, APP_NAME]))
         self.setWindowModified((opened is not None and opened.dirty) or self._raw_edited())
         self._update_actions()
@@ -445,9 +483,10 @@ class MainWindow(QMainWindow):
         self.acts.save.setEnabled(unsaved or raw_edited)
         self.acts.revert.setEnabled((opened is not None and opened.dirty) or raw_edited)
         self.acts.review.setEnabled(editable)
-        self.acts.duplicate.setEnabled(opened is not None)
-        self.acts.delete.setEnabled(opened is not None)
-        self.acts.new.setEnabled(self.folder is not None)
+        writable = not self.is_locked_out()
+        self.acts.duplicate.setEnabled(opened is not None and writable)
+        self.acts.delete.setEnabled(opened is not None and writable)
+        self.acts.new.setEnabled(self.folder is not None and writable)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
@@ -464,4 +503,6 @@ class MainWindow(QMainWindow):
         self.feed.close()
         self.store.save(self.prefs)
         self.store.save_window(self, {"main": self.splitter})
+        if self.folder_lock is not None:
+            self.folder_lock.release()
         event.accept()

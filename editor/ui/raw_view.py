@@ -96,13 +96,15 @@ class RawTextView(QWidget):
         self._loaded_raw = self.edit.document().toRawText()
         self._dropped = dropped_prefix(opened.raw_text, self._loaded_raw)
         self._text = opened.raw_text[len(self._dropped) :]
-        self.edit.setReadOnly(self._fingerprint is None)
+        self.edit.setReadOnly(self._fingerprint is None or opened.locked)
         self._set_modified(False)
         self._show_error(opened.error)
         if opened.error is not None and opened.error.line:
             self._put_cursor(opened.error.line, opened.error.column or 1)
         if self._fingerprint is None:
             self.message.setText(UNREADABLE)
+        elif opened.locked and opened.error is not None:
+            self.message.setText(f"{describe_error(opened.error)} (read only in this window)")
 
     def _put_cursor(self, line: int, column: int) -> None:
         block = self.edit.document().findBlockByNumber(line - 1)

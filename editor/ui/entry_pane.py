@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from editor.content.errors import ContentError
 from editor.content.seo import SeoConfig
 from editor.ui.banner import Banner
 from editor.ui.form import EntryForm
@@ -27,6 +28,7 @@ BROKEN_NOTICE = (
     "This file does not parse, so it is shown as text. Fix the marked line here; Save "
     "(Ctrl+S) writes it once it parses and opens the entry in the form.\n"
 )
+FIXED_NOTICE = "It parses now."
 NO_FOLDER = (
     "<h3>No folder open</h3><p>Open a folder of Markdown entries with "
     "<b>File › Open Folder…</b> (Ctrl+O).</p>"
@@ -61,6 +63,7 @@ class EntryPane(QWidget):
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.empty_label.setContentsMargins(24, 24, 24, 24)
         self.raw_view = RawTextView()
+        self.raw_view.checked.connect(self._raw_checked)
         self.pages = QStackedWidget()
         for page in (self.empty_label, self.form, self.raw_view):
             self.pages.addWidget(page)
@@ -98,6 +101,11 @@ class EntryPane(QWidget):
     def update_notice(self, opened: OpenEntry) -> None:
         """Deleted, conflict or saved: the banner changes, the form (and its undo) stays."""
         self.banner.say(notice(opened))
+
+    def _raw_checked(self, error: ContentError | None) -> None:
+        """The banner follows the text being fixed: its latest error, or that it parses."""
+        if self.pages.currentWidget() is self.raw_view:
+            self.banner.say(BROKEN_NOTICE + (str(error) if error is not None else FIXED_NOTICE))
 
     def _show_raw(self, opened: OpenEntry) -> None:
         self.raw_view.show_file(opened)

@@ -49,6 +49,7 @@ class RawTextView(QWidget):
     """Shows one broken file's text; ``modified_changed`` when edits begin or end."""
 
     modified_changed = Signal(bool)
+    checked = Signal(object)  # ContentError | None: what the text's latest check found
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +121,7 @@ class RawTextView(QWidget):
     def _show_error(self, error: ContentError | None) -> None:
         """Say what is wrong and mark its line (the whole width, in the highlight colour)."""
         self.error = error
+        self.checked.emit(error)
         self.message.setText(describe_error(error) if error is not None else PARSES)
         marks: list[QTextEdit.ExtraSelection] = []
         if error is not None and error.line:

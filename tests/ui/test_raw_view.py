@@ -67,6 +67,7 @@ def test_fixed_text_is_saved_byte_for_byte_and_opens_in_the_form(
     _replace_line(qtbot, raw, 4, FIXED_LINE)
     qtbot.waitUntil(lambda: raw.message.text() == PARSES)
     assert raw.edit.extraSelections() == []
+    assert window.pane.banner.text().endswith("It parses now.")
     assert window.acts.save.isEnabled() and window.isWindowModified()
     window.acts.save.trigger()
     # Only the typed line changed: NBSP, U+2028 and every CRLF are as they were.

@@ -43,6 +43,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLineEdit
 from ui_keys import lead, line_position, qt_position, safe_cut, type_text
 
@@ -227,7 +228,6 @@ PIECES = [
     "\n\n", "\x85", "Prix\u00a0:", "a", "é", "ɪ", "😀", ": ", " #", "'", '"', "\\",
 ]  # fmt: skip
 TEXT = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
-LINE = st.lists(st.sampled_from([p for p in PIECES if p.strip(" \t") or p == " "]), max_size=8)
 
 
 def quoted(value: str) -> str:
@@ -239,14 +239,14 @@ def quoted(value: str) -> str:
 @st.composite
 def entry_texts(draw: st.DrawFn) -> str:
     newline = draw(st.sampled_from(["\n", "\r\n"]))
-    title = "Term " + "".join(draw(LINE))
+    title = "Term " + draw(TEXT)
     lines = [
         "---",
         "_schema: glossary",
         f"title: {quoted(title)}",
         f"definition: {quoted(draw(TEXT))}",
         "faq:",
-        f"  - question: {quoted(''.join(draw(LINE)))}",
+        f"  - question: {quoted(draw(TEXT))}",
         f"    answer: {quoted(draw(TEXT))}",
         "---",
     ]
@@ -278,3 +278,24 @@ def test_generated_entries_change_only_by_what_was_typed(
         window.close_entry()
 
     check()
+
+
+def test_enter_in_a_body_without_breaks_makes_the_files_own_break(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "crlf"
+    folder.mkdir()
+    path = folder / "term.md"
+    path.write_bytes(b"---\r\n_schema: glossary\r\ntitle: Term\r\n---\r\nPrix\xc2\xa0: 3")
+    window = make_window(folder)
+    window.open_entry(path)
+    body = window.form.editor("body")
+    assert isinstance(body, TextEditor)
+    body.edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(body.edit, Qt.Key.Key_Return)
+    type_text(body.edit, "€")
+    window.acts.save.trigger()
+    assert (
+        path.read_bytes()
+        == "---\r\n_schema: glossary\r\ntitle: Term\r\n---\r\nPrix\u00a0: 3\r\n€".encode()
+    )

@@ -60,6 +60,11 @@ def test_second_window_on_a_folder_is_read_only_and_leaves_the_journal_alone(
     assert not second.save_current() and second.delete_current() is False
     assert path.read_bytes() == original
 
+    broken = sample_folder / "broken.md"
+    broken.write_text("---\ntitle: a: b\n---\n", encoding="utf-8")
+    second.open_entry(broken)
+    assert second.pane.raw_view.edit.isReadOnly()  # not fixed here either
+
     (item,) = journal_of(journal_root, sample_folder).pending()  # the first's work, kept
     assert item.path == path and "live edit" in str(item.data["definition"])
     assert first.session.is_dirty(path) and not first.is_locked_out()

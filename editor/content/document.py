@@ -57,6 +57,8 @@ def parse_entry(data: bytes, path: Path) -> Entry:
             f"{split.format.upper()} front matter is shown read-only: "
             "the editor writes YAML front matter only"
         )
+    elif split.format == "none":  # the writer would refuse it: say so before any typing
+        reason = "This file has no front matter, so it is shown read-only"
     return Entry(
         path=path,
         data=dict(values),

@@ -33,6 +33,7 @@ class Host(Protocol):
     def files_changed(self, paths: list[Path]) -> None: ...
     def open_entry(self, path: Path, field: str | None = None) -> None: ...
     def close_entry(self) -> None: ...
+    def is_locked_out(self) -> bool: ...
 
 
 class EntryFiles:
@@ -56,8 +57,8 @@ class EntryFiles:
 
     def create(self, schema_name: str, title: str) -> Path | None:
         """Create the entry file named from the term's slug and open it at its title."""
-        if self.host.folder is None:
-            return None
+        if self.host.folder is None or self.host.is_locked_out():
+            return None  # another window edits this folder
         schema = self.host.session.registry.get(schema_name)
         if schema is None:
             dialogs.error(
@@ -76,7 +77,7 @@ class EntryFiles:
     def duplicate(self) -> Path | None:
         """Copy the entry's file (as saved) next to it and open the copy."""
         path = self.host.current_path()
-        if path is None:
+        if path is None or self.host.is_locked_out():
             return None
         stem, n = path.stem, 1
         target = path.with_name(f"{stem}-copy.md")
@@ -98,7 +99,7 @@ class EntryFiles:
     def delete(self) -> bool:
         """Delete the open entry's file after asking."""
         path = self.host.current_path()
-        if path is None:
+        if path is None or self.host.is_locked_out():
             return False
         opened = self.host.session.get(path)
         title = opened.title if opened is not None else path.name

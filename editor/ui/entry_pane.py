@@ -8,13 +8,16 @@ Split out of the main window so the window only decides *which* entry to show.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette, QTextCursor
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from editor.content.errors import ContentError
 from editor.content.seo import SeoConfig
 from editor.ui.banner import Banner
 from editor.ui.form import EntryForm
+from editor.ui.raw_view import RawTextView
 from editor.ui.session import OpenEntry
+from editor.ui.widget_text import usual_break
 
 DELETED_NOTICE = "This file was deleted on disk. Save to recreate it, or close it."
 CONFLICT_NOTICE = (
@@ -22,9 +25,10 @@ CONFLICT_NOTICE = (
     "overwrites that version; Review Changes (Ctrl+Shift+D) shows what a save would write."
 )
 BROKEN_NOTICE = (
-    "This file does not parse, so it is shown read-only and cannot be saved. "
-    "Fix it in a text editor, then reopen it.\n"
+    "This file does not parse, so it is shown as text. Fix the marked line here; Save "
+    "(Ctrl+S) writes it once it parses and opens the entry in the form.\n"
 )
+FIXED_NOTICE = "It parses now."
 NO_FOLDER = (
     "<h3>No folder open</h3><p>Open a folder of Markdown entries with "
     "<b>File › Open Folder…</b> (Ctrl+O).</p>"
@@ -58,9 +62,8 @@ class EntryPane(QWidget):
         self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.empty_label.setContentsMargins(24, 24, 24, 24)
-        self.raw_view = QPlainTextEdit(readOnly=True)
-        self.raw_view.setAccessibleName("File text (read only)")
-        self.raw_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.raw_view = RawTextView()
+        self.raw_view.checked.connect(self._raw_checked)
         self.pages = QStackedWidget()
         for page in (self.empty_label, self.form, self.raw_view):
             self.pages.addWidget(page)
@@ -75,6 +78,7 @@ class EntryPane(QWidget):
 
     def show_nothing(self, *, has_folder: bool) -> None:
         self.banner.say("")
+        self.raw_view.forget()
         self.empty_label.setText(NO_ENTRY if has_folder else NO_FOLDER)
         self.pages.setCurrentWidget(self.empty_label)
 
@@ -84,23 +88,25 @@ class EntryPane(QWidget):
         if opened.entry is None or opened.schema is None:
             self._show_raw(opened)
             return
-        self.form.load(opened.schema, opened.data, opened.body, read_only=opened.read_only)
+        self.raw_view.forget()
+        self.form.load(
+            opened.schema,
+            opened.data,
+            opened.body,
+            read_only=opened.read_only,
+            newline=usual_break(opened.entry.text),
+        )
         self.pages.setCurrentWidget(self.form)
 
     def update_notice(self, opened: OpenEntry) -> None:
         """Deleted, conflict or saved: the banner changes, the form (and its undo) stays."""
         self.banner.say(notice(opened))
 
+    def _raw_checked(self, error: ContentError | None) -> None:
+        """The banner follows the text being fixed: its latest error, or that it parses."""
+        if self.pages.currentWidget() is self.raw_view:
+            self.banner.say(BROKEN_NOTICE + (str(error) if error is not None else FIXED_NOTICE))
+
     def _show_raw(self, opened: OpenEntry) -> None:
-        self.raw_view.setPlainText(opened.raw_text)
-        error = opened.error
-        if error is not None and error.line:
-            cursor = QTextCursor(self.raw_view.document().findBlockByNumber(error.line - 1))
-            cursor.movePosition(
-                QTextCursor.MoveOperation.Right,
-                QTextCursor.MoveMode.MoveAnchor,
-                max((error.column or 1) - 1, 0),
-            )
-            self.raw_view.setTextCursor(cursor)
-            self.raw_view.centerCursor()
+        self.raw_view.show_file(opened)
         self.pages.setCurrentWidget(self.raw_view)

@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
 
 from editor.content.render import has_literal_newlines
 from editor.content.schema import Field
+from editor.ui.widget_text import dropped_prefix, restore_text
 
 TEXT_KINDS = frozenset({"line", "text", "markdown"})
 NO_DATE = QDate(1752, 9, 14)  # QDateEdit's own minimum, shown as "Not set"
+_LINE_MAX = 32767  # QLineEdit's default maximum length
 _NUMBER_RE = QRegularExpression(r"^[-+]?(\d+(\.\d*)?|\.\d+)?([eE][-+]?\d+)?$")
 
 
@@ -132,21 +134,26 @@ class LineEditor(FieldEditor):
         super().__init__(field)
         self.edit = QLineEdit()
         self.edit.setClearButtonEnabled(False)
+        self._dropped = ""
         self.widget = self.edit
         self.edit.textChanged.connect(self._user_changed)
 
     def _fill(self, value: Any) -> None:
-        self.edit.setText(_as_text(value))  # also clears the undo history
+        text = _as_text(value)
+        self.edit.setMaxLength(max(_LINE_MAX, len(text)))  # Qt's default cuts at 32767
+        self.edit.setText(text)  # also clears the undo history
         self.edit.setCursorPosition(0)
+        self._dropped = dropped_prefix(text, self.edit.text(), blocks=False)
 
     def _snapshot(self) -> str:
         return self.edit.text()
 
     def _current(self) -> str:
-        return self.edit.text()
+        return self.text()
 
     def text(self) -> str:
-        return self.edit.text()
+        """What the field holds (QLineEdit keeps every character but a leading U+FEFF)."""
+        return self._dropped + self.edit.text()
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
@@ -211,6 +218,9 @@ class TextEditor(FieldEditor):
     line is miserable, so such a value is shown with real line breaks and turned back
     into ``\\n`` sequences on the way out. That is exact both ways because the value
     held no real line break to begin with (see ``render.has_literal_newlines``).
+
+    The text comes back through :func:`widget_text.restore_text`, so the widget's own
+    rewriting (NBSP to space, U+2028 and CRLF to LF) never reaches the file.
     """
 
     def __init__(self, field: Field) -> None:
@@ -218,6 +228,11 @@ class TextEditor(FieldEditor):
         self.edit = GrowingTextEdit()
         self.edit.textChanged.connect(self._user_changed)
         self.literal_newlines = False
+        self._shown = ""  # the text the widget took, whose characters come back
+        self._dropped = ""  # and the start of it the widget would not take
+        # The break a typed Enter makes where the text has none of its own (the body of
+        # a CRLF file: "\r\n"); None: the text's usual break.
+        self.newline: str | None = None
         self.widget = self.edit
         self._hint: QLabel | None = None
         if field.kind == "markdown":
@@ -234,16 +249,21 @@ class TextEditor(FieldEditor):
         if self._hint is not None:
             self._hint.setText(LITERAL_HINT if self.literal_newlines else MARKDOWN_HINT)
         self.edit.setPlainText(text)  # also clears the undo history
+        self._dropped = dropped_prefix(text, self.edit.document().toRawText())
+        self._shown = text[len(self._dropped) :]
 
     def _snapshot(self) -> str:
-        return self.edit.toPlainText()
+        return self.edit.document().toRawText()
 
     def _current(self) -> str:
-        text = self.edit.toPlainText()
+        text = self.text()
         return text.replace("\n", "\\n") if self.literal_newlines else text
 
     def text(self) -> str:
-        return self.edit.toPlainText()
+        """What the editor holds, in the loaded text's own characters and line breaks."""
+        newline = "\n" if self.literal_newlines else self.newline
+        raw = self.edit.document().toRawText()
+        return self._dropped + restore_text(self._shown, raw, newline)
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)

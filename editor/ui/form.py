@@ -35,6 +35,7 @@ from editor.ui.fields import FieldEditor, LineEditor, TextEditor, copy_tree, des
 from editor.ui.related_editor import RelatedEditor
 from editor.ui.seo_findings import SeoFindingsView
 from editor.ui.seo_meter import SeoMeter
+from editor.ui.widget_text import usual_break
 
 if TYPE_CHECKING:
     from editor.content.seo.rules import Finding
@@ -322,8 +323,12 @@ class EntryForm(QWidget):
         body: str | None,
         *,
         read_only: bool = False,
+        newline: str = "\n",
     ) -> None:
-        """Show an entry; emits nothing. Widgets are reused when the schema is unchanged."""
+        """Show an entry; emits nothing. Widgets are reused when the schema is unchanged.
+
+        ``newline`` is the file's line break: what a typed Enter makes in a body that has
+        no line break of its own (otherwise the body's usual one)."""
         if self._schema is None or (schema is not self._schema and schema != self._schema):
             self._build(schema)
         self._data = copy_tree(dict(data))
@@ -341,6 +346,7 @@ class EntryForm(QWidget):
                 self._set_rows_visible(repeat.rows[key], key in self._data)
             self._update_repeat_button(repeat)
         assert self._body_editor is not None
+        self._body_editor.newline = usual_break(body or "", newline)
         self._body_editor.load(body, body is not None)
         # The real Q&A files end "---\n\n&nbsp;": a placeholder, not content to edit.
         show_body = schema.has_body or bool(body and body.replace("&nbsp;", "").strip())
@@ -397,6 +403,21 @@ class EntryForm(QWidget):
         if path == BODY_FIELD.path:
             return self._body_editor
         return self._by_path.get(path)
+
+    def leaf_editors(self) -> list[tuple[tuple[str | int, ...], FieldEditor]]:
+        """Every editor with the key path of its value (FAQ items' fields as
+        ``("faq", 0, "answer")``; the body last as ``("body",)``), for whatever walks the
+        whole form (the window-fidelity tests type into each one)."""
+        found: list[tuple[tuple[str | int, ...], FieldEditor]] = []
+        for slot in (*self._slots, *self._extra_slots):
+            if isinstance(slot.editor, FaqEditor):
+                for index, card in enumerate(slot.editor.cards):
+                    found.extend(((*slot.keys, index, k), e) for k, e in card.editors.items())
+            else:
+                found.append((slot.keys, slot.editor))
+        if self._body_editor is not None:
+            found.append(((BODY_FIELD.key,), self._body_editor))
+        return found
 
     def focus_field(self, path: str) -> bool:
         """Scroll to the field at ``path`` ("seo.title", "faq.1.answer") and focus it."""

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,6 +43,7 @@ from editor.ui.entry_files import EntryFiles
 from editor.ui.entry_list import EntryList
 from editor.ui.entry_model import EntryListModel
 from editor.ui.entry_pane import EntryPane
+from editor.ui.folder_lock import FolderLock
 from editor.ui.index_feed import IndexFeed
 from editor.ui.preview import PreviewPane
 from editor.ui.report_view import SeoReportView
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.journal_root = journal_root  # None: the user data dir (docs/recovery.md)
         self.journal_interval_ms = journal_interval_ms
         self.folder: Path | None = None
+        self.folder_lock: FolderLock | None = None
         self.seo_config = SeoConfig()
         self.session = Session(SchemaRegistry.load(None), self)
         self._current: Path | None = None
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
         self.pane = EntryPane()
         self.form = self.pane.form  # the window's busiest collaborator, named once
         self.form.edited.connect(self._on_edited)
+        self.pane.raw_view.modified_changed.connect(lambda _: self._update_title())
         self.preview = PreviewPane(
             self._render, delay_ms=self.prefs.preview_delay_ms, pool=self.pool
         )
@@ -163,7 +166,7 @@ class MainWindow(QMainWindow):
         if not folder.is_dir():
             dialogs.error(self, "Cannot open folder", f"{folder} is not a folder.")
             return False
-        if not self.saving.resolve_unsaved():
+        if not self._leave_raw() or not self.saving.resolve_unsaved():
             return False
         try:
             registry = SchemaRegistry.load(folder)
@@ -175,10 +178,17 @@ class MainWindow(QMainWindow):
         self.pane.set_seo_config(config)
         self.session.stop()
         self.session.deleteLater()
+        locked_out = self._lock_folder(folder)
         root = self.journal_root
-        journal = Journal(folder, root / folder_key(folder) if root is not None else None)
+        journal = None
+        if locked_out is None:
+            journal = Journal(folder, root / folder_key(folder) if root is not None else None)
         self.session = Session(
-            registry, self, journal=journal, journal_interval_ms=self.journal_interval_ms
+            registry,
+            self,
+            journal=journal,
+            journal_interval_ms=self.journal_interval_ms,
+            read_only_reason=locked_out,
         )
         self.session.dirty_changed.connect(self._on_dirty_changed)
         self.session.before_write = self.disk.expect_own_write
@@ -190,12 +200,41 @@ class MainWindow(QMainWindow):
         self.store.save(self.prefs)
         self.status.set_folder(folder)
         self.disk.watch_folder(folder)
-        restored = self.saving.recover(journal, registry)
+        restored = self.saving.recover(journal, registry) if journal is not None else []
         if restored:
             self.open_entry(restored[0])
         self.feed.start(folder)
         self._update_title()
         return True
+
+    def _lock_folder(self, folder: Path) -> str | None:
+        """Take ``folder``'s editing lock (dropping the last folder's); None when taken,
+        else why this window shows the folder read-only (the user is told once)."""
+        if self.folder_lock is not None:
+            self.folder_lock.release()
+        lock = FolderLock(folder)
+        self.folder_lock = lock
+        # A window deleted without closing lets go too: a child's destruction says so
+        # (a slot on the window's own ``destroyed`` upsets others waiting on it).
+        keeper = QObject(self)
+        keeper.destroyed.connect(lock.release)
+        if lock.acquire():
+            return None
+        reason = (
+            f"“{folder.name}” is open for editing in another window ({lock.owner()}), "
+            "so this window shows it read-only."
+        )
+        dialogs.info(
+            self,
+            "Folder open in another window",
+            f"{reason}\n\nNothing can be edited or saved here, and no crash journal is kept. "
+            "Close the other window, then open the folder again here to edit it.",
+        )
+        return reason
+
+    def is_locked_out(self) -> bool:
+        """True when another window edits this folder (this one is read-only)."""
+        return self.session.read_only_reason is not None
 
     @property
     def index(self) -> CorpusIndex | None:
@@ -256,6 +295,9 @@ class MainWindow(QMainWindow):
     def _show_entry(self, path: Path | None) -> None:
         previous = self._current
         if path is not None and path == previous:
+            return
+        if not self._leave_raw():
+            self.entry_list.select(previous)  # stay on the file being fixed
             return
         if previous is not None:
             self.session.release(previous)
@@ -345,12 +387,56 @@ class MainWindow(QMainWindow):
     # -- the operations behind the actions (the work is in saving, entry_files) ---
 
     def save_current(self) -> bool:
+        opened = self.current_entry()
+        if opened is not None and opened.entry is None:
+            return self._save_raw(opened.path)
         return self._current is not None and self.saving.save(self._current)
+
+    # -- a file fixed as text (the raw view) ---------------------------------------
+
+    def _raw_edited(self) -> bool:
+        opened = self.current_entry()
+        return opened is not None and opened.entry is None and self.pane.raw_view.is_modified()
+
+    def _save_raw(self, path: Path) -> bool:
+        """Write the fixed text (once it parses) and open the entry in the form."""
+        if not self.pane.raw_view.is_modified():
+            return False
+        if not self.pane.raw_view.save_asking(self, self.disk.expect_own_write):
+            return False
+        self._reopen_fixed(path)
+        return True
+
+    def _reopen_fixed(self, path: Path) -> None:
+        self.session.release(path)  # the broken copy: read the file again
+        if path == self._current:
+            self._display(self.session.open(path))
+        self.status.saved(path)
+        self.files_changed([path])
+        self.refresh_entry(path, reload_form=False)
+
+    def _leave_raw(self) -> bool:
+        """Before showing another entry, folder or closing: the raw view's edits are
+        saved or dropped (the view asks). False: stay."""
+        raw = self.pane.raw_view
+        path, edited = raw.path, raw.is_modified()
+        if not raw.resolve_leaving(self, self.disk.expect_own_write):
+            return False
+        if edited and path is not None and not raw.is_modified() and path.exists():
+            self.session.release(path)
+            self.files_changed([path])
+        return True
 
     def save_all(self) -> bool:
         return self.saving.save_all()
 
     def revert_current(self) -> None:
+        if self._raw_edited():
+            if dialogs.confirm(
+                self, "Revert file", "Throw away your edits to the file's text?", action="Revert"
+            ):
+                self.pane.raw_view.revert()
+            return
         self.saving.revert(self._current)
 
     def review_changes(self) -> None:
@@ -384,20 +470,23 @@ class MainWindow(QMainWindow):
         opened = self.current_entry()
         parts = [f"{opened.title}[*]"] if opened is not None else []
         if self.folder is not None:
-            parts.append(self.folder.name)
+            parts.append(self.folder.name + (" (read only)" if self.is_locked_out() else ""))
         self.setWindowTitle(" — ".join([*parts, APP_NAME]))
-        self.setWindowModified(opened is not None and opened.dirty)
+        self.setWindowModified((opened is not None and opened.dirty) or self._raw_edited())
+        self._update_actions()
 
     def _update_actions(self) -> None:
         opened = self.current_entry()
         editable = opened is not None and not opened.read_only
         unsaved = editable and opened is not None and (opened.dirty or opened.missing)
-        self.acts.save.setEnabled(unsaved)
-        self.acts.revert.setEnabled(opened is not None and opened.dirty)
+        raw_edited = self._raw_edited()
+        self.acts.save.setEnabled(unsaved or raw_edited)
+        self.acts.revert.setEnabled((opened is not None and opened.dirty) or raw_edited)
         self.acts.review.setEnabled(editable)
-        self.acts.duplicate.setEnabled(opened is not None)
-        self.acts.delete.setEnabled(opened is not None)
-        self.acts.new.setEnabled(self.folder is not None)
+        writable = not self.is_locked_out()
+        self.acts.duplicate.setEnabled(opened is not None and writable)
+        self.acts.delete.setEnabled(opened is not None and writable)
+        self.acts.new.setEnabled(self.folder is not None and writable)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
@@ -406,7 +495,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.saving.resolve_unsaved():
+        if not self._leave_raw() or not self.saving.resolve_unsaved():
             event.ignore()
             return
         self.disk.stop()
@@ -414,4 +503,6 @@ class MainWindow(QMainWindow):
         self.feed.close()
         self.store.save(self.prefs)
         self.store.save_window(self, {"main": self.splitter})
+        if self.folder_lock is not None:
+            self.folder_lock.release()
         event.accept()

@@ -52,10 +52,13 @@ class OpenEntry:
     data: dict[str, Any]
     body: str | None
     error: ContentError | None = None
-    raw_text: str = ""  # the file's text when it does not parse (shown read-only)
+    raw_text: str = ""  # the file's text when it does not parse (edited in the raw view)
+    raw_bom: bool = False  # ... and whether it started with a BOM (kept on save)
+    raw_fingerprint: str | None = None  # ... of the bytes read (None: text not readable)
     conflict: bool = False  # changed on disk after the edits began: saving must ask
     missing: bool = False  # deleted on disk: saving recreates it
     journal_base: str | None = None  # fingerprint of the file the edits started from
+    locked: bool = False  # the window is read-only (another window edits the folder)
 
     @property
     def dirty(self) -> bool:
@@ -99,9 +102,13 @@ class Session(QObject):
         *,
         journal: Journal | None = None,
         journal_interval_ms: int = 3000,
+        read_only_reason: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.registry = registry
+        # Set: every entry opens read-only with this reason (the folder is another
+        # window's to edit, see folder_lock.py); pass no journal then.
+        self.read_only_reason = read_only_reason
         self._open: dict[Path, OpenEntry] = {}
         self.journal: JournalWorker | None = None
         if journal is not None:
@@ -127,10 +134,24 @@ class Session(QObject):
         except ContentError as exc:
             log.warning("%s", exc)
             try:
-                raw = decode(read_bytes(path), path)[0]
-            except ContentError:
-                raw = ""
-            return OpenEntry(path, None, None, {}, None, error=exc, raw_text=raw)
+                data = read_bytes(path)
+                raw, bom = decode(data, path)
+            except ContentError:  # not UTF-8 text: nothing to show or edit
+                return OpenEntry(path, None, None, {}, None, error=exc)
+            return OpenEntry(
+                path,
+                None,
+                None,
+                {},
+                None,
+                error=exc,
+                raw_text=raw,
+                raw_bom=bom,
+                raw_fingerprint=fingerprint(data),
+                locked=self.read_only_reason is not None,
+            )
+        if self.read_only_reason is not None and entry.read_only_reason is None:
+            entry.read_only_reason = self.read_only_reason
         schema = self.registry.for_data(entry.data)
         return OpenEntry(
             path,
@@ -139,6 +160,7 @@ class Session(QObject):
             copy.deepcopy(entry.data),
             entry.body,
             journal_base=entry.fingerprint,
+            locked=self.read_only_reason is not None,
         )
 
     def get(self, path: Path) -> OpenEntry | None:

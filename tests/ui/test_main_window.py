@@ -151,8 +151,8 @@ def test_undo_in_a_field(qtbot: Any, make_window: Any, sample_folder: Path) -> N
     assert editor.toPlainText() == before + "xyz"
 
 
-def test_broken_file_opens_read_only_and_is_never_written(
-    qtbot: Any, make_window: Any, sample_folder: Path
+def test_broken_file_opens_as_text_and_is_not_written_while_broken(
+    qtbot: Any, make_window: Any, sample_folder: Path, dialog_script: Any
 ) -> None:
     broken = sample_folder / BROKEN
     broken.write_text(BROKEN_TEXT, encoding="utf-8")
@@ -163,18 +163,20 @@ def test_broken_file_opens_read_only_and_is_never_written(
 
     assert window.pane.banner.isVisible()
     assert f"{broken}:4:" in window.pane.banner.text()  # path:line:column
-    assert window.pane.pages.currentWidget() is window.pane.raw_view
-    assert window.pane.raw_view.isReadOnly()
-    assert window.pane.raw_view.toPlainText() == BROKEN_TEXT
-    assert window.pane.raw_view.textCursor().blockNumber() == 3  # on the error line
+    raw = window.pane.raw_view
+    assert window.pane.pages.currentWidget() is raw
+    assert raw.edit.toPlainText() == BROKEN_TEXT
+    assert raw.edit.textCursor().blockNumber() == 3  # on the error line
     assert not window.acts.save.isEnabled()
     assert not window.acts.review.isEnabled()
-    qtbot.keyClicks(window.pane.raw_view, "typed")
+    qtbot.keyClicks(raw.edit, "typed")  # still broken
+    dialog_script.expect("error")
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert not window.save_current()
+    assert "does not parse" in dialog_script.called("error")[0][1]
     assert broken.read_text(encoding="utf-8") == BROKEN_TEXT
     assert broken.stat().st_mtime_ns == before
     assert window.session.dirty_entries() == []
+    raw.revert()  # nothing left to ask about at close
 
 
 # -- closing ------------------------------------------------------------------------

@@ -120,10 +120,14 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from editor.content.render import render_page
+    from editor.content.render_config import load_render_config
 
     path = Path(args.file)
     entry = load_entry(path)
-    html = render_page(entry.data, entry.body, _registry_for(path).for_data(entry.data))
+    raw_html = load_render_config(_content_root(path)).raw_html
+    html = render_page(
+        entry.data, entry.body, _registry_for(path).for_data(entry.data), raw_html=raw_html
+    )
     if args.output:
         from editor.content.atomic import atomic_write
 

@@ -457,12 +457,16 @@ def _set(args: argparse.Namespace, path: Path, assignments: list[Assignment]) ->
 
 def cmd_render(args: argparse.Namespace) -> int:
     from editor.content.render import render_page
+    from editor.content.render_config import load_render_config
 
     path = Path(args.file)
     if args.output == "":
         raise UsageError("render -o needs a file name (leave -o out to write to standard output)")
     entry = load_entry(path)
-    html = render_page(entry.data, entry.body, _registry_for(path).for_data(entry.data))
+    raw_html = load_render_config(_content_root(path)).raw_html
+    html = render_page(
+        entry.data, entry.body, _registry_for(path).for_data(entry.data), raw_html=raw_html
+    )
     if args.output is not None:
         from editor.content.atomic import atomic_write
 

@@ -9,6 +9,13 @@ Journals live under the user data folder (``platformdirs``), one folder per cont
 folder (named by a hash of its resolved path), never inside the content folder: a git
 checkout must not see them.
 
+Reading is defensive, because the window reads the journal while it is being built:
+a journal file that cannot be read for any reason (corrupt, foreign, from another
+version, a naive ``saved_at``) is skipped and logged, never fatal, and an entry naming
+a path outside the content folder (absolute, or ``..`` out of it) is refused, so only
+files of the folder are ever offered for restore. Work whose file was deleted since
+can still be written elsewhere (:func:`journaled_bytes`).
+
 The data is YAML data, so it holds more than JSON can say (dates, datetimes, bytes,
 sets, non-string keys, NaN). Values JSON cannot hold exactly are written as tagged
 objects ``{"$t": "date", "v": "2024-12-02"}`` and come back as the same Python type;
@@ -25,7 +32,8 @@ import json
 import logging
 import math
 import os
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +41,9 @@ from typing import Any
 import platformdirs
 
 from editor.content.atomic import atomic_write, fingerprint
-from editor.content.errors import WriteError
+from editor.content.document import load_entry, planned_bytes
+from editor.content.errors import ContentError, WriteError
+from editor.content.writer import update_text
 
 log = logging.getLogger("editor.journal")
 
@@ -72,19 +82,31 @@ class Journal:
     # -- files
 
     def _key(self, path: Path) -> str:
-        """The path as stored: relative to the folder when inside it (posix form)."""
+        """The path as stored: relative to the folder (posix form).
+
+        Raises :class:`WriteError` for a path outside the folder: such an entry would
+        be refused when the journal is read, so the work would be lost silently.
+        """
         absolute = Path(os.path.abspath(path))
         for candidate in (absolute, absolute.resolve()):
-            if candidate.is_relative_to(self.folder):
+            if candidate.is_relative_to(self.folder) and candidate != self.folder:
                 return candidate.relative_to(self.folder).as_posix()
-        return str(absolute)
+        raise WriteError("cannot journal a file outside the content folder", path)
 
-    def _resolve(self, key: str) -> Path:
+    def _resolve(self, key: object) -> Path:
+        """The file a stored path names; ValueError unless it is inside the folder."""
+        if not isinstance(key, str) or not key or "\x00" in key:
+            raise ValueError(f"bad path {key!r}")
         stored = Path(key)
-        return stored if stored.is_absolute() else self.folder / stored
+        resolved = Path(os.path.normpath(self.folder / stored))
+        if stored.is_absolute() or not resolved.is_relative_to(self.folder):
+            raise ValueError(f"the path {key!r} is outside the content folder")
+        if resolved == self.folder:
+            raise ValueError(f"the path {key!r} names the content folder itself")
+        return resolved
 
     def file_for(self, path: Path) -> Path:
-        """The journal file of a content file."""
+        """The journal file of a content file (WriteError outside the folder)."""
         digest = hashlib.sha256(self._key(path).encode("utf-8")).hexdigest()[:24]
         return self.dir / f"{digest}.json"
 
@@ -127,7 +149,7 @@ class Journal:
             self.file_for(path).unlink()
         except FileNotFoundError:
             pass
-        except OSError as exc:
+        except (OSError, WriteError) as exc:
             log.warning("cannot remove the journal of %s: %s", path, exc)
 
     def discard_all(self, paths: Iterable[Path] | None = None) -> None:
@@ -141,10 +163,13 @@ class Journal:
 
     def pending(self) -> list[JournalItem]:
         """Every journaled entry, oldest first; corrupt journal files are skipped and logged."""
-        if not self.dir.is_dir():
+        try:
+            files = sorted(self.dir.glob("*.json")) if self.dir.is_dir() else []
+        except OSError as exc:
+            log.warning("cannot list the journal folder %s: %s", self.dir, exc)
             return []
         items: list[JournalItem] = []
-        for file in sorted(self.dir.glob("*.json")):
+        for file in files:
             item = self._read(file)
             if item is not None:
                 items.append(item)
@@ -164,16 +189,23 @@ class Journal:
             if not isinstance(body, str) or not (base is None or isinstance(base, str)):
                 raise ValueError("bad body or fingerprint")
             saved_at = dt.datetime.fromisoformat(raw["saved_at"])
+            if saved_at.tzinfo is None:  # written by hand or another tool: local time
+                saved_at = saved_at.astimezone()
             return JournalItem(
-                path=self._resolve(str(raw["path"])),
+                path=self._resolve(raw["path"]),
                 data=data,
                 body=body,
                 base_fingerprint=base,
                 saved_at=saved_at,
             )
-        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        except Exception as exc:  # any bad file is skipped: the window must still start
             log.warning("skipping unreadable journal file %s: %s", file, exc)
             return None
+
+    def is_missing(self, item: JournalItem) -> bool:
+        """Whether the journaled work's file is gone (or is no regular file any more), so
+        it cannot be restored in place, only saved elsewhere or discarded."""
+        return not _is_regular_file(item.path)
 
     def is_stale(self, item: JournalItem) -> bool:
         """Whether the file on disk is no longer the one the journaled edits started from.
@@ -181,15 +213,41 @@ class Journal:
         A stale item must be restored as a conflict: someone else changed (or removed)
         the file after the editor loaded it.
         """
-        try:
-            current: bytes | None = item.path.read_bytes()
-        except FileNotFoundError:
-            current = None
-        except OSError:
-            return True
+        if self.is_missing(item):
+            current: bytes | None = None  # never read a FIFO or a device: it may block
+        else:
+            try:
+                current = item.path.read_bytes()
+            except FileNotFoundError:
+                current = None
+            except OSError:
+                return True
         if item.base_fingerprint is None:
             return current is not None
         return current is None or fingerprint(current) != item.base_fingerprint
+
+
+def journaled_bytes(item: JournalItem, key_order: Sequence[str] = ()) -> bytes:
+    """The journaled work as a whole file, to save it somewhere else.
+
+    In the style of the file it came from while that file is still there and parses;
+    otherwise a new file in the writer's own style. Either way the writer verifies that
+    the text parses back to exactly the journaled data (:class:`WriteError` if not).
+    """
+    if _is_regular_file(item.path):
+        try:
+            return planned_bytes(load_entry(item.path), item.data, item.body, key_order)
+        except (ContentError, OSError) as exc:
+            log.info("writing %s in the default style: %s", item.path, exc)
+    text = update_text("---\n---\n", item.data, item.body, key_order=key_order, path=item.path)
+    return text.encode("utf-8")
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 # -- tagged JSON for YAML values

@@ -9,8 +9,17 @@ breaks, so they carry the two characters ``\\n`` instead. A Markdown value is re
 way when it has no real line break and contains ``\\n``; TeX commands such as ``\\neq``
 inside math are kept (see :mod:`editor.content.markdown_math`).
 
-Speed: the Markdown converter (per thread, reset between documents) and the Jinja
-environment are built once; a typical entry renders in a few milliseconds.
+Raw HTML inside Markdown is treated as the site's renderer treats it (``raw_html``:
+sanitised by default, or escaped, or allowed; :mod:`editor.content.markdown_sanitise`),
+URLs the templates link to are checked the same way, and the page's
+Content-Security-Policy forbids every script, so no content runs script in a browser.
+
+Keys that are not strings (YAML ``1:``, ``null:``, ``true:``, ``2024-01-01:``) are shown
+as the text the file has for them.
+
+Speed: the Markdown converters (per thread and raw-HTML mode, reset between documents)
+and the Jinja environment are built once; a typical entry renders in a few
+milliseconds, sanitising included (nh3 is Rust: ~0.1 ms for the longest real answer).
 """
 
 from __future__ import annotations
@@ -26,9 +35,11 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from editor.content.markdown_blocks import BlockSplitExtension
 from editor.content.markdown_lists import ListIndentExtension
 from editor.content.markdown_math import MathExtension, expand_literal_newlines
-from editor.content.schema import Schema
+from editor.content.markdown_sanitise import DEFAULT_RAW_HTML, RawHtml, safe_url, sanitise_html
+from editor.content.schema import SCHEMA_KEY, Schema, infer_field
 from editor.paths import resources_dir
 
 _EXTENSIONS: list[Any] = [
@@ -39,6 +50,7 @@ _EXTENSIONS: list[Any] = [
     "sane_lists",
     ListIndentExtension(),
     MathExtension(),
+    BlockSplitExtension(),
 ]
 _EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     # Inline styles (no classes): QTextBrowser shows the colours without a stylesheet.
@@ -53,11 +65,18 @@ _PYGMENTS_PRE = '<pre style="line-height: 125%;">'
 _local = threading.local()
 
 
-def _converter() -> markdown.Markdown:
-    md: markdown.Markdown | None = getattr(_local, "md", None)
+def _converter(raw_html: RawHtml) -> markdown.Markdown:
+    converters: dict[str, markdown.Markdown] | None = getattr(_local, "converters", None)
+    if converters is None:
+        converters = _local.converters = {}
+    md = converters.get(raw_html)
     if md is None:
         md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
-        _local.md = md
+        if raw_html == "escape":
+            # Without these two steps Python-Markdown treats "<tag>" as text, escaped.
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        converters[raw_html] = md
     return md
 
 
@@ -66,20 +85,37 @@ def has_literal_newlines(text: str) -> bool:
     return "\n" not in text and "\\n" in text
 
 
-def render_markdown(text: str, *, literal_newlines: bool = False) -> str:
-    """HTML for a Markdown value (math protected, code highlighted inline)."""
+def render_markdown(
+    text: str, *, literal_newlines: bool = False, raw_html: RawHtml = DEFAULT_RAW_HTML
+) -> str:
+    """HTML for a Markdown value (math protected, code highlighted inline, raw HTML
+    treated as ``raw_html`` says)."""
     if literal_newlines:
         text = expand_literal_newlines(text)
-    html = _converter().reset().convert(text)
+    html = _converter(raw_html).reset().convert(text)
     # Pygments puts line-height on <pre>; QTextBrowser then leaves gaps between lines.
-    return html.replace(_PYGMENTS_PRE, "<pre>")
+    html = html.replace(_PYGMENTS_PRE, "<pre>")
+    return html if raw_html == "allow" else sanitise_html(html)
 
 
-def _markdown_filter(value: Any) -> Markup:
+@jinja2.pass_context
+def _markdown_filter(context: jinja2.runtime.Context, value: Any) -> Markup:
     if value is None:
         return Markup("")
     text = str(value)
-    return Markup(render_markdown(text, literal_newlines=has_literal_newlines(text)))
+    mode: RawHtml = context.get("raw_html", DEFAULT_RAW_HTML)
+    return Markup(render_markdown(text, literal_newlines=has_literal_newlines(text), raw_html=mode))
+
+
+def key_text(key: Any) -> str:
+    """A mapping key as YAML wrote it: ``null``, ``true``, ``2024-01-01``, ``1``..."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, dt.date):
+        return key.isoformat()
+    return str(key)
 
 
 def _plain_text(value: Any) -> str:
@@ -158,7 +194,7 @@ def _related_articles(data: Mapping[str, Any]) -> list[dict[str, str]]:
         if not (url or title) or (url and url in seen):
             continue
         seen.add(url)
-        out.append({"url": url, "title": title or _slug_label(url),
+        out.append({"url": safe_url(url), "title": title or _slug_label(url),
                     "subject": _text(block.get("subject"))})  # fmt: skip
     return out
 
@@ -171,7 +207,7 @@ def _related_entries(data: Mapping[str, Any], titles: Mapping[str, str]) -> list
     for item in related:
         url = _text(item)
         if url:
-            out.append({"url": url, "title": titles.get(url) or _slug_label(url)})
+            out.append({"url": safe_url(url), "title": titles.get(url) or _slug_label(url)})
     return out
 
 
@@ -182,7 +218,7 @@ def _body_is_empty(body: str) -> bool:
 def _json_ld(data: Mapping[str, Any], schema: Schema, title: str,
              faq: list[dict[str, str]]) -> dict[str, Any] | None:  # fmt: skip
     """Structured data for search engines: DefinedTerm (+ FAQPage) or QAPage."""
-    url = _text(data.get("url"))
+    url = safe_url(_text(data.get("url")))
     if schema.name == "glossary":
         term: dict[str, Any] = {"@type": "DefinedTerm", "name": title,
                                 "description": _plain_text(data.get("definition"))}  # fmt: skip
@@ -231,6 +267,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["markdown"] = _markdown_filter
     env.filters["format_date"] = format_date
+    env.filters["key_text"] = key_text
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     return env
 
@@ -241,10 +278,33 @@ def _css() -> str:
 
 
 def _generic_fields(data: Mapping[str, Any], schema: Schema) -> list[dict[str, Any]]:
-    known = [f for f in schema.fields if f.key in data]
-    extra = schema.extra_fields(data) if not schema.generic else ()
-    return [{"label": f.label, "kind": f.kind, "value": data[f.key]}
-            for f in (*known, *extra) if data[f.key] not in (None, "", [], {})]  # fmt: skip
+    """Label, kind and value of every field to list: the schema's in its order, then the
+    rest in file order. A key that is not a string is listed under its YAML text."""
+    declared = {f.key: f for f in schema.fields}
+    order = {key: i for i, key in enumerate(declared)}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for key, value in data.items():
+        if key == SCHEMA_KEY or _is_blank(value):
+            continue
+        if isinstance(key, str):
+            known = declared.get(key)
+            label, kind = (known.label, known.kind) if known else _inferred(key, value)
+        else:
+            label, kind = key_text(key), infer_field(key_text(key), key_text(key), value).kind
+        # A generic schema's fields are the file's keys in file order: keep that order.
+        rank = 0 if schema.generic else order.get(key, len(order))
+        rows.append((rank, {"label": label, "kind": kind, "value": value}))
+    rows.sort(key=lambda row: row[0])
+    return [row for _rank, row in rows]
+
+
+def _inferred(key: str, value: Any) -> tuple[str, str]:
+    field = infer_field(key, key, value)
+    return field.label, field.kind
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and not value)
 
 
 def _template_name(schema: Schema, env: jinja2.Environment) -> str:
@@ -259,13 +319,16 @@ def render_page(
     schema: Schema,
     *,
     link_titles: Mapping[str, str] | None = None,
+    raw_html: RawHtml = DEFAULT_RAW_HTML,
 ) -> str:
-    """The full HTML document for an entry; ``link_titles`` names related URLs if known."""
+    """The full HTML document for an entry; ``link_titles`` names related URLs if known,
+    ``raw_html`` is the site's setting for HTML inside Markdown."""
     env = _environment()
     title = _text(data.get(schema.title_key)) if schema.title_key else ""
     raw_seo = data.get("seo")
     seo: Mapping[str, Any] = raw_seo if isinstance(raw_seo, Mapping) else {}
     faq = _faq_items(data)
+    template = _template_name(schema, env)
     context = {
         "data": data,
         "schema": schema,
@@ -273,13 +336,14 @@ def render_page(
         "page_title": _text(seo.get("title")) or title or "Untitled entry",
         "description": _text(seo.get("page_description")),
         "keywords": _text(seo.get("page_keywords")),
-        "canonical": _text(data.get("url")),
+        "canonical": safe_url(_text(data.get("url"))),
         "css": Markup(_css()),
         "json_ld": _json_ld(data, schema, title, faq),
         "faq": faq,
         "related_entries": _related_entries(data, link_titles or {}),
         "related_articles": _related_articles(data),
         "body": "" if _body_is_empty(body) or not (schema.has_body or schema.generic) else body,
-        "fields": _generic_fields(data, schema),
+        "fields": _generic_fields(data, schema) if template == "generic.html.j2" else [],
+        "raw_html": raw_html,
     }
-    return env.get_template(_template_name(schema, env)).render(context)
+    return env.get_template(template).render(context)

@@ -1,9 +1,9 @@
 """The one place that shows message boxes.
 
-Every error, confirmation, save prompt, choice, diff and the recovery offer of the
-window goes through these functions (called as ``dialogs.error(...)``, never imported
-by name), so tests replace them in one fixture and an unexpected dialog fails the test
-instead of blocking it. Each message is logged too, so a headless run still tells
+Every error, confirmation, save prompt, choice, save-as location, diff and the recovery
+offer of the window goes through these functions (called as ``dialogs.error(...)``,
+never imported by name), so tests replace them in one fixture and an unexpected dialog
+fails the test instead of blocking it. Each message is logged too, so a headless run still tells
 what happened.
 """
 
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from editor.content.journal import Journal, JournalItem
 from editor.ui import recovery_dialog
@@ -95,6 +96,13 @@ def choose(
         if clicked is button:
             return label
     return escape or default or choices[0]
+
+
+def save_file(parent: QWidget | None, title: str, suggested: Path, filters: str) -> Path | None:
+    """The platform's save dialog (it asks before replacing a file); None: cancelled."""
+    name, _chosen_filter = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
+    log.info("%s: %s", title, name or "cancelled")
+    return Path(name) if name else None
 
 
 def show_diff(parent: QWidget | None, title: str, diff: str) -> None:

@@ -33,6 +33,7 @@ from editor.content.errors import ContentError
 from editor.content.index import CorpusIndex, IndexChange
 from editor.content.journal import Journal, folder_key
 from editor.content.render import render_page
+from editor.content.render_config import RenderConfig, load_render_config
 from editor.content.schema import Schema, SchemaRegistry
 from editor.content.seo import SeoConfig, load_config
 from editor.paths import resources_dir
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.folder: Path | None = None
         self.folder_lock: FolderLock | None = None
         self.seo_config = SeoConfig()
+        self.render_config = RenderConfig()
         self.session = Session(SchemaRegistry.load(None), self)
         self._current: Path | None = None
 
@@ -171,10 +173,11 @@ class MainWindow(QMainWindow):
         try:
             registry = SchemaRegistry.load(folder)
             config = load_config(folder)
+            render_config = load_render_config(folder)
         except ContentError as exc:
             dialogs.error(self, "Cannot open folder", str(exc))
             return False
-        self.folder, self.seo_config = folder, config
+        self.folder, self.seo_config, self.render_config = folder, config, render_config
         self.pane.set_seo_config(config)
         self.session.stop()
         self.session.deleteLater()
@@ -361,7 +364,10 @@ class MainWindow(QMainWindow):
         return opened.data, opened.body, opened.schema
 
     def _render(self, data: Mapping[str, Any], body: str, schema: Schema) -> str:
-        return render_page(data, body, schema, link_titles=self.feed.link_titles)
+        return render_page(
+            data, body, schema, link_titles=self.feed.link_titles,
+            raw_html=self.render_config.raw_html,
+        )  # fmt: skip
 
     def _refresh_findings(self) -> None:
         opened = self.current_entry()
@@ -501,6 +507,7 @@ class MainWindow(QMainWindow):
         self.disk.stop()
         self.session.stop()  # journal what is left (nothing, unless a save failed)
         self.feed.close()
+        self.preview.discard_browser_files()
         self.store.save(self.prefs)
         self.store.save_window(self, {"main": self.splitter})
         if self.folder_lock is not None:

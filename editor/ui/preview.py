@@ -4,7 +4,11 @@ The preview is a ``QTextBrowser``, not a ``QWebEngineView``: WebEngine is not in
 PySide6-Essentials, needs its sandbox switched off to run as root, shows a blank
 ``grab()`` offscreen (so neither tests nor screenshots could see it) and costs a
 browser process. The page's exact look in a real browser is one click away ("Open in
-browser" writes the same HTML to a temporary file).
+browser" writes the same HTML to a temporary file). The page runs no script there
+either: its Content-Security-Policy forbids scripts, and raw HTML was sanitised as the
+site's setting says (:mod:`editor.content.markdown_sanitise`). Those files live in one
+private temporary folder per pane, one file per entry (opening it again rewrites it),
+and the folder is removed with the pane or when the app exits.
 
 Refreshing follows ReText: typing restarts a single-shot timer; when it fires, the
 form's values are taken and rendered on a worker thread. While a render runs, further
@@ -14,8 +18,11 @@ more and renders never queue up. The scroll position is kept across refreshes.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Mapping
 from html import escape
 from pathlib import Path
@@ -141,6 +148,10 @@ class SearchSnippet(QFrame):
         return (self.title_label.text(), self.url_label.text(), self.description_label.text())
 
 
+def _remove_folder(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 class _Relay(QObject):
     finished = Signal(int, str)  # generation, HTML
 
@@ -186,6 +197,10 @@ class PreviewPane(QWidget):
         self._generation = 0
         self._reset_scroll = False
         self._html = ""
+        self._page_key = ""  # names the entry shown, so "Open in browser" reuses its file
+        self._pending_key = ""
+        self._browser_dir: Path | None = None  # private folder of the browser's pages
+        self._browser_cleanup: weakref.finalize[Any, Any] | None = None
         self._relay = _Relay(self)
         self._relay.finished.connect(self._on_rendered)
         self._timer = QTimer(self)
@@ -266,16 +281,25 @@ class PreviewPane(QWidget):
         return not self._busy and not self._timer.isActive()
 
     def open_in_browser(self) -> Path | None:
-        """Write the page to a temporary file and open it in the default browser."""
+        """Write the page to this entry's temporary file and open it in the default browser."""
         if not self._html:
             return None
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", suffix=".html", prefix="glossary-preview-", delete=False
-        ) as handle:
-            handle.write(self._html)
-        path = Path(handle.name)
+        if self._browser_dir is None:
+            # mkdtemp makes it 0700; the finalizer removes it with the pane or at exit.
+            folder = tempfile.mkdtemp(prefix="glossary-preview-")
+            self._browser_dir = Path(folder)
+            self._browser_cleanup = weakref.finalize(self, _remove_folder, folder)
+        digest = hashlib.sha256(self._page_key.encode("utf-8")).hexdigest()[:16]
+        path = self._browser_dir / f"page-{digest}.html"
+        path.write_text(self._html, encoding="utf-8")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return path
+
+    def discard_browser_files(self) -> None:
+        """Remove the pages written for the browser (the window is closing)."""
+        if self._browser_cleanup is not None:
+            self._browser_cleanup()  # runs once: removes the folder
+        self._browser_dir = self._browser_cleanup = None
 
     # -- rendering ----------------------------------------------------------------
 
@@ -289,6 +313,7 @@ class PreviewPane(QWidget):
         data, body, schema = snapshot
         title, url, description = snippet_parts(data, schema)
         self.snippet.set_parts(title, url, description)
+        self._pending_key = url or title
         self._busy = True
         self._outdated = False
         self._generation += 1
@@ -310,6 +335,7 @@ class PreviewPane(QWidget):
         position = 0 if self._reset_scroll else bar.value()
         self._reset_scroll = False
         self._html = html
+        self._page_key = self._pending_key
         self.browser.setHtml(html)
         bar.setValue(position)
         self.placeholder.hide()

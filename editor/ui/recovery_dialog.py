@@ -5,6 +5,11 @@ work (file name, when it was journaled, whether the file changed on disk since),
 for the selected one the unified diff a save of the journaled version would write to
 the file as it is now. Each entry is restored or discarded; entries left undecided
 (the dialog closed) stay in the journal and are offered again at the next start.
+
+Work whose file was deleted since (or is no regular file any more) cannot be restored
+in place, and offering it at every start would be a dead end: it is marked, and
+"Save As…" writes it to a file the user picks in a native save dialog (through
+:mod:`editor.ui.dialogs`, suggested at its old path), or it is discarded.
 """
 
 from __future__ import annotations
@@ -29,14 +34,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.content.atomic import atomic_write
 from editor.content.document import load_entry, save_diff
 from editor.content.errors import ContentError
-from editor.content.journal import Journal, JournalItem
+from editor.content.journal import Journal, JournalItem, journaled_bytes
+from editor.ui import dialogs
 
-Choice = Literal["restore", "discard"]
+Choice = Literal["restore", "discard", "saved"]
 KeyOrderFor = Callable[[Mapping[str, Any]], Sequence[str]]
 
 STALE_NOTE = "changed on disk since"
+MISSING_NOTE = "file deleted: save it elsewhere or discard"
+SAVE_FILTERS = "Markdown files (*.md);;All files (*)"
 
 
 def describe_item(
@@ -44,6 +53,14 @@ def describe_item(
 ) -> str:
     """What restoring ``item`` would change in the file as it is on disk now."""
     notes: list[str] = []
+    if journal.is_missing(item):
+        notes.append(
+            "⚠ The file was deleted (or replaced by something that is not a file) since "
+            "this work was journaled, so it cannot be restored in place. Save it "
+            "elsewhere with Save As…, or discard it.\n\nThe journaled version:\n"
+        )
+        notes.append(_as_yaml(item))
+        return "\n".join(notes)
     if journal.is_stale(item):
         notes.append(
             f"⚠ The file {STALE_NOTE} this work was journaled: another program changed "
@@ -92,6 +109,8 @@ class RecoveryDialog(QDialog):
         self._key_order_for = key_order_for
         self._choices: dict[Path, Choice] = {}
         self._stale = {item.path: journal.is_stale(item) for item in self._items}
+        self._missing = {item.path: journal.is_missing(item) for item in self._items}
+        self._saved_to: dict[Path, Path] = {}
         self._diffs: dict[Path, str] = {}
 
         intro = QLabel(
@@ -114,6 +133,8 @@ class RecoveryDialog(QDialog):
         self.diff_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
 
         self.restore_button = QPushButton("&Restore")
+        self.save_as_button = QPushButton("&Save As…")
+        self.save_as_button.setToolTip("Write this work to a file you choose")
         self.discard_button = QPushButton("&Discard")
         self.restore_all_button = QPushButton("Restore &All")
         self.discard_all_button = QPushButton("Discard A&ll")
@@ -121,6 +142,7 @@ class RecoveryDialog(QDialog):
         self.restore_button.setDefault(True)
         self.restore_button.clicked.connect(lambda: self._decide_current("restore"))
         self.discard_button.clicked.connect(lambda: self._decide_current("discard"))
+        self.save_as_button.clicked.connect(self._save_current_as)
         self.restore_all_button.clicked.connect(lambda: self._decide_rest("restore"))
         self.discard_all_button.clicked.connect(lambda: self._decide_rest("discard"))
         self.later_button.clicked.connect(self.reject)
@@ -130,7 +152,7 @@ class RecoveryDialog(QDialog):
         splitter.addWidget(self.diff_view)
         splitter.setStretchFactor(1, 3)
         buttons = QHBoxLayout()
-        for button in (self.restore_button, self.discard_button):
+        for button in (self.restore_button, self.save_as_button, self.discard_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         for button in (self.restore_all_button, self.discard_all_button, self.later_button):
@@ -157,18 +179,29 @@ class RecoveryDialog(QDialog):
     def to_discard(self) -> list[JournalItem]:
         return [i for i in self._items if self._choices.get(i.path) == "discard"]
 
+    def saved(self) -> dict[Path, Path]:
+        """The work written elsewhere: content file -> where it was saved."""
+        return dict(self._saved_to)
+
     def is_stale(self, item: JournalItem) -> bool:
         return self._stale[item.path]
+
+    def is_missing(self, item: JournalItem) -> bool:
+        return self._missing[item.path]
 
     # -- internals
 
     def _refresh_row(self, row: int) -> None:
         item = self._items[row]
         text = f"{item.path.name} — {item.saved_at.astimezone():%Y-%m-%d %H:%M}"
-        if self._stale[item.path]:
+        if self._missing[item.path]:
+            text += f" — {MISSING_NOTE}"
+        elif self._stale[item.path]:
             text += f" — {STALE_NOTE}"
         choice = self._choices.get(item.path)
-        if choice is not None:
+        if choice == "saved":
+            text += f" — saved as {self._saved_to[item.path].name}"
+        elif choice is not None:
             text += " — will restore" if choice == "restore" else " — will discard"
         self.list.item(row).setText(text)
 
@@ -177,6 +210,9 @@ class RecoveryDialog(QDialog):
             self.diff_view.clear()
             return
         item = self._items[row]
+        missing = self._missing[item.path]
+        self.restore_button.setEnabled(not missing)
+        (self.save_as_button if missing else self.restore_button).setDefault(True)
         if item.path not in self._diffs:
             self._diffs[item.path] = describe_item(self._journal, item, self._key_order_for)
         self.diff_view.setPlainText(self._diffs[item.path])
@@ -185,21 +221,51 @@ class RecoveryDialog(QDialog):
         row = self.list.currentRow()
         if not 0 <= row < len(self._items):
             return
+        if choice == "restore" and self._missing[self._items[row].path]:
+            return  # nothing to restore into: Save As… or Discard
         self._choices[self._items[row].path] = choice
         self._refresh_row(row)
+        self._next_undecided(after=row)
+
+    def _next_undecided(self, after: int) -> None:
+        """Select the next entry still to decide, or close when none is left."""
         undecided = [i for i, it in enumerate(self._items) if it.path not in self._choices]
         if not undecided:
             self.accept()
             return
-        after = [i for i in undecided if i > row]
-        self.list.setCurrentRow(after[0] if after else undecided[0])
+        later = [i for i in undecided if i > after]
+        self.list.setCurrentRow(later[0] if later else undecided[0])
 
     def _decide_rest(self, choice: Choice) -> None:
+        """Decide every undecided entry; Restore All leaves deleted files' work to decide."""
         for row, item in enumerate(self._items):
-            if item.path not in self._choices:
-                self._choices[item.path] = choice
-                self._refresh_row(row)
-        self.accept()
+            if item.path in self._choices:
+                continue
+            if choice == "restore" and self._missing[item.path]:
+                continue
+            self._choices[item.path] = choice
+            self._refresh_row(row)
+        self._next_undecided(after=-1)
+
+    def _save_current_as(self) -> None:
+        """Write the selected work to a file the user picks; it is then forgotten."""
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._items):
+            return
+        item = self._items[row]
+        target = dialogs.save_file(self, "Save the unsaved work as", item.path, SAVE_FILTERS)
+        if target is None:
+            return
+        key_order = self._key_order_for(item.data) if self._key_order_for is not None else ()
+        try:
+            atomic_write(target, journaled_bytes(item, key_order))
+        except (ContentError, OSError) as exc:
+            dialogs.error(self, "Cannot save the work", f"{exc}\n\nThe work stays in the journal.")
+            return
+        self._saved_to[item.path] = target
+        self._choices[item.path] = "saved"
+        self._refresh_row(row)
+        self._next_undecided(after=row)
 
 
 def recover(
@@ -217,6 +283,7 @@ def recover(
         return []
     dialog = RecoveryDialog(journal, items, key_order_for=key_order_for, parent=parent)
     dialog.exec()
-    for item in dialog.to_discard():
-        journal.discard(item.path)
+    for path, choice in dialog.choices().items():
+        if choice in ("discard", "saved"):
+            journal.discard(path)
     return dialog.to_restore()

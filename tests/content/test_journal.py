@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor.content.atomic import fingerprint
-from editor.content.journal import Journal, decode, default_journal_dir, encode
+from editor.content.document import parse_entry
+from editor.content.errors import WriteError
+from editor.content.journal import (
+    Journal,
+    decode,
+    default_journal_dir,
+    encode,
+    journaled_bytes,
+)
 
 
 @pytest.fixture
@@ -219,3 +228,109 @@ def test_unjournalable_value_is_a_type_error(journal: Journal, folder: Path) -> 
     with pytest.raises(TypeError, match="object"):
         journal.record(folder / "x.md", {"a": object()}, "", None)
     assert journal.pending() == []
+
+
+# --- a journal the app did not write exactly so: never fatal, never outside the folder
+
+
+def _journal_file(journal: Journal, name: str, **fields: Any) -> Path:
+    document = {
+        "version": 1,
+        "path": "entry.md",
+        "base_fingerprint": None,
+        "saved_at": "2025-01-01T10:00:00+00:00",
+        "body": "",
+        "data": {"title": name},
+        **fields,
+    }
+    journal.dir.mkdir(parents=True, exist_ok=True)
+    target = journal.dir / f"{name}.json"
+    target.write_text(json.dumps(document), encoding="utf-8")
+    return target
+
+
+def test_naive_saved_at_beside_aware_ones_is_read_as_local_time(journal: Journal) -> None:
+    """Sorting naive and aware datetimes together raised TypeError: no window at start."""
+    _journal_file(journal, "aware", path="a.md", saved_at="2025-01-01T10:00:00+00:00")
+    _journal_file(journal, "naive", path="b.md", saved_at="2024-06-01T09:30:00")
+    items = journal.pending()
+    assert [i.data["title"] for i in items] == ["naive", "aware"]
+    naive = items[0].saved_at
+    assert naive.tzinfo is not None
+    assert naive == dt.datetime(2024, 6, 1, 9, 30).astimezone()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["/etc/hostname", "../../outside.md", "sub/../../outside.md", "..", ".", "", ["a.md"], 7],
+)
+def test_entries_naming_paths_outside_the_folder_are_refused(
+    journal: Journal, folder: Path, stored: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    journal.record(folder / "good.md", {"title": "kept"}, "", None)
+    _journal_file(journal, "hostile", path=stored)
+    with caplog.at_level(logging.WARNING, logger="editor.journal"):
+        items = journal.pending()
+    assert [i.path for i in items] == [folder / "good.md"]
+    assert "hostile.json" in caplog.text
+
+
+def test_paths_inside_the_folder_are_kept_normalised(journal: Journal, folder: Path) -> None:
+    _journal_file(journal, "nested", path="sub/../entry.md")
+    [item] = journal.pending()
+    assert item.path == folder / "entry.md"
+
+
+def test_recording_a_file_outside_the_folder_is_refused(
+    journal: Journal, folder: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(WriteError, match="outside the content folder"):
+        journal.record(tmp_path / "elsewhere.md", {"title": "x"}, "", None)
+    assert journal.pending() == []
+    journal.discard(tmp_path / "elsewhere.md")  # nothing to forget: no error either
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"saved_at": 20250101},
+        {"saved_at": None},
+        {"body": None},
+        {"data": {"$t": "map", "v": [[["unhashable", {"k": 1}], 1]]}},
+        {"data": {"$t": "map", "v": [[{"$t": "set", "v": [[1]]}, 1]]}},
+        {"data": {"$t": "bytes", "v": "not base64!"}},
+        {"base_fingerprint": 12},
+    ],
+)
+def test_any_bad_field_skips_only_that_file(journal: Journal, fields: dict[str, Any]) -> None:
+    _journal_file(journal, "good", path="good.md")
+    _journal_file(journal, "bad", path="bad.md", **fields)
+    assert [i.data["title"] for i in journal.pending()] == ["good"]
+
+
+def test_missing_and_non_regular_files(journal: Journal, folder: Path) -> None:
+    path = folder / "entry.md"
+    path.write_bytes(b"---\ntitle: a\n---\n")
+    journal.record(path, {"title": "mine"}, "", fingerprint(path.read_bytes()))
+    [item] = journal.pending()
+    assert not journal.is_missing(item)
+    path.unlink()
+    assert journal.is_missing(item) and journal.is_stale(item)
+    os.mkfifo(path)  # reading it would block: never read
+    assert journal.is_missing(item) and journal.is_stale(item)
+
+
+def test_journaled_bytes_for_a_deleted_file_parse_back_to_the_work(
+    journal: Journal, folder: Path
+) -> None:
+    path = folder / "entry.md"
+    path.write_text("---\ntitle:   spaced\n# comment\nanswer: old\n---\nbody\n")
+    data = {"title": "spaced", "answer": "new: text", "date": dt.date(2024, 1, 2), 7: "seven"}
+    journal.record(path, data, "my body\n", fingerprint(path.read_bytes()))
+    [item] = journal.pending()
+    in_style = journaled_bytes(item).decode()
+    assert "title:   spaced\n# comment\n" in in_style  # the file's own lines are kept
+    path.unlink()
+    fresh = journaled_bytes(item, ["title", "date", "answer"])
+    entry = parse_entry(fresh, folder / "copy.md")
+    assert entry.data == data and entry.body == "my body\n"

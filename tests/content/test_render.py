@@ -418,3 +418,25 @@ def test_render_time_is_measured(registry: SchemaRegistry) -> None:
     per_render = (time.perf_counter() - start) / runs * 1000
     print(f"\nrender_page: {per_render:.2f} ms per render ({path.name})")
     assert per_render > 0
+
+
+# --- keys that are not strings -------------------------------------------------------
+
+NON_STRING_KEYS = "7: seven\nnull: nothing\ntrue: yes\n2024-01-01: new year\nnested:\n  2: two\n"
+
+
+@pytest.mark.parametrize("schema_line", ["_schema: default\n", "_schema: glossary\n", ""])
+def test_keys_that_are_not_strings_are_shown_as_text(
+    schema_line: str, tmp_path: Path, registry: SchemaRegistry
+) -> None:
+    """YAML ``1:``/``null:``/``true:``/date keys stay int/None/bool/date in the data."""
+    path = tmp_path / "keys.md"
+    path.write_text(f"---\n{schema_line}title: Keys\n{NON_STRING_KEYS}---\nbody\n")
+    entry = load_entry(path)
+    assert {7, None, True} <= set(entry.data)
+    page = render_page(entry.data, entry.body, registry.for_data(entry.data))
+    assert tags(page).texts("h1") == ["Keys"]
+    if not schema_line:  # the generic page lists every field, under the key's YAML text
+        labels = tags(page).texts("dt")
+        assert labels == ["Title", "7", "null", "true", "2024-01-01", "Nested", "2"]
+        assert tags(page).texts("dd")[1:5] == ["seven", "nothing", "True", "new year"]

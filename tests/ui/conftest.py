@@ -5,7 +5,8 @@ Every message box of the app goes through ``editor.ui.dialogs``; the autouse
 (``dialog_script.expect("ask_save", "discard")``); a dialog nobody scripted fails the
 test, and so does a scripted dialog that never came. The answer to ``choose`` is the
 label of a choice; to ``recover`` it is ``"restore"``, ``"discard"`` or ``"later"``
-(for every journaled entry) or a callable run in place of the dialog.
+(for every journaled entry) or a callable run in place of the dialog; to ``save_file``
+the chosen path, or None for a cancelled dialog.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from editor.ui import dialogs
 
 TEST_ORGANISATION = "GlossaryEditorTests"
 TEST_APPLICATION = "glossary-editor-tests"
-DIALOG_KINDS = ("error", "info", "confirm", "ask_save", "choose", "show_diff", "recover")
+DIALOG_KINDS = (
+    "error", "info", "confirm", "ask_save", "choose", "show_diff", "recover", "save_file",
+)  # fmt: skip
 
 
 @dataclass

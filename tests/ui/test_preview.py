@@ -177,7 +177,64 @@ def test_open_in_browser_writes_the_same_html(
         assert path.read_text(encoding="utf-8") == widget.html()
         assert opened == [QUrl.fromLocalFile(str(path))]
     finally:
-        path.unlink()
+        widget.discard_browser_files()
+    assert not path.exists()
+
+
+def test_browser_files_one_per_entry_removed_with_the_pane(
+    qtbot: Any, thread_pool: QThreadPool, glossary: Schema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening an entry again rewrites its file; none outlives the pane or the app."""
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: True))
+    widget = PreviewPane(render_page, pool=thread_pool)
+    qtbot.addWidget(widget)
+    state = {"data": data("First")}
+    widget.set_source(lambda: (state["data"], "", glossary))
+    with qtbot.waitSignal(widget.rendered):
+        widget.show_now()
+    first = widget.open_in_browser()
+    assert first is not None and first.parent.stat().st_mode & 0o077 == 0  # private folder
+    assert widget.open_in_browser() == first  # the same entry: the same file
+    state["data"] = {**data("Second"), "url": "/glossary/second"}
+    with qtbot.waitSignal(widget.rendered):
+        widget.show_now()
+    second = widget.open_in_browser()
+    assert second is not None and second != first and second.parent == first.parent
+    page = second.read_text(encoding="utf-8")
+    assert "Second" in page and "Content-Security-Policy" in page
+    widget.discard_browser_files()
+    assert not first.parent.exists()
+    # Written again after a discard, then gone with the pane (its folder's finalizer).
+    third = widget.open_in_browser()
+    assert third is not None and third.exists()
+    thread_pool.waitForDone()
+    widget.close()
+    widget.deleteLater()
+    qtbot.wait(1)
+    del widget
+    import gc
+
+    gc.collect()
+    assert not third.parent.exists()
+
+
+def test_window_preview_follows_the_site_raw_html_setting(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    path = sample_folder / "strategic-leverage.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "definition: >-\n", "definition: >-\n    <i>Raw</i> <script>x()</script>\n", 1
+        ),
+        encoding="utf-8",
+    )
+    (sample_folder / "glossary-editor.yaml").write_text("render:\n  raw_html: escape\n")
+    window = make_window(sample_folder)
+    assert window.entry_list.select(path)
+    qtbot.waitUntil(lambda: "Raw" in window.preview.html())
+    assert "&lt;i&gt;Raw&lt;/i&gt; &lt;script&gt;x()&lt;/script&gt;" in window.preview.html()
+    assert "<script>x()" not in window.preview.html()
 
 
 def test_real_page_in_the_preview(

@@ -42,7 +42,8 @@ import platformdirs
 
 from editor.content.atomic import atomic_write, fingerprint
 from editor.content.document import load_entry, planned_bytes
-from editor.content.errors import ContentError, WriteError
+from editor.content.errors import ContentError, ParseError, WriteError
+from editor.content.safe_read import read_content
 from editor.content.writer import update_text
 
 log = logging.getLogger("editor.journal")
@@ -217,10 +218,10 @@ class Journal:
             current: bytes | None = None  # never read a FIFO or a device: it may block
         else:
             try:
-                current = item.path.read_bytes()
+                current = read_content(item.path)
             except FileNotFoundError:
                 current = None
-            except OSError:
+            except (OSError, ParseError):
                 return True
         if item.base_fingerprint is None:
             return current is not None

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
-from editor.content.atomic import atomic_write
+from editor.content.atomic import create_new
 from editor.content.document import read_bytes
 from editor.content.errors import ContentError
 from editor.content.new_entry import create_entry
@@ -85,7 +85,8 @@ class EntryFiles:
             n += 1
             target = path.with_name(f"{stem}-copy-{n}.md")
         try:
-            atomic_write(target, read_bytes(path))
+            # O_EXCL: a file that appeared under that name meanwhile is never replaced.
+            create_new(target, read_bytes(path))
         except ContentError as exc:
             dialogs.error(self.parent, "Cannot duplicate entry", str(exc))
             return None

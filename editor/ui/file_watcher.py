@@ -24,6 +24,8 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from editor.content.atomic import fingerprint
+from editor.content.errors import ContentError
+from editor.content.safe_read import read_content
 
 ENTRY_SUFFIX = ".md"
 FOLDER_DEBOUNCE_MS = 300
@@ -44,9 +46,11 @@ class FolderChange:
 
 
 def _read_fingerprint(path: Path) -> str | None:
+    """The file's fingerprint; None when it cannot be read as a content file (a FIFO
+    put in its place must not block the window)."""
     try:
-        return fingerprint(path.read_bytes())
-    except OSError:
+        return fingerprint(read_content(path))
+    except (OSError, ContentError):
         return None
 
 

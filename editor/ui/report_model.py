@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,6 +41,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
+from editor.content.atomic import atomic_write
 from editor.content.seo import RULE_NAMES, SEVERITIES, Finding
 from editor.ui.qt_compat import emit
 from editor.ui.visible_rows import VisibleRowsModel, refines
@@ -647,7 +649,7 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
 def write_csv(path: Path, rows: Iterable[Row]) -> int:
     """Write ``rows`` with a header line; returns how many rows were written."""
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as stream:
+    with io.StringIO(newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(CSV_HEADER)
         for r in rows:
@@ -658,4 +660,6 @@ def write_csv(path: Path, rows: Iterable[Row]) -> int:
                  r[R_MESSAGE], r[R_SUBJECT], r[R_SCHEMA])
             )  # fmt: skip
             count += 1
+        # Atomic, through a symlink to its target, never replacing a FIFO or device.
+        atomic_write(path, stream.getvalue().encode("utf-8"))
     return count

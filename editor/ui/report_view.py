@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.content.errors import ContentError
 from editor.ui import dialogs
 from editor.ui.qt_compat import emit
 from editor.ui.report_model import (
@@ -204,8 +205,8 @@ class SeoReportView(QWidget):
             path = path.with_suffix(".csv")
         try:
             write_csv(path, self.model.visible_rows())
-        except OSError as exc:
-            dialogs.error(self, "Export failed", f"Could not write {path}: {exc.strerror or exc}")
+        except ContentError as exc:
+            dialogs.error(self, "Export failed", f"Could not write {path}: {exc.message}")
             return None
         return path
 

@@ -295,6 +295,31 @@ def test_duplicate_entry(make_window: Any, sample_folder: Path) -> None:
     assert window.duplicate_current() == sample_folder / "strategic-leverage-copy-2.md"
 
 
+def test_duplicate_never_replaces_a_file_that_appears_under_the_chosen_name(
+    make_window: Any, sample_folder: Path, dialog_script: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name is chosen, then created with O_EXCL: a file made in between stays."""
+    window = make_window(sample_folder)
+    source = sample_folder / GLOSSARY
+    window.entry_list.select(source)
+    theirs = sample_folder / "strategic-leverage-copy.md"
+    real_exists = Path.exists
+
+    def exists_then_appears(self: Path) -> bool:
+        found = real_exists(self)
+        if self == theirs and not found:
+            theirs.write_bytes(b"theirs")  # another program creates it just after the check
+        return found
+
+    monkeypatch.setattr(Path, "exists", exists_then_appears)
+    dialog_script.expect("error")
+    assert window.duplicate_current() is None
+    monkeypatch.undo()
+    assert theirs.read_bytes() == b"theirs"
+    title, message = dialog_script.called("error")[0]
+    assert title == "Cannot duplicate entry" and "already exists" in message
+
+
 @pytest.mark.parametrize("confirmed", [True, False])
 def test_delete_asks_first(
     make_window: Any, sample_folder: Path, dialog_script: Any, confirmed: bool

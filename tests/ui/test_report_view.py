@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -441,3 +444,27 @@ def test_export_right_after_typing_writes_what_the_search_asks_for(
     with target.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))[1:]
     assert rows and {row[3] for row in rows} == {"zopa.md"}
+
+
+def test_export_csv_never_replaces_a_fifo_or_follows_a_link_away(
+    view: SeoReportView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dialog_script: Any
+) -> None:
+    """The export goes through the atomic writer: a FIFO at the chosen name is refused
+    (not blocked on, not replaced) and a symlink is written through to its target."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    dialog_script.expect("error")
+    monkeypatch.setattr(view, "_ask_export_path", lambda: str(fifo))
+    assert view.export_csv() is None
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    title, message = dialog_script.called("error")[0]
+    assert title == "Export failed" and "FIFO" in message
+
+    target = tmp_path / "real.csv"
+    target.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    monkeypatch.setattr(view, "_ask_export_path", lambda: str(link))
+    assert view.export_csv() == link
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").startswith(",".join(CSV_HEADER))

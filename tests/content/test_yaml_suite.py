@@ -96,7 +96,13 @@ ACCEPTED_INVALID: dict[str, str] = {
 
 # Edits refused with a WriteError: (case, edit) -> words its message must hold.
 # ``edit`` is "add" or "change <key>".
-REFUSED: dict[tuple[str, str], str] = {}
+# Changing an anchored value that an alias repeats elsewhere would change that copy too.
+_ANCHORED = "and an alias (*{0}) repeats it elsewhere; changing it here would change that copy"
+REFUSED: dict[tuple[str, str], str] = {
+    ("6KGN", "change a"): _ANCHORED.format("anchor"),
+    ("E76Z", "change a"): _ANCHORED.format("b"),
+    ("JS2J", "change First occurrence"): _ANCHORED.format("anchor"),
+}
 
 
 @dataclass(frozen=True)
@@ -255,8 +261,9 @@ def test_adding_a_key_inserts_only_its_lines(case: Case) -> None:
     touched = hunks(case.text, out)
     assert len(touched) == 1
     _, i1, i2, _, _ = touched[0]
-    if root.flow_style:  # inside the braces: only the lines from the last value to "}"
-        last = first + end_line(root.value[-1][1]) if root.value else first
+    if root.flow_style:  # inside the braces: only the last entry's lines, up to "}"
+        before_last = root.value[-2][1] if len(root.value) > 1 else root
+        last = first + (end_line(before_last) if len(root.value) > 1 else root.start_mark.line)
         assert last <= i1 <= i2 <= first + end_line(root) + 1
     else:
         assert i1 == i2  # lines inserted, none changed
@@ -267,15 +274,26 @@ def test_changing_each_key_touches_only_its_lines(case: Case) -> None:
     data = readable(case)
     root, first = root_entries(case.text)
     loader = LOADER("")
-    for knode, vnode in root.value:
+    for i, (knode, vnode) in enumerate(root.value):
         key = loader.construct_object(knode, deep=True)
-        if isinstance(key, list | dict):
-            continue  # PyYAML refused it above
         new = {**data, key: changed(data[key])}
         out = edit_or_refusal(case, f"change {key}", new)
         if out is None:
             continue
-        start, stop = first + knode.start_mark.line, first + end_line(vnode) + 1
+        # The entry's lines: from its key to its value's end (an alias's node is its
+        # anchor's, so the next key bounds an alias; a flow root shares lines).
+        key_line = first + knode.start_mark.line
+        if i + 1 < len(root.value):
+            next_key = first + root.value[i + 1][0].start_mark.line
+        else:
+            next_key = first + end_line(root) + 1
+        if vnode.start_mark.index < knode.start_mark.index:
+            stop = next_key
+        elif root.flow_style:
+            stop = first + end_line(vnode) + 1
+        else:
+            stop = min(first + end_line(vnode) + 1, next_key)
+        start, stop = key_line, max(stop, key_line + 1)
         for _, i1, i2, _, _ in hunks(case.text, out):
             assert start <= i1 <= i2 <= stop, f"{key!r}: lines {i1}-{i2} outside {start}-{stop}"
 

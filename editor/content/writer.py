@@ -159,8 +159,8 @@ def _normalise(value: Any, where: str, path: Path | None, like: Any = None) -> A
         return out
     if isinstance(value, list | tuple):
         olds = like if isinstance(like, list | tuple) else ()
-        items = [
-            _normalise(v, f"{where}.{i}", path, olds[i] if i < len(olds) else None)
+        items = [  # a new item is like the last old one (a pair in a list of pairs)
+            _normalise(v, f"{where}.{i}", path, olds[min(i, len(olds) - 1)] if olds else None)
             for i, v in enumerate(value)
         ]
         return tuple(items) if isinstance(value, tuple) and isinstance(like, tuple) else items

@@ -48,6 +48,10 @@ _ITEM_PREFIX = re.compile(r"[ \t]*(?:[-?:][ \t]+)*-[ \t]+")
 # A tag, or an anchor (libyaml's anchor names: letters, digits, "-" and "_").
 _PROPERTY = re.compile(r"!<[^>]*>|![^\s,\[\]{}]*|&[0-9A-Za-z_-]+")
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
+# Cheap screens run once a save (a literal first, so the scan is fast): no "?" indicator
+# means no explicit key anywhere, no anchor property means no alias.
+_QUESTION = re.compile(r"\?(?=[ \t\r\n]|\Z)")
+_AMPERSAND = re.compile(r"&[0-9A-Za-z_-]")
 _ALIAS = "writer_alias_of"  # set on the stand-in node of an alias occurrence
 _KEY = object()  # a path step into a mapping key: no new value is ever found there
 _MISSING = object()
@@ -316,6 +320,7 @@ class _Patcher:
         # id(anchored node) -> (path, stand-in) of each alias that repeats it
         self.aliases: dict[int, list[tuple[tuple[Any, ...], yaml.Node]]] = {}
         self.following: set[int] = set()  # alias stand-ins whose anchor takes their new value
+        self.explicit_keys = self._any_indicator(_QUESTION)  # any "? key" at all
 
     # -- entry point -------------------------------------------------------------
 
@@ -379,17 +384,31 @@ class _Patcher:
 
         visit(root, ())
 
-    def _has_repeats(self, node: yaml.Node, seen: set[int]) -> bool:
-        if id(node) in seen:
-            return True
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            return any(
-                self._has_repeats(k, seen) or self._has_repeats(v, seen) for k, v in node.value
-            )
-        if isinstance(node, yaml.SequenceNode):
-            return any(self._has_repeats(item, seen) for item in node.value)
+    def _has_repeats(self, root: yaml.Node, seen: set[int]) -> bool:
+        """Whether a node occurs twice (an alias); a text with no anchor has none."""
+        if not self._any_indicator(_AMPERSAND):
+            return False
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                return True
+            seen.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                for knode, vnode in node.value:
+                    stack += (knode, vnode)
+            elif isinstance(node, yaml.SequenceNode):
+                stack += node.value
         return False
+
+    def _any_indicator(self, pattern: re.Pattern[str]) -> bool:
+        """Whether ``pattern`` occurs where an indicator can: first on its line or after a
+        blank, ``[``, ``{`` or ``,``."""
+        src = self.src
+        return any(
+            found.start() == 0 or src[found.start() - 1] in " \t\r\n[{,"
+            for found in pattern.finditer(src)
+        )
 
     def _construct_key(self, knode: yaml.Node) -> Any:
         key = self.keys.construct_object(knode, deep=True)
@@ -463,6 +482,8 @@ class _Patcher:
 
     def _explicit_at(self, knode: yaml.Node) -> int | None:
         """Index of the ``?`` that opens the key's entry, for an explicit ``? key`` entry."""
+        if not self.explicit_keys:
+            return None
         i = knode.start_mark.index - 1
         while i >= 0 and self.src[i] in " \t\r\n":
             i -= 1

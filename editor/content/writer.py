@@ -658,8 +658,8 @@ class _Patcher:
     # -- edits ---------------------------------------------------------------------
 
     def _edit(self, start: int, end: int, text: str) -> None:
-        if self.nl != "\n":
-            text = text.replace("\n", self.nl)
+        if self.nl != "\n":  # new text never holds a raw CR; copied separators may hold CRLF
+            text = text.replace("\r\n", "\n").replace("\n", self.nl)
         self.edits.append((start, end, len(self.edits), text))
 
     def _apply(self) -> str:
@@ -935,7 +935,8 @@ class _Patcher:
         for i, key in enumerate(final):
             if key in by_key:
                 continue
-            text = f"{self._key_text(key)}: {self._flow_text(new[key], '')}"
+            key_text = self._flow_text(key, "") if isinstance(key, str) else self._key_text(key)
+            text = f"{key_text}: {self._flow_text(new[key], '')}"
             before = next((k for k in reversed(final[:i]) if k in by_key), _MISSING)
             after = next((k for k in final[i + 1 :] if k in by_key), _MISSING)
             if before is not _MISSING:

@@ -99,6 +99,17 @@ def test_a_multi_line_flow_mapping_takes_a_new_key_on_a_line_of_its_own() -> Non
     assert out == front("{", "  foo: you,", "  bar: far,", "  baz: z", "}")
 
 
+def test_an_empty_flow_front_matter_takes_keys_inside_its_braces() -> None:
+    out = write(front("{}"), lambda d: d.update({"a": 1, "b, c": "x y"}))
+    assert out == front("{a: 1, 'b, c': x y}")
+
+
+def test_a_crlf_flow_list_keeps_its_line_breaks() -> None:
+    text = front("tags: [a,", "  b]").replace("\n", "\r\n")
+    out = write(text, lambda d: d["tags"].append("c"))
+    assert out == front("tags: [a,", "  b,", "  c]").replace("\n", "\r\n")
+
+
 def test_a_flow_mapping_value_takes_collections_in_flow_style() -> None:
     text = front("seo: {title: T, keywords: [a]}")
     out = write(text, lambda d: d["seo"].update(title={"x": 1}, keywords=["a", "b"]))

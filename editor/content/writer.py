@@ -224,6 +224,14 @@ def _is_empty(node: yaml.Node) -> bool:
     )
 
 
+def _children(node: yaml.Node) -> list[tuple[str, yaml.Node]]:
+    if isinstance(node, yaml.MappingNode):
+        return [pair for k, v in node.value for pair in (("key", k), ("value", v))]
+    if isinstance(node, yaml.SequenceNode):
+        return [("item", item) for item in node.value]
+    return []
+
+
 def _hashable(value: Any) -> bool:
     try:
         hash(value)
@@ -453,14 +461,15 @@ class _Patcher:
         return len(self.src) if end < 0 else end + 1
 
     def _props_end(self, node: yaml.Node) -> int:
-        """Index after a node's properties (tag, anchor) and the blanks after them."""
+        """Index after a node's properties (tag, anchor) and the blanks after them on their
+        line (a property on a later line belongs to what the node holds: ``&a\n  &k key:``)."""
         i = node.start_mark.index
         while i < len(self.src) and self.src[i] in "!&":
             found = _PROPERTY.match(self.src, i)
             if found is None:
                 break
             i = found.end()
-            while i < len(self.src) and self.src[i] in " \t\r\n":
+            while i < len(self.src) and self.src[i] in " \t":
                 i += 1
         return i
 
@@ -704,6 +713,7 @@ class _Patcher:
         for key, knode, vnode in entries:
             sub = f"{dotted}.{key}" if dotted else str(key)
             if key not in new:
+                self._check_removal(knode, sub, "the key")
                 self._check_removal(vnode, sub)
                 start = self._line_start(self._entry_start(knode))
                 if self.src[start : self._entry_start(knode)].strip():
@@ -738,15 +748,35 @@ class _Patcher:
             lines = self._entry_lines(key, new[key], col, sub)
             self._edit(pos, pos, "".join(line + "\n" for line in lines))
 
-    def _check_removal(self, vnode: yaml.Node, dotted: str) -> None:
+    def _check_removal(self, vnode: yaml.Node, dotted: str, what: str = "the value of") -> None:
         if not _is_alias(vnode) and self.aliases.get(id(vnode)):
             name = self._anchor_name(vnode) or "?"
             raise self._fail(
-                f"the value of {dotted!r} is anchored (&{name}) and an alias (*{name}) repeats "
+                f"{what} {dotted!r} is anchored (&{name}) and an alias (*{name}) repeats "
                 "it elsewhere; removing it would leave the alias without a value. Give the "
                 "alias a value of its own first",
                 vnode,
             )
+        self._check_within(vnode, dotted, "removing")
+
+    def _check_within(self, node: yaml.Node, dotted: str, doing: str) -> None:
+        """Refuse to drop the text of a value holding an anchor that an alias outside uses."""
+        if not self.aliases or _is_alias(node):
+            return
+        stack = [child for _, child in _children(node)]
+        while stack:
+            inner = stack.pop()
+            if _is_alias(inner):
+                continue
+            if self.aliases.get(id(inner)):
+                name = self._anchor_name(inner) or "?"
+                raise self._fail(
+                    f"{dotted!r} holds the anchor &{name}, which an alias (*{name}) repeats "
+                    f"elsewhere; {doing} it would leave the alias without a value. Give the "
+                    "alias a value of its own first",
+                    inner,
+                )
+            stack += [child for _, child in _children(inner)]
 
     def _ordered_new_keys(self, kept: list[Any], added: list[Any], dotted: str) -> list[Any]:
         """Existing keys in file order, with each new key where ``key_order`` puts it."""
@@ -817,6 +847,7 @@ class _Patcher:
                 return
         except _RerenderError:
             del self.edits[mark:]
+        self._check_within(vnode, dotted, "replacing")
         if not _is_empty(vnode) and self._replace_inline(vnode, new, col, str(knode.value)):
             return
         # The value changes shape: rewrite everything from the ":" on.
@@ -839,8 +870,9 @@ class _Patcher:
                 return False
             if not vnode.value and not _is_alias(vnode):
                 return False
-            start = vnode.start_mark.index if _is_alias(vnode) else self._props_end(vnode)
-            self._edit(start, vnode.end_mark.index, self._flow(new))
+            self._check_within(vnode, key, "replacing")
+            text = self._kept_props(vnode, new) + self._flow(new)
+            self._edit(vnode.start_mark.index, vnode.end_mark.index, text)
             return True
         if not isinstance(vnode, yaml.ScalarNode):
             return False
@@ -902,12 +934,16 @@ class _Patcher:
     ) -> None:
         """Edit a ``{key: value, ...}`` mapping inside its braces, keeping its layout."""
         entries = self._entries(node)
+        braced = self.src.startswith("{", self._props_end(node))
+        if not braced and (new.keys() != old.keys()):  # a single pair in a flow list
+            raise _RerenderError
         starts = [self._entry_start(knode) for _, knode, _ in entries]
         ends = [self._entry_end(knode, vnode) for _, knode, vnode in entries]
         kept: list[Any] = []
         for i, (key, knode, vnode) in enumerate(entries):
             sub = f"{dotted}.{key}" if dotted else str(key)
             if key not in new:
+                self._check_removal(knode, sub, "the key")
                 self._check_removal(vnode, sub)
                 self._delete_flow_item(starts, ends, i, [k in new for k, _, _ in entries])
                 continue
@@ -998,16 +1034,17 @@ class _Patcher:
         if id(node) in self.following:
             return
         self._check_anchor(node, new, dotted)
-        if self._patch_nested(node, old, new, dotted, path):
-            return
+        mark = len(self.edits)
+        try:
+            if self._patch_nested(node, old, new, dotted, path):
+                return
+        except _RerenderError:
+            del self.edits[mark:]
+        self._check_within(node, dotted, "replacing")
         hint = _style(node) if isinstance(new, str) and not _is_alias(node) else ""
         text = self._flow_text(new, hint if hint in ("'", '"') else "")
-        start = node.start_mark.index
-        if isinstance(node, yaml.ScalarNode):
-            text = self._kept_props(node, new) + text
-        elif not _is_alias(node):
-            start = self._props_end(node)
-        self._edit(start, node.end_mark.index, text)
+        text = self._kept_props(node, new) + text
+        self._edit(node.start_mark.index, node.end_mark.index, text)
 
     def _delete_flow_item(
         self, starts: list[int], ends: list[int], i: int, keep: list[bool]
@@ -1132,6 +1169,7 @@ class _Patcher:
                 return
         except _RerenderError:
             del self.edits[mark:]
+        self._check_within(inode, dotted, "replacing")
         if self._replace_inline(inode, new, dash, f"{key}[]"):
             return
         start = self._line_start(inode.start_mark.index) + dash  # from the item's dash

@@ -198,6 +198,39 @@ def test_removing_an_anchor_an_alias_needs_is_refused() -> None:
         update_text(text, data)
 
 
+def test_replacing_a_value_that_holds_an_anchor_an_alias_uses_is_refused() -> None:
+    text = front("base:", "  inner: &i 1", "copy: *i")
+    data = data_of(text)
+    data["base"] = "flat"
+    with pytest.raises(WriteError, match="'base' holds the anchor &i, which an alias"):
+        update_text(text, data)
+    data = data_of(text)
+    del data["base"]
+    with pytest.raises(WriteError, match="removing it would leave the alias without a value"):
+        update_text(text, data)
+
+
+def test_an_anchored_key_is_kept_while_an_alias_uses_it() -> None:
+    text = front("&k key: 1", "other: *k")
+    data = data_of(text)
+    del data["key"]
+    with pytest.raises(WriteError, match="the key 'key' is anchored"):
+        update_text(text, data)
+
+
+def test_a_collection_replaced_by_a_scalar_drops_its_tag_and_keeps_its_anchor() -> None:
+    text = front("k: !!seq &s [a, b]", "m: {x: !!seq [1]}")
+    out = write(text, lambda d: (d.update(k="text"), d["m"].update(x="y")))
+    assert out == front("k: &s text", "m: {x: y}")
+
+
+def test_a_single_pair_in_a_flow_list_takes_a_second_key_as_braces() -> None:
+    text = front("pairs: [a: 1, b: 2]")
+    out = write(text, lambda d: d["pairs"][0].update(c=3))
+    assert out == front("pairs: [{a: 1, c: 3}, b: 2]")
+    assert write(text, lambda d: d["pairs"][1].update(b=5)) == front("pairs: [a: 1, b: 5]")
+
+
 # -- values nobody edited never change (issue 14) ---------------------------------------
 
 

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib.util
 import json
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from editor.content.frontmatter import load_bytes, split
 from editor.content.writer import same_data, update_text
 
 SUITE = Path(__file__).resolve().parent.parent / "data" / "yaml_suite"
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "fetch_yaml_suite.py"
 ADDED = "added_key"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the reader's parser (libyaml)
 
@@ -320,3 +325,59 @@ def test_the_suite_is_there() -> None:
     assert len(VALID) > 100
     assert len(INVALID) > 30
     assert (SUITE / "LICENSE").read_text("utf-8").startswith("MIT License")
+
+
+def _git(repo: Path, *args: str) -> str:
+    command = ["git", "-c", "commit.gpgsign=false", "-C", str(repo), *args]
+    done = subprocess.run(command, check=False, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_fetch_tool_keeps_only_front_matter_shaped_cases(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("fetch_yaml_suite", TOOL)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    sys.modules["fetch_yaml_suite"] = tool
+    spec.loader.exec_module(tool)
+    repo = tmp_path / "suite"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.email", "t@example.invalid")
+    _git(repo, "config", "user.name", "t")
+    (repo / "License").write_text("MIT License\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "main")
+    _git(repo, "checkout", "-q", "--orphan", "data")
+    _git(repo, "rm", "-rfq", ".")
+    cases = {
+        "AAAA": ("a: 1\n", "+STR\n+DOC\n+MAP\n=VAL :a\n=VAL :1\n-MAP\n-DOC\n-STR\n", '{"a": 1}'),
+        "BBBB": ("- a\n", "+STR\n+DOC\n+SEQ\n=VAL :a\n-SEQ\n-DOC\n-STR\n", '["a"]'),
+        "CCCC/00": ("---\nb: 2", "+STR\n+DOC ---\n+MAP\n=VAL :b\n=VAL :2\n-MAP\n-DOC\n", None),
+        "DDDD": ("a: 1\n---\nb: 2\n", "+STR\n+DOC\n+MAP\n-MAP\n-DOC\n+DOC ---\n", None),
+        "EEEE": ("a: 1\n...\n", "+STR\n+DOC\n+MAP\n=VAL :a\n=VAL :1\n-MAP\n-DOC ...\n", None),
+        "FFFF": ("a: [\n", "+STR\n+DOC\n+MAP\n=VAL :a\n+SEQ []\n", None),
+    }
+    for ident, (yaml_text, events, json_text) in cases.items():
+        folder = repo / ident
+        folder.mkdir(parents=True)
+        (folder / "in.yaml").write_text(yaml_text)
+        (folder / "test.event").write_text(events)
+        (folder / "===").write_text(f"case {ident}\n")
+        if json_text is not None:
+            (folder / "in.json").write_text(json_text)
+        if ident == "FFFF":
+            (folder / "error").write_text("")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "data")
+    commit = _git(repo, "rev-parse", "HEAD")
+    out = tmp_path / "out"
+    assert tool.main(["--commit", commit, "--from", str(repo), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["AAAA", "CCCC-00", "FFFF"]
+    assert (out / "AAAA" / "entry.md").read_text() == "---\na: 1\n---\n"
+    assert (out / "CCCC-00" / "entry.md").read_text() == "---\nb: 2\n---\n"
+    assert (out / "FFFF" / "error").exists()
+    assert not (out / "CCCC-00" / "in.json").exists()
+    assert (out / "LICENSE").read_text() == "MIT License\n"
+    assert commit in (out / "README.md").read_text()

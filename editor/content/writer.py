@@ -410,13 +410,14 @@ class _Patcher:
         return False
 
     def _any_indicator(self, pattern: re.Pattern[str]) -> bool:
-        """Whether ``pattern`` occurs where an indicator can: first on its line or after a
+        """Whether ``pattern`` occurs where an indicator can: first in the text or after a
         blank, ``[``, ``{`` or ``,``."""
         src = self.src
-        return any(
-            found.start() == 0 or src[found.start() - 1] in " \t\r\n[{,"
-            for found in pattern.finditer(src)
-        )
+        for found in pattern.finditer(src):
+            i = found.start()
+            if i == 0 or src[i - 1] in " \t\r\n[{,":
+                return True
+        return False
 
     def _construct_key(self, knode: yaml.Node) -> Any:
         key = self.keys.construct_object(knode, deep=True)

@@ -14,6 +14,14 @@ Each candidate is checked by parsing it back, falling to the next style (folded 
 literal -> double quoted) when a style cannot hold the value exactly; the next style
 is only emitted when the one before it failed. Finally the whole new text is parsed
 again and must give exactly the intended data, or nothing is returned.
+
+Inside flow collections (``[a, b]``, ``{k: v}``, flow-style front matter) items are
+patched one by one between the separators, so untouched items keep their quoting and
+the list its line breaks; new items copy a neighbour's separator and quoting. The
+composer hands an alias back as its anchor's node, so where a node occurs twice the
+parser's alias events give each alias its own position (``_mark_aliases``). An edit
+that would change the text an alias repeats, or drop an anchor an alias uses, is
+refused with the reason - unless every copy changes alike.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """The official YAML test suite's front-matter-shaped cases, through the reader and the writer.
 
 ``tests/data/yaml_suite/`` holds the cases (``tools/fetch_yaml_suite.py`` selects and
-writes them). For every valid case: the data read equals the suite's JSON (or a
+writes them). For every valid case the data read equals the suite's JSON (or a
 difference listed in ``READS_OTHERWISE``, where PyYAML, a YAML 1.1 parser, reads it
-otherwise, or refuses it with a position); for each one it reads, a no-op save gives
-the same bytes, adding a key and changing each
-top-level key give exactly the intended data and touch only those lines - or the
-edit is a refusal listed in ``REFUSED`` with the reason its message must give. Every
-invalid case is refused with a line:column and the file is left as it was (or is one
-of the few that libyaml accepts, listed in ``ACCEPTED_INVALID``).
+otherwise or refuses it with a position). For each case the reader takes, a no-op save
+gives the same bytes, and adding a key and changing each top-level key give exactly
+the intended data and touch only those lines - or the edit is a refusal listed in
+``REFUSED`` with the reason its message must give. Every invalid case is refused with
+a line:column and the file is left as it was (or is one of the few that libyaml
+accepts, listed in ``ACCEPTED_INVALID``).
 """
 
 from __future__ import annotations

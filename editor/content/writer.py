@@ -56,9 +56,10 @@ _ITEM_PREFIX = re.compile(r"[ \t]*(?:[-?:][ \t]+)*-[ \t]+")
 # A tag, or an anchor (libyaml's anchor names: letters, digits, "-" and "_").
 _PROPERTY = re.compile(r"!<[^>]*>|![^\s,\[\]{}]*|&[0-9A-Za-z_-]+")
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
+_HEADER_AT_END = re.compile(r"(?:^|[ \t])[|>](?:[1-9][+-]?|[+-][1-9]?)?$")
 # Cheap screens run once a save (a literal first, so the scan is fast): no "?" indicator
 # means no explicit key anywhere, no anchor property means no alias.
-_QUESTION = re.compile(r"\?(?=[ \t\r\n]|\Z)")
+_QUESTION = re.compile(r"\?")
 _AMPERSAND = re.compile(r"&[0-9A-Za-z_-]")
 _ALIAS = "writer_alias_of"  # set on the stand-in node of an alias occurrence
 _KEY = object()  # a path step into a mapping key: no new value is ever found there
@@ -232,6 +233,21 @@ def _is_empty(node: yaml.Node) -> bool:
     )
 
 
+def _final_block_chomping(lines: list[str]) -> str | None:
+    """The chomping indicator ("+", "-" or "") of a block scalar that ends ``lines``."""
+    for k in range(len(lines) - 1, -1, -1):
+        header = _HEADER_AT_END.search(lines[k])
+        if header is None:
+            continue
+        col = len(lines[k]) - len(lines[k].lstrip(" "))
+        if all(
+            not line.strip() or len(line) - len(line.lstrip(" ")) > col for line in lines[k + 1 :]
+        ):
+            return "+" if "+" in header.group() else "-" if "-" in header.group() else ""
+        return None
+    return None
+
+
 def _children(node: yaml.Node) -> list[tuple[str, yaml.Node]]:
     if isinstance(node, yaml.MappingNode):
         return [pair for k, v in node.value for pair in (("key", k), ("value", v))]
@@ -337,6 +353,7 @@ class _Patcher:
         self.aliases: dict[int, list[tuple[tuple[Any, ...], yaml.Node]]] = {}
         self.following: set[int] = set()  # alias stand-ins whose anchor takes their new value
         self.explicit_keys = self._any_indicator(_QUESTION)  # any "? key" at all
+        self.erased: set[tuple[int, int]] = set()
 
     # -- entry point -------------------------------------------------------------
 
@@ -756,6 +773,7 @@ class _Patcher:
             sub = f"{dotted}.{key}" if dotted else str(key)
             lines = self._entry_lines(key, new[key], col, sub)
             self._edit(pos, pos, "".join(line + "\n" for line in lines))
+            self._settle_after(lines, pos)
 
     def _check_removal(self, vnode: yaml.Node, dotted: str, what: str = "the value of") -> None:
         if not _is_alias(vnode) and self.aliases.get(id(vnode)):
@@ -866,11 +884,13 @@ class _Patcher:
         text = "\n".join([head, *lines[1:]])
         colon = self._colon_after(knode, vnode)
         if colon is None:  # "? key" without a value: the value gets a line of its own
-            pos = self._after_line(self._content_end(knode))
+            pos = self._after_line(self._entry_end(knode, vnode))
             self._edit(pos, pos, " " * col + text + "\n")
+            self._settle_after(text.split("\n"), pos)
             return
         end = colon + 1 if _is_empty(vnode) else self._line_end(self._content_end(vnode))
         self._edit(colon, end, text)
+        self._settle_after(text.split("\n"), self._after_line(end))
 
     def _replace_inline(self, vnode: yaml.Node, new: Any, parent_col: int, key: str) -> bool:
         """Swap a scalar (or flow collection) for ``new`` in its old style, if it fits."""
@@ -909,20 +929,39 @@ class _Patcher:
         else:  # a quoted value spanning lines: the comment follows its end
             text = lead + head + "\n" + "\n".join(cont) + tail
         self._edit(start, self._line_end(end), text)
-        if _BLOCK_HEADER.match(head.split(" ")[-1]) and "+" in head.split(" ")[-1]:
-            # keep chomping would make the blank lines that follow part of the value
-            self._drop_blank_lines_after(self._after_line(end))
+        last = head.split(" ")[-1]
+        if _BLOCK_HEADER.fullmatch(last):
+            self._settle_blank_lines(self._after_line(end), keep="+" in last)
         return True
 
-    def _drop_blank_lines_after(self, i: int) -> None:
+    def _settle_after(self, lines: list[str], pos: int) -> None:
+        """After new lines that end in a block scalar, make the blank lines that follow at
+        ``pos`` stay out of it."""
+        chomping = _final_block_chomping(lines)
+        if chomping is not None:
+            self._settle_blank_lines(pos, keep=chomping == "+")
+
+    def _settle_blank_lines(self, i: int, *, keep: bool) -> None:
+        """Blank lines after a new block scalar would be its own (keep chomping: drop them)
+        or, holding more spaces than its indentation, its content (empty them)."""
         j = i
         while j < len(self.src):
             end = self._after_line(j)
-            if self.src[j:end].strip():
+            line = self.src[j:end]
+            if line.strip():
                 break
+            blanks = len(line.rstrip("\r\n"))
+            if blanks and not keep:
+                self._erase(j, j + blanks)
             j = end
-        if j > i:
-            self._edit(i, j, "")
+        if keep and j > i:
+            self._erase(i, j)
+
+    def _erase(self, start: int, end: int) -> None:
+        """Delete a span once, however many new values ask for it."""
+        if (start, end) not in self.erased:
+            self.erased.add((start, end))
+            self._edit(start, end, "")
 
     def _offset_of(self, vnode: yaml.ScalarNode, parent_col: int) -> int:
         if vnode.style in ("|", ">") and not _is_alias(vnode):
@@ -954,7 +993,8 @@ class _Patcher:
             if key not in new:
                 self._check_removal(knode, sub, "the key")
                 self._check_removal(vnode, sub)
-                self._delete_flow_item(starts, ends, i, [k in new for k, _, _ in entries])
+                keep = [k in new for k, _, _ in entries]
+                self._delete_flow_item(node, starts, ends, i, keep)
                 continue
             kept.append(key)
             if same_data(old.get(key), new[key]):
@@ -966,7 +1006,7 @@ class _Patcher:
                 text = self._flow_text(new[key], "")
                 colon = self._colon_after(knode, vnode)
                 if colon is None:
-                    end = self._content_end(knode)
+                    end = self._entry_end(knode, vnode)
                     self._edit(end, end, ": " + text)
                 else:
                     self._edit(colon + 1, colon + 1, " " + text)
@@ -1024,7 +1064,7 @@ class _Patcher:
                     items[i1 + d], old[i1 + d], new[j1 + d], f"{dotted}.{j1 + d}", (*path, j1 + d)
                 )
             for i in range(i1 + pairs, i2):
-                self._delete_flow_item(starts, ends, i, keep)
+                self._delete_flow_item(node, starts, ends, i, keep)
             if j1 + pairs < j2:
                 at = i1 + pairs - 1
                 hint = self._neighbour_style(items[max(at, 0)])
@@ -1056,16 +1096,17 @@ class _Patcher:
         self._edit(node.start_mark.index, node.end_mark.index, text)
 
     def _delete_flow_item(
-        self, starts: list[int], ends: list[int], i: int, keep: list[bool]
+        self, node: yaml.Node, starts: list[int], ends: list[int], i: int, keep: list[bool]
     ) -> None:
-        """Remove item ``i`` of a flow collection with the separator before it (or after it,
-        for the leading items)."""
-        if any(keep[:i]) or (i > 0 and not any(keep)):
-            self._edit(ends[i - 1], ends[i], "") if i > 0 else self._edit(starts[i], ends[i], "")
-        elif i + 1 < len(starts):
-            self._edit(starts[i], starts[i + 1], "")
+        """Remove item ``i`` of a flow collection with the separator before it (after it,
+        while only removed items come before; all of them, up to the bracket, if none stays)."""
+        if not any(keep):
+            if i == 0:
+                self._edit(starts[0], node.end_mark.index - 1, "")
+        elif any(keep[:i]):
+            self._edit(ends[i - 1], ends[i], "")
         else:
-            self._edit(starts[i], ends[i], "")
+            self._edit(starts[i], starts[i + 1], "")
 
     def _flow_sep(self, starts: list[int], ends: list[int], at: int) -> str:
         """The separator written between items next to ``at`` (", " if there is one item)."""
@@ -1158,6 +1199,7 @@ class _Patcher:
                     pos = item_end(len(items) - 1)
                 lines = self._item_lines(new[j1 + pairs : j2], dash, key, dotted)
                 self._edit(pos, pos, "".join(line + "\n" for line in lines))
+                self._settle_after(lines, pos)
 
     def _patch_item(  # noqa: PLR0917 - private, one caller
         self,
@@ -1185,6 +1227,7 @@ class _Patcher:
         end = self._after_line(self._content_end(inode))
         lines = self._item_lines([new], dash, key, dotted)
         self._edit(start, end, "".join(line + "\n" for line in lines)[dash:])
+        self._settle_after(lines, end)
 
     # -- rendering new text --------------------------------------------------------
 

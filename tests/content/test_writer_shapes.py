@@ -146,6 +146,19 @@ def test_a_whitespace_only_line_in_a_literal_block_is_content() -> None:
     assert out == front("foo: |", "  x", "   ", "bar: y", "")
 
 
+def test_a_new_block_value_does_not_take_the_blank_lines_after_it() -> None:
+    text = front("foo: 1", "", "bar: 2", "    ", "text: x")
+    out = write(text, lambda d: d.update(bar="two\n"))
+    assert out == front("foo: 1", "", "bar: |", "  two", "", "text: x")
+
+
+def test_removing_every_key_of_a_flow_mapping_leaves_its_braces() -> None:
+    text = front("{", "  a: 1,", "  b: 2,", "}")
+    assert write(text, lambda d: d.clear()) == front("{", "  }")
+    text = front("{ ?a: 1, b: 2 }")
+    assert write(text, lambda d: d.clear()) == front("{ }")
+
+
 # -- explicit keys, tags and anchors (issue 21) --------------------------------------------
 
 

@@ -243,6 +243,18 @@ def test_reads_as_the_suite_says(case: Case) -> None:
         assert isinstance(data, dict)
 
 
+@by_id([case for case in VALID if case.has_json and case.ident not in READS_OTHERWISE])
+def test_get_prints_the_suite_json(
+    case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``glossary-editor get`` prints the suite's JSON (in ``json_form``'s documented form)."""
+    path = tmp_path / "entry.md"
+    path.write_text(case.text, encoding="utf-8", newline="")
+    assert cli.main(["get", str(path)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert same_data(printed, case.expected)
+
+
 def _readable(case: Case) -> bool:
     try:
         read(case.text)

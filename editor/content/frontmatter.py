@@ -177,6 +177,12 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             return super().construct_object(node, deep=deep)
         except _CONSTRUCT_ERRORS as exc:
             kind = str(node.tag).rsplit(":", 1)[-1]
+            if "integer string conversion" in str(exc):  # Python's int-string limit
+                digits = f"{len(str(node.value)):,}"
+                problem = f"a number of {digits} digits is too long to read (4,300 at most)"
+                raise yaml.constructor.ConstructorError(
+                    None, None, problem, node.start_mark
+                ) from exc
             detail = f" ({_shorten(str(exc), 120)})" if isinstance(exc, ValueError) else ""
             problem = f"{_shorten(repr(node.value))} is not a valid {kind}{detail}"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from exc
@@ -252,23 +258,25 @@ def check_nesting(front: str, path: Path | None = None, first_line: int = 1) -> 
     if not _maybe_deep(front):
         return
     depth = 0
-    start, end = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    mark: Any = None
     try:
         for event in yaml.parse(front, Loader=_BaseLoader):
-            if isinstance(event, start | end):
+            if isinstance(event, opening):
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise ParseError(_TOO_DEEP, path, mark.line + first_line, mark.column + 1)
+                    break
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        if "nesting depth" in str(exc.problem):  # libyaml's own limit, met while scanning
-            mark = exc.problem_mark
-            line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, None)
-            raise ParseError(_TOO_DEEP, path, line, column) from exc
+        if "nesting depth" not in str(exc.problem):
+            return  # the parse reports it, with its position
+        mark = exc.problem_mark  # libyaml's own limit, met while scanning
     except yaml.YAMLError:
-        return  # the parse reports it, with its position
+        return
+    if mark is not None:
+        raise ParseError(_TOO_DEEP, path, mark.line + first_line, mark.column + 1)
 
 
 def check_graph(root: yaml.Node) -> None:

@@ -456,10 +456,27 @@ def load_bytes(data: bytes, path: Path | None = None) -> tuple[SplitText, dict[s
     parts = split(text, path)
     if parts.format == "yaml":
         parsed = parse_yaml(parts.front, path, parts.front_line)
-    elif parts.format == "toml":
-        parsed = _parse_toml(parts.front, path, parts.front_line)
-    elif parts.format == "json":
-        parsed = _parse_json(parts.front, path, parts.front_line)
+    elif parts.format in ("toml", "json"):
+        read = _parse_toml if parts.format == "toml" else _parse_json
+        parsed = read(parts.front, path, parts.front_line)
+        if _data_depth(parsed) > MAX_DEPTH:  # the same bound as YAML's, for all downstream
+            kind = parts.format.upper()
+            raise ParseError(_TOO_DEEP.replace("YAML", kind), path, parts.front_line)
     else:
         parsed = {}
     return parts, parsed, had_bom
+
+
+def _data_depth(value: Any) -> int:
+    """How many collections deep ``value`` nests (counted without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+        else:
+            continue
+        deepest = max(deepest, level)
+    return deepest

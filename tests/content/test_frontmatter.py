@@ -505,3 +505,17 @@ def test_a_parser_error_names_where_its_collection_opened() -> None:
     with pytest.raises(ParseError) as info:
         load_bytes(b"---\ntitle: x\na: [1, 2\nb: 3\n---\n", Path("f.md"))
     assert info.value.line == 4 and "started on line 3" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        (b'{"a": ' + b"[" * 80 + b"1" + b"]" * 80 + b"}\n", "JSON"),
+        (b"+++\na = " + b"[" * 80 + b"1" + b"]" * 80 + b"\n+++\n", "TOML"),
+    ],
+)
+def test_json_and_toml_front_matter_have_the_same_depth_bound(raw: bytes, kind: str) -> None:
+    with pytest.raises(ParseError, match=f"invalid {kind}: nested too deeply"):
+        load_bytes(raw, Path("deep.md"))
+    shallow = raw.replace(b"[" * 80, b"[" * 20).replace(b"]" * 80, b"]" * 20)
+    assert load_bytes(shallow)[1]["a"]

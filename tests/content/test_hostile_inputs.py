@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from editor.cli import main
 from editor.content.frontmatter import MAX_DEPTH
@@ -64,8 +65,20 @@ def _aliases(levels: int) -> str:
     return "k0: &k0 [x]\n" + "".join(f"k{n}: &k{n} [*k{n - 1}]\n" for n in range(1, levels))
 
 
+def _at_the_bound(flow: bool) -> str:
+    """Nesting as deep as the parser lets through: everything downstream copes with it."""
+    value: object = "x"
+    for level in range(MAX_DEPTH - 1):  # the top mapping is one level
+        value = {"k": value} if level % 2 else [value]
+    if flow:
+        return "deep: " + yaml.safe_dump(value, default_flow_style=True, width=10_000)
+    return yaml.safe_dump({"deep": value}, default_flow_style=False)
+
+
 # name -> (file bytes, what its row says: a fragment of the parse error, or None: it reads)
 HOSTILE: dict[str, tuple[bytes, str | None]] = {
+    "bound-block.md": (_front(_at_the_bound(flow=False)), None),
+    "bound-flow.md": (_front(_at_the_bound(flow=True)), None),
     "deep-block.md": (_front(_block(900)), "nested too deeply"),
     "deep-dashes.md": (_front("k:\n" + "- " * 5000 + "x\n"), "nested too deeply"),
     "deep-flow.md": (_front("k: " + "[" * 330 + "]" * 330 + "\n"), "nested too deeply"),

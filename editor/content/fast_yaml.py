@@ -67,15 +67,21 @@ _RISKY_COLON = re.compile(
 # After a line break and its indentation (taken possessively: giving spaces back could
 # never make another branch match, and would cost a retry per space):
 _LINE_SCREEN = (
-    r" *+(?=[-&*\n0-9\[{])(?:"
+    r" *+(?:(?=[-&*\n0-9\[{?:])(?:"
     # a sequence item (only at a line's start); possessive: the spaces between nested
     # dashes split between two quantifiers in 2^n ways, and no branch after them starts
     # with a space or a dash followed by one, so nothing is ever given back
-    r"- ++(?: *+- ++)*+(?:" + _NUMERAL + r"|[&*\[{])"
+    r"- ++(?: *+- ++)*+(?:" + _NUMERAL + r"|[&*\[{]|[?:](?=[ \n]))"
     r"|[&*]"  # an anchor or alias
     r"|(?<= )\n"  # a blank line of spaces: block scalars chomp it differently
     r"|[0-9]{4}-[0-9]"  # yaml-rs reads *any* scalar that is a date as a date
-    r"|(?<=\n)[\[{])"  # a flow collection at the start of a line
+    r"|(?<=\n)[\[{]"  # a flow collection at the start of a line
+    r"|[?:](?=[ \n])"  # an explicit key or its value
+    # The nesting bound (see ``frontmatter.SCREEN_INDENT``): yaml-rs recurses without a
+    # limit (20,000 ``? `` crash the process) and gets no depth check of its own, so a
+    # text that might nest deeply goes to PyYAML, which checks it.
+    rf"|(?:- ++){{{frontmatter.SCREEN_CHAIN}}})"
+    rf"|(?<= {{{frontmatter.SCREEN_INDENT}}}))"
 )
 _RISKY_LINE = re.compile(r"\n" + _LINE_SCREEN)
 # :func:`quick_front`'s search and the line screen in one pass (see :func:`fast_front`):
@@ -172,18 +178,27 @@ def _agrees(value: Any) -> bool:
                 if item[:1] in _CHECK_FIRST and not _str_agrees(item):
                     return False
             elif not (
-                kind is int or kind is bool or item is None or kind is dt.date or _agrees(item)
+                (kind is int and -_INT_MAX < item < _INT_MAX)
+                or kind is bool
+                or item is None
+                or kind is dt.date
+                or (kind is not int and _agrees(item))
             ):
                 return False
         return True
     if kind is list:
         return all(_agrees(item) for item in value)
-    if kind is int or kind is bool or value is None or kind is dt.date:
+    if kind is int:
+        return -_INT_MAX < value < _INT_MAX
+    if kind is bool or value is None or kind is dt.date:
         return True
     if kind is float:
         return math.isfinite(value)
     return False  # datetime, time, tuple keys, bytes...: let PyYAML decide
 
+
+# Integers beyond this go to PyYAML: Python refuses to print one of over 4,300 digits.
+_INT_MAX = 10**18
 
 _GOOD_KEYS: set[str] = set()  # keys seen to agree: most files use the same few
 
@@ -223,6 +238,8 @@ def _agrees_into(value: dict[str, Any] | list[Any], texts: list[str]) -> bool:
         elif item is None:
             continue
         elif kind is int or kind is bool:
+            if not -_INT_MAX < item < _INT_MAX:
+                return False  # PyYAML's to read (or refuse: 4,300 digits at most)
             append(str(item))
         elif kind is dt.date:
             append(item.isoformat())

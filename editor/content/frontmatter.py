@@ -141,11 +141,20 @@ def _json_end(text: str, path: Path | None) -> int:
 
 
 class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that reports the second of two equal keys instead of keeping it."""
+    """Safe loader that reports the second of two equal keys instead of keeping it, and
+    refuses a node graph that would blow up downstream (:func:`check_graph`)."""
+
+    check_aliases = False  # set per parse: walk the graph only where anchors may be
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None and self.check_aliases:
+            check_graph(node)
+        return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
-            seen: set[Any] = set()
+            seen: dict[Any, Any] = {}
             for key_node, _ in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     continue
@@ -153,11 +162,12 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 key = self.construct_object(key_node, deep=deep)
                 try:
                     duplicate = key in seen
-                    seen.add(key)
+                    if not duplicate:
+                        seen[key] = key
                 except TypeError:  # unhashable: the base class reports it
                     continue
                 if duplicate:
-                    raise _DuplicateKeyError(key, key_node.start_mark)
+                    raise _DuplicateKeyError(seen[key], key, key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -167,9 +177,20 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             return super().construct_object(node, deep=deep)
         except _CONSTRUCT_ERRORS as exc:
             kind = str(node.tag).rsplit(":", 1)[-1]
-            detail = f" ({exc})" if isinstance(exc, ValueError) else ""
-            problem = f"{node.value!r} is not a valid {kind}{detail}"
+            if "integer string conversion" in str(exc):  # Python's int-string limit
+                digits = f"{len(str(node.value)):,}"
+                problem = f"a number of {digits} digits is too long to read (4,300 at most)"
+                raise yaml.constructor.ConstructorError(
+                    None, None, problem, node.start_mark
+                ) from exc
+            detail = f" ({_shorten(str(exc), 120)})" if isinstance(exc, ValueError) else ""
+            problem = f"{_shorten(repr(node.value))} is not a valid {kind}{detail}"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from exc
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """A value quoted in a message: a 5,000-digit number is not worth repeating."""
+    return text if len(text) <= limit else f"{text[: limit - 12]}… ({len(text):,} chars)"
 
 
 # What PyYAML's value constructors let escape for malformed scalars.
@@ -177,59 +198,169 @@ _CONSTRUCT_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError
 
 
 class _DuplicateKeyError(yaml.YAMLError):
-    def __init__(self, key: Any, mark: yaml.Mark) -> None:
-        super().__init__(f"duplicate key {key!r}")
+    def __init__(self, first: Any, key: Any, mark: yaml.Mark) -> None:
+        if type(first) is type(key):
+            message = f"duplicate key {key!r}"
+        else:  # 1 and true, 1 and 1.0: distinct in YAML, one key in the data
+            message = (
+                f"keys {_yaml_text(first)} and {_yaml_text(key)} are one key to the editor"
+                " (its data cannot hold both); rename one of them"
+            )
+        super().__init__(message)
         self.key = key
+        self.message = message
         self.mark = mark
 
 
-# libyaml's composer recurses in C: some 20,000 nested levels crash the process
-# (SIGSEGV, not an exception), so absurd nesting is refused before parsing.
-MAX_FLOW_DEPTH = 500
-MAX_BLOCK_PREFIX = 1000
-_DEEP_BLOCK = re.compile(rf"^(?:[ \t]|[-?:](?=[ \t]|$)){{{MAX_BLOCK_PREFIX}}}", re.MULTILINE)
-_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+def _yaml_text(key: Any) -> str:
+    """A key as YAML spells it (``true``, ``null``, ``1``), for messages."""
+    if key is None or isinstance(key, bool):
+        return {None: "null", True: "true", False: "false"}[key]
+    return repr(key) if isinstance(key, str) else str(key)
+
+
+# -- bounds on parsing ---------------------------------------------------------------
+#
+# One hostile file must not take the folder down. Three things can: nesting so deep that
+# libyaml's composer (recursive C) crashes the process or Python code downstream (the
+# writer, rendering, deepcopy, JSON, the form: all recursive) hits RecursionError; and
+# aliases that expand exponentially ("billion laughs"), which every consumer that walks
+# the data expands again. Real entries nest a handful of levels and use no aliases.
+
+MAX_DEPTH = 64  # collections inside collections: every consumer is safe well beyond this
+MAX_ALIAS_NODES = 10_000  # values reached through aliases, counting repeats
+# A cheap screen proves most texts shallow without a parse: a block collection starts to
+# the right of its grandparent's start, so block depth is at most twice the deepest
+# indentation plus the collections opened on one line (``- - x``, ``? - x``: one
+# indicator each); flow depth is at most the number of opening brackets. Only a text
+# that fails the screen pays for the exact count (libyaml's events, iterative).
+SCREEN_INDENT = 20
+SCREEN_CHAIN = 10
+_SCREEN_BRACKETS = MAX_DEPTH - (2 * SCREEN_INDENT + SCREEN_CHAIN + 2)
+_DEEP_LINE = re.compile(
+    rf"^(?: {{{SCREEN_INDENT}}}|[ \t]*+(?:(?:[-?:]|[&!][^ \t\r\n]*+)[ \t]++){{{SCREEN_CHAIN}}})",
+    re.MULTILINE,
+)
+_ANCHOR = re.compile(r"(?:^|[ \t\[{,])&[^ \t\r\n\[\]{},]", re.MULTILINE)
+_TOO_DEEP = f"invalid YAML: nested too deeply to read (more than {MAX_DEPTH} levels)"
+
+
+def _maybe_deep(front: str) -> bool:
+    """False when the screen proves ``front`` nests at most MAX_DEPTH levels."""
+    brackets = front.count("[") + front.count("{")
+    return brackets > _SCREEN_BRACKETS or _DEEP_LINE.search(front) is not None
 
 
 def check_nesting(front: str, path: Path | None = None, first_line: int = 1) -> None:
-    """Refuse front matter nested deeper than any real entry (a crash, not an error, in C)."""
-    deep = _DEEP_BLOCK.search(front)
-    if deep is not None:
-        line = front.count("\n", 0, deep.start()) + first_line
-        raise ParseError("invalid YAML: nested too deeply to read", path, line, 1)
-    if front.count("[") + front.count("{") <= MAX_FLOW_DEPTH:
+    """Refuse front matter nested more than MAX_DEPTH levels, any kind of nesting (block,
+    flow, explicit keys), before anything recursive sees it. YAML errors are left for
+    the parse to report."""
+    if not _maybe_deep(front):
         return
     depth = 0
-    for bracket in _FLOW_BRACKET.finditer(front):
-        depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
-        if depth > MAX_FLOW_DEPTH:
-            line = front.count("\n", 0, bracket.start()) + first_line
-            column = bracket.start() - front.rfind("\n", 0, bracket.start())
-            raise ParseError("invalid YAML: nested too deeply to read", path, line, column)
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    mark: Any = None
+    try:
+        for event in yaml.parse(front, Loader=_BaseLoader):
+            if isinstance(event, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" not in str(exc.problem):
+            return  # the parse reports it, with its position
+        mark = exc.problem_mark  # libyaml's own limit, met while scanning
+    except yaml.YAMLError:
+        return
+    if mark is not None:
+        raise ParseError(_TOO_DEEP, path, mark.line + first_line, mark.column + 1)
+
+
+def check_graph(root: yaml.Node) -> None:
+    """Refuse a composed node graph whose aliases nest it too deeply, refer to a value
+    from inside it, or expand to more than MAX_ALIAS_NODES values.
+
+    Sizes and depths are counted once per node (aliases share their node), without
+    recursion, so a billion-laughs file is refused in microseconds."""
+    info: dict[int, tuple[int, int]] = {}  # id(node) -> (values when expanded, depth)
+    open_: set[int] = set()  # nodes being walked: meeting one again is a cycle
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    scalars = 0
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        children = _children(node)
+        if finished:
+            open_.discard(key)
+            size, depth = 1, 0
+            for child in children:
+                if isinstance(child, yaml.ScalarNode):
+                    size += 1
+                else:
+                    child_size, child_depth = info[id(child)]
+                    size, depth = size + child_size, max(depth, child_depth)
+            info[key] = (size, depth + 1)
+            if depth + 1 > MAX_DEPTH:
+                raise _GraphError(_TOO_DEEP, node.start_mark)
+            if size - len(info) - scalars > MAX_ALIAS_NODES:
+                raise _GraphError(
+                    f"invalid YAML: aliases expand to more than {MAX_ALIAS_NODES:,} values"
+                    " (an alias bomb?); write the values out instead",
+                    node.start_mark,
+                )
+            continue
+        if key in info:
+            continue
+        if key in open_:
+            raise _GraphError(
+                "invalid YAML: an alias refers to a value it is part of", node.start_mark
+            )
+        open_.add(key)
+        stack.append((node, True))
+        for child in children:
+            if isinstance(child, yaml.ScalarNode):
+                scalars += 1
+            elif id(child) not in info:
+                stack.append((child, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value)
+
+
+class _GraphError(yaml.YAMLError):
+    def __init__(self, message: str, mark: yaml.Mark) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
 
 
 def parse_yaml(front: str, path: Path | None = None, first_line: int = 1) -> dict[str, Any]:
     """YAML front matter -> mapping; every problem becomes a ParseError at the file's line."""
     check_nesting(front, path, first_line)
+    loader = _UniqueKeyLoader(front)  # a SafeLoader subclass
+    loader.check_aliases = "&" in front and _ANCHOR.search(front) is not None
     try:
-        data = yaml.load(front, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-    except _DuplicateKeyError as exc:
-        raise ParseError(
-            f"duplicate key {exc.key!r}", path, exc.mark.line + first_line, exc.mark.column + 1
-        ) from exc
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except (_DuplicateKeyError, _GraphError) as exc:
+        mark = exc.mark
+        raise ParseError(exc.message, path, mark.line + first_line, mark.column + 1) from exc
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        raise ParseError(
-            f"invalid YAML: {message}",
-            path,
-            mark.line + first_line if mark else first_line,
-            mark.column + 1 if mark else None,
-        ) from exc
+        raise _marked_error(exc, front, path, first_line) from exc
     except yaml.YAMLError as exc:  # reader errors (control characters) and the like
         raise ParseError(f"invalid YAML: {exc}", path, first_line) from exc
     except _CONSTRUCT_ERRORS as exc:  # a constructor outside construct_object
-        raise ParseError(f"invalid YAML: {exc}", path, first_line) from exc
+        raise ParseError(f"invalid YAML: {_shorten(str(exc))}", path, first_line) from exc
+    finally:
+        loader.dispose()
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -240,6 +371,56 @@ def parse_yaml(front: str, path: Path | None = None, first_line: int = 1) -> dic
             1,
         )
     return data
+
+
+def _ran_into_body(front: str, text_line: int, problem_line: int) -> bool:
+    """Whether a line of plain text (0-based ``text_line``) looks like the body: the scan
+    ran to the end of the front matter, or the text follows a blank line."""
+    lines = front.splitlines()
+    return problem_line >= len(lines) or (
+        0 < text_line < len(lines) and not lines[text_line - 1].strip()
+    )
+
+
+def _marked_error(
+    exc: yaml.MarkedYAMLError, front: str, path: Path | None, first_line: int
+) -> ParseError:
+    """A YAML error at its cause, not where the parser gave up.
+
+    A scanner error (an unclosed quote, a line of text that is not ``key: value``) marks
+    the token it was scanning as its context: that is where the fault starts; the
+    problem mark is often the end of the front matter. A parser error's problem mark is
+    the cause, and its context (the collection it was in) is named in the message.
+    When a line of plain text runs the scan to the end of the front matter, the likely
+    cause is a front matter never closed, ended by a later ``---`` in the body: then the
+    error is the opening line's, and the message says which line was taken as the end.
+    """
+    problem, context = exc.problem_mark, exc.context_mark
+    scanner = isinstance(exc, yaml.scanner.ScannerError)
+    mark = (context if scanner else problem) or problem or context
+    message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+    if not scanner and context is not None and problem is not None and context.line != problem.line:
+        message += f" (it started on line {context.line + first_line})"
+    if (
+        scanner
+        and context is not None
+        and problem is not None
+        and exc.context == "while scanning a simple key"
+        and first_line > 1
+        and _ran_into_body(front, context.line, problem.line)
+    ):
+        text_line = context.line + first_line
+        end_line = front.count("\n") + first_line
+        return ParseError(
+            f"front matter opened here is not closed before line {text_line}, which is not "
+            f"'key: value' (the '---' on line {end_line} was taken as its end)",
+            path,
+            first_line - 1,
+            1,
+        )
+    line = mark.line + first_line if mark else first_line
+    column = mark.column + 1 if mark else None
+    return ParseError(f"invalid YAML: {message}", path, line, column)
 
 
 def _parse_toml(front: str, path: Path | None, first_line: int) -> dict[str, Any]:
@@ -275,10 +456,27 @@ def load_bytes(data: bytes, path: Path | None = None) -> tuple[SplitText, dict[s
     parts = split(text, path)
     if parts.format == "yaml":
         parsed = parse_yaml(parts.front, path, parts.front_line)
-    elif parts.format == "toml":
-        parsed = _parse_toml(parts.front, path, parts.front_line)
-    elif parts.format == "json":
-        parsed = _parse_json(parts.front, path, parts.front_line)
+    elif parts.format in ("toml", "json"):
+        read = _parse_toml if parts.format == "toml" else _parse_json
+        parsed = read(parts.front, path, parts.front_line)
+        if _data_depth(parsed) > MAX_DEPTH:  # the same bound as YAML's, for all downstream
+            kind = parts.format.upper()
+            raise ParseError(_TOO_DEEP.replace("YAML", kind), path, parts.front_line)
     else:
         parsed = {}
     return parts, parsed, had_bom
+
+
+def _data_depth(value: Any) -> int:
+    """How many collections deep ``value`` nests (counted without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+        else:
+            continue
+        deepest = max(deepest, level)
+    return deepest

@@ -20,10 +20,12 @@ import marshal
 import multiprocessing
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import threading
 from array import array
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -267,11 +269,14 @@ def scan_folder(folder: Path, *, stat: bool = True) -> list[tuple[str, int, int]
     """``(relative path, size, mtime_ns)`` of every ``**/*.md``, sorted by path.
 
     Hidden files and folders (``.git``) are skipped; a symlinked folder is entered once
-    (loops are safe); unreadable subfolders are skipped. Without ``stat`` size and
-    mtime are -1 (a cold build: the workers take them from the files they open, in
-    parallel, rather than this loop one ``stat`` at a time).
+    (loops are safe); unreadable subfolders are skipped. Symlinks are followed only to
+    what lies inside the folder (a link to ``/etc/passwd`` named ``x.md`` is not an
+    entry), and only regular files are listed (a FIFO or a device is never opened).
+    Without ``stat`` size and mtime are -1 (a cold build: the workers take them from the
+    files they open, in parallel, rather than this loop one ``stat`` at a time).
     """
     root = os.fspath(folder)
+    real_root = os.path.realpath(root)
     top = folder.stat()
     seen = {(top.st_dev, top.st_ino)}
     out: list[tuple[str, int, int]] = []
@@ -291,6 +296,8 @@ def scan_folder(folder: Path, *, stat: bool = True) -> list[tuple[str, int, int]
                 if name[:1] == ".":
                     continue
                 try:
+                    if entry.is_symlink() and not _inside(real_root, f"{path}{os.sep}{name}"):
+                        continue
                     if name[-3:] == ".md" and entry.is_file():
                         if stat:
                             st = entry.stat()
@@ -312,6 +319,12 @@ def scan_folder(folder: Path, *, stat: bool = True) -> list[tuple[str, int, int]
     return out
 
 
+def _inside(real_root: str, path: str) -> bool:
+    """Whether ``path``, symlinks resolved, is ``real_root`` or lies inside it."""
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
 _FINDING_WIDTH = 7  # fields of a Finding
 
 
@@ -327,30 +340,52 @@ def _worst(severities: Iterable[str]) -> str:
     return _BY_RANK[rank]
 
 
+# Files over this are not read (a 20 GB sparse file named ``.md`` would be read whole).
+# A local check: the file layer's shared safe reader is to replace it when merged.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO put in after the scan must not block
+
+
 def _read(
     path: str, size: int, mtime_ns: int, opened: int | OSError | None = None
 ) -> tuple[bytes, int, int]:
     """The file's bytes, size and mtime (from the open file when ``size`` is -1: not
     listed with a ``stat``); plain ``os.read`` saves the buffered reader's set-up.
 
+    Reads regular files of at most MAX_FILE_BYTES only (:class:`ContentError` else).
     ``opened`` is the file already opened (and closed here), or the error opening it,
     from :func:`~editor.content.read_ahead.opened_ahead`."""
     if isinstance(opened, OSError):
         raise opened
-    fd = os.open(path, READ_FLAGS) if opened is None else opened
+    fd = os.open(path, READ_FLAGS | _NONBLOCK) if opened is None else opened
     try:
         if size < 0:
             st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise ContentError("not a regular file: only files are read as entries")
             size, mtime_ns = st.st_size, st.st_mtime_ns
+        if size > MAX_FILE_BYTES:
+            raise _too_big(size)
         data = os.read(fd, size + 1)
         if len(data) <= size:
             return data, size, mtime_ns
         chunks = [data]  # the file grew since it was listed
+        read = len(data)
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
+            read += len(chunk)
+            if read > MAX_FILE_BYTES:
+                raise _too_big(read)
         return b"".join(chunks), size, mtime_ns
     finally:
         os.close(fd)
+
+
+def _too_big(size: int) -> ContentError:
+    shown = f"{size / 1e9:,.1f} GB" if size >= 1e9 else f"{size / 1e6:,.1f} MB"
+    return ContentError(
+        f"the file is {shown}; entries over {MAX_FILE_BYTES // 2**20} MB are not read"
+    )
 
 
 def parse_file(  # noqa: PLR0917 - called per file from the workers
@@ -364,13 +399,55 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
 ) -> FileParts:
     """Read, parse and check one file into its parts; never raises for bad files.
 
+    Whatever goes wrong with one file (a parse error, or anything unforeseen a hostile
+    file sets off: RecursionError, MemoryError, ValueError...) is a ``parse-error`` in
+    its own row, so every other entry of the folder is still checked.
     ``opened`` is the file's descriptor if it is open already (see :func:`_read`)."""
+    try:
+        return _parse_file(folder, rel, size, mtime_ns, registry, config, opened)
+    except Exception as exc:  # one file must never stop the folder's check
+        log.info("%s: could not be checked", rel, exc_info=True)
+        detail = str(exc)
+        detail = detail if len(detail) <= 120 else detail[:117] + "..."
+        err = ContentError(
+            f"could not be checked ({type(exc).__name__}{': ' if detail else ''}{detail})",
+            Path(rel),
+        )
+        return _error_parts(rel, size, mtime_ns, err, config)
+
+
+def _error_parts(
+    rel: str, size: int, mtime_ns: int, err: ContentError, config: SeoConfig
+) -> FileParts:
+    """The row of a file that could not be read or parsed: one ``parse-error`` finding."""
+    finding = finding_from_error(err, rel, config)
+    error = (type(err).__name__, err.message, err.line, err.column)
+    own = (finding.rule, finding.severity, rel, finding.field, finding.message,
+           finding.line, finding.column)  # fmt: skip
+    search = search_text(rel, {})
+    return (
+        (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, error),
+        None, search, letter_mask(search),
+    )  # fmt: skip
+
+
+def _parse_file(  # noqa: PLR0917 - see parse_file
+    folder: str,
+    rel: str,
+    size: int,
+    mtime_ns: int,
+    registry: SchemaRegistry,
+    config: SeoConfig,
+    opened: int | OSError | None,
+) -> FileParts:
     data: dict[str, Any] = {}
     try:
         try:
             raw, size, mtime_ns = _read(f"{folder}{os.sep}{rel}", size, mtime_ns, opened)
         except OSError as exc:
             raise ContentError(f"cannot read the file: {exc.strerror or exc}", Path(rel)) from exc
+        except ContentError as exc:
+            raise ContentError(exc.message, Path(rel)) from exc
         try:
             text, _ = frontmatter.decode(raw)
         except ParseError:
@@ -389,15 +466,7 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
             elif parts.format != "none":
                 _, data, _ = frontmatter.load_bytes(raw, where)
     except ContentError as err:
-        finding = finding_from_error(err, rel, config)
-        error = (type(err).__name__, err.message, err.line, err.column)
-        own = (finding.rule, finding.severity, rel, finding.field, finding.message,
-               finding.line, finding.column)  # fmt: skip
-        search = search_text(rel, {})
-        return (
-            (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, error),
-            None, search, letter_mask(search),
-        )  # fmt: skip
+        return _error_parts(rel, size, mtime_ns, err, config)
     schema = registry.for_data(data)
     findings, facts = check_entry_rows(data, schema, config, rel)
     if fast is None:
@@ -918,7 +987,14 @@ class CorpusIndex:
                         emitted += 1
                         yield parsed
                     yield Progress(done, total, "parse")
-        except (BrokenProcessPool, OSError) as exc:  # no pool here: carry on in-process
+        except BrokenProcessPool as exc:  # a worker died: parse the rest chunk by chunk
+            log.warning("a parsing process died (%s); parsing the rest one chunk at a time", exc)
+            done = total - sum(map(len, chunks[emitted:]))
+            for parsed in self._parse_isolated(chunks[emitted:]):
+                done += len(parsed.rows)
+                yield parsed
+                yield Progress(done, total, "parse")
+        except OSError as exc:  # no pool here: carry on in-process
             log.warning("process pool failed (%s); parsing in this process", exc)
             for items in chunks[emitted:]:
                 yield here(items)
@@ -928,6 +1004,46 @@ class CorpusIndex:
                 os.close(fd)
             if spill is not None:
                 shutil.rmtree(spill, ignore_errors=True)
+
+    def _parse_isolated(self, chunks: list[list[tuple[str, int, int]]]) -> Iterator[_Parsed]:
+        """Parse ``chunks`` in order, each in a process of its own; a chunk whose process
+        dies is halved until the file that kills it is found, which becomes a
+        ``parse-error`` row. The guards make this a last resort (a crash in a C
+        library, the OOM killer): the build goes on, and this process is never the one
+        to run a file that crashes."""
+        folder = os.fspath(self.folder)
+        queue = deque(chunks)
+        while queue:
+            items = queue.popleft()
+            try:
+                with ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=_pool_context(),
+                    initializer=_init_worker,
+                    initargs=(folder, self.registry, self.config, None),
+                ) as pool:
+                    packed = pool.submit(_parse_chunk, items).result()
+            except BrokenProcessPool:
+                if len(items) > 1:
+                    half = len(items) // 2
+                    queue.extendleft((items[half:], items[:half]))
+                    continue
+                yield _Parsed.of([self._crashed(folder, *items[0])])
+                continue
+            yield _Parsed.unpack(packed)
+
+    def _crashed(self, folder: str, rel: str, size: int, mtime_ns: int) -> FileParts:
+        """The row of a file whose parsing killed its process."""
+        log.warning("%s: parsing it stopped the parsing process", rel)
+        try:  # its size and mtime, so that a warm reopen takes the row from the cache
+            st = Path(folder, rel).stat()
+            size, mtime_ns = st.st_size, st.st_mtime_ns
+        except OSError:
+            pass
+        err = ContentError(
+            "could not be checked: reading it stopped the parsing process", Path(rel)
+        )
+        return _error_parts(rel, size, mtime_ns, err, self.config)
 
     def _all_facts(self) -> list[FactsRow]:
         return [f for f in map(EntryRecord._facts_row, self._records) if f is not None]
@@ -1071,7 +1187,9 @@ class CorpusIndex:
             target = Path(folder, rel)
             try:
                 st = target.stat()
-                exists = target.is_file()
+                exists = stat.S_ISREG(st.st_mode) and _inside(
+                    os.path.realpath(folder), os.fspath(target)
+                )
             except OSError:
                 exists = False
             position = bisect.bisect_left(old_paths, rel)

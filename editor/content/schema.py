@@ -41,9 +41,15 @@ FOLDER_SCHEMAS = Path(".glossary-editor") / "schemas"
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a schema; ``path`` is the dotted key from the top (``seo.title``)."""
+    """One field of a schema; ``path`` is the dotted key from the top (``seo.title``).
 
-    key: str
+    ``key`` is the mapping key exactly as in the data: a string for declared fields, but
+    for a key found in a file any YAML scalar (``1:``, ``null:``, ``true:``,
+    ``2024-01-01:`` are valid YAML that Jekyll builds), so the form finds and keeps
+    the value under the very key it was read from; ``path`` spells it as YAML does.
+    """
+
+    key: Any
     path: str
     label: str
     kind: FieldKind
@@ -101,14 +107,27 @@ class Schema:
     def extra_fields(self, data: Mapping[str, Any]) -> tuple[Field, ...]:
         """Fields for keys in ``data`` that this schema does not list ("Other fields")."""
         known = {f.key for f in self.fields} | {SCHEMA_KEY}
-        return tuple(infer_field(k, k, v) for k, v in data.items() if k not in known)
+        return tuple(infer_field(k, key_text(k), v) for k, v in data.items() if k not in known)
 
 
-def _humanise(key: str) -> str:
+def key_text(key: Any) -> str:
+    """A mapping key as YAML writes it: ``null``, ``true``, ``2024-01-01``, ``1``."""
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, bool):
+        return "null" if key is None else str(key).lower()
+    if isinstance(key, dt.date):
+        return key.isoformat()
+    return str(key)
+
+
+def _humanise(key: Any) -> str:
+    if not isinstance(key, str):
+        return key_text(key)  # ``1``, ``null``: shown as written, not made into words
     return key.replace("_", " ").strip().capitalize() or key
 
 
-def infer_field(key: str, path: str, value: Any) -> Field:
+def infer_field(key: Any, path: str, value: Any) -> Field:
     """Describe a value no schema declares, from its type, so it can be shown and kept."""
     kind: FieldKind
     children: tuple[Field, ...] = ()
@@ -120,15 +139,15 @@ def infer_field(key: str, path: str, value: Any) -> Field:
         kind = "date"
     elif isinstance(value, Mapping):
         kind = "group"
-        children = tuple(infer_field(str(k), f"{path}.{k}", v) for k, v in value.items())
+        children = tuple(infer_field(k, f"{path}.{key_text(k)}", v) for k, v in value.items())
     elif isinstance(value, list):
         if value and all(isinstance(v, Mapping) for v in value):
             kind = "objects"
-            keys: dict[str, Any] = {}
+            keys: dict[Any, Any] = {}
             for item in value:
                 for k, v in item.items():
-                    keys.setdefault(str(k), v)
-            children = tuple(infer_field(k, k, v) for k, v in keys.items())
+                    keys.setdefault(k, v)
+            children = tuple(infer_field(k, key_text(k), v) for k, v in keys.items())
         else:
             kind = "strings"
     elif isinstance(value, str) and ("\n" in value or len(value) > 80):
@@ -224,7 +243,7 @@ class SchemaRegistry:
 
 def generic_schema(data: Mapping[str, Any], name: str = "") -> Schema:
     """A schema for an entry whose ``_schema`` is unknown or absent: one field per key."""
-    fields = tuple(infer_field(str(k), str(k), v) for k, v in data.items() if k != SCHEMA_KEY)
+    fields = tuple(infer_field(k, key_text(k), v) for k, v in data.items() if k != SCHEMA_KEY)
     label = f"{name} (unknown schema)" if name else "Untyped entry"
     title_key = "title" if "title" in data else ""
     return Schema(

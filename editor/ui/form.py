@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.content.schema import SCHEMA_KEY, Field, Schema
+from editor.content.schema import SCHEMA_KEY, Field, Schema, key_text
 from editor.content.seo.config import SeoConfig
 from editor.ui.faq_editor import FaqEditor
 from editor.ui.fields import FieldEditor, LineEditor, TextEditor, copy_tree, describe, make_editor
@@ -151,7 +151,7 @@ class EntryForm(QWidget):
 
         numbered: dict[str, list[str]] = {}
         for f in schema.fields:
-            match = _NUMBERED.match(f.key)
+            match = _NUMBERED.match(f.key) if isinstance(f.key, str) else None
             if f.kind == "group" and match:
                 numbered.setdefault(match.group(1), []).append(f.key)
         repeats = {prefix: _Repeat(keys) for prefix, keys in numbered.items() if len(keys) > 1}
@@ -289,7 +289,7 @@ class EntryForm(QWidget):
         for widget in self._extra_rows:
             self._layout.removeRow(widget)
         for slot in self._extra_slots:
-            self._by_path.pop(".".join(slot.keys), None)
+            self._by_path.pop(".".join(map(key_text, slot.keys)), None)
         rows: list[QWidget] = []
         slots: list[_Slot] = []
         chain = self._tab_chain

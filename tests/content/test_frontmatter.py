@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -308,3 +309,213 @@ def test_sample_content_loads() -> None:
         parts, data, _ = load_bytes(path.read_bytes(), path)
         assert parts.format == "yaml"
         assert "_schema" in data, path.name
+
+
+# -- bounds: depth, aliases, numbers ---------------------------------------------------
+
+DEPTH = frontmatter.MAX_DEPTH
+
+
+def _depth(value: object) -> int:
+    """Collections inside collections, the top one included (iterative: no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+        else:
+            continue
+        deepest = max(deepest, level)
+    return deepest
+
+
+def _block_map(levels: int) -> str:  # one space more indentation per level
+    return "".join(" " * i + "a:\n" for i in range(levels - 1)) + " " * (levels - 1) + "a: 1\n"
+
+
+def _alias_chain(levels: int) -> str:  # each key one list deeper, through an alias
+    lines = ["k0: &k0 [x]"] + [f"k{n}: &k{n} [*k{n - 1}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+# Each kind of nesting, as a function of the collections it nests inside the top mapping.
+NESTINGS = {
+    "block-mapping": _block_map,
+    "block-sequence": lambda n: "k:\n" + "- " * n + "x\n",
+    # ``a:`` then ``- b:`` at the same indentation: two levels a line, two columns apart
+    "indentless": lambda n: (
+        "k:\n"
+        + "".join(" " * (2 * i) + "- a:\n" for i in range(n // 2))
+        + " " * (n // 2 * 2)
+        + "- x\n"
+    ),
+    "explicit-keys": lambda n: "? k\n: " + "- " * n + "x\n",
+    "flow-sequence": lambda n: "k: " + "[" * n + "]" * n + "\n",
+    "flow-mapping": lambda n: "k: " + "{a: " * n + "1" + "}" * n + "\n",
+    "aliases": _alias_chain,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NESTINGS))
+def test_every_kind_of_nesting_is_refused_past_the_bound_with_a_position(kind: str) -> None:
+    text = NESTINGS[kind](DEPTH + 5)
+    with pytest.raises(ParseError, match="nested too deeply") as info:
+        parse_yaml(text, Path("deep.md"), 2)
+    assert info.value.line is not None and info.value.line >= 2
+    assert info.value.column is not None
+
+
+@pytest.mark.parametrize("kind", sorted(NESTINGS))
+def test_nesting_within_the_bound_still_parses(kind: str) -> None:
+    text = NESTINGS[kind](DEPTH // 2)
+    assert _depth(parse_yaml(text)) > DEPTH // 4
+
+
+@pytest.mark.parametrize("count", [900, 20_000])
+def test_absurd_nesting_of_every_kind_is_refused_without_crashing(count: int) -> None:
+    """libyaml's composer recurses in C: this many levels used to kill the process."""
+    for text in (_block_map(count), NESTINGS["block-sequence"](count), "? " * count + "x\n"):
+        with pytest.raises(ParseError, match="nested too deeply"):
+            parse_yaml(text)
+    with pytest.raises(ParseError, match="nested too deeply"):
+        parse_yaml(NESTINGS["flow-sequence"](count))
+
+
+def _nested(draw: st.DrawFn) -> object:
+    value: object = "x"
+    levels = draw(st.integers(1, DEPTH + 8))  # drawn apart: short lists are drawn most
+    for kind in draw(st.lists(st.sampled_from("ml"), min_size=levels, max_size=levels)):
+        value = {"k": value} if kind == "m" else [value]
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.sampled_from([False, True]), st.integers(2, 5))
+def test_the_depth_bound_is_exact_whatever_the_layout(
+    data: st.DataObject, flow: bool, indent: int
+) -> None:
+    """The cheap screen may send a text to the exact count, but never lets a deep one
+    through and never refuses a shallow one: PyYAML's own layouts (compact ``- - x``,
+    ``- k:``, indentless sequences, flow) nest every depth around the bound."""
+    value = {"top": data.draw(st.composite(_nested)())}
+    text = yaml.safe_dump(value, default_flow_style=flow, indent=indent, width=10_000)
+    if _depth(value) <= DEPTH:
+        assert parse_yaml(text) == value
+    else:
+        with pytest.raises(ParseError, match="nested too deeply"):
+            parse_yaml(text)
+    from editor.content import fast_yaml
+
+    fast = fast_yaml.try_fast(text)
+    assert fast is None or (fast == value and _depth(fast) <= DEPTH)
+
+
+def _laughs(levels: int = 9) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    names = "abcdefghijklmnop"
+    for prev, name in pairwise(names[:levels]):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_at_once_with_a_position() -> None:
+    with pytest.raises(ParseError, match="aliases expand to more than") as info:
+        parse_yaml(_laughs(), Path("laughs.md"), 2)
+    assert info.value.line is not None and 2 <= info.value.line <= 11
+
+
+def test_a_few_aliases_still_work() -> None:
+    data = parse_yaml(_laughs(3))
+    assert len(data["c"]) == 9 and data["c"][0] == data["b"] and len(data["a"]) == 9
+
+
+def test_an_alias_inside_the_value_it_names_is_refused() -> None:
+    with pytest.raises(ParseError, match="refers to a value it is part of") as info:
+        parse_yaml("title: x\na: &a\n  b: [1, *a]\n", Path("loop.md"), 2)
+    assert info.value.line == 3  # the anchored value
+
+
+def test_a_huge_integer_is_a_clear_error_on_both_paths() -> None:
+    text = "id: " + "9" * 5000 + "\n"
+    with pytest.raises(ParseError, match="5,000 digits is too long") as info:
+        parse_yaml(text, Path("n.md"), 2)
+    assert (info.value.line, info.value.column) == (2, 5)
+    assert len(str(info.value)) < 200  # the number is not repeated in the message
+    from editor.content import fast_yaml
+
+    assert fast_yaml.try_fast(text) is None  # not taken on the fast path either
+    assert fast_yaml.try_fast("id: 12345678901234567890123\n") is None
+    assert parse_yaml("id: 12345678901234567890123\n") == {"id": 12345678901234567890123}
+
+
+# -- keys that are not strings ---------------------------------------------------------
+
+
+def test_keys_that_are_not_strings_are_kept_as_yaml_reads_them() -> None:
+    data = parse_yaml("1: one\nnull: n\nfalse: f\n2024-01-01: d\n1.5: x\n")
+    assert data == {1: "one", None: "n", False: "f", dt.date(2024, 1, 1): "d", 1.5: "x"}
+    assert [type(k) for k in data] == [int, type(None), bool, dt.date, float]
+
+
+@pytest.mark.parametrize(("first", "second"), [("1", "true"), ("0", "false"), ("1", "1.0")])
+def test_keys_one_to_python_but_two_to_yaml_are_refused_by_name(first: str, second: str) -> None:
+    with pytest.raises(ParseError, match=f"keys {first} and {second} are one key") as info:
+        parse_yaml(f"title: x\n{first}: a\n{second}: b\n", Path("k.md"), 2)
+    assert (info.value.line, info.value.column) == (4, 1)
+
+
+# -- error positions point at the cause -----------------------------------------------
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens() -> None:
+    raw = b'---\ntitle: T\na: 1\nb: 2\nd: "unclosed\ne: 5\nf: 6\ng: 7\n---\nbody\n'
+    with pytest.raises(ParseError, match="quoted scalar") as info:
+        load_bytes(raw, Path("q.md"))
+    assert (info.value.line, info.value.column) == (5, 4)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"---\ntitle: T\nThis is the body.\n---\nmore\n",
+        b"---\ntitle: T\nurl: /x\n\nThe body starts here\nand goes on.\n\n---\n\nmore\n",
+    ],
+)
+def test_front_matter_running_into_a_later_rule_is_reported_at_its_opening(raw: bytes) -> None:
+    with pytest.raises(ParseError, match="not closed") as info:
+        load_bytes(raw, Path("u.md"))
+    err = info.value
+    assert (err.line, err.column) == (1, 1)
+    rule = raw.split(b"\n").index(b"---", 1) + 1
+    text = next(
+        n for n, line in enumerate(raw.split(b"\n"), 1) if line.startswith((b"This", b"The"))
+    )
+    assert f"before line {text}," in err.message and f"on line {rule} " in err.message
+
+
+def test_a_stray_line_inside_front_matter_is_reported_on_that_line() -> None:
+    with pytest.raises(ParseError, match="could not find expected ':'") as info:
+        load_bytes(b"---\ntitle: x\noops\nurl: y\n---\n", Path("s.md"))
+    assert (info.value.line, info.value.column) == (3, 1)
+
+
+def test_a_parser_error_names_where_its_collection_opened() -> None:
+    with pytest.raises(ParseError) as info:
+        load_bytes(b"---\ntitle: x\na: [1, 2\nb: 3\n---\n", Path("f.md"))
+    assert info.value.line == 4 and "started on line 3" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        (b'{"a": ' + b"[" * 80 + b"1" + b"]" * 80 + b"}\n", "JSON"),
+        (b"+++\na = " + b"[" * 80 + b"1" + b"]" * 80 + b"\n+++\n", "TOML"),
+    ],
+)
+def test_json_and_toml_front_matter_have_the_same_depth_bound(raw: bytes, kind: str) -> None:
+    with pytest.raises(ParseError, match=f"invalid {kind}: nested too deeply"):
+        load_bytes(raw, Path("deep.md"))
+    shallow = raw.replace(b"[" * 80, b"[" * 20).replace(b"]" * 80, b"]" * 20)
+    assert load_bytes(shallow)[1]["a"]

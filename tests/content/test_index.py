@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from multiprocessing import forkserver
 from pathlib import Path
@@ -554,3 +555,123 @@ def test_a_cold_build_counts_the_corpus_rules_chunk_by_chunk_as_one_pass_would(
     assert found["title-duplicate"] == 450
     assert found["slug-duplicate"] == 300
     assert found["related-broken"] == 3
+
+
+# -- hostile folders: one bad file is one row ------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and symlinks")
+def test_scan_stays_inside_the_folder_and_lists_regular_files_only(tmp_path: Path) -> None:
+    folder, outside = tmp_path / "content", tmp_path / "outside"
+    write_entry(folder, "a.md")
+    write_entry(folder, "sub/b.md")
+    write_entry(outside, "secret.md")
+    (folder / "in.md").symlink_to(folder / "a.md")
+    (folder / "in-dir").symlink_to(folder / "sub", target_is_directory=True)
+    (folder / "out.md").symlink_to(outside / "secret.md")
+    (folder / "out-dir").symlink_to(outside, target_is_directory=True)
+    (folder / "sub" / "up.md").symlink_to(Path("..", "..", "outside", "secret.md"))
+    (folder / "zero.md").symlink_to(os.devnull)
+    os.mkfifo(folder / "fifo.md")
+
+    for stat in (True, False):
+        found = [rel for rel, _, _ in scan_folder(folder, stat=stat)]
+        assert found == ["a.md", "in.md", "sub/b.md"]  # in-dir is sub, entered once
+    index = build(folder)  # no FIFO opened: it would block
+    assert [r.path for r in index.records] == ["a.md", "in.md", "sub/b.md"]
+    assert index.update_paths([folder / "out.md", folder / "fifo.md"]).added == []
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path, pooled: bool) -> None:
+    for n in range(6):
+        write_entry(tmp_path, f"e{n}.md", id=n)
+    giant = tmp_path / "giant.md"
+    with giant.open("wb") as out:  # sparse: costs no disk
+        out.truncate(20 * 2**30)
+    options: dict[str, Any] = {"workers": 2, "pool_min_files": 1} if pooled else {}
+
+    index = build(tmp_path, **options)
+
+    record = index.record("giant.md")
+    assert record is not None and record.error is not None
+    assert "21.5 GB" in record.error.message and "not read" in record.error.message
+    assert all(r.error is None for r in index.records if r.path != "giant.md")
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_entry(tmp_path, "a.md")
+    monkeypatch.setattr(index_module, "MAX_FILE_BYTES", path.stat().st_size + 10)
+    listed = path.stat().st_size
+    with path.open("a", encoding="utf-8") as out:
+        out.write("x" * 100)
+    with pytest.raises(index_module.ContentError, match="not read"):
+        index_module._read(str(path), listed, 0)
+
+
+def _fork_context() -> Any:
+    """Workers forked from this process see its monkeypatches (a fork server's do not)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs fork")
+    return multiprocessing.get_context("fork")
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_an_unforeseen_error_in_one_file_is_a_row_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: bool
+) -> None:
+    """Whatever escapes the parser for one file (here a RecursionError from the rules)
+    becomes that file's parse-error; the others are checked as ever."""
+    for n in range(8):
+        write_entry(tmp_path, f"e{n}.md", id=n)
+    real = index_module.check_entry_rows
+
+    def fragile(data: Any, schema: Any, config: Any, rel: str) -> Any:
+        if rel == "e3.md":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(data, schema, config, rel)
+
+    monkeypatch.setattr(index_module, "check_entry_rows", fragile)
+    monkeypatch.setattr(index_module, "_pool_context", _fork_context)
+    options: dict[str, Any] = {"workers": 2, "pool_min_files": 1} if pooled else {}
+
+    index = build(tmp_path, **options)
+
+    record = index.record("e3.md")
+    assert record is not None and record.error is not None
+    assert "RecursionError" in record.error.message
+    assert [f.rule for f in record.findings] == ["parse-error"]
+    assert sum(r.error is None for r in index.records) == 7
+
+
+def test_a_worker_that_dies_costs_only_the_file_that_killed_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If a file ever kills its worker process (a crash in C), the build goes on: the
+    chunks not yet handed on are parsed one process each, halved down to that file."""
+    for n in range(40):
+        write_entry(tmp_path, f"e{n:02d}.md", id=n)
+    expected = {r.path: r.row() for r in build(tmp_path).records}
+    main = os.getpid()
+    real = index_module.parse_file
+
+    def deadly(folder: str, rel: str, *args: Any) -> Any:
+        if rel == "e13.md" and os.getpid() != main:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(folder, rel, *args)
+
+    monkeypatch.setattr(index_module, "parse_file", deadly)
+    monkeypatch.setattr(index_module, "_pool_context", _fork_context)
+
+    index = build(tmp_path, workers=2, pool_min_files=1)
+
+    assert [r.path for r in index.records] == sorted(expected)
+    record = index.record("e13.md")
+    assert record is not None and record.error is not None
+    assert "stopped the parsing process" in record.error.message
+    assert record.size == (tmp_path / "e13.md").stat().st_size  # cached on a warm reopen
+    for other in index.records:
+        if other.path != "e13.md":
+            assert other.row() == expected[other.path]

@@ -199,3 +199,15 @@ def test_non_string_keys_are_named_by_their_json_text(tmp_path: Path) -> None:
         ("  2019-01-01: first", "  2019-01-01: changed"),
         ("  1: one", "  1: uno"),
     ]
+
+
+def test_a_new_key_goes_last_in_a_file_with_keys_that_are_not_strings(tmp_path: Path) -> None:
+    """Keys YAML reads as numbers, dates or null are named as written when new keys are
+    placed (this crashed with ``'int' object has no attribute 'startswith'``)."""
+    path = tmp_path / "odd-keys.md"
+    text = "---\ntitle: x\n1: one\n2019-01-01: first\nnull: nothing\n---\nbody\n"
+    path.write_text(text, encoding="utf-8")
+    assert main(["set", str(path), "newkey=v"]) == 0
+    assert path.read_text(encoding="utf-8") == text.replace(
+        "null: nothing\n", "null: nothing\nnewkey: v\n"
+    )

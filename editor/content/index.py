@@ -38,6 +38,7 @@ from editor.content import fast_yaml, frontmatter, index_cache
 from editor.content.errors import ContentError, ParseError
 from editor.content.gc_pause import GcPaused
 from editor.content.read_ahead import READ_FLAGS, needs_reading_ahead, opened_ahead
+from editor.content.safe_read import MAX_CONTENT_BYTES
 from editor.content.schema import SchemaRegistry
 from editor.content.search import (
     OVERRIDES_MAX,
@@ -340,10 +341,9 @@ def _worst(severities: Iterable[str]) -> str:
     return _BY_RANK[rank]
 
 
-# Files over this are not read (a 20 GB sparse file named ``.md`` would be read whole).
-# A local check: the file layer's shared safe reader is to replace it when merged.
-MAX_FILE_BYTES = 8 * 1024 * 1024
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO put in after the scan must not block
+# Files over this are not read (a 20 GB sparse file named ``.md`` would be read whole):
+# the one limit of every content reader (``safe_read``).
+MAX_FILE_BYTES = MAX_CONTENT_BYTES
 
 
 def _read(
@@ -357,7 +357,7 @@ def _read(
     from :func:`~editor.content.read_ahead.opened_ahead`."""
     if isinstance(opened, OSError):
         raise opened
-    fd = os.open(path, READ_FLAGS | _NONBLOCK) if opened is None else opened
+    fd = os.open(path, READ_FLAGS) if opened is None else opened
     try:
         if size < 0:
             st = os.fstat(fd)

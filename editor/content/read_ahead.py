@@ -23,13 +23,16 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 
+from editor.content.safe_read import OPEN_FLAGS
+
 __all__ = ["PROBES", "READ_FLAGS", "WINDOW", "needs_reading_ahead", "opened_ahead"]
 
 WINDOW = 32  # files in flight per reader: enough to keep a disk's queue full
 PROBES = 4  # files of a list asked about (~4 µs each: open, a one-byte read, close)
 
-# O_BINARY: Windows' C runtime would otherwise turn CRLF into LF on read.
-READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+# The content reader's flags: non-blocking (a FIFO put in place of a listed file must
+# not block the reader), O_BINARY (Windows' C runtime would turn CRLF into LF).
+READ_FLAGS = OPEN_FLAGS
 _ADVISE = getattr(os, "posix_fadvise", None)
 _WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", 0)
 _NOWAIT = getattr(os, "RWF_NOWAIT", None) if hasattr(os, "preadv") else None

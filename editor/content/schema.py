@@ -94,8 +94,9 @@ class Schema:
         walk(self.fields)
 
     def key_order(self) -> list[str]:
-        """Top-level keys in the order new keys are placed in a file."""
-        return [SCHEMA_KEY, *(f.key for f in self.fields)]
+        """Top-level keys in the order new keys are placed in a file, as text (a key
+        YAML reads as a number or a date is named as written: the writer's order is text)."""
+        return [SCHEMA_KEY, *(f.path for f in self.fields)]
 
     def field(self, path: str) -> Field | None:
         """The field at a dotted path (``seo.title``), or None."""

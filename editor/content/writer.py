@@ -42,6 +42,7 @@ import yaml
 
 from editor.content import frontmatter
 from editor.content.errors import ParseError, ReadOnlyError, WriteError
+from editor.content.schema import key_text
 from editor.content.yaml_scalars import emit_str, has_odd_breaks
 
 __all__ = ["same_data", "update_text"]
@@ -815,7 +816,7 @@ class _Patcher:
         ]
         final = list(kept)
         for key in added:
-            name = str(key)
+            name = key_text(key)
             if name not in order:
                 final.append(key)
                 continue
@@ -823,10 +824,11 @@ class _Patcher:
             earlier = set(order[:rank])
             later = set(order[rank + 1 :])
             pos = next(
-                (i + 1 for i in range(len(final) - 1, -1, -1) if str(final[i]) in earlier), None
+                (i + 1 for i in range(len(final) - 1, -1, -1) if key_text(final[i]) in earlier),
+                None,
             )
             if pos is None:
-                pos = next((i for i, k in enumerate(final) if str(k) in later), len(final))
+                pos = next((i for i, k in enumerate(final) if key_text(k) in later), len(final))
             final.insert(pos, key)
         return final
 

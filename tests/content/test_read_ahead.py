@@ -120,3 +120,27 @@ def test_reading_ahead_is_asked_for_when_a_probed_file_is_not_cached(
     out.add(paths[11])  # not probed: the next list's probes may find it
     assert not read_ahead.needs_reading_ahead(paths)
     assert not read_ahead.needs_reading_ahead([])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_put_in_place_of_a_listed_file_never_blocks_the_reader(tmp_path: Path) -> None:
+    """Opening ahead uses the content reader's non-blocking flags: a FIFO with no writer
+    (swapped in after the scan) opens at once and reads as empty, then the index's own
+    ``fstat`` check refuses it."""
+    import threading
+
+    fifo = tmp_path / "swapped.md"
+    os.mkfifo(fifo)
+    results: list[object] = []
+    reader = threading.Thread(
+        target=lambda: results.extend(opened_ahead([str(fifo)], window=1)), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=5)
+    assert not reader.is_alive(), "opening a FIFO ahead blocked"
+    (fd,) = results
+    assert isinstance(fd, int)
+    try:
+        assert os.read(fd, 10) == b""
+    finally:
+        os.close(fd)

@@ -26,7 +26,7 @@ CONFLICT_NOTICE = (
 )
 BROKEN_NOTICE = (
     "This file does not parse, so it is shown as text. Fix the marked line here; Save "
-    "(Ctrl+S) writes it once it parses and opens the entry in the form.\n"
+    "(Ctrl+S) writes it once it parses and opens the entry in the form."
 )
 FIXED_NOTICE = "It parses now."
 NO_FOLDER = (
@@ -42,7 +42,8 @@ NO_ENTRY = (
 def notice(opened: OpenEntry) -> str:
     """What the banner says about an entry ("" for nothing)."""
     if opened.entry is None:
-        return BROKEN_NOTICE + opened.read_only_reason
+        # The error itself, with its line and column, heads the text view.
+        return BROKEN_NOTICE
     if opened.read_only:
         return opened.read_only_reason
     if opened.missing:
@@ -105,7 +106,9 @@ class EntryPane(QWidget):
     def _raw_checked(self, error: ContentError | None) -> None:
         """The banner follows the text being fixed: its latest error, or that it parses."""
         if self.pages.currentWidget() is self.raw_view:
-            self.banner.say(BROKEN_NOTICE + (str(error) if error is not None else FIXED_NOTICE))
+            self.banner.say(
+                BROKEN_NOTICE if error is not None else f"{BROKEN_NOTICE} {FIXED_NOTICE}"
+            )
 
     def _show_raw(self, opened: OpenEntry) -> None:
         self.raw_view.show_file(opened)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from editor.content.atomic import atomic_write, fingerprint
@@ -35,6 +35,9 @@ PARSES = "The text parses now: Save (Ctrl+S) writes it and opens the entry in th
 UNREADABLE = "The file is not UTF-8 text, so it cannot be shown or fixed here."
 KEEP_EDITING = "Keep editing"
 DISCARD = "Discard my edits"
+
+
+ERROR_LINE = QColor(220, 53, 69, 60)  # the error line's background (a soft red)
 
 
 def describe_error(error: ContentError) -> str:
@@ -58,6 +61,8 @@ class RawTextView(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName("Parse error")
         self.edit = QPlainTextEdit()
+        # YAML is indentation: a fixed-width font shows it as it is.
+        self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.edit.setAccessibleName("File text")
         self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.edit.textChanged.connect(self._on_text_changed)
@@ -119,7 +124,7 @@ class RawTextView(QWidget):
         self.edit.centerCursor()
 
     def _show_error(self, error: ContentError | None) -> None:
-        """Say what is wrong and mark its line (the whole width, in the highlight colour)."""
+        """Say what is wrong and mark its line (the whole width, in a soft red)."""
         self.error = error
         self.checked.emit(error)
         self.message.setText(describe_error(error) if error is not None else PARSES)
@@ -127,8 +132,7 @@ class RawTextView(QWidget):
         if error is not None and error.line:
             mark = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
-            colour = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-            colour.setAlpha(70)
+            colour = QColor(ERROR_LINE)  # translucent: readable on light and dark themes
             fmt.setBackground(colour)
             fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
             fmt.setToolTip(describe_error(error))

@@ -162,8 +162,9 @@ def test_broken_file_opens_as_text_and_is_not_written_while_broken(
     window.entry_list.select(broken)
 
     assert window.pane.banner.isVisible()
-    assert f"{broken}:4:" in window.pane.banner.text()  # path:line:column
+    assert "does not parse" in window.pane.banner.text()
     raw = window.pane.raw_view
+    assert raw.message.text().startswith("Line 4, column")  # the cause's line:column
     assert window.pane.pages.currentWidget() is raw
     assert raw.edit.toPlainText() == BROKEN_TEXT
     assert raw.edit.textCursor().blockNumber() == 3  # on the error line

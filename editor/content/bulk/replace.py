@@ -1,0 +1,369 @@
+"""Find and replace across the glossary: candidates, a preview of every match, a plan.
+
+The steps are kept apart so the window can run the slow one off its thread and show
+each in turn: :func:`candidates` narrows the files (the corpus index's search text, or
+a quick byte search of the raw files), :func:`iter_preview` reads and matches them one
+by one (a generator, so a worker can stop it and report progress), and :func:`plan`
+turns the matches the editor kept into verified new bytes per file (through the
+byte-preserving writer, so only the lines of changed values change). Writing and undo
+are :mod:`editor.content.bulk.batch`. Entries open with unsaved edits in the window
+are matched in their edited state and changed there (``open_docs``), never on disk.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from editor.content.bulk.batch import BatchError, FileChange, Problem
+from editor.content.bulk.pattern import CompiledFind, FindOptions, compile_find, index_terms
+from editor.content.bulk.scope import BODY, Parts, Scope, dotted, string_values
+from editor.content.document import BOM, Entry, parse_entry, planned_bytes, read_bytes
+from editor.content.errors import ContentError
+from editor.content.index import CorpusIndex, scan_folder
+
+__all__ = [
+    "EntryMatches",
+    "Match",
+    "Plan",
+    "Preview",
+    "candidates",
+    "iter_preview",
+    "plan",
+    "preview",
+]
+
+CONTEXT = 40  # characters of context shown on each side of a match
+# Characters YAML may write differently from the value (quotes, escapes): a term
+# holding one cannot be looked for in a file's raw bytes.
+_NOT_RAW = frozenset("'\"\\")
+
+OpenDocs = Mapping[Path, tuple[Mapping[str, Any], str | None]]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One match: where (``field`` dotted, or ``body``), what, and what replaces it."""
+
+    field: str
+    parts: Parts | None  # the value's path in the data; None for the body
+    start: int
+    end: int
+    found: str
+    replacement: str
+    before: str  # context on the left, on one line
+    after: str
+
+    @property
+    def in_body(self) -> bool:
+        return self.parts is None
+
+
+@dataclass
+class EntryMatches:
+    """The matches in one entry, with the text they were found in."""
+
+    path: Path
+    data: dict[str, Any]
+    body: str
+    matches: list[Match]
+    entry: Entry | None = None  # as loaded from disk; None when open in the window
+    raw: bytes = b""  # the file's bytes when loaded (what the batch checks on apply)
+
+    @property
+    def in_editor(self) -> bool:
+        return self.entry is None
+
+
+@dataclass
+class Preview:
+    """Every match of a request, entry by entry, and the files that could not be read."""
+
+    options: FindOptions
+    entries: list[EntryMatches] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    scanned: int = 0
+
+    @property
+    def match_count(self) -> int:
+        return sum(len(e.matches) for e in self.entries)
+
+    @property
+    def file_count(self) -> int:
+        return len(self.entries)
+
+
+def _context(text: str, start: int, end: int) -> tuple[str, str]:
+    left = text[max(0, start - CONTEXT) : start]
+    right = text[end : end + CONTEXT]
+    return _one_line(left), _one_line(right)
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "").replace("\n", "⏎")
+
+
+def find_matches(
+    compiled: CompiledFind, scope: Scope, data: Mapping[str, Any], body: str | None
+) -> list[Match]:
+    """Every match in ``data``'s text values (in file order) and then in ``body``."""
+    found: list[Match] = []
+    search = compiled.pattern.finditer
+    if scope.front_matter:
+        for parts, value in string_values(data):
+            if not scope.wants_field(parts):
+                continue
+            for m in search(value):
+                before, after = _context(value, m.start(), m.end())
+                found.append(
+                    Match(dotted(parts), parts, m.start(), m.end(), m.group(),
+                          compiled.expand(m), before, after)
+                )  # fmt: skip
+    if scope.body and body:
+        for m in search(body):
+            before, after = _context(body, m.start(), m.end())
+            found.append(
+                Match(BODY, None, m.start(), m.end(), m.group(), compiled.expand(m), before, after)
+            )
+    return found
+
+
+def candidates(
+    folder: Path,
+    options: FindOptions,
+    scope: Scope,
+    *,
+    index: CorpusIndex | None = None,
+    open_docs: Iterable[Path] = (),
+) -> list[Path]:
+    """The files that may hold a match, in path order (never misses one; may hold extra).
+
+    With an index, its search text (every value, lower-cased) answers for the front
+    matter and its records for the schema and subject; the body, which the index does
+    not hold, is looked for in the raw bytes. Without one, the raw bytes answer for both
+    when the words to find hold no quote or backslash (which YAML may escape).
+    """
+    terms = index_terms(options)
+    open_set = {p.resolve() for p in open_docs}
+    if index is not None:
+        rels = _index_candidates(index, terms, scope)
+        paths = [index.folder / rel for rel in rels]
+        if scope.body and terms is not None:
+            chosen = set(rels)
+            rest = [index.folder / p for p in index.paths if p not in chosen]
+            paths.extend(_raw_candidates(rest, terms))
+        elif scope.body:
+            paths = [index.folder / rel for rel in index.paths]
+    else:
+        paths = [folder / rel for rel, _, _ in scan_folder(folder, stat=False)]
+        if terms is not None and not any(_NOT_RAW.intersection(t) for t in terms):
+            paths = list(_raw_candidates(paths, terms))
+    found = [p for p in paths if scope.wants_path(p) or p.resolve() in open_set]
+    known = {p.resolve() for p in found}
+    found.extend(p for p in open_set if p not in known and scope.wants_path(p))
+    return sorted(found)
+
+
+def _index_candidates(index: CorpusIndex, terms: list[str] | None, scope: Scope) -> list[str]:
+    records = index.records
+    rows: Iterable[int] = (
+        index.search(" ".join(terms)) if terms is not None else range(len(records))
+    )
+    out = []
+    for row in rows:
+        record = records[row]
+        if scope.schema is not None and record.schema != scope.schema:
+            continue
+        if (
+            scope.subject is not None
+            and " ".join(record.subject.split()).casefold()
+            != " ".join(scope.subject.split()).casefold()
+        ):
+            continue
+        out.append(record.path)
+    return out
+
+
+def _raw_candidates(paths: Iterable[Path], terms: list[str]) -> Iterator[Path]:
+    """Files whose bytes, ASCII lower-cased, hold every term (a superset of matches)."""
+    needles = [t.encode("ascii") for t in terms]
+    for path in paths:
+        try:
+            raw = path.read_bytes().lower()
+        except OSError:
+            yield path  # let the preview report why it cannot be read
+            continue
+        if all(n in raw for n in needles):
+            yield path
+
+
+def iter_preview(
+    paths: Iterable[Path],
+    options: FindOptions,
+    scope: Scope,
+    *,
+    open_docs: OpenDocs | None = None,
+    skipped: list[Problem] | None = None,
+) -> Iterator[EntryMatches | None]:
+    """Read and match each file; yields its matches, or None for a file without any.
+
+    Files open with unsaved edits (``open_docs``: resolved path -> data, body) are
+    matched in their edited state. Unreadable, unparseable and read-only files are
+    added to ``skipped`` with the reason.
+    """
+    compiled = compile_find(options)
+    docs = open_docs or {}
+    for path in paths:
+        doc = docs.get(path.resolve())
+        if doc is not None:
+            data, body = doc
+            if not scope.wants_entry(data):
+                yield None
+                continue
+            matches = find_matches(compiled, scope, data, body)
+            yield EntryMatches(path, dict(data), body or "", matches) if matches else None
+            continue
+        try:
+            raw = read_bytes(path)
+            entry = parse_entry(raw, path)
+        except ContentError as exc:
+            if skipped is not None:
+                skipped.append(Problem(path, exc.message))
+            yield None
+            continue
+        if not scope.wants_entry(entry.data):
+            yield None
+            continue
+        matches = find_matches(compiled, scope, entry.data, entry.body)
+        if matches and entry.read_only_reason is not None:
+            if skipped is not None:
+                skipped.append(Problem(path, entry.read_only_reason))
+            yield None
+            continue
+        yield EntryMatches(path, entry.data, entry.body, matches, entry, raw) if matches else None
+
+
+def preview(
+    folder: Path,
+    options: FindOptions,
+    scope: Scope | None = None,
+    *,
+    index: CorpusIndex | None = None,
+    open_docs: OpenDocs | None = None,
+) -> Preview:
+    """Every match of ``options`` in ``folder`` (the whole job at once; see the module)."""
+    compile_find(options)  # a bad pattern fails before any file is read
+    scope = scope if scope is not None else Scope()
+    paths = candidates(folder, options, scope, index=index, open_docs=(open_docs or {}).keys())
+    result = Preview(options, scanned=len(paths))
+    for found in iter_preview(paths, options, scope, open_docs=open_docs, skipped=result.skipped):
+        if found is not None:
+            result.entries.append(found)
+    return result
+
+
+# -- applying: the kept matches -> new values -> verified bytes
+
+
+def replaced(found: EntryMatches, keep: Callable[[int], bool]) -> tuple[dict[str, Any], str]:
+    """The entry's data and body with the kept matches (by position) replaced."""
+    by_value: dict[Parts | None, list[Match]] = {}
+    for i, match in enumerate(found.matches):
+        if keep(i):
+            by_value.setdefault(match.parts, []).append(match)
+    data = copy.deepcopy(found.data)
+    body = found.body
+    for parts, matches in by_value.items():
+        if parts is None:
+            body = _splice(body, matches)
+            continue
+        container: Any = data
+        for part in parts[:-1]:
+            container = container[part]
+        container[parts[-1]] = _splice(container[parts[-1]], matches)
+    return data, body
+
+
+def _splice(text: str, matches: list[Match]) -> str:
+    pieces, last = [], 0
+    for m in matches:  # in order and not overlapping, as finditer gave them
+        pieces.append(text[last : m.start])
+        pieces.append(m.replacement)
+        last = m.end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+@dataclass
+class Plan:
+    """What applying will do: file changes to write, and edits for open entries."""
+
+    changes: list[FileChange] = field(default_factory=list)
+    in_editor: dict[Path, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    match_count: int = 0
+
+    def diff(self, root: Path | None = None) -> str:
+        """The unified diff of every file change (what ``--dry-run`` prints), file names
+        relative to ``root`` when given."""
+        return "".join(file_diff(c, root) for c in self.changes)
+
+
+def file_diff(change: FileChange, root: Path | None = None) -> str:
+    """The unified diff of one change, as ``git diff`` names files (``a/``, ``b/``)."""
+    old = change.old.decode("utf-8", "surrogateescape").removeprefix(BOM)
+    new = change.new.decode("utf-8", "surrogateescape").removeprefix(BOM)
+    name = change.path.as_posix()
+    if root is not None and change.path.is_relative_to(root):
+        name = change.path.relative_to(root).as_posix()
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+Selection = Mapping[Path, Iterable[int]]
+
+
+def plan(result: Preview, selection: Selection | None = None) -> Plan:
+    """Verified new bytes for every entry with kept matches (all, without ``selection``).
+
+    Every entry is planned before any is written; a change the writer cannot make
+    exactly (the new text would not read back as intended) raises :class:`BatchError`
+    naming each such file, and nothing is written.
+    """
+    out = Plan()
+    problems: list[Problem] = []
+    for found in result.entries:
+        if selection is None:
+            kept: set[int] | None = None
+        else:
+            kept = set(selection.get(found.path, ()))
+            if not kept:
+                continue
+        keep = (lambda _i: True) if kept is None else kept.__contains__
+        count = sum(1 for i in range(len(found.matches)) if keep(i))
+        if not count:
+            continue
+        data, body = replaced(found, keep)
+        out.match_count += count
+        if found.entry is None:
+            out.in_editor[found.path] = (data, body)
+            continue
+        try:
+            new = planned_bytes(found.entry, data, body)
+        except ContentError as exc:
+            problems.append(Problem(found.path, f"the new text cannot be saved: {exc.message}"))
+            continue
+        if new != found.raw:
+            out.changes.append(FileChange(found.path, found.raw, new))
+    if problems:
+        noun = "file" if len(problems) == 1 else "files"
+        summary = f"nothing was changed: {len(problems)} {noun} cannot be replaced"
+        raise BatchError(summary, problems)
+    return out

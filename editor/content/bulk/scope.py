@@ -1,0 +1,95 @@
+"""Which entries and which of their values a bulk operation looks at.
+
+A field pattern is a dotted key (``seo.title``); ``*`` stands for any one part
+(``faq.*.answer``: every FAQ answer) and a pattern names everything under it (``seo``:
+every SEO field). ``body`` is the Markdown body. No pattern means every text value and
+the body. Only strings are looked at: numbers, dates and booleans keep their types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from editor.content.document import join_key, split_key
+from editor.content.schema import SCHEMA_KEY
+
+__all__ = ["BODY", "Scope", "string_values"]
+
+BODY = "body"
+
+Parts = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Fields, schema, subject and entries a bulk operation is limited to."""
+
+    fields: tuple[str, ...] = ()
+    schema: str | None = None
+    subject: str | None = None  # compared without regard to case and outer spaces
+    paths: frozenset[Path] | None = None  # resolved paths of the chosen entries
+    _patterns: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        patterns = tuple(tuple(split_key(f)) for f in self.fields if f != BODY)
+        object.__setattr__(self, "_patterns", patterns)
+
+    @property
+    def body(self) -> bool:
+        return not self.fields or BODY in self.fields
+
+    @property
+    def front_matter(self) -> bool:
+        return not self.fields or bool(self._patterns)
+
+    def wants_path(self, path: Path) -> bool:
+        return self.paths is None or path.resolve() in self.paths
+
+    def wants_entry(self, data: Mapping[str, Any]) -> bool:
+        if self.schema is not None and data.get(SCHEMA_KEY) != self.schema:
+            return False
+        if self.subject is not None:
+            subject = data.get("subject")
+            if not isinstance(subject, str) or _norm(subject) != _norm(self.subject):
+                return False
+        return True
+
+    def wants_field(self, parts: Parts) -> bool:
+        if not self.fields:
+            return parts[0] != SCHEMA_KEY  # the schema name is changed on purpose only
+        names = [str(p) for p in parts]
+        for pattern in self._patterns:
+            if len(pattern) <= len(names) and all(
+                p in ("*", n) for p, n in zip(pattern, names, strict=False)
+            ):
+                return True
+        return False
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def string_values(data: Any, prefix: Parts = ()) -> Iterator[tuple[Parts, str]]:
+    """Every string value in ``data`` with its path (keys and list positions), in order."""
+    if isinstance(data, Mapping):
+        items: Sequence[tuple[Any, Any]] = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    else:
+        return
+    for key, value in items:
+        if not isinstance(key, str | int) or isinstance(key, bool):
+            continue  # a date or null key: not addressable as text, so left alone
+        parts = (*prefix, key)
+        if isinstance(value, str):
+            yield parts, value
+        elif isinstance(value, Mapping | list):
+            yield from string_values(value, parts)
+
+
+def dotted(parts: Parts) -> str:
+    return join_key([str(p) for p in parts])

@@ -56,6 +56,11 @@ def apply_edit(data: Mapping[str, Any], edit: FieldEdit) -> dict[str, Any]:
     new = copy.deepcopy(dict(data))
     try:
         if edit.op == "set":
+            with contextlib.suppress(KeyPathError):
+                old = get_path(new, edit.key)
+                if isinstance(edit.value, str) and not isinstance(old, str | None):
+                    kind = type(old).__name__
+                    raise ContentError(f"{edit.key} holds a {kind}, not text: edit it in its form")
             set_path(new, edit.key, edit.value)
         elif edit.op == "unset":
             with contextlib.suppress(KeyPathError):  # already absent: nothing to remove

@@ -366,7 +366,7 @@ class ReplaceDialog(QDialog):
             changes = plan(self.preview, self.selection())
             step = self.history.apply(changes, label)
         except BatchError as exc:
-            dialogs.error(self, "Nothing was replaced", _batch_message(exc))
+            dialogs.error(self, "Nothing was replaced", batch_message(exc))
             return
         self._clear_tree()
         self.preview = None
@@ -410,7 +410,7 @@ def _context(match: Match) -> str:
     return f"…{match.before}【{match.found} → {match.replacement}】{match.after}…"
 
 
-def _batch_message(exc: BatchError) -> str:
+def batch_message(exc: BatchError) -> str:
     listed = "\n".join(f"• {p}" for p in exc.problems[:15])
     more = f"\n… and {len(exc.problems) - 15} more" if len(exc.problems) > 15 else ""
     return f"{exc.summary[:1].upper()}{exc.summary[1:]}.\n\n{listed}{more}"

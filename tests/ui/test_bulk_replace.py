@@ -1,0 +1,184 @@
+"""Find and Replace and Set Field in the window: preview, checkboxes, apply, one-step undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from editor.content.bulk import batch as batch_module
+from editor.content.document import load_entry
+from editor.ui.bulk.install import REPLACE_SHORTCUT
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.md"))}
+
+
+def _open_dialog(qtbot: Any, window: Any) -> Any:
+    window.activateWindow()
+    assert window.bulk.replace.shortcut() == QKeySequence(REPLACE_SHORTCUT)
+    window.bulk.replace.trigger()
+    dialog = window.bulk.replace_dialog
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _preview(qtbot: Any, dialog: Any, find: str, replace: str) -> None:
+    dialog.find_edit.setText(find)
+    dialog.replace_edit.setText(replace)
+    qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: dialog.apply_button.isEnabled() or "No matches" in dialog.summary.text()
+    )
+
+
+def test_preview_checkboxes_apply_and_undo_restore_every_file(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    before = _snapshot(sample_folder)
+    window = make_window(sample_folder)
+    dialog = _open_dialog(qtbot, window)
+    _preview(qtbot, dialog, "negotiation", "bargaining")
+    tops = dialog._items
+    assert len(tops) >= 3
+    total, files = dialog.checked_count()
+    assert f"{total} of {total} matches checked, in {files} of {files} files" in (
+        dialog.summary.text()
+    )
+    # untick one whole file and one match of another
+    skipped_top, _ = tops[0]
+    skipped_name = Path(skipped_top.text(0)).name
+    skipped_top.setCheckState(0, Qt.CheckState.Unchecked)
+    partial_top, partial_children = tops[1]
+    partial_children[0].setCheckState(0, Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: dialog.checked_count()[1] == files - 1)
+    assert partial_top.checkState(0) == Qt.CheckState.PartiallyChecked
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+
+    after = _snapshot(sample_folder)
+    assert after[skipped_name] == before[skipped_name]
+    changed = {n for n in before if before[n] != after[n]}
+    assert len(changed) == files - 1
+    assert any(b"negotiation" in after[n].lower() for n in changed)  # the unticked match
+    assert window.bulk.undo.isEnabled()
+    assert "Undo Replace" in window.bulk.undo.text()
+
+    window.bulk.undo.trigger()
+    assert _snapshot(sample_folder) == before
+    assert not window.bulk.undo.isEnabled()
+
+
+def test_regex_errors_show_while_typing(qtbot: Any, make_window: Any, sample_folder: Path) -> None:
+    window = make_window(sample_folder)
+    dialog = _open_dialog(qtbot, window)
+    qtbot.mouseClick(dialog.regex, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.find_edit, "(neg")
+    assert dialog.error.isVisible()
+    assert "missing ), unterminated subpattern" in dialog.error.text()
+    assert not dialog.find_button.isEnabled()
+    qtbot.keyClicks(dialog.find_edit, ")")
+    assert not dialog.error.isVisible()
+    qtbot.keyClicks(dialog.replace_edit, r"\2")
+    assert "invalid group reference 2" in dialog.error.text()
+    assert not dialog.find_button.isEnabled()
+
+
+def test_unsaved_open_entry_changes_in_its_editor_not_on_disk(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    path = sample_folder / "batna.md"
+    window = make_window(sample_folder)
+    assert window.entry_list.select(path)
+    editor = window.form.editor("definition").focus_widget()
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(editor, " Zorblax.")
+    qtbot.waitUntil(lambda: window.session.is_dirty(path))
+    on_disk = path.read_bytes()
+    dialog = _open_dialog(qtbot, window)
+    _preview(qtbot, dialog, "Zorblax", "Quux")
+    assert [Path(t.text(0).split()[0]).name for t, _ in dialog._items] == ["batna.md"]
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert path.read_bytes() == on_disk
+    assert window.session.get(path).data["definition"].endswith(" Quux.")
+    assert window.form.values()["definition"].endswith(" Quux.")
+    window.bulk.undo.trigger()
+    assert window.session.get(path).data["definition"].endswith(" Zorblax.")
+
+
+def test_read_only_file_stops_the_whole_batch(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch,
+    dialog_script: Any,
+) -> None:  # fmt: skip
+    locked = sample_folder / "batna.md"
+    real = batch_module.os.access
+    monkeypatch.setattr(batch_module.os, "access", lambda p, m: Path(p) != locked and real(p, m))
+    before = _snapshot(sample_folder)
+    window = make_window(sample_folder)
+    dialog = _open_dialog(qtbot, window)
+    _preview(qtbot, dialog, "negotiation", "bargaining")
+    dialog_script.expect("error")
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    ((title, text),) = dialog_script.called("error")
+    assert title == "Nothing was replaced"
+    assert "batna.md: the file is read-only" in text
+    assert _snapshot(sample_folder) == before
+    assert not window.bulk.undo.isEnabled()
+
+
+def test_undo_asks_when_a_file_changed_since(
+    qtbot: Any, make_window: Any, sample_folder: Path, dialog_script: Any
+) -> None:
+    before = _snapshot(sample_folder)
+    window = make_window(sample_folder)
+    dialog = _open_dialog(qtbot, window)
+    _preview(qtbot, dialog, "BATNA", "Walk-away option")
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    touched = sorted(n for n, b in _snapshot(sample_folder).items() if b != before[n])
+    assert len(touched) >= 2
+    later = sample_folder / touched[0]
+    later.write_bytes(later.read_bytes() + b"\n")
+    edited = later.read_bytes()
+    dialog_script.expect("confirm", True)
+    dialog_script.expect("info")
+    window.bulk.undo_last()
+    ((_title, text, *_),) = dialog_script.called("confirm")
+    assert touched[0] in text
+    assert later.read_bytes() == edited
+    for name in touched[1:]:
+        assert (sample_folder / name).read_bytes() == before[name]
+
+
+def test_set_field_on_selected_entries_previews_applies_and_undoes(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    before = _snapshot(sample_folder)
+    window = make_window(sample_folder)
+    chosen = [sample_folder / "batna.md", sample_folder / "anchoring.md"]
+    window.entry_list.select(chosen[0])
+    view = window.entry_list.view
+    index = window.model.index_of(chosen[1])
+    view.selectionModel().select(
+        index, view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows
+    )
+    assert sorted(window.bulk.selected_paths()) == sorted(chosen)
+    dialog = window.bulk.open_set_field()
+    assert "Negotiation" in window.bulk.corpus_values("subject")
+    dialog.field.setCurrentText("subject")
+    dialog.value.setText("Bargaining")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    assert "+subject: Bargaining" in dialog.diff.toPlainText()
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    for path in chosen:
+        assert load_entry(path).data["subject"] == "Bargaining"
+    assert "Set subject" in window.bulk.undo.text()
+    window.bulk.undo.trigger()
+    assert _snapshot(sample_folder) == before
+    QApplication.processEvents()

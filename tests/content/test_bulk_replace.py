@@ -13,10 +13,17 @@ from hypothesis import strategies as st
 from editor.content import atomic
 from editor.content.bulk import batch as batch_module
 from editor.content.bulk.batch import BatchError, apply_changes, undo_batch
-from editor.content.bulk.pattern import FindOptions, PatternError, compile_find, index_terms
-from editor.content.bulk.replace import candidates, plan, preview
+from editor.content.bulk.pattern import (
+    FindOptions,
+    PatternError,
+    compile_find,
+    index_phrases,
+    index_terms,
+)
+from editor.content.bulk.replace import candidates, load_fast, plan, preview
 from editor.content.bulk.scope import Scope
-from editor.content.document import load_entry
+from editor.content.document import load_entry, parse_entry
+from editor.content.errors import ContentError
 from editor.content.index import CorpusIndex
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,6 +255,8 @@ def test_index_candidates_find_what_a_full_scan_finds(folder: Path) -> None:
         (FindOptions(r"BAT(NA)\b", "x", regex=True), Scope()),
         (FindOptions(r"[a-z]+ power", "x", regex=True), Scope(fields=("definition",))),
         (FindOptions("it's", "x"), Scope()),
+        (FindOptions("first offer", "x"), Scope()),  # a phrase: the index checks it whole
+        (FindOptions("best alternative to", "x", case=True), Scope(fields=("seo",))),
     ]:
         full = preview(folder, options, scope)
         fast = preview(folder, options, scope, index=index)
@@ -277,6 +286,26 @@ def test_open_entries_are_matched_and_changed_in_their_editor(folder: Path) -> N
 def test_pattern_errors_say_what_is_wrong(options: FindOptions, message: str) -> None:
     with pytest.raises(PatternError, match=message):
         compile_find(options)
+
+
+def test_fast_loading_gives_what_parse_entry_gives() -> None:
+    for path in [*sorted(FIXTURES.glob("*.md")), *sorted((ROOT / "sample_content").glob("*.md"))]:
+        raw = path.read_bytes()
+        try:
+            expected = parse_entry(raw, path)
+        except ContentError as exc:
+            with pytest.raises(ContentError) as info:
+                load_fast(raw, path)
+            assert str(info.value) == str(exc)
+            continue
+        assert load_fast(raw, path) == expected
+
+
+def test_index_phrases_are_the_spaced_runs_of_a_plain_find() -> None:
+    assert index_phrases(FindOptions("| QuickTakes")) == [b"| quicktakes"]
+    assert index_phrases(FindOptions("Acme")) == []
+    assert index_phrases(FindOptions("a b\u00e9c d", regex=True)) == []
+    assert index_phrases(FindOptions("caf\u00e9 au lait")) == [b"au lait"]
 
 
 def test_index_terms_are_the_literals_every_match_holds() -> None:

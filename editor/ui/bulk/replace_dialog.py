@@ -41,6 +41,7 @@ from editor.content.index import CorpusIndex
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
 from editor.ui.bulk.history import BulkHistory
+from editor.ui.bulk.match_delegate import MATCH_ROLE, MatchDelegate
 from editor.ui.bulk.preview_job import PreviewRelay, PreviewRunner
 from editor.ui.session import Session
 
@@ -123,6 +124,7 @@ class ReplaceDialog(QDialog):
         self.tree.setObjectName("replacePreview")
         self.tree.setHeaderLabels(["Entry / field", "Change in context"])
         self.tree.setUniformRowHeights(True)
+        self.tree.setItemDelegateForColumn(1, MatchDelegate(self.tree))
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.header().resizeSection(0, 230)
         self.summary = QLabel("Type what to find, then Preview.")
@@ -151,7 +153,7 @@ class ReplaceDialog(QDialog):
         form.addRow("Re&place:", self.replace_edit)
         form.addRow("", options)
         form.addRow("", self.error)
-        form.addRow("&Scope:", scope)
+        form.addRow("Scope:", scope)
         form.addRow("", self.only_selected)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
@@ -286,6 +288,7 @@ class ReplaceDialog(QDialog):
             for i, match in enumerate(entry.matches):
                 child = QTreeWidgetItem(top, [match.field, _context(match)])
                 child.setData(0, ROLE_INDEX, i)
+                child.setData(1, MATCH_ROLE, match)
                 child.setToolTip(1, f"{match.found!r} → {match.replacement!r}")
                 child.setFlags(child.flags() | CHECKABLE)
                 child.setCheckState(0, Qt.CheckState.Checked)
@@ -407,7 +410,7 @@ def _title(entry: EntryMatches) -> str:
 
 
 def _context(match: Match) -> str:
-    return f"…{match.before}【{match.found} → {match.replacement}】{match.after}…"
+    return f"…{match.before}{match.found} → {match.replacement}{match.after}…"
 
 
 def batch_message(exc: BatchError) -> str:

@@ -72,13 +72,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=50_000)
     parser.add_argument("--changes", type=int, default=1000)
+    parser.add_argument(
+        "--folder", type=Path, help="generate the corpus here, or reuse the one already there"
+    )
     args = parser.parse_args()
     rows: list[tuple[str, str, str, bool]] = []
     with tempfile.TemporaryDirectory(prefix="glossary-bench-bulk-") as tmp:
-        folder = Path(tmp) / "content"
-        folder.mkdir()
-        print(f"generating {args.entries} entries…", flush=True)
-        generate(folder, args.entries)
+        folder = args.folder if args.folder is not None else Path(tmp) / "content"
+        folder.mkdir(parents=True, exist_ok=True)
+        if not any(folder.iterdir()):
+            print(f"generating {args.entries} entries…", flush=True)
+            generate(folder, args.entries)
         build, index = _timed(
             "index (cold, no cache)", lambda: CorpusIndex(folder, cache=False).build_all()
         )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editor.content import atomic
 from editor.content.bulk import batch as batch_module
 from editor.content.bulk.batch import BatchError, apply_changes, undo_batch
 from editor.content.bulk.pattern import (
@@ -137,7 +138,7 @@ def test_scope_limits_fields_schema_subject_and_entries(folder: Path) -> None:
         "digital-media.md",
         "pricing.md",
     }
-    only = Scope(paths=frozenset({(folder / "pricing.md").resolve()}))
+    only = Scope(paths=frozenset({folder / "pricing.md"}))
     assert {n for n, _ in seen(only)} == {"pricing.md"}
 
 
@@ -215,21 +216,33 @@ def test_failure_part_way_puts_back_the_files_already_written(
     changes = plan(preview(folder, FindOptions("Acme", "Apex")))
     assert len(changes.changes) == 2
     before = _snapshot(folder)
-    real = atomic.atomic_write
-    calls: list[Path] = []
+    real = os.replace
+    calls: list[str] = []
 
-    def flaky(path: Path, data: bytes, **kwargs: str | None) -> None:
-        calls.append(path)
-        if len(calls) == 2:
-            raise atomic.WriteError("cannot save: the disk is full", path)
-        real(path, data, **kwargs)  # type: ignore[arg-type]
+    def flaky(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 2:  # the second file's rename fails; the first is put back
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(src, dst)
 
-    monkeypatch.setattr(batch_module, "atomic_write", flaky)
+    monkeypatch.setattr(batch_module.os, "replace", flaky)
     with pytest.raises(BatchError, match="were put back") as info:
         apply_changes(changes.changes, "t")
     assert "disk is full" in str(info.value)
     assert info.value.written == []
-    assert _snapshot(folder) == before
+    assert _snapshot(folder) == before  # no temporary file left either
+
+
+def test_files_are_written_through_symlinks_keeping_their_mode(folder: Path) -> None:
+    target = folder / "pricing.md"
+    target.chmod(0o640)
+    link = folder / "link.md"
+    link.symlink_to("pricing.md")
+    changes = plan(preview(folder, FindOptions("Acme", "Apex"), Scope(paths=frozenset({link}))))
+    apply_changes(changes.changes, "t")
+    assert link.is_symlink()
+    assert b"Apex" in target.read_bytes()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
 def test_undo_refuses_a_file_changed_since_and_can_skip_it(folder: Path) -> None:
@@ -266,7 +279,7 @@ def test_index_candidates_find_what_a_full_scan_finds(folder: Path) -> None:
 
 
 def test_open_entries_are_matched_and_changed_in_their_editor(folder: Path) -> None:
-    path = (folder / "other.md").resolve()
+    path = folder / "other.md"
     docs = {path: ({"title": "Unsaved Acme text"}, "body")}
     result = preview(folder, FindOptions("Acme", "Apex"), open_docs=docs)
     assert path in candidates(folder, FindOptions("Acme", "Apex"), Scope(), open_docs=docs)

@@ -98,7 +98,7 @@ def plan_edit(
     problems: list[Problem] = []
     docs = open_docs or {}
     for path in paths:
-        doc = docs.get(path.resolve())
+        doc = docs.get(path)
         try:
             if doc is not None:
                 data, body = doc

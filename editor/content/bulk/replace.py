@@ -122,9 +122,7 @@ def find_matches(
     found: list[Match] = []
     search = compiled.pattern.finditer
     if scope.front_matter:
-        for parts, value in string_values(data):
-            if not scope.wants_field(parts):
-                continue
+        for parts, value in string_values(data, scope=scope):
             for m in search(value):
                 before, after = _context(value, m.start(), m.end())
                 found.append(
@@ -156,7 +154,7 @@ def candidates(
     when the words to find hold no quote or backslash (which YAML may escape).
     """
     terms = index_terms(options)
-    open_set = {p.resolve() for p in open_docs}
+    open_set = set(open_docs)
     if index is not None:
         rels = _index_candidates(index, terms, index_phrases(options), scope)
         paths = [index.folder / rel for rel in rels]
@@ -170,10 +168,12 @@ def candidates(
         paths = [folder / rel for rel, _, _ in scan_folder(folder, stat=False)]
         if terms is not None and not any(_NOT_RAW.intersection(t) for t in terms):
             paths = list(_raw_candidates(paths, terms))
-    found = [p for p in paths if scope.wants_path(p) or p.resolve() in open_set]
-    known = {p.resolve() for p in found}
-    found.extend(p for p in open_set if p not in known and scope.wants_path(p))
-    return sorted(found)
+    if scope.paths is not None:
+        paths = [p for p in paths if scope.wants_path(p)]
+    if open_set:
+        known = set(paths)
+        paths.extend(p for p in open_set if p not in known and scope.wants_path(p))
+    return sorted(paths)
 
 
 def _index_candidates(
@@ -225,14 +225,15 @@ def iter_preview(
 ) -> Iterator[EntryMatches | None]:
     """Read and match each file; yields its matches, or None for a file without any.
 
-    Files open with unsaved edits (``open_docs``: resolved path -> data, body) are
+    Files open with unsaved edits (``open_docs``: path -> data, body; the paths as the
+    candidates name them, folder / relative path) are
     matched in their edited state. Unreadable, unparseable and read-only files are
     added to ``skipped`` with the reason.
     """
     compiled = compile_find(options)
     docs = open_docs or {}
     for path in paths:
-        doc = docs.get(path.resolve())
+        doc = docs.get(path) if docs else None
         if doc is not None:
             data, body = doc
             if not scope.wants_entry(data):

@@ -30,7 +30,7 @@ class Scope:
     fields: tuple[str, ...] = ()
     schema: str | None = None
     subject: str | None = None  # compared without regard to case and outer spaces
-    paths: frozenset[Path] | None = None  # resolved paths of the chosen entries
+    paths: frozenset[Path] | None = None  # the chosen entries, named as the candidates are
     _patterns: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -46,7 +46,18 @@ class Scope:
         return not self.fields or bool(self._patterns)
 
     def wants_path(self, path: Path) -> bool:
-        return self.paths is None or path.resolve() in self.paths
+        return self.paths is None or path in self.paths
+
+    def may_hold(self, prefix: Parts) -> bool:
+        """Whether a value under ``prefix`` can be in scope (so a walk can skip the rest:
+        with ``seo.title`` only the ``seo`` mapping is walked)."""
+        if not self.fields:
+            return not prefix or prefix[0] != SCHEMA_KEY
+        names = [str(p) for p in prefix]
+        return any(
+            all(p in ("*", n) for p, n in zip(pattern, names, strict=False))
+            for pattern in self._patterns
+        )
 
     def wants_entry(self, data: Mapping[str, Any]) -> bool:
         if self.schema is not None and data.get(SCHEMA_KEY) != self.schema:
@@ -73,8 +84,11 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def string_values(data: Any, prefix: Parts = ()) -> Iterator[tuple[Parts, str]]:
-    """Every string value in ``data`` with its path (keys and list positions), in order."""
+def string_values(
+    data: Any, prefix: Parts = (), scope: Scope | None = None
+) -> Iterator[tuple[Parts, str]]:
+    """Every string value in ``data`` with its path (keys and list positions), in order;
+    with ``scope``, only those in its fields (whole branches out of scope are skipped)."""
     if isinstance(data, Mapping):
         items: Sequence[tuple[Any, Any]] = list(data.items())
     elif isinstance(data, list):
@@ -85,10 +99,13 @@ def string_values(data: Any, prefix: Parts = ()) -> Iterator[tuple[Parts, str]]:
         if not isinstance(key, str | int) or isinstance(key, bool):
             continue  # a date or null key: not addressable as text, so left alone
         parts = (*prefix, key)
+        if scope is not None and not scope.may_hold(parts):
+            continue
         if isinstance(value, str):
-            yield parts, value
+            if scope is None or scope.wants_field(parts):
+                yield parts, value
         elif isinstance(value, Mapping | list):
-            yield from string_values(value, parts)
+            yield from string_values(value, parts, scope)
 
 
 def dotted(parts: Parts) -> str:

@@ -215,7 +215,7 @@ class ReplaceDialog(QDialog):
         schema = self.schema.currentText()
         paths = None
         if self.only_selected.isChecked():
-            paths = frozenset(p.resolve() for p in self.selected())
+            paths = frozenset(self.selected())
         return Scope(
             fields=fields,
             schema=None if schema in ("", ANY_SCHEMA) else schema,
@@ -251,7 +251,7 @@ class ReplaceDialog(QDialog):
         if not self.find_button.isEnabled() or self.host.folder is None:
             return
         options, scope = self.options(), self.scope()
-        docs = {o.path.resolve(): (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
+        docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
         self._clear_tree()
         self.preview = Preview(options)
         self.apply_button.setEnabled(False)

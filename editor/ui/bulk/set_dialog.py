@@ -114,7 +114,7 @@ class SetFieldDialog(QDialog):
 
     def preview(self) -> None:
         """Plan the edit (nothing is written) and show the diff of every file."""
-        docs = {o.path.resolve(): (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
+        docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
         try:
             registry = SchemaRegistry.load(self.host.folder)
             self.plan = plan_edit(self.paths, self.edit(), registry=registry, open_docs=docs)

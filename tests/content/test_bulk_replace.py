@@ -6,7 +6,9 @@ import errno
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,13 +23,16 @@ from editor.content.bulk.pattern import (
     index_phrases,
     index_terms,
 )
-from editor.content.bulk.replace import candidates, load_fast, plan, preview
+from editor.content.bulk.replace import candidates, key_blocks, load_fast, plan, preview
 from editor.content.bulk.scope import Scope
 from editor.content.document import load_entry, parse_entry
 from editor.content.errors import ContentError
 from editor.content.index import CorpusIndex
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import generate  # noqa: E402  (the benchmarks' corpus generator)
+
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
@@ -363,3 +368,50 @@ def test_replace_then_undo_leaves_every_file_byte_identical(
         assert change.path.read_bytes() == change.new
     undo_batch(applied)
     assert _snapshot(folder) == before
+
+
+def test_key_blocks_cut_plain_front_matter_by_top_level_key() -> None:
+    front = "title: A\nseo:\n  title: >-\n    B\n# note\nrelated:\n- /a\n- /b\n"
+    assert key_blocks(front) == {
+        "title": "title: A\n",
+        "seo": "seo:\n  title: >-\n    B\n# note\n",
+        "related": "related:\n- /a\n- /b\n",
+    }
+    assert key_blocks('"quoted": 1\n') is None
+    assert key_blocks("? explicit\n: 1\n") is None
+    assert key_blocks("a: 1\na: 2\n") is None  # a duplicate: the file does not parse
+
+
+def _matches_of(result: Any) -> list[tuple[str, str, int, int, str]]:
+    return [
+        (e.path.name, m.field, m.start, m.end, m.replacement)
+        for e in result.entries
+        for m in e.matches
+    ]
+
+
+def test_reading_only_the_fields_in_scope_finds_and_plans_the_same(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for source in [*FIXTURES.glob("*.md"), *(ROOT / "sample_content").glob("*.md")]:
+        shutil.copy(source, folder / source.name)
+    (folder / "alias.md").write_text(
+        "---\ntitle: &t Soft power\nseo:\n  focus_keyphrase: *t\n  title: Power play\n---\n",
+        encoding="utf-8",
+    )
+    generate(folder / "generated", 120)
+    index = CorpusIndex(folder, cache=False).build_all()
+    cases = [
+        (FindOptions("power", "clout"), Scope(fields=("seo.title",))),
+        (FindOptions("| QuickTakes", "| QT", case=True), Scope(fields=("seo.title", "title"))),
+        (FindOptions("the", "THE", word=True), Scope(fields=("faq.*.answer",), schema="glossary")),
+        (FindOptions("a", "b"), Scope(fields=("related",), subject="Negotiation")),
+    ]
+    for options, scope in cases:
+        whole = preview(folder, options, scope)
+        fast = preview(folder, options, scope, index=index)
+        assert any(e.partial for e in fast.entries)
+        assert _matches_of(fast) == _matches_of(whole)
+        alias = [e for e in fast.entries if e.path.name == "alias.md"]
+        assert not any(e.partial for e in alias)  # its slice names an anchor outside it
+        assert plan(fast).diff() == plan(whole).diff()

@@ -48,6 +48,10 @@ class Scope:
     def wants_path(self, path: Path) -> bool:
         return self.paths is None or path in self.paths
 
+    def first_parts(self) -> set[str]:
+        """The top-level keys the field patterns start with (``*`` when one starts so)."""
+        return {pattern[0] for pattern in self._patterns}
+
     def may_hold(self, prefix: Parts) -> bool:
         """Whether a value under ``prefix`` can be in scope (so a walk can skip the rest:
         with ``seo.title`` only the ``seo`` mapping is walked)."""

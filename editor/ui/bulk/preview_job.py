@@ -56,11 +56,16 @@ class _PreviewJob(QRunnable):
         folder, options, scope, index, open_docs = self.args
         skipped: list[Problem] = []
         try:
-            paths = candidates(folder, options, scope, index=index, open_docs=open_docs.keys())
+            paths = candidates(
+                folder, options, scope, index=index, open_docs=open_docs.keys(), skipped=skipped
+            )
             total = len(paths)
             batch: list[EntryMatches] = []
             last = time.monotonic()
-            found = iter_preview(paths, options, scope, open_docs=open_docs, skipped=skipped)
+            found = iter_preview(
+                paths, options, scope, open_docs=open_docs, skipped=skipped,
+                partial=index is not None,
+            )  # fmt: skip
             for done, item in enumerate(found, 1):
                 if self.cancel.is_set():
                     return

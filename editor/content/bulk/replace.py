@@ -313,7 +313,7 @@ def iter_preview(
 # A top-level key of the usual kind at the start of a line (anything else there, such as
 # a quoted or explicit key, and a file is read whole).
 _TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*:(?=[ \t\r\n]|$)")
-_FLUSH_LEFT = re.compile(r"^[^ \t\r\n#-].*$|^-[^ \t\r\n].*$", re.MULTILINE)
+_FLUSH_LEFT = re.compile(r"\n(?=[^ \t\r\n])")  # starts with a literal: found by memchr
 
 
 def _scope_keys(scope: Scope) -> set[str] | None:
@@ -333,17 +333,23 @@ def key_blocks(front: str) -> dict[str, str] | None:
     """Each top-level key's lines in block-style front matter, or None when a line at
     the left margin is not a plain ``key:``, a comment or a list item (then the file is
     read whole), or a key comes twice (the file does not parse)."""
-    blocks: dict[str, str] = {}
     starts: list[tuple[int, str]] = []
-    for line in _FLUSH_LEFT.finditer(front):
-        key = _TOP_KEY.match(line.group())
+    names: set[str] = set()
+    positions = [0] if front[:1] not in ("", " ", "\t", "\r", "\n") else []
+    positions += [m.start() + 1 for m in _FLUSH_LEFT.finditer(front)]
+    for pos in positions:
+        char = front[pos]
+        if char == "#" or (char == "-" and front[pos + 1 : pos + 2] in (" ", "\t", "\n", "")):
+            continue  # a comment, or an item of the list above
+        key = _TOP_KEY.match(front, pos)
         if key is None:
             return None
         name = key.group()[:-1]
-        if name in blocks:
+        if name in names:
             return None
-        blocks[name] = ""
-        starts.append((line.start(), name))
+        names.add(name)
+        starts.append((pos, name))
+    blocks: dict[str, str] = {}
     for i, (start, name) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(front)
         blocks[name] = front[start:end]
@@ -363,14 +369,14 @@ def _partial_matches(
     each value matched is the same there before anything is written.
     """
     try:
-        raw = read_bytes(path)
-        text = frontmatter.decode(raw, path)[0]
-        parts = frontmatter.split(text, path)
-    except ContentError:
+        raw = _read(path)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # read it the usual way, for the message
+    front = fast_yaml.quick_front(text)
+    if front is None:
         return False
-    if parts.format != "yaml" or not parts.front.endswith("\n"):
-        return False
-    blocks = key_blocks(parts.front)
+    blocks = key_blocks(front)
     if blocks is None:
         return False
     wanted = "".join(blocks[k] for k in blocks if k in keys)
@@ -382,10 +388,14 @@ def _partial_matches(
             return False  # an alias to an anchor elsewhere: read it whole
     if not scope.wants_entry(data):
         return None
-    matches = find_matches(compiled, scope, data, parts.body)
+    body = ""
+    if scope.body:  # after the closing line, as ``frontmatter.split`` cuts it
+        end = text.find("\n", 4 + len(front))
+        body = text[end + 1 :] if end >= 0 else ""
+    matches = find_matches(compiled, scope, data, body)
     if not matches:
         return None
-    return EntryMatches(path, data, parts.body, matches, None, raw, partial=True)
+    return EntryMatches(path, data, body, matches, None, raw, partial=True)
 
 
 def load_fast(raw: bytes, path: Path) -> Entry:

@@ -23,7 +23,7 @@ from editor.content.bulk.pattern import (
     index_phrases,
     index_terms,
 )
-from editor.content.bulk.replace import candidates, key_blocks, load_fast, plan, preview
+from editor.content.bulk.replace import candidates, key_lines, load_fast, plan, preview
 from editor.content.bulk.scope import Scope
 from editor.content.document import load_entry, parse_entry
 from editor.content.errors import ContentError
@@ -370,16 +370,14 @@ def test_replace_then_undo_leaves_every_file_byte_identical(
     assert _snapshot(folder) == before
 
 
-def test_key_blocks_cut_plain_front_matter_by_top_level_key() -> None:
-    front = "title: A\nseo:\n  title: >-\n    B\n# note\nrelated:\n- /a\n- /b\n"
-    assert key_blocks(front) == {
-        "title": "title: A\n",
-        "seo": "seo:\n  title: >-\n    B\n# note\n",
-        "related": "related:\n- /a\n- /b\n",
-    }
-    assert key_blocks('"quoted": 1\n') is None
-    assert key_blocks("? explicit\n: 1\n") is None
-    assert key_blocks("a: 1\na: 2\n") is None  # a duplicate: the file does not parse
+def test_key_lines_cut_plain_front_matter_by_top_level_key() -> None:
+    front = "title: A\nseo:\n  title: >-\n    B\n# note\nrelated:\n- /a\n- /b\nseo_x: 1\n"
+    assert key_lines(front, ["seo"]) == "seo:\n  title: >-\n    B\n# note\n"
+    assert key_lines(front, ["related", "title"]) == "title: A\nrelated:\n- /a\n- /b\n"
+    assert key_lines(front, ["missing"]) == ""
+    assert key_lines('"quoted": 1\n', ["quoted"]) is None
+    assert key_lines("a: 1\n? explicit\n: 1\n", ["a"]) is None
+    assert key_lines("a: 1\nb: 2\na: 3\n", ["a"]) is None  # a duplicate: does not parse
 
 
 def _matches_of(result: Any) -> list[tuple[str, str, int, int, str]]:

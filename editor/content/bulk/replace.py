@@ -16,7 +16,7 @@ import copy
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -310,10 +310,12 @@ def iter_preview(
         yield EntryMatches(path, entry.data, entry.body, matches, entry, raw) if matches else None
 
 
-# A top-level key of the usual kind at the start of a line (anything else there, such as
-# a quoted or explicit key, and a file is read whole).
-_TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*:(?=[ \t\r\n]|$)")
-_FLUSH_LEFT = re.compile(r"\n(?=[^ \t\r\n])")  # starts with a literal: found by memchr
+# Front matter in the usual block style: every line at the left margin is a plain
+# ``key:``, a comment or an item of the list above. Each regex starts with a literal line
+# break, so ``re`` finds its candidates by memchr.
+_KEY_CHARS = r"[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t\r\n]|\Z)"
+_ODD_LINE = re.compile(rf"\n(?![ \t\r\n#]|-(?:[ \t\r\n]|\Z)|{_KEY_CHARS}|\Z)")
+_NEXT_KEY = re.compile(rf"\n(?={_KEY_CHARS})")
 
 
 def _scope_keys(scope: Scope) -> set[str] | None:
@@ -329,31 +331,36 @@ def _scope_keys(scope: Scope) -> set[str] | None:
     return firsts
 
 
-def key_blocks(front: str) -> dict[str, str] | None:
-    """Each top-level key's lines in block-style front matter, or None when a line at
-    the left margin is not a plain ``key:``, a comment or a list item (then the file is
-    read whole), or a key comes twice (the file does not parse)."""
-    starts: list[tuple[int, str]] = []
-    names: set[str] = set()
-    positions = [0] if front[:1] not in ("", " ", "\t", "\r", "\n") else []
-    positions += [m.start() + 1 for m in _FLUSH_LEFT.finditer(front)]
-    for pos in positions:
-        char = front[pos]
-        if char == "#" or (char == "-" and front[pos + 1 : pos + 2] in (" ", "\t", "\n", "")):
-            continue  # a comment, or an item of the list above
-        key = _TOP_KEY.match(front, pos)
-        if key is None:
+def key_lines(front: str, keys: Collection[str]) -> str | None:
+    """The lines of the top-level ``keys`` in block-style front matter, in file order;
+    None when a line at the left margin is not a plain ``key:``, a comment or a list
+    item (then the file is read whole), or a wanted key comes twice."""
+    text = "\n" + front
+    if _ODD_LINE.search(text) is not None:
+        return None
+    found: list[tuple[int, str]] = []
+    for key in keys:
+        start = _key_at(text, key, 0)
+        if start < 0:
+            continue
+        following = _NEXT_KEY.search(text, start + 1)
+        end = following.start() if following is not None else len(text)
+        if _key_at(text, key, end) >= 0:
             return None
-        name = key.group()[:-1]
-        if name in names:
-            return None
-        names.add(name)
-        starts.append((pos, name))
-    blocks: dict[str, str] = {}
-    for i, (start, name) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else len(front)
-        blocks[name] = front[start:end]
-    return blocks
+        found.append((start, text[start + 1 : end + 1]))
+    return "".join(block for _start, block in sorted(found))
+
+
+def _key_at(text: str, key: str, pos: int) -> int:
+    """Where the line ``key:`` starts (its line break) at or after ``pos``, or -1."""
+    needle = f"\n{key}:"
+    at = text.find(needle, pos)
+    while at >= 0 and text[at + len(needle) : at + len(needle) + 1] not in _AFTER_KEY:
+        at = text.find(needle, at + 1)  # a longer key that starts the same
+    return at
+
+
+_AFTER_KEY = (" ", "\t", "\r", "\n", "")
 
 
 def _partial_matches(
@@ -376,10 +383,9 @@ def _partial_matches(
     front = fast_yaml.quick_front(text)
     if front is None:
         return False
-    blocks = key_blocks(front)
-    if blocks is None:
+    wanted = key_lines(front, keys)
+    if wanted is None:
         return False
-    wanted = "".join(blocks[k] for k in blocks if k in keys)
     data = fast_yaml.try_fast(wanted) if wanted else {}
     if data is None:
         try:

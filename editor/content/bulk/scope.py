@@ -8,6 +8,7 @@ the body. Only strings are looked at: numbers, dates and booleans keep their typ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,5 +145,8 @@ def _follow(node: Any, pattern: tuple[str, ...], prefix: Parts) -> Iterator[tupl
             yield from _follow(value, rest, (*prefix, key))
 
 
+@functools.lru_cache(maxsize=4096)
 def dotted(parts: Parts) -> str:
+    """The dotted key of a value's path (cached: the same few fields recur in every
+    entry, and joining with escapes costs more than the match itself)."""
     return join_key([str(p) for p in parts])

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
 from editor.content.bulk import batch as batch_module
 from editor.content.document import load_entry
@@ -30,6 +30,16 @@ def _open_dialog(qtbot: Any, window: Any) -> Any:
     return dialog
 
 
+def _click_check(qtbot: Any, view: Any, index: Any) -> None:
+    """Click the checkbox of ``index`` in ``view``, where the style draws it."""
+    view.scrollTo(index)
+    option = QStyleOptionViewItem()
+    option.rect = view.visualRect(index)
+    option.features = QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+
+
 def _preview(qtbot: Any, dialog: Any, find: str, replace: str) -> None:
     dialog.find_edit.setText(find)
     dialog.replace_edit.setText(replace)
@@ -46,20 +56,23 @@ def test_preview_checkboxes_apply_and_undo_restore_every_file(
     window = make_window(sample_folder)
     dialog = _open_dialog(qtbot, window)
     _preview(qtbot, dialog, "negotiation", "bargaining")
-    tops = dialog._items
-    assert len(tops) >= 3
-    total, files = dialog.checked_count()
+    model = dialog.model
+    assert len(model.entries) >= 3
+    total, files = model.checked, model.files
+    assert (total, files) == (model.total, len(model.entries))
+    assert model.rowCount() == total + files
     assert f"{total} of {total} matches checked, in {files} of {files} files" in (
         dialog.summary.text()
     )
-    # untick one whole file and one match of another
-    skipped_top, _ = tops[0]
-    skipped_name = Path(skipped_top.text(0)).name
-    skipped_top.setCheckState(0, Qt.CheckState.Unchecked)
-    partial_top, partial_children = tops[1]
-    partial_children[0].setCheckState(0, Qt.CheckState.Unchecked)
-    qtbot.waitUntil(lambda: dialog.checked_count()[1] == files - 1)
-    assert partial_top.checkState(0) == Qt.CheckState.PartiallyChecked
+    # untick one whole file and one match of another, with the mouse
+    skipped_name = model.entries[0].path.name
+    _click_check(qtbot, dialog.tree, model.entry_index(0))
+    partial_top = model.entry_index(1)
+    _click_check(qtbot, dialog.tree, model.match_index(1, 0))
+    qtbot.waitUntil(lambda: f"in {files - 1} of {files} files" in dialog.summary.text())
+    check = Qt.ItemDataRole.CheckStateRole
+    assert Qt.CheckState(model.data(partial_top, check)) == Qt.CheckState.PartiallyChecked
+    assert Qt.CheckState(model.data(model.entry_index(0), check)) == Qt.CheckState.Unchecked
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
 
     after = _snapshot(sample_folder)
@@ -104,7 +117,8 @@ def test_unsaved_open_entry_changes_in_its_editor_not_on_disk(
     on_disk = path.read_bytes()
     dialog = _open_dialog(qtbot, window)
     _preview(qtbot, dialog, "Zorblax", "Quux")
-    assert [Path(t.text(0).split()[0]).name for t, _ in dialog._items] == ["batna.md"]
+    assert [e.path.name for e in dialog.model.entries] == ["batna.md"]
+    assert "unsaved edits" in dialog.model.data(dialog.model.index(0, 0))
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert path.read_bytes() == on_disk
     assert window.session.get(path).data["definition"].endswith(" Quux.")
@@ -182,3 +196,17 @@ def test_set_field_on_selected_entries_previews_applies_and_undoes(
     window.bulk.undo.trigger()
     assert _snapshot(sample_folder) == before
     QApplication.processEvents()
+
+
+def test_preview_model_passes_the_model_tester(qtmodeltester: Any, sample_folder: Path) -> None:
+    from editor.content.bulk.pattern import FindOptions
+    from editor.content.bulk.replace import preview
+    from editor.ui.bulk.preview_model import PreviewModel
+
+    model = PreviewModel(sample_folder)
+    model.add(preview(sample_folder, FindOptions("power", "clout")).entries)
+    assert len(model.entries) > 1
+    qtmodeltester.check(model, force_py=True)
+    model.setData(model.entry_index(0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert model.checked == model.total - len(model.entries[0].matches)
+    assert model.entries[0].path not in model.selection()

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import QModelIndex, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -27,22 +28,22 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from editor.content.bulk.batch import BatchError, Problem
 from editor.content.bulk.pattern import FindOptions, PatternError, compile_find
-from editor.content.bulk.replace import EntryMatches, Match, Preview, plan
+from editor.content.bulk.replace import EntryMatches, Preview, plan
 from editor.content.bulk.scope import BODY, Scope
 from editor.content.index import CorpusIndex
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
 from editor.ui.bulk.history import BulkHistory
-from editor.ui.bulk.match_delegate import MATCH_ROLE, MatchDelegate
+from editor.ui.bulk.match_delegate import MatchDelegate
 from editor.ui.bulk.preview_job import PreviewRelay, PreviewRunner
+from editor.ui.bulk.preview_model import PreviewModel
 from editor.ui.session import Session
 
 __all__ = ["ALL_FIELDS", "ReplaceDialog"]
@@ -61,8 +62,6 @@ COMMON_FIELDS = (
     "url",
     BODY,
 )
-ROLE_INDEX = Qt.ItemDataRole.UserRole
-CHECKABLE = Qt.ItemFlag.ItemIsUserCheckable
 
 
 class Host(Protocol):
@@ -94,9 +93,6 @@ class ReplaceDialog(QDialog):
         self.runner = PreviewRunner(host.pool, self)
         self.preview: Preview | None = None
         self._updating = False
-        # The tree's items, kept here: walking them back through the tree makes a
-        # wrapper object per call, and they are counted after each checkbox click.
-        self._items: list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]] = []
         self._summary_timer = QTimer(self, singleShot=True, interval=0)
         self._summary_timer.timeout.connect(self._update_summary)
 
@@ -120,13 +116,20 @@ class ReplaceDialog(QDialog):
         self.only_selected = QCheckBox()
         self.find_button = QPushButton("&Preview")
         self.find_button.setDefault(True)
-        self.tree = QTreeWidget()
+        self.model = PreviewModel(host.folder, self)
+        self.tree = QTableView()
         self.tree.setObjectName("replacePreview")
-        self.tree.setHeaderLabels(["Entry / field", "Change in context"])
-        self.tree.setUniformRowHeights(True)
+        self.tree.setModel(self.model)
         self.tree.setItemDelegateForColumn(1, MatchDelegate(self.tree))
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.header().resizeSection(0, 230)
+        self.tree.setShowGrid(False)
+        self.tree.setWordWrap(False)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.verticalHeader().hide()
+        self.tree.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.tree.verticalHeader().setDefaultSectionSize(self.tree.fontMetrics().height() + 6)
+        self.tree.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.horizontalHeader().resizeSection(0, 250)
+        self.tree.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel("Type what to find, then Preview.")
         self.summary.setObjectName("replaceSummary")
         self.progress = QProgressBar(textVisible=False)
@@ -175,8 +178,8 @@ class ReplaceDialog(QDialog):
         self.schema.currentTextChanged.connect(self._options_changed)
         self.find_button.clicked.connect(self.start_preview)
         self.apply_button.clicked.connect(self.apply)
-        self.tree.itemChanged.connect(self._item_changed)
-        self.tree.itemDoubleClicked.connect(self._open_item)
+        self.model.dataChanged.connect(self._checks_changed)
+        self.tree.doubleClicked.connect(self._open_item)
         self.find_edit.setFocus()
         self.refresh_scope()
         self._options_changed()
@@ -270,35 +273,8 @@ class ReplaceDialog(QDialog):
     def _add_found(self, found: list[EntryMatches]) -> None:
         if self.preview is None:
             return
-        folder = self.host.folder
-        self._updating = True
-        added = []
-        for entry in found:
-            position = len(self.preview.entries)
-            self.preview.entries.append(entry)
-            name = entry.path.name
-            if folder is not None and entry.path.is_relative_to(folder):
-                name = entry.path.relative_to(folder).as_posix()
-            if entry.in_editor:
-                name += "  (unsaved edits: changed in the editor)"
-            top = QTreeWidgetItem([name, _title(entry)])
-            top.setData(0, ROLE_INDEX, position)
-            top.setFlags(top.flags() | CHECKABLE | Qt.ItemFlag.ItemIsAutoTristate)
-            children = []
-            for i, match in enumerate(entry.matches):
-                child = QTreeWidgetItem(top, [match.field, _context(match)])
-                child.setData(0, ROLE_INDEX, i)
-                child.setData(1, MATCH_ROLE, match)
-                child.setToolTip(1, f"{match.found!r} → {match.replacement!r}")
-                child.setFlags(child.flags() | CHECKABLE)
-                child.setCheckState(0, Qt.CheckState.Checked)
-                children.append(child)
-            added.append(top)
-            self._items.append((top, children))
-        self.tree.addTopLevelItems(added)
-        for top in added:
-            top.setExpanded(top.childCount() <= 20)
-        self._updating = False
+        self.preview.entries.extend(found)
+        self.model.add(found)
         self._update_summary()
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -316,14 +292,13 @@ class ReplaceDialog(QDialog):
         self.progress.hide()
         self.summary.setText(f"The search failed: {message}")
 
-    def _item_changed(self, _item: QTreeWidgetItem, _column: int) -> None:
-        if not self._updating:
-            self._summary_timer.start()  # once after a file's boxes all changed
+    def _checks_changed(self) -> None:
+        self._summary_timer.start()  # once after a file's boxes all changed
 
     def _update_summary(self) -> None:
         if self.preview is None:
             return
-        checked, files = self.checked_count()
+        checked, files = self.model.checked, self.model.files
         total, skipped = self.preview.match_count, len(self.preview.skipped)
         text = f"{checked} of {total} matches checked, in {files} of "
         text += f"{self.preview.file_count} files"
@@ -337,27 +312,11 @@ class ReplaceDialog(QDialog):
 
     def checked_count(self) -> tuple[int, int]:
         """Checked matches and the files they are in."""
-        matches = files = 0
-        for _top, children in self._items:
-            n = sum(child.checkState(0) == Qt.CheckState.Checked for child in children)
-            matches += n
-            files += n > 0
-        return matches, files
+        return self.model.checked, self.model.files
 
     def selection(self) -> dict[Path, list[int]]:
         """The checked matches by file (positions in each entry's list of matches)."""
-        assert self.preview is not None
-        chosen: dict[Path, list[int]] = {}
-        for top, children in self._items:
-            entry = self.preview.entries[top.data(0, ROLE_INDEX)]
-            kept = [
-                child.data(0, ROLE_INDEX)
-                for child in children
-                if child.checkState(0) == Qt.CheckState.Checked
-            ]
-            if kept:
-                chosen[entry.path] = kept
-        return chosen
+        return self.model.selection()
 
     # -- apply --------------------------------------------------------------------
 
@@ -380,17 +339,16 @@ class ReplaceDialog(QDialog):
         )
 
     def _clear_tree(self) -> None:
-        self._items.clear()
-        self.tree.clear()
+        self.model.clear()
 
-    def _open_item(self, item: QTreeWidgetItem, _column: int) -> None:
-        if self.preview is None:
+    def _open_item(self, index: QModelIndex) -> None:
+        found = self.model.match_at(index)
+        if found is None:
             return
-        top = item.parent() or item
-        entry = self.preview.entries[top.data(0, ROLE_INDEX)]
+        entry, position = found
         field = None
-        if item.parent() is not None:
-            match = entry.matches[item.data(0, ROLE_INDEX)]
+        if position is not None:
+            match = entry.matches[position]
             field = None if match.in_body else match.field
         self.host.open_entry(entry.path, field)
 
@@ -400,17 +358,6 @@ class ReplaceDialog(QDialog):
 
 
 UNDO_TEXT = "Undo Replace"
-
-
-def _title(entry: EntryMatches) -> str:
-    title = entry.data.get("title")
-    n = len(entry.matches)
-    head = f"{n} match{'es' if n != 1 else ''}"
-    return f"{head} — {' '.join(str(title).split())}" if title else head
-
-
-def _context(match: Match) -> str:
-    return f"…{match.before}{match.found} → {match.replacement}{match.after}…"
 
 
 def batch_message(exc: BatchError) -> str:

@@ -24,7 +24,9 @@ from editor.content.index import CorpusIndex
 
 log = logging.getLogger("editor.ui.bulk")
 
-BATCH_SECONDS = 0.05
+BATCH_SECONDS = 0.05  # the first results show at once...
+LATER_BATCH_SECONDS = 0.25  # ...later ones come less often: each insertion costs the
+LATER_AFTER = 2000  # table a little more as it grows (entries sent before slowing down)
 
 
 class PreviewRelay(QObject):
@@ -61,6 +63,7 @@ class _PreviewJob(QRunnable):
             )
             total = len(paths)
             batch: list[EntryMatches] = []
+            sent = 0
             last = time.monotonic()
             found = iter_preview(
                 paths, options, scope, open_docs=open_docs, skipped=skipped,
@@ -72,9 +75,10 @@ class _PreviewJob(QRunnable):
                 if item is not None:
                     batch.append(item)
                 now = time.monotonic()
-                if now - last >= BATCH_SECONDS:
+                if now - last >= (BATCH_SECONDS if sent < LATER_AFTER else LATER_BATCH_SECONDS):
                     self.relay.found.emit(batch)
                     self.relay.progress.emit(done, total)
+                    sent += len(batch)
                     batch, last = [], now
             if batch:
                 self.relay.found.emit(batch)

@@ -62,9 +62,11 @@ def main() -> int:
         dialog.find_edit.setText(args.find)
         dialog.replace_edit.setText(args.replace)
         dialog.start_preview()
-        wait_until(app, lambda: dialog.progress.isHidden() and bool(dialog._items))
-        if len(dialog._items) > 1 and dialog._items[1][1]:
-            dialog._items[1][1][0].setCheckState(0, Qt.CheckState.Unchecked)
+        model = dialog.model
+        wait_until(app, lambda: dialog.progress.isHidden() and bool(model.entries))
+        if len(model.entries) > 1:
+            check = Qt.ItemDataRole.CheckStateRole
+            model.setData(model.match_index(1, 0), Qt.CheckState.Unchecked, check)
         wait_until(app, lambda: False, 400)  # let layouts settle
         shot = dialog.grab()
         args.output.parent.mkdir(parents=True, exist_ok=True)

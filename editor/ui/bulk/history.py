@@ -10,20 +10,33 @@ that changed after the batch.
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication
 
 from editor.content.atomic import fingerprint
 from editor.content.bulk.batch import AppliedBatch, apply_changes, undo_batch
 from editor.content.bulk.replace import Plan
 from editor.ui.session import Session
 
-__all__ = ["BulkHistory", "EditorChange"]
+__all__ = ["BulkHistory", "EditorChange", "busy"]
+
+
+@contextlib.contextmanager
+def busy() -> Iterator[None]:
+    """The wait cursor while a batch is planned or written on the GUI thread (1,000 files
+    take a few seconds; the writes must not interleave with edits)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 class Window(Protocol):
@@ -80,7 +93,8 @@ class BulkHistory(QObject):
         for change in plan.changes:
             if self.announce is not None:
                 self.announce(change.path, fingerprint(change.new))
-        files = apply_changes(plan.changes, label)
+        with busy():
+            files = apply_changes(plan.changes, label)
         editors: list[EditorChange] = []
         session = self.window.session
         for path, (data, body) in plan.in_editor.items():
@@ -107,7 +121,8 @@ class BulkHistory(QObject):
         for change in step.files.changes:
             if self.announce is not None:
                 self.announce(change.path, fingerprint(change.old))
-        left = undo_batch(step.files, skip_changed=skip_changed)
+        with busy():
+            left = undo_batch(step.files, skip_changed=skip_changed)
         session = self.window.session
         for edit in step.editors:
             opened = session.get(edit.path)

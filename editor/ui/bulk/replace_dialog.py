@@ -40,7 +40,7 @@ from editor.content.bulk.scope import BODY, Scope
 from editor.content.index import CorpusIndex
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
-from editor.ui.bulk.history import BulkHistory
+from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.match_delegate import MatchDelegate
 from editor.ui.bulk.preview_job import PreviewRelay, PreviewRunner
 from editor.ui.bulk.preview_model import PreviewModel
@@ -325,7 +325,8 @@ class ReplaceDialog(QDialog):
             return
         label = self.preview.options.describe()
         try:
-            changes = plan(self.preview, self.selection())
+            with busy():
+                changes = plan(self.preview, self.selection())
             step = self.history.apply(changes, label)
         except BatchError as exc:
             dialogs.error(self, "Nothing was replaced", batch_message(exc))

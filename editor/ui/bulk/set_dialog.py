@@ -32,7 +32,7 @@ from editor.content.bulk.bulk_set import FieldEdit, Operation, plan_edit
 from editor.content.bulk.replace import Plan
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
-from editor.ui.bulk.history import BulkHistory
+from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
 __all__ = ["SetFieldDialog"]
@@ -117,7 +117,8 @@ class SetFieldDialog(QDialog):
         docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
         try:
             registry = SchemaRegistry.load(self.host.folder)
-            self.plan = plan_edit(self.paths, self.edit(), registry=registry, open_docs=docs)
+            with busy():
+                self.plan = plan_edit(self.paths, self.edit(), registry=registry, open_docs=docs)
         except BatchError as exc:
             self.plan = None
             self.diff.setPlainText(batch_message(exc))

@@ -8,6 +8,7 @@ then the batch is written all or nothing, so a command that fails changes no fil
                             [--field KEY]... [--schema NAME] [--subject TEXT]
                             [--dry-run | --list]
     glossary-editor set FILE|FOLDER... KEY=VALUE... [--where KEY=VALUE]... [--schema NAME]
+    glossary-editor rename FILE NEW_SLUG [--dry-run]
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from editor.content.search import value_text
 
 __all__ = ["BULK_COMMANDS", "add_bulk_commands"]
 
-BULK_COMMANDS = ("replace",)
+BULK_COMMANDS = ("replace", "rename")
 
 
 def add_bulk_commands(sub: Any, set_parser: argparse.ArgumentParser) -> None:
@@ -65,6 +66,19 @@ def add_bulk_commands(sub: Any, set_parser: argparse.ArgumentParser) -> None:
         "--list", action="store_true", help="list every match in context, write nothing"
     )
     replace.set_defaults(func=cmd_replace)
+
+    rename = sub.add_parser(
+        "rename",
+        help="rename an entry's slug: its file, url and every link to it",
+        description="Rename an entry's file and url to NEW_SLUG and rewrite every reference"
+        " to its url across the content folder (related lists, related_articleN.url,"
+        " Markdown links in fields and bodies). One batch: all of it or nothing. In a git"
+        " checkout the file is moved with git mv.",
+    )
+    rename.add_argument("file")
+    rename.add_argument("slug", metavar="NEW_SLUG")
+    rename.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    rename.set_defaults(func=cmd_rename)
 
     set_parser.add_argument(
         "--where",
@@ -118,6 +132,25 @@ def cmd_replace(args: argparse.Namespace) -> int:
         return EXIT_OK
     apply_changes(changes.changes, options.describe())
     _warn(f"replaced {changes.match_count} matches in {len(changes.changes)} files")
+    return EXIT_OK
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    from editor.cli import EXIT_OK, _content_root, emit
+    from editor.content.bulk.rename import apply_rename, plan_rename
+
+    path = Path(args.file)
+    folder = _content_root(path)
+    rename = plan_rename(folder, path.resolve(), args.slug)
+    if args.dry_run:
+        moved = f"rename {rename.old_path.name} -> {rename.new_path.name}\n"
+        emit(rename.changes.diff(folder) + moved)
+        return EXIT_OK
+    apply_rename(rename)
+    _warn(
+        f"renamed {rename.old_path.name} to {rename.new_path.name}; "
+        f"{rename.references} other entries link to it and were updated"
+    )
     return EXIT_OK
 
 

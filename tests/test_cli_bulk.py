@@ -133,3 +133,23 @@ def test_set_on_one_file_keeps_its_messages(
 ) -> None:
     assert main(["set", str(folder / "batna.md"), "nonsense"]) == 2
     assert "write KEY=VALUE" in capsys.readouterr().err
+
+
+def test_rename_dry_run_then_rename(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = folder / "batna.md"
+    url = load_entry(target).data["url"]
+    linking = [p.name for p in folder.glob("*.md") if url in load_entry(p).data.get("related", [])]
+    assert linking
+    before = _snapshot(folder)
+    assert main(["rename", str(target), "walk-away", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert _snapshot(folder) == before
+    assert out.endswith("rename batna.md -> walk-away.md\n")
+    assert f"+    - {url.rsplit('/', 1)[0]}/walk-away\n" in out
+    assert main(["rename", str(target), "walk-away"]) == 0
+    assert not target.exists()
+    assert load_entry(folder / "walk-away.md").data["url"].endswith("/walk-away")
+    for name in linking:
+        assert url not in load_entry(folder / name).data["related"]
+    assert main(["rename", str(folder / "walk-away.md"), "Bad Slug"]) == 2
+    assert "not a slug" in capsys.readouterr().err

@@ -210,3 +210,28 @@ def test_preview_model_passes_the_model_tester(qtmodeltester: Any, sample_folder
     model.setData(model.entry_index(0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
     assert model.checked == model.total - len(model.entries[0].matches)
     assert model.entries[0].path not in model.selection()
+
+
+def test_rename_the_open_entry_from_the_window_and_undo(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    before = _snapshot(sample_folder)
+    path = sample_folder / "batna.md"
+    window = make_window(sample_folder)
+    assert window.entry_list.select(path)
+    dialog = window.bulk.open_rename()
+    dialog.slug.clear()
+    qtbot.keyClicks(dialog.slug, "Bad Slug")
+    assert "Lowercase letters" in dialog.error.text()
+    assert not dialog.preview_button.isEnabled()
+    dialog.slug.setText("walk-away")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    assert dialog.diff.toPlainText().endswith("rename batna.md -> walk-away.md\n")
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    moved = sample_folder / "walk-away.md"
+    assert moved.exists() and not path.exists()
+    assert window.current_path() == moved
+    assert "Rename batna.md to walk-away.md" in window.bulk.undo.text()
+    window.bulk.undo.trigger()
+    assert _snapshot(sample_folder) == before
+    assert window.current_path() == path

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from editor.content.atomic import fingerprint
 from editor.content.bulk.batch import AppliedBatch, apply_changes, undo_batch
+from editor.content.bulk.rename import AppliedRename, RenamePlan, apply_rename, undo_rename
 from editor.content.bulk.replace import Plan
 from editor.ui.session import Session
 
@@ -45,6 +46,7 @@ class Window(Protocol):
     session: Session
 
     def files_changed(self, paths: list[Path]) -> None: ...
+    def open_entry(self, path: Path, field: str | None = None) -> None: ...
     def refresh_entry(self, path: Path | None, *, reload_form: bool = True) -> None: ...
     def current_path(self) -> Path | None: ...
 
@@ -65,6 +67,7 @@ class Step:
     label: str
     files: AppliedBatch
     editors: list[EditorChange] = field(default_factory=list)
+    rename: AppliedRename | None = None  # a slug rename: the file moved too
 
     @property
     def size(self) -> int:
@@ -109,6 +112,18 @@ class BulkHistory(QObject):
         self._after(step)
         return step
 
+    def apply_rename(self, rename: RenamePlan) -> Step:
+        """Rename an entry (text changes and the move, one batch); BatchError if not."""
+        for change in rename.changes.changes:
+            if self.announce is not None:
+                self.announce(change.path, fingerprint(change.new))
+        with busy():
+            applied = apply_rename(rename)
+        step = Step(rename.label, applied.batch, rename=applied)
+        self.steps.append(step)
+        self._after(step)
+        return step
+
     def undo(self, *, skip_changed: bool = False) -> list[Path]:
         """Take back the last batch; returns what was left alone because it changed since.
 
@@ -122,7 +137,10 @@ class BulkHistory(QObject):
             if self.announce is not None:
                 self.announce(change.path, fingerprint(change.old))
         with busy():
-            left = undo_batch(step.files, skip_changed=skip_changed)
+            if step.rename is not None:
+                left = undo_rename(step.rename, skip_changed=skip_changed)
+            else:
+                left = undo_batch(step.files, skip_changed=skip_changed)
         session = self.window.session
         for edit in step.editors:
             opened = session.get(edit.path)
@@ -131,7 +149,7 @@ class BulkHistory(QObject):
                 continue
             session.update(edit.path, *edit.old)
         self.steps.pop()
-        self._after(step)
+        self._after(step, undone=True)
         return left
 
     def changed_since(self) -> list[Path]:
@@ -139,10 +157,22 @@ class BulkHistory(QObject):
         step = self.last
         return step.files.changed_since() if step is not None else []
 
-    def _after(self, step: Step) -> None:
+    def _after(self, step: Step, *, undone: bool = False) -> None:
         session = self.window.session
         current = self.window.current_path()
+        moved: list[Path] = []
+        if step.rename is not None:  # the entry left one path for the other
+            plan = step.rename.plan
+            gone, there = (
+                (plan.new_path, plan.old_path) if undone else (plan.old_path, plan.new_path)
+            )
+            session.forget(gone)
+            moved = [gone, there]
+            if current == gone:
+                self.window.open_entry(there)
         for change in step.files.changes:
+            if change.path in moved:
+                continue
             opened = session.get(change.path)
             if opened is not None and not opened.dirty:
                 session.revert(change.path)  # read the new text again
@@ -150,5 +180,5 @@ class BulkHistory(QObject):
         for edit in step.editors:
             if edit.path == current:
                 self.window.refresh_entry(edit.path)
-        self.window.files_changed([c.path for c in step.files.changes])
+        self.window.files_changed(sorted({c.path for c in step.files.changes} | set(moved)))
         self.changed.emit()

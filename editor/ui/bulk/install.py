@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu
 from editor.content.bulk.batch import BatchError
 from editor.ui import dialogs
 from editor.ui.bulk.history import BulkHistory
+from editor.ui.bulk.rename_dialog import RenameDialog
 from editor.ui.bulk.replace_dialog import ReplaceDialog
 from editor.ui.bulk.set_dialog import SetFieldDialog
 
@@ -44,6 +45,9 @@ class BulkActions:
         self.set_field = QAction("Set &Field on Selected Entries…", window)
         self.set_field.setStatusTip("Set, add to or remove a field on the selected entries")
         self.set_field.triggered.connect(self.open_set_field)
+        self.rename = QAction("Re&name Entry Slug…", window)
+        self.rename.setStatusTip("Rename this entry's file and url and every link to it")
+        self.rename.triggered.connect(self.open_rename)
         self.undo = QAction("Undo Replace", window)
         self.undo.setStatusTip("Put back every file the last bulk change touched")
         self.undo.triggered.connect(self.undo_last)
@@ -52,8 +56,8 @@ class BulkActions:
         menu = _edit_menu(window)
         if menu is not None:
             menu.addSeparator()
-            menu.addActions([self.replace, self.set_field, self.undo])
-        window.addActions([self.replace, self.set_field, self.undo])
+            menu.addActions([self.replace, self.set_field, self.rename, self.undo])
+        window.addActions([self.replace, self.set_field, self.rename, self.undo])
         self._update()
 
     def selected_paths(self) -> list[Path]:
@@ -93,6 +97,15 @@ class BulkActions:
         )
         self.set_dialog.show()
         return self.set_dialog
+
+    def open_rename(self) -> RenameDialog | None:
+        path = self.window.current_path()
+        if self.window.folder is None or path is None:
+            return None
+        dialog = RenameDialog(self.window, self.history, path, self.window)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
 
     def corpus_values(self, key: str) -> list[str]:
         """Values the corpus already uses for ``key`` (a pick-list), most used first."""

@@ -362,6 +362,7 @@ UNDO_TEXT = "Undo Replace"
 
 
 def batch_message(exc: BatchError) -> str:
+    """A batch error for a message box: the summary, then each file and why."""
     listed = "\n".join(f"• {p}" for p in exc.problems[:15])
     more = f"\n… and {len(exc.problems) - 15} more" if len(exc.problems) > 15 else ""
     return f"{exc.summary[:1].upper()}{exc.summary[1:]}.\n\n{listed}{more}"

@@ -5,8 +5,9 @@
 Generates the corpus (:mod:`corpus`) in a temporary folder outside the repository,
 builds the corpus index (as the window has it when the dialog opens), then times:
 
-- **preview** (target <= 2 s): candidates from the index's search text, then every
-  candidate read and matched, for two requests - renaming an invented term that a
+- **preview** (target <= 2 s; run twice, the first time against files another
+  program may have pushed out of the page cache): candidates from the index's search
+  text, then every candidate read and matched, for two requests - renaming an invented term that a
   thousand or so entries use (``--field`` everything, body included), and the brand
   suffix of the SEO titles (``| QuickTakes`` -> ``| QuickTakes Pro`` in ``seo.title``,
   which ~45 % of the entries hold: the worst case);
@@ -98,9 +99,13 @@ def main() -> int:
             seconds, result = _timed(
                 f"preview: {label}", lambda o=options, s=scope: preview(folder, o, s, index=index)
             )
+            again, _ = _timed(
+                f"preview again: {label}",
+                lambda o=options, s=scope: preview(folder, o, s, index=index),
+            )
             assert isinstance(result, Preview)
-            text = f"{seconds:.2f} s ({result.match_count} matches in {result.file_count} files,"
-            text += f" {result.scanned} read)"
+            text = f"{seconds:.2f} s, again {again:.2f} s ({result.match_count} matches in"
+            text += f" {result.file_count} files, {result.scanned} read)"
             rows.append(
                 (f"preview, {label}", text, f"<= {PREVIEW_TARGET_S} s", seconds <= PREVIEW_TARGET_S)
             )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from editor.content.bulk.links import backlinks
 from editor.content.bulk.rename import apply_rename, plan_rename, undo_rename
 from editor.content.document import load_entry
 from editor.content.errors import ContentError
@@ -90,3 +91,13 @@ def test_rename_in_a_git_checkout_is_a_git_mv(folder: Path) -> None:
     assert "RM old-term.md -> new-term.md\n" in git("status", "--porcelain")  # a rename
     undo_rename(applied)
     assert git("status", "--porcelain") == ""
+
+
+def test_backlinks_name_each_linking_entry_and_its_fields(folder: Path) -> None:
+    found = backlinks(folder, folder / "old-term.md", "/glossary/old-term")
+    assert found == [
+        (folder / "linking.md", ["related.0", "related_article1.url", "answer", "body"])
+    ]
+    assert backlinks(folder, folder / "old-term-two.md", "/glossary/old-term-two") == [
+        (folder / "linking.md", ["related.1"])
+    ]

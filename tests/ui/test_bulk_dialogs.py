@@ -235,3 +235,25 @@ def test_rename_the_open_entry_from_the_window_and_undo(
     window.bulk.undo.trigger()
     assert _snapshot(sample_folder) == before
     assert window.current_path() == path
+
+
+def test_backlinks_dock_lists_the_entries_linking_here(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    window = make_window(sample_folder)
+    dock = window.bulk.backlinks
+    assert dock.isHidden()
+    window.bulk.toggle_backlinks.trigger()
+    target = sample_folder / "reservation-point.md"
+    assert window.entry_list.select(target)
+    qtbot.waitUntil(lambda: "link" in dock.heading.text() and "Looking" not in dock.heading.text())
+    names = {e.path.name for e in dock.found}
+    assert "batna.md" in names  # its related list holds /glossary/reservation-point
+    assert target.name not in names
+    item = next(
+        dock.list.item(i) for i in range(dock.list.count())
+        if dock.list.item(i).data(Qt.ItemDataRole.UserRole).endswith("batna.md")
+    )  # fmt: skip
+    assert "related" in item.text()
+    dock._open(item)
+    assert window.current_path() == sample_folder / "batna.md"

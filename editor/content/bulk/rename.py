@@ -26,7 +26,7 @@ from editor.content.bulk.batch import (
     apply_changes,
     undo_batch,
 )
-from editor.content.bulk.pattern import FindOptions
+from editor.content.bulk.links import reference_options
 from editor.content.bulk.replace import Plan, plan, preview
 from editor.content.document import load_entry, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
@@ -80,13 +80,7 @@ def plan_rename(
     base = url.rstrip("/")
     new_base = base.rsplit("/", 1)[0] + "/" + new_slug
     new_url = new_base + url[len(base) :]  # a trailing slash stays
-    options = FindOptions(
-        rf"(?<![\w/.-]){re.escape(base)}(?![\w-])",
-        new_base.replace("\\", "\\\\"),
-        regex=True,
-        case=True,
-    )
-    result = preview(folder, options, index=index)
+    result = preview(folder, reference_options(url, new_base), index=index)
     changes = plan(result)
     references = sum(1 for c in changes.changes if c.path != path)
     own = next((c for c in changes.changes if c.path == path), None)

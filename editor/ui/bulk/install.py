@@ -11,11 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 from editor.content.bulk.batch import BatchError
 from editor.ui import dialogs
+from editor.ui.bulk.backlinks import BacklinksDock
 from editor.ui.bulk.history import BulkHistory
 from editor.ui.bulk.rename_dialog import RenameDialog
 from editor.ui.bulk.replace_dialog import ReplaceDialog
@@ -53,7 +55,18 @@ class BulkActions:
         self.undo.triggered.connect(self.undo_last)
         self.replace_dialog: ReplaceDialog | None = None
         self.set_dialog: SetFieldDialog | None = None
-        menu = _edit_menu(window)
+        self.backlinks = BacklinksDock(window, window)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.backlinks)
+        self.backlinks.hide()
+        self.toggle_backlinks = self.backlinks.toggleViewAction()
+        self.toggle_backlinks.setText("Show &Backlinks")
+        self.toggle_backlinks.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        window.entry_list.current_changed.connect(self.backlinks.show_for)
+        view = _menu(window, "View")
+        if view is not None:
+            view.addAction(self.toggle_backlinks)
+        window.addAction(self.toggle_backlinks)
+        menu = _menu(window, "Edit")
         if menu is not None:
             menu.addSeparator()
             menu.addActions([self.replace, self.set_field, self.rename, self.undo])
@@ -157,10 +170,10 @@ class BulkActions:
             self.undo.setText(f"Undo {step.label} ({step.size} {noun})")
 
 
-def _edit_menu(window: MainWindow) -> QMenu | None:
+def _menu(window: MainWindow, title: str) -> QMenu | None:
     for action in window.menuBar().actions():
         menu = action.menu()
-        if isinstance(menu, QMenu) and menu.title().replace("&", "") == "Edit":
+        if isinstance(menu, QMenu) and menu.title().replace("&", "") == title:
             return menu
     return None
 

@@ -1,7 +1,9 @@
-"""Screenshot of the Find and Replace dialog (and the window behind it) for the docs.
+"""Screenshots of the Find and Replace dialog and of the Backlinks dock, for the docs.
 
     xvfb-run -s "-screen 0 1600x1000x24" \
         python tools/screenshot_bulk.py sample_content docs/screenshots/find-replace.png
+    xvfb-run -s "-screen 0 1600x1000x24" \
+        python tools/screenshot_bulk.py sample_content docs/screenshots/backlinks.png --backlinks
 
 Opens the app on a copy of FOLDER (nothing in FOLDER is written), opens Edit › Find
 and Replace, previews ``--find`` / ``--replace`` (regular expression with a group by
@@ -36,6 +38,12 @@ def main() -> int:
     parser.add_argument("output", type=Path)
     parser.add_argument("--find", default=r"(\w+) power")
     parser.add_argument("--replace", default=r"\1 influence")
+    parser.add_argument(
+        "--backlinks",
+        action="store_true",
+        help="instead: the window with the Backlinks dock, on the entry given by --entry",
+    )
+    parser.add_argument("--entry", default="reservation-point.md")
     args = parser.parse_args()
 
     app = QApplication(sys.argv[:1])
@@ -54,6 +62,17 @@ def main() -> int:
         window.move(0, 0)
         window.show()
         wait_until(app, lambda: window.index is not None)
+        if args.backlinks:
+            window.bulk.toggle_backlinks.trigger()
+            window.open_entry(folder / args.entry)
+            dock = window.bulk.backlinks
+            wait_until(app, lambda: bool(dock.found) or "No entry" in dock.heading.text())
+            wait_until(app, lambda: False, 400)
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(args.output))
+            window.close()
+            print(f"wrote {args.output}")
+            return 0
         window.open_entry(folder / "soft-power.md")
         dialog = window.bulk.open_replace()
         assert dialog is not None

@@ -55,6 +55,7 @@ class BacklinksDock(QDockWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.list, 1)
         self.setWidget(body)
+        self.setMinimumWidth(260)
         self.visibilityChanged.connect(lambda shown: self.show_for(self.path) if shown else None)
 
     def show_for(self, path: Path | None) -> None:
@@ -89,7 +90,7 @@ class BacklinksDock(QDockWidget):
             fields = ", ".join(dict.fromkeys(BODY if m.in_body else m.field for m in entry.matches))
             title = entry.data.get("title")
             name = " ".join(str(title).split()) if title else entry.path.name
-            item = QListWidgetItem(f"{name}\n    {fields}")
+            item = QListWidgetItem(f"{name}\n    in {fields}")
             item.setToolTip(str(entry.path))
             item.setData(PATH_ROLE, str(entry.path))
             self.list.addItem(item)

@@ -257,3 +257,30 @@ def test_backlinks_dock_lists_the_entries_linking_here(
     assert "related" in item.text()
     dock._open(item)
     assert window.current_path() == sample_folder / "batna.md"
+
+
+def test_unify_subject_spellings_is_one_bulk_set_and_one_undo(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    odd = sample_folder / "anchoring.md"
+    text = odd.read_bytes()
+    odd.write_bytes(text.replace(b"
+subject: Negotiation
+", b"
+subject: negotiation
+"))
+    before = _snapshot(sample_folder)
+    window = make_window(sample_folder)
+    dialog = window.bulk.open_unify()
+    assert len(dialog.rows) == 1
+    _box, keep, spellings = dialog.rows[0]
+    assert keep.currentText() == "Negotiation"  # the most used spelling is kept
+    assert spellings[0] == "Negotiation" and "negotiation" in spellings
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    assert "-subject: negotiation\n+subject: Negotiation\n" in dialog.diff.toPlainText()
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert load_entry(odd).data["subject"] == "Negotiation"
+    changed = [n for n, b in _snapshot(sample_folder).items() if b != before[n]]
+    assert changed == ["anchoring.md"]
+    window.bulk.undo.trigger()
+    assert _snapshot(sample_folder) == before

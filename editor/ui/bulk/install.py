@@ -22,6 +22,7 @@ from editor.ui.bulk.history import BulkHistory
 from editor.ui.bulk.rename_dialog import RenameDialog
 from editor.ui.bulk.replace_dialog import ReplaceDialog
 from editor.ui.bulk.set_dialog import SetFieldDialog
+from editor.ui.bulk.unify_dialog import UnifyDialog
 
 if TYPE_CHECKING:
     from editor.ui.main_window import MainWindow
@@ -50,6 +51,9 @@ class BulkActions:
         self.rename = QAction("Re&name Entry Slug…", window)
         self.rename.setStatusTip("Rename this entry's file and url and every link to it")
         self.rename.triggered.connect(self.open_rename)
+        self.unify = QAction("&Unify Subject Spellings…", window)
+        self.unify.setStatusTip("Give subjects spelled several ways (case, spaces) one spelling")
+        self.unify.triggered.connect(self.open_unify)
         self.undo = QAction("Undo Replace", window)
         self.undo.setStatusTip("Put back every file the last bulk change touched")
         self.undo.triggered.connect(self.undo_last)
@@ -69,8 +73,8 @@ class BulkActions:
         menu = _menu(window, "Edit")
         if menu is not None:
             menu.addSeparator()
-            menu.addActions([self.replace, self.set_field, self.rename, self.undo])
-        window.addActions([self.replace, self.set_field, self.rename, self.undo])
+            menu.addActions([self.replace, self.set_field, self.rename, self.unify, self.undo])
+        window.addActions([self.replace, self.set_field, self.rename, self.unify, self.undo])
         self._update()
 
     def selected_paths(self) -> list[Path]:
@@ -117,6 +121,13 @@ class BulkActions:
             return None
         dialog = RenameDialog(self.window, self.history, path, self.window)
         dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def open_unify(self) -> UnifyDialog | None:
+        if self.window.index is None:
+            return None
+        dialog = UnifyDialog(self.window, self.history, self.window)
         dialog.show()
         return dialog
 

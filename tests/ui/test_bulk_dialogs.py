@@ -264,11 +264,7 @@ def test_unify_subject_spellings_is_one_bulk_set_and_one_undo(
 ) -> None:
     odd = sample_folder / "anchoring.md"
     text = odd.read_bytes()
-    odd.write_bytes(text.replace(b"
-subject: Negotiation
-", b"
-subject: negotiation
-"))
+    odd.write_bytes(text.replace(b"\nsubject: Negotiation\n", b"\nsubject: negotiation\n"))
     before = _snapshot(sample_folder)
     window = make_window(sample_folder)
     dialog = window.bulk.open_unify()

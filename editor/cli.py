@@ -547,7 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
         " dotted path beside a key that has those dots in its name",
     )
     set_.set_defaults(func=cmd_set)
-    from editor.cli_bulk import add_bulk_commands  # replace; set on many files
+    from editor.cli_bulk import add_bulk_commands  # replace, rename; set on many files
 
     add_bulk_commands(sub, set_)
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from editor.content.bulk.batch import FileChange, apply_changes
-from editor.content.bulk.pattern import FindOptions
-from editor.content.bulk.replace import file_diff, plan, preview
-from editor.content.bulk.scope import Scope
 from editor.content.document import get_path, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
-from editor.content.index import scan_folder
-from editor.content.search import value_text
+
+if TYPE_CHECKING:
+    from editor.content.bulk.batch import FileChange
+
+# The engine (and the corpus index under it) is imported by the commands that use it:
+# ``cli`` imports this module for every command, and it would double ``get``'s start-up.
 
 __all__ = ["BULK_COMMANDS", "add_bulk_commands"]
 
@@ -104,6 +104,10 @@ def _usage(message: str) -> Exception:
 
 def cmd_replace(args: argparse.Namespace) -> int:
     from editor.cli import EXIT_OK, emit
+    from editor.content.bulk.batch import apply_changes
+    from editor.content.bulk.pattern import FindOptions
+    from editor.content.bulk.replace import plan, preview
+    from editor.content.bulk.scope import Scope
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -161,6 +165,8 @@ def _warn(text: str) -> None:
 def cmd_set_bulk(args: argparse.Namespace) -> int:
     """``set`` on one file as before; on several files or a folder, one batch."""
     from editor.cli import EXIT_OK, cmd_set, emit, planned_set
+    from editor.content.bulk.batch import FileChange, apply_changes
+    from editor.content.bulk.replace import file_diff
 
     targets = [args.file]
     while args.assignments and "=" not in args.assignments[0]:
@@ -201,6 +207,8 @@ def cmd_set_bulk(args: argparse.Namespace) -> int:
 
 def _expand(targets: list[str]) -> list[tuple[Path, bool]]:
     """Files named, and the entries of folders named (``True``: named by the user)."""
+    from editor.content.index import scan_folder
+
     out: list[tuple[Path, bool]] = []
     for target in targets:
         path = Path(target)
@@ -222,6 +230,8 @@ def _where(text: str) -> tuple[str, str]:
 
 
 def _reads(data: dict[str, object], key: str, value: str) -> bool:
+    from editor.content.search import value_text
+
     try:
         found = get_path(data, key)
     except KeyError:

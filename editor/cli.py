@@ -38,6 +38,7 @@ from editor.content import json_form
 from editor.content.atomic import file_lock
 from editor.content.document import (
     INDEX_PATTERN,
+    Entry,
     KeyPathError,
     delete_path,
     get_path,
@@ -402,17 +403,22 @@ def cmd_set(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not args.assignments and not args.unset:
         raise UsageError("nothing to set: give KEY=VALUE, KEY:=JSON or --unset KEY")
-    assignments = [_parse_assignment(a) for a in args.assignments]
     if args.dry_run:
-        return _set(args, path, assignments)
+        emit(save_diff(*planned_set(load_entry(path), args)))
+        return EXIT_OK
     # Load and save under the file's writer lock, so two `set`s of one file queue
     # (each sees the other's edit) instead of the later one ending in a conflict.
     with file_lock(path):
-        return _set(args, path, assignments)
+        save_entry(*planned_set(load_entry(path), args))
+    return EXIT_OK
 
 
-def _set(args: argparse.Namespace, path: Path, assignments: list[Assignment]) -> int:
-    entry = load_entry(path)
+def planned_set(
+    entry: Entry, args: argparse.Namespace
+) -> tuple[Entry, dict[str, Any], str, list[str]]:
+    """The data and body ``set``'s arguments give ``entry`` (written by the caller)."""
+    path = entry.path
+    assignments = [_parse_assignment(a) for a in args.assignments]
     registry = _registry_for(path)
     schema = registry.for_data(entry.data)
     declared = () if schema.generic else schema.fields
@@ -447,12 +453,7 @@ def _set(args: argparse.Namespace, path: Path, assignments: list[Assignment]) ->
             set_value(data, key, value)
         except KeyPathError as exc:
             raise UsageError(f"{path}: cannot set {exc}") from None
-    key_order = registry.for_data(data).key_order()
-    if args.dry_run:
-        emit(save_diff(entry, data, body, key_order))
-        return EXIT_OK
-    save_entry(entry, data, body, key_order)
-    return EXIT_OK
+    return entry, data, body, registry.for_data(data).key_order()
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -554,6 +555,9 @@ def build_parser() -> argparse.ArgumentParser:
         " dotted path beside a key that has those dots in its name",
     )
     set_.set_defaults(func=cmd_set)
+    from editor.cli_bulk import add_bulk_commands  # replace, rename; set on many files
+
+    add_bulk_commands(sub, set_)
 
     render = sub.add_parser("render", help="write the page HTML the preview shows")
     render.add_argument("file")
@@ -628,7 +632,9 @@ def _silence_stdout() -> None:
 
 
 def _run(argv: list[str]) -> int:
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+    from editor.cli_bulk import BULK_COMMANDS
+
+    if not argv or (argv[0] not in COMMANDS + BULK_COMMANDS and not argv[0].startswith("-")):
         return _open_app(argv)
     parser = build_parser()
     try:

@@ -39,6 +39,7 @@ from editor.content.seo import SeoConfig, load_config
 from editor.paths import resources_dir
 from editor.ui import dialogs
 from editor.ui.actions import APP_NAME, build_actions
+from editor.ui.bulk.install import install_bulk_actions
 from editor.ui.disk_sync import DiskSync
 from editor.ui.entry_files import EntryFiles
 from editor.ui.entry_list import EntryList
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.disk = DiskSync(self, self)
         self.files = EntryFiles(self, self)
         self.saving = Saving(self, self)
+        self.bulk = install_bulk_actions(self)  # Edit › Find and Replace…, bulk edits
         self._findings_timer = QTimer(self, singleShot=True, interval=FINDINGS_DELAY_MS)
         self._findings_timer.timeout.connect(self._refresh_findings)
 

@@ -1,0 +1,146 @@
+"""Set a field on the entries selected in the list (Edit › Set Field on Selected Entries…).
+
+Set a text field, add an item to a list or remove one (``related``, tags), or remove
+the field; the diff of every file is shown before anything is written, and the batch
+is one step for Edit › Undo Bulk Edit. The value completes from the values the
+corpus already uses for that field, where the index knows them (subject).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.content.bulk.batch import BatchError
+from editor.content.bulk.bulk_set import FieldEdit, Operation, plan_edit
+from editor.content.bulk.replace import Plan
+from editor.content.schema import SchemaRegistry
+from editor.ui import dialogs
+from editor.ui.bulk.history import BulkHistory, busy
+from editor.ui.bulk.replace_dialog import Host, batch_message
+
+__all__ = ["SetFieldDialog"]
+
+OPERATIONS: tuple[tuple[str, Operation], ...] = (
+    ("Set to", "set"),
+    ("Add to the list", "add"),
+    ("Remove from the list", "remove"),
+    ("Remove the field", "unset"),
+)
+FIELDS = ("subject", "author", "seo.page_keywords", "seo.focus_keyphrase", "related", "tags")
+
+
+class SetFieldDialog(QDialog):
+    """One field edit on the chosen entries: preview (the diff), then apply as a batch."""
+
+    def __init__(
+        self,
+        host: Host,
+        history: BulkHistory,
+        paths: list[Path],
+        values: Callable[[str], list[str]] = lambda _key: [],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("setFieldDialog")
+        self.setWindowTitle("Set Field on Selected Entries")
+        self.host, self.history, self.paths, self.values = host, history, paths, values
+        self.plan: Plan | None = None
+        self.field = QComboBox(editable=True)
+        self.field.addItems(FIELDS)
+        self.operation = QComboBox()
+        for label, op in OPERATIONS:
+            self.operation.addItem(label, op)
+        self.value = QLineEdit()
+        self.choices = QStringListModel(self)
+        self.completer = QCompleter(self.choices, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.value.setCompleter(self.completer)
+        self.diff = QPlainTextEdit(readOnly=True)
+        self.diff.setObjectName("setFieldDiff")
+        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.summary = QLabel(f"{len(paths)} entries selected.")
+        self.preview_button = QPushButton("&Preview")
+        buttons = QDialogButtonBox()
+        self.apply_button = buttons.addButton("&Apply", QDialogButtonBox.ButtonRole.ApplyRole)
+        self.apply_button.setEnabled(False)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        form = QFormLayout()
+        form.addRow("&Field:", self.field)
+        form.addRow("&Action:", self.operation)
+        form.addRow("&Value:", self.value)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.preview_button)
+        layout.addWidget(self.diff, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(buttons)
+        self.resize(760, 520)
+        self.field.currentTextChanged.connect(self._changed)
+        self.operation.currentIndexChanged.connect(self._changed)
+        self.value.textChanged.connect(self._changed)
+        self.preview_button.clicked.connect(self.preview)
+        self.apply_button.clicked.connect(self.apply)
+        self._changed()
+
+    def edit(self) -> FieldEdit:
+        op: Operation = self.operation.currentData()
+        return FieldEdit(self.field.currentText().strip(), op, self.value.text())
+
+    def _changed(self) -> None:
+        self.plan = None
+        self.apply_button.setEnabled(False)
+        key = self.field.currentText().strip()
+        self.value.setEnabled(self.operation.currentData() != "unset")
+        self.choices.setStringList(self.values(key))
+        self.preview_button.setEnabled(bool(key))
+
+    def preview(self) -> None:
+        """Plan the edit (nothing is written) and show the diff of every file."""
+        docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
+        try:
+            registry = SchemaRegistry.load(self.host.folder)
+            with busy():
+                self.plan = plan_edit(self.paths, self.edit(), registry=registry, open_docs=docs)
+        except BatchError as exc:
+            self.plan = None
+            self.diff.setPlainText(batch_message(exc))
+            self.summary.setText("Nothing can be changed as asked.")
+            return
+        text = self.plan.diff(self.host.folder)
+        editors = len(self.plan.in_editor)
+        if editors:
+            text += f"\n{editors} entries with unsaved edits change in their editor.\n"
+        self.diff.setPlainText(text or "Nothing would change.")
+        count = len(self.plan.changes) + editors
+        self.summary.setText(f"{count} of {len(self.paths)} entries change.")
+        self.apply_button.setEnabled(count > 0)
+
+    def apply(self) -> None:
+        if self.plan is None:
+            return
+        try:
+            step = self.history.apply(self.plan, self.edit().describe())
+        except BatchError as exc:
+            dialogs.error(self, "Nothing was changed", batch_message(exc))
+            return
+        self.plan = None
+        self.apply_button.setEnabled(False)
+        self.summary.setText(f"Changed {step.size} entries. Edit › Undo Bulk Edit takes it back.")

@@ -1,0 +1,132 @@
+"""Unify spellings of a field's values (Edit › Unify Spellings…): "Digital media" → one form.
+
+Lists every group of values that differ only in case, spacing or punctuation
+(:mod:`editor.content.bulk.variants`), from the index's records, with the spelling to
+keep chosen per group (the most used, to start with). Preview shows the diff; Apply is a
+bulk set on the entries holding the other spellings, one batch with one undo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.content.bulk.batch import BatchError
+from editor.content.bulk.bulk_set import FieldEdit, plan_edit
+from editor.content.bulk.replace import Plan
+from editor.content.bulk.variants import variant_groups
+from editor.ui import dialogs
+from editor.ui.bulk.history import BulkHistory, busy
+from editor.ui.bulk.replace_dialog import Host, batch_message
+
+__all__ = ["UnifyDialog"]
+
+
+class UnifyDialog(QDialog):
+    """One row per group of variant spellings of the subject: keep which, and whether."""
+
+    def __init__(self, host: Host, history: BulkHistory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("unifyDialog")
+        self.setWindowTitle("Unify Subject Spellings")
+        self.host, self.history = host, history
+        self.plan: Plan | None = None
+        index = host.index
+        self.by_value: dict[str, list[Path]] = {}
+        if index is not None:
+            for record in index.records:
+                if record.subject:
+                    self.by_value.setdefault(record.subject, []).append(index.folder / record.path)
+        self.groups = variant_groups(
+            v for v, paths in self.by_value.items() for _ in range(len(paths))
+        )
+        grid = QGridLayout()
+        self.rows: list[tuple[QCheckBox, QComboBox, list[str]]] = []
+        for i, group in enumerate(self.groups):
+            spellings = [value for value, _uses in group]
+            box = QCheckBox(" / ".join(f"{v!r} ×{n}" for v, n in group))
+            box.setChecked(True)
+            keep = QComboBox()
+            keep.addItems(spellings)
+            grid.addWidget(box, i, 0)
+            grid.addWidget(QLabel("keep"), i, 1)
+            grid.addWidget(keep, i, 2)
+            box.toggled.connect(self._changed)
+            keep.currentIndexChanged.connect(self._changed)
+            self.rows.append((box, keep, spellings))
+        holder = QWidget()
+        holder.setLayout(grid)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(holder)
+        self.summary = QLabel(
+            f"{len(self.groups)} subjects are spelled in more than one way."
+            if self.groups
+            else "Every subject is spelled one way."
+        )
+        self.diff = QPlainTextEdit(readOnly=True)
+        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.preview_button = QPushButton("&Preview")
+        self.preview_button.setEnabled(bool(self.groups))
+        buttons = QDialogButtonBox()
+        self.apply_button = buttons.addButton("&Unify", QDialogButtonBox.ButtonRole.ApplyRole)
+        self.apply_button.setEnabled(False)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.preview_button)
+        layout.addWidget(self.diff, 2)
+        layout.addWidget(buttons)
+        self.resize(760, 560)
+        self.preview_button.clicked.connect(self.preview)
+        self.apply_button.clicked.connect(self.apply)
+
+    def _changed(self) -> None:
+        self.plan = None
+        self.apply_button.setEnabled(False)
+
+    def preview(self) -> None:
+        docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
+        combined = Plan()
+        try:
+            with busy():
+                for box, keep, spellings in self.rows:
+                    if not box.isChecked():
+                        continue
+                    target = keep.currentText()
+                    paths = [p for v in spellings if v != target for p in self.by_value[v]]
+                    part = plan_edit(paths, FieldEdit("subject", "set", target), open_docs=docs)
+                    combined.changes += part.changes
+                    combined.in_editor.update(part.in_editor)
+                    combined.match_count += part.match_count
+        except BatchError as exc:
+            self.diff.setPlainText(batch_message(exc))
+            return
+        self.plan = combined
+        self.diff.setPlainText(combined.diff(self.host.folder) or "Nothing would change.")
+        self.apply_button.setEnabled(combined.match_count > 0)
+
+    def apply(self) -> None:
+        if self.plan is None:
+            return
+        try:
+            self.history.apply(self.plan, "Unify subject spellings")
+        except BatchError as exc:
+            dialogs.error(self, "Nothing was changed", batch_message(exc))
+            return
+        self.accept()

@@ -414,7 +414,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 def _set(args: argparse.Namespace, path: Path, assignments: list[Assignment]) -> int:
     entry = load_entry(path)
     registry = _registry_for(path)
-    schema = registry.for_data(entry.data)
+    schema = registry.for_file(entry.data, path)
     declared = () if schema.generic else schema.fields
     inferred = schema.fields if schema.generic else schema.extra_fields(entry.data)
     data = copy.deepcopy(entry.data)
@@ -447,7 +447,7 @@ def _set(args: argparse.Namespace, path: Path, assignments: list[Assignment]) ->
             set_value(data, key, value)
         except KeyPathError as exc:
             raise UsageError(f"{path}: cannot set {exc}") from None
-    key_order = registry.for_data(data).key_order()
+    key_order = registry.for_file(data, path).key_order()
     if args.dry_run:
         emit(save_diff(entry, data, body, key_order))
         return EXIT_OK
@@ -465,7 +465,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     entry = load_entry(path)
     raw_html = load_render_config(_content_root(path)).raw_html
     html = render_page(
-        entry.data, entry.body, _registry_for(path).for_data(entry.data), raw_html=raw_html
+        entry.data, entry.body, _registry_for(path).for_file(entry.data, path), raw_html=raw_html
     )
     if args.output is not None:
         from editor.content.atomic import atomic_write

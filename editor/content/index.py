@@ -398,7 +398,7 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
             (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, error),
             None, search, letter_mask(search),
         )  # fmt: skip
-    schema = registry.for_data(data)
+    schema = registry.for_data(data, rel)
     findings, facts = check_entry_rows(data, schema, config, rel)
     if fast is None:
         texts = [rel]

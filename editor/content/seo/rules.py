@@ -25,6 +25,7 @@ from editor.content.errors import ContentError
 from editor.content.schema import Schema, SeoRole
 from editor.content.seo.config import RULE_NAMES, SEVERITIES, SeoConfig
 from editor.content.seo.metrics import text_width
+from editor.content.validation import validate_entry
 
 __all__ = [
     "RULE_NAMES",
@@ -151,9 +152,13 @@ def _plan(schema: Schema) -> _Plan:
 
 
 def _make_plan(schema: Schema) -> _Plan:
+    # A role the schema's fields do not declare comes from the site's SEO mapping
+    # (``site/seo_map.py``: Hugo's top-level ``description``...), else the glossary's keys.
+    mapped = dict(schema.seo_map)
+
     def role(name: SeoRole, fallback: str) -> str:
         found = None if schema.generic else schema.seo_field(name)
-        return found.path if found else fallback
+        return found.path if found else mapped.get(name, fallback)
 
     lead_field = None if schema.generic else schema.seo_field("lead")
     keyphrase_field = None if schema.generic else schema.seo_field("keyphrase")
@@ -167,8 +172,8 @@ def _make_plan(schema: Schema) -> _Plan:
     title = role("title", _FALLBACK["title"])
     description = role("description", _FALLBACK["description"])
     keywords = role("keywords", _FALLBACK["keywords"])
-    keyphrase = keyphrase_field.path if keyphrase_field else _FALLBACK["keyphrase"]
-    slug = slug_field.path if slug_field else _FALLBACK["slug"]
+    keyphrase = keyphrase_field.path if keyphrase_field else role("keyphrase", _FALLBACK["keyphrase"])
+    slug = slug_field.path if slug_field else role("slug", _FALLBACK["slug"])
     h1 = role("h1", schema.title_key or _FALLBACK["h1"])
     return _Plan(
         title=title,
@@ -367,7 +372,9 @@ def check_entry(
     data: Mapping[str, Any], schema: Schema, config: SeoConfig, path: str
 ) -> list[Finding]:
     """Findings of every enabled per-entry rule for one entry's front matter."""
-    return [Finding(*row) for row in _check(data, _plan(schema), config, path, None)]
+    rows = _check(data, _plan(schema), config, path, None)
+    rows.extend(_validation_rows(data, schema, config, path))
+    return [Finding(*row) for row in rows]
 
 
 def check_entry_rows(
@@ -381,7 +388,21 @@ def check_entry_rows(
     plan = _plan(schema)
     facts: list[FactsRow] = []
     rows = _check(data, plan, config, path, facts)
+    if not schema.generic:
+        rows.extend(_validation_rows(data, schema, config, path))
     return rows, facts[0]
+
+
+def _validation_rows(
+    data: Mapping[str, Any], schema: Schema, config: SeoConfig, path: str
+) -> list[FindingRow]:
+    """``field-required`` / ``field-invalid`` / ``image-missing`` (``validation.py``)."""
+    disabled, severity = config.disabled, config.severity
+    return [
+        (rule, severity(rule), path, field, intern(message), None, None)
+        for rule, field, message in validate_entry(data, schema)
+        if rule not in disabled
+    ]
 
 
 def _check(

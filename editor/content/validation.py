@@ -1,0 +1,281 @@
+"""Field validation: required, length, pattern, allowed values and type.
+
+One set of rules for the form (a message under the field as the editor types) and for
+``check`` (findings ``field-required``, ``field-invalid`` and ``image-missing``, so CI
+catches them too). A schema's checks are worked out once (:func:`plan`): the fields
+with something to check and how, so an entry with nothing declared costs one lookup.
+Fields whose emptiness an SEO rule already reports (``title-missing``, ``h1-missing``,
+``description-missing``) and FAQ items (``faq-incomplete``) are not reported twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from editor.content.schema import Field, Schema
+
+_SEO_COVERED = frozenset({"title", "description", "h1"})
+_LIST_KINDS = frozenset({"strings", "tags", "multiselect", "entries", "objects"})
+_TEXT_KINDS = frozenset({"line", "text", "markdown", "url", "select"})
+_COLOR = re.compile(
+    r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|(?:rgba?|hsla?)\([^()]*\)|[a-zA-Z]+"
+)
+_URL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+_MISSING: Any = object()
+
+# (rule, dotted field, message)
+Problem = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    keys: tuple[str, ...]  # where the value is, from the entry's top
+    field: Field
+    required: bool  # report an empty value (False where an SEO rule already does)
+    enforce: bool  # the schema reports empty required fields at all
+
+
+def _needs_check(f: Field) -> bool:
+    return bool(
+        f.required
+        or f.kind in ("number", "range", "date", "datetime", "boolean", "url", "color", "image",
+                      "file", "multiselect", "tags", "strings")  # fmt: skip
+        or f.options
+        or f.min_length is not None
+        or f.max_length is not None
+        or f.pattern
+        or f.minimum is not None
+        or f.maximum is not None
+    )
+
+
+_PLANS: dict[int, tuple[Schema, tuple[_Check, ...]]] = {}
+
+
+def plan(schema: Schema) -> tuple[_Check, ...]:
+    """The checks of a schema, worked out once per schema object."""
+    if schema.generic:
+        return ()  # nothing declared: keys inferred from the values themselves
+    cached = _PLANS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    checks = _make_plan(schema)
+    _PLANS[id(schema)] = (schema, checks)
+    return checks
+
+
+def _make_plan(schema: Schema) -> tuple[_Check, ...]:
+    covered = {path for role, path in schema.seo_map if role in _SEO_COVERED}
+    checks: list[_Check] = []
+
+    def walk(fields: Iterable[Field], keys: tuple[str, ...]) -> None:
+        for f in fields:
+            here = (*keys, f.key)
+            if f.kind == "group":
+                walk(f.fields, here)
+                continue
+            if f.kind == "other" or not _needs_check(f) and f.kind != "objects":
+                continue
+            seo = f.seo_role in _SEO_COVERED or f.path in covered
+            enforce = schema.checks_required
+            checks.append(_Check(here, f, f.required and not seo and enforce, enforce))
+
+    walk(schema.fields, ())
+    return tuple(checks)
+
+
+def _lookup(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    value: Any = data
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return _MISSING
+        value = value.get(key, _MISSING)
+        if value is _MISSING:
+            return _MISSING
+    return value
+
+
+def validate_entry(
+    data: Mapping[str, Any], schema: Schema, site_root: str | None = None
+) -> list[Problem]:
+    """Every problem of one entry's front matter, in schema order."""
+    checks = plan(schema)
+    if not checks:
+        return []
+    root = schema.site_root if site_root is None else site_root
+    out: list[Problem] = []
+    for check in checks:
+        value = _lookup(data, check.keys)
+        path = ".".join(check.keys)
+        if check.field.kind == "objects":
+            _items(out, check, value, path, root)
+            continue
+        for rule, message in check_value(check.field, value, required=check.required, root=root):
+            out.append((rule, path, message))
+    return out
+
+
+def _items(out: list[Problem], check: _Check, value: Any, path: str, root: str) -> None:
+    f = check.field
+    if check.required and _empty(value):
+        out.append(("field-required", path, f"{f.label} is required: add at least one item"))
+    if not isinstance(value, list):
+        return
+    faq = f.child("question") is not None and f.child("answer") is not None
+    for index, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            continue
+        for child in f.fields:
+            if child.kind in ("group", "objects", "other") or not _needs_check(child):
+                continue
+            required = child.required and not faq and check.enforce
+            for rule, message in check_value(
+                child, item.get(child.key, _MISSING), required=required, root=root
+            ):
+                out.append((rule, f"{path}.{index}.{child.key}", message))
+
+
+def _empty(value: Any) -> bool:
+    if value is _MISSING or value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | dict):
+        return not value
+    return False
+
+
+def check_value(
+    f: Field, value: Any, *, required: bool | None = None, root: str = ""
+) -> list[tuple[str, str]]:
+    """(rule, message) for one value; ``value`` may be absent (the module's marker or
+    None). The form calls this as the editor types."""
+    required = f.required if required is None else required
+    if _empty(value):
+        if required:
+            how = "is not in the file" if value is _MISSING else "is empty"
+            return [("field-required", f"{f.label} ({f.path}) {how}: it is required, fill it in")]
+        return []
+    problem = _type_problem(f, value)
+    if problem:
+        return [("field-invalid", problem)]
+    out: list[tuple[str, str]] = []
+    out.extend(("field-invalid", m) for m in _limit_problems(f, value))
+    if f.kind in ("image", "file") and isinstance(value, str) and root:
+        if not media_exists(root, value, f.uploads):
+            what = "Image" if f.kind == "image" else "File"
+            out.append(
+                ("image-missing", f"{what} {value!r} ({f.path}) is not in the site: "
+                 "pick the file again or fix the path")  # fmt: skip
+            )
+    return out
+
+
+def _type_problem(f: Field, value: Any) -> str:
+    kind, label = f.kind, f"{f.label} ({f.path})"
+    if kind in ("number", "range"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{label} must be a number, not {_show(value)}: write digits only"
+    elif kind in ("date", "datetime"):
+        if not isinstance(value, dt.date) and not (isinstance(value, str) and _is_date(value)):
+            return f"{label} must be a date like 2024-05-31, not {_show(value)}"
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            return f"{label} must be true or false, not {_show(value)}"
+    elif kind in _LIST_KINDS:
+        if not isinstance(value, list):
+            return f"{label} must be a list, not {_show(value)}: put each value on its own line"
+    elif kind == "url":
+        if not isinstance(value, str) or any(c.isspace() for c in value.strip()) or (
+            ":" in value.split("/")[0] and not value.startswith(_URL_SCHEMES)
+        ):
+            return f"{label} must be a web address (https://… or /path/), not {_show(value)}"
+    elif kind == "color":
+        if not isinstance(value, str) or not _COLOR.fullmatch(value.strip()):
+            return f"{label} must be a colour like #1a2b3c, not {_show(value)}"
+    return ""
+
+
+def _limit_problems(f: Field, value: Any) -> list[str]:
+    out: list[str] = []
+    label = f"{f.label} ({f.path})"
+    if f.options and f.strict_options:
+        allowed = set(map(_key, f.options))
+        values = value if isinstance(value, list) else [value]
+        wrong = [v for v in values if _key(v) not in allowed]
+        if wrong:
+            shown = ", ".join(map(str, f.option_labels or f.options))
+            out.append(f"{label}: {_show(wrong[0])} is not one of the allowed values ({shown})")
+    if isinstance(value, str):
+        n = len(value)
+        if f.min_length is not None and n < f.min_length:
+            out.append(f"{label} is {n} characters: write at least {f.min_length}")
+        if f.max_length is not None and n > f.max_length:
+            out.append(f"{label} is {n} characters: shorten it to {f.max_length} at most")
+        if f.pattern and not _matches(f.pattern, value):
+            out.append(f"{label}: {f.pattern_message or 'does not match ' + f.pattern}")
+    number = len(value) if isinstance(value, list) else value
+    if isinstance(number, int | float) and not isinstance(number, bool):
+        what = "items" if isinstance(value, list) else ""
+        if f.minimum is not None and number < f.minimum:
+            out.append(f"{label} is {number:g}{' ' + what if what else ''}: at least {f.minimum:g}")
+        if f.maximum is not None and number > f.maximum:
+            out.append(f"{label} is {number:g}{' ' + what if what else ''}: at most {f.maximum:g}")
+    return out
+
+
+def _key(value: Any) -> str:
+    return str(value).strip()
+
+
+@lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+def _matches(pattern: str, value: str) -> bool:
+    compiled = _compiled(pattern)
+    # JavaScript's RegExp.test, as CloudCannon and Decap use it: found anywhere
+    return compiled is None or compiled.search(value) is not None
+
+
+def _is_date(text: str) -> bool:
+    text = text.strip()
+    try:
+        dt.datetime.fromisoformat(text.replace(" ", "T", 1) if len(text) > 10 else text)
+    except ValueError:
+        return False
+    return True
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def media_candidates(root: str, value: str, uploads: str = "") -> list[Path]:
+    """Where a site may keep the file an image/file value names."""
+    clean = value.split("?")[0].split("#")[0].strip()
+    if not clean or clean.startswith(("http://", "https://", "//", "data:")):
+        return []
+    rel = clean.lstrip("/")
+    base = Path(root)
+    found = [base / rel, base / "static" / rel, base / "public" / rel, base / "assets" / rel]
+    if uploads:
+        found.append(base / uploads / Path(rel).name)
+    return found
+
+
+def media_exists(root: str, value: str, uploads: str = "") -> bool:
+    """True unless the value is a local path found nowhere (remote URLs count as found)."""
+    candidates = media_candidates(root, value, uploads)
+    return not candidates or any(p.is_file() for p in candidates)

@@ -27,7 +27,7 @@ _COLOR = re.compile(
     r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|(?:rgba?|hsla?)\([^()]*\)|[a-zA-Z]+"
 )
 _URL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
-_MISSING: Any = object()
+MISSING: Any = object()  # a key that is not in the entry
 
 # (rule, dotted field, message)
 Problem = tuple[str, str, str]
@@ -41,11 +41,25 @@ class _Check:
     enforce: bool  # the schema reports empty required fields at all
 
 
-def _needs_check(f: Field) -> bool:
+def needs_check(f: Field) -> bool:
+    """Whether a field declares anything to validate."""
     return bool(
         f.required
-        or f.kind in ("number", "range", "date", "datetime", "boolean", "url", "color", "image",
-                      "file", "multiselect", "tags", "strings")  # fmt: skip
+        or f.kind
+        in (
+            "number",
+            "range",
+            "date",
+            "datetime",
+            "boolean",
+            "url",
+            "color",
+            "image",
+            "file",
+            "multiselect",
+            "tags",
+            "strings",
+        )
         or f.options
         or f.min_length is not None
         or f.max_length is not None
@@ -80,7 +94,7 @@ def _make_plan(schema: Schema) -> tuple[_Check, ...]:
             if f.kind == "group":
                 walk(f.fields, here)
                 continue
-            if f.kind == "other" or not _needs_check(f) and f.kind != "objects":
+            if f.kind == "other" or (not needs_check(f) and f.kind != "objects"):
                 continue
             seo = f.seo_role in _SEO_COVERED or f.path in covered
             enforce = schema.checks_required
@@ -94,10 +108,10 @@ def _lookup(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     value: Any = data
     for key in keys:
         if not isinstance(value, Mapping):
-            return _MISSING
-        value = value.get(key, _MISSING)
-        if value is _MISSING:
-            return _MISSING
+            return MISSING
+        value = value.get(key, MISSING)
+        if value is MISSING:
+            return MISSING
     return value
 
 
@@ -132,17 +146,17 @@ def _items(out: list[Problem], check: _Check, value: Any, path: str, root: str) 
         if not isinstance(item, Mapping):
             continue
         for child in f.fields:
-            if child.kind in ("group", "objects", "other") or not _needs_check(child):
+            if child.kind in ("group", "objects", "other") or not needs_check(child):
                 continue
             required = child.required and not faq and check.enforce
             for rule, message in check_value(
-                child, item.get(child.key, _MISSING), required=required, root=root
+                child, item.get(child.key, MISSING), required=required, root=root
             ):
                 out.append((rule, f"{path}.{index}.{child.key}", message))
 
 
 def _empty(value: Any) -> bool:
-    if value is _MISSING or value is None:
+    if value is MISSING or value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
@@ -159,7 +173,7 @@ def check_value(
     required = f.required if required is None else required
     if _empty(value):
         if required:
-            how = "is not in the file" if value is _MISSING else "is empty"
+            how = "is not in the file" if value is MISSING else "is empty"
             return [("field-required", f"{f.label} ({f.path}) {how}: it is required, fill it in")]
         return []
     problem = _type_problem(f, value)
@@ -167,39 +181,43 @@ def check_value(
         return [("field-invalid", problem)]
     out: list[tuple[str, str]] = []
     out.extend(("field-invalid", m) for m in _limit_problems(f, value))
-    if f.kind in ("image", "file") and isinstance(value, str) and root:
-        if not media_exists(root, value, f.uploads):
-            what = "Image" if f.kind == "image" else "File"
-            out.append(
-                ("image-missing", f"{what} {value!r} ({f.path}) is not in the site: "
-                 "pick the file again or fix the path")  # fmt: skip
-            )
+    media = f.kind in ("image", "file") and isinstance(value, str) and root
+    if media and not media_exists(root, value, f.uploads):
+        what = "Image" if f.kind == "image" else "File"
+        message = f"{what} {value!r} ({f.path}) is not in the site: pick it again or fix the path"
+        out.append(("image-missing", message))
     return out
 
 
 def _type_problem(f: Field, value: Any) -> str:
+    """What is wrong with the value's type for the field's kind ("" when nothing)."""
     kind, label = f.kind, f"{f.label} ({f.path})"
+    wrong = ""
     if kind in ("number", "range"):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"{label} must be a number, not {_show(value)}: write digits only"
+            wrong = "must be a number, not {}: write digits only"
     elif kind in ("date", "datetime"):
         if not isinstance(value, dt.date) and not (isinstance(value, str) and _is_date(value)):
-            return f"{label} must be a date like 2024-05-31, not {_show(value)}"
+            wrong = "must be a date like 2024-05-31, not {}"
     elif kind == "boolean":
         if not isinstance(value, bool):
-            return f"{label} must be true or false, not {_show(value)}"
+            wrong = "must be true or false, not {}"
     elif kind in _LIST_KINDS:
         if not isinstance(value, list):
-            return f"{label} must be a list, not {_show(value)}: put each value on its own line"
+            wrong = "must be a list, not {}: put each value on its own line"
     elif kind == "url":
-        if not isinstance(value, str) or any(c.isspace() for c in value.strip()) or (
-            ":" in value.split("/")[0] and not value.startswith(_URL_SCHEMES)
-        ):
-            return f"{label} must be a web address (https://… or /path/), not {_show(value)}"
-    elif kind == "color":
-        if not isinstance(value, str) or not _COLOR.fullmatch(value.strip()):
-            return f"{label} must be a colour like #1a2b3c, not {_show(value)}"
-    return ""
+        if not _is_url(value):
+            wrong = "must be a web address (https://… or /path/), not {}"
+    elif kind == "color" and (not isinstance(value, str) or not _COLOR.fullmatch(value.strip())):
+        wrong = "must be a colour like #1a2b3c, not {}"
+    return f"{label} {wrong.format(_show(value))}" if wrong else ""
+
+
+def _is_url(value: Any) -> bool:
+    if not isinstance(value, str) or any(c.isspace() for c in value.strip()):
+        return False
+    scheme = value.split("/", 1)[0]
+    return ":" not in scheme or value.startswith(_URL_SCHEMES)
 
 
 def _limit_problems(f: Field, value: Any) -> list[str]:
@@ -264,7 +282,7 @@ def _show(value: Any) -> str:
 
 def media_candidates(root: str, value: str, uploads: str = "") -> list[Path]:
     """Where a site may keep the file an image/file value names."""
-    clean = value.split("?")[0].split("#")[0].strip()
+    clean = value.split("?", maxsplit=1)[0].split("#", maxsplit=1)[0].strip()
     if not clean or clean.startswith(("http://", "https://", "//", "data:")):
         return []
     rel = clean.lstrip("/")

@@ -44,9 +44,7 @@ def test_site_fixture_gives_its_form_and_findings(site: str) -> None:
     assert registry.site.kind == expected["kind"]
     assert dict(registry.seo_map) == expected["seo"]
     assert registry.site.uploads == expected["uploads"]
-    forms = {
-        s.name: _rows(s.fields) for c in registry.site.collections for s in c.schemas.values()
-    }
+    forms = {s.name: _rows(s.fields) for c in registry.site.collections for s in c.schemas.values()}
     assert forms == (expected["forms"] or {})
     index = CorpusIndex(root, registry, load_config(root), cache=False)
     for _ in index.build():
@@ -92,7 +90,10 @@ def test_own_schema_wins_over_the_sites(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "where", "words"),
     [
-        ({"cloudcannon.config.yml": "collections_config:\n  posts: [\n"}, "cloudcannon.config.yml", "not valid YAML"),
+        (
+            {"cloudcannon.config.yml": "collections_config:\n  posts: [\n"},
+            "cloudcannon.config.yml", "not valid YAML",
+        ),
         (
             {"cloudcannon.config.yml": "_inputs:\n  title:\n    type: fancy\n"
              "collections_config:\n  posts:\n    path: posts\n    schemas:\n"

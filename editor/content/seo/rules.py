@@ -41,6 +41,7 @@ __all__ = [
     "finding_from_error",
     "finding_of",
     "seo_facts",
+    "seo_field_map",
     "severity_rank",
 ]
 
@@ -172,7 +173,9 @@ def _make_plan(schema: Schema) -> _Plan:
     title = role("title", _FALLBACK["title"])
     description = role("description", _FALLBACK["description"])
     keywords = role("keywords", _FALLBACK["keywords"])
-    keyphrase = keyphrase_field.path if keyphrase_field else role("keyphrase", _FALLBACK["keyphrase"])
+    keyphrase = (
+        keyphrase_field.path if keyphrase_field else role("keyphrase", _FALLBACK["keyphrase"])
+    )
     slug = slug_field.path if slug_field else role("slug", _FALLBACK["slug"])
     h1 = role("h1", schema.title_key or _FALLBACK["h1"])
     return _Plan(
@@ -189,6 +192,19 @@ def _make_plan(schema: Schema) -> _Plan:
         related=(*related, "related") if "related" not in related else related,
         steps=tuple(map(_step, (title, description, keywords, h1, keyphrase, slug))),
     )
+
+
+def seo_field_map(schema: Schema) -> dict[str, str]:
+    """Which key each SEO role is read from for entries of ``schema`` (panel, report)."""
+    plan = _plan(schema)
+    return {
+        "title": plan.title,
+        "description": plan.description,
+        "keywords": plan.keywords,
+        "keyphrase": plan.keyphrase,
+        "slug": plan.slug,
+        "h1": plan.h1,
+    }
 
 
 def _step(path: str) -> _Step:

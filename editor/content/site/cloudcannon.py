@@ -59,8 +59,8 @@ def read(root: Path, setup: SiteSetup) -> bool:
         js = next((root / n for n in UNREADABLE_NAMES if (root / n).is_file()), None)
         if js is not None:
             setup.configs.append(js.name)
-            setup.note(js, None, "a JavaScript CloudCannon configuration",
-                       "not read (only .yml, .yaml and .json are); built-in schemas used")  # fmt: skip
+            how = "not read (only .yml, .yaml and .json are); built-in schemas used"
+            setup.note(js, None, "a JavaScript CloudCannon configuration", how)
         return False
     setup.kind = "cloudcannon"
     setup.configs.append(path.name)
@@ -111,8 +111,8 @@ class _Reader:
                 if schema is not None:
                     collection.schemas[str(schema_key)] = schema
             if collection.schemas:
-                collection.default = "default" if "default" in collection.schemas else next(
-                    iter(collection.schemas)
+                collection.default = (
+                    "default" if "default" in collection.schemas else next(iter(collection.schemas))
                 )
             setup.collections.append(collection)
 
@@ -129,7 +129,9 @@ class _Reader:
         try:
             entry_text = path.read_text(encoding="utf-8-sig")
             parts = frontmatter.split(entry_text, path)
-            data = frontmatter.parse_yaml(parts.front, path, parts.front_line) if parts.front else {}
+            data = (
+                frontmatter.parse_yaml(parts.front, path, parts.front_line) if parts.front else {}
+            )
         except FileNotFoundError:
             self.setup.problem(
                 f"schema '{key}' of '{collection}': the file {rel} is missing; its entries use "
@@ -143,9 +145,7 @@ class _Reader:
             return None
         own = {**inputs, **_mapping(data.get("_inputs"))}
         fields = tuple(
-            self._field(str(k), "", v, own, path, parts.front_line)
-            for k, v in data.items()
-            if str(k) not in _CONFIG_ONLY
+            self._field(str(k), "", v, own) for k, v in data.items() if str(k) not in _CONFIG_ONLY
         )
         return Schema(
             name=key,
@@ -153,17 +153,14 @@ class _Reader:
             description=f"CloudCannon schema {rel} ({collection})",
             fields=fields,
             title_key="title" if "title" in data else "",
-            has_body=bool(parts.body.strip()) or True,
+            has_body=True,
             source=path,
             new_body=parts.body,
             site_root=str(self.root),
             paths=(collection,),
         )
 
-    def _field(
-        self, key: str, parent: str, default: Any, inputs: Mapping[str, Any], where: Path,
-        line: int,
-    ) -> Field:  # fmt: skip
+    def _field(self, key: str, parent: str, default: Any, inputs: Mapping[str, Any]) -> Field:
         path = f"{parent}.{key}" if parent else key
         spec = _mapping(inputs.get(path) or inputs.get(key))
         options = _mapping(spec.get("options"))
@@ -180,8 +177,8 @@ class _Reader:
         else:
             kind = INPUT_KINDS[str(declared)] or _infer_kind(key, default)
             if str(declared) in _APPROXIMATE:
-                self.setup.note(self.path, line_of(spec, "type"),
-                                f"input type '{declared}' of '{path}'", _APPROXIMATE[str(declared)])  # fmt: skip
+                what = f"input type '{declared}' of '{path}'"
+                self.setup.note(self.path, line_of(spec, "type"), what, _APPROXIMATE[str(declared)])
         attrs: dict[str, Any] = {
             "label": str(spec.get("label") or humanise(key)),
             "help": str(spec.get("comment") or ""),
@@ -221,17 +218,14 @@ class _Reader:
         if kind == "group" or (kind == "other" and isinstance(default, Mapping)):
             if isinstance(default, Mapping):
                 kind = "group"
-                children = tuple(
-                    self._field(str(k), path, v, inputs, where, line) for k, v in default.items()
-                )
+                children = tuple(self._field(str(k), path, v, inputs) for k, v in default.items())
         elif kind in ("strings", "objects") or (declared == "array"):
-            kind, children = self._array(key, default, options, inputs, where, line)
+            kind, children = self._array(default, options, inputs)
         return make_field(key, parent, kind, fields=children, **attrs)
 
     def _array(
-        self, key: str, default: Any, options: Mapping[str, Any], inputs: Mapping[str, Any],
-        where: Path, line: int,
-    ) -> tuple[FieldKind, tuple[Field, ...]]:  # fmt: skip
+        self, default: Any, options: Mapping[str, Any], inputs: Mapping[str, Any]
+    ) -> tuple[FieldKind, tuple[Field, ...]]:
         structure = options.get("structures")
         if isinstance(structure, str):
             structure = self.structures.get(structure.removeprefix("_structures."))
@@ -247,7 +241,7 @@ class _Reader:
                     for k, v in item.items():
                         template.setdefault(str(k), v)
         if template:
-            children = tuple(self._field(k, "", v, inputs, where, line) for k, v in template.items())
+            children = tuple(self._field(k, "", v, inputs) for k, v in template.items())
             return "objects", children
         return "strings", ()
 

@@ -46,7 +46,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 def read_config(path: Path, what: str) -> Any:
@@ -69,11 +69,11 @@ def parse_config_text(text: str, path: Path, what: str) -> Any:
                 f"{what} is not valid JSON: {err.msg}", path, err.lineno, err.colno
             ) from err
         try:
-            return yaml.load(text, Loader=_Loader)  # noqa: S506 - the same data, with lines
+            return yaml.load(text, Loader=_Loader)
         except yaml.YAMLError:
             return data  # JSON that YAML reads otherwise (tabs): no lines, same data
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise yaml_error(what, exc, path) from exc
 

@@ -66,9 +66,7 @@ def read(root: Path, setup: SiteSetup) -> bool:
             continue
         name = str(raw["name"])
         fields = _fields(raw.get("fields") or (), "", path, setup, taxonomy)
-        title_field = next(
-            (f.key for f in fields if f.key == "title" or f.seo_role == "h1"), ""
-        )
+        title_field = next((f.key for f in fields if f.key == "title" or f.seo_role == "h1"), "")
         schemas[name] = Schema(
             name=name,
             label=f"{humanise(name)} (Front Matter CMS)",

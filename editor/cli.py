@@ -54,7 +54,7 @@ from editor.paths import sample_content_dir
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_PIPE_CLOSED = 128 + 13  # what a shell reports for a tool ended by SIGPIPE (cat, git)
-COMMANDS = ("check", "get", "set", "render", "new")
+COMMANDS = ("check", "get", "set", "render", "new", "init")
 KEY_HELP = (
     r"list items count from 0 (no negative positions); a dot inside a key is written \."
     r" ('og\.title', quoted for the shell, names the key og.title) and a backslash as \\"
@@ -565,7 +565,25 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--schema", required=True)
     new.add_argument("--title", required=True)
     new.set_defaults(func=cmd_new)
+
+    init = sub.add_parser("init", help="write a commented glossary-editor.yaml for a site")
+    init.add_argument("folder")
+    init.add_argument("--print", action="store_true", help="print it instead of writing it")
+    init.set_defaults(func=cmd_init)
     return parser
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from editor.content.site.init_file import init_text, write_init
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    if args.print:
+        emit(init_text(folder, SchemaRegistry.load(folder)))
+    else:
+        print(write_init(folder))
+    return EXIT_OK
 
 
 def _open_app(argv: Sequence[str]) -> int:

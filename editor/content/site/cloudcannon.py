@@ -94,6 +94,7 @@ class _Reader:
                 setup.note(self.path, line_of(config, key), f"'{key}'", "not used by this app")
         source = clean_folder(str(config.get("source") or ""))
         global_inputs = _mapping(config.get("_inputs"))
+        self._check_types(global_inputs)
         collections = _mapping(config.get("collections_config"))
         for name, raw in collections.items():
             if not isinstance(raw, Mapping):
@@ -101,6 +102,7 @@ class _Reader:
             self.select_data.update(_mapping(raw.get("_select_data")))
             self.structures.update(_mapping(raw.get("_structures")))
             folder = clean_folder("/".join(p for p in (source, str(raw.get("path") or name)) if p))
+            self._check_types(_mapping(raw.get("_inputs")))
             inputs = {**global_inputs, **_mapping(raw.get("_inputs"))}
             collection = Collection(
                 name=str(name), folder=folder, source=f"{self.path.name}:{line_of(raw)}"
@@ -115,6 +117,18 @@ class _Reader:
                     "default" if "default" in collection.schemas else next(iter(collection.schemas))
                 )
             setup.collections.append(collection)
+
+    def _check_types(self, inputs: Mapping[str, Any]) -> None:
+        """An unknown input type is a problem (with its line) wherever it is declared."""
+        for key, spec in inputs.items():
+            declared = spec.get("type") if isinstance(spec, Mapping) else None
+            if declared is not None and str(declared) not in INPUT_KINDS:
+                self.setup.problem(
+                    f"_inputs.{key}: unknown input type {declared!r} (known: "
+                    f"{', '.join(sorted(INPUT_KINDS))}); the value is shown and kept as it is",
+                    self.path,
+                    line_of(spec, "type"),
+                )
 
     def _schema_file(
         self, key: str, raw: Any, inputs: Mapping[str, Any], collection: str
@@ -169,11 +183,7 @@ class _Reader:
         if declared is None or declared in ("auto",):
             kind = _infer_kind(key, default)
         elif str(declared) not in INPUT_KINDS:
-            self.setup.problem(
-                f"_inputs.{key}: unknown input type {declared!r} (known: "
-                f"{', '.join(sorted(INPUT_KINDS))}); the value is shown and kept as it is",
-                self.path, line_of(spec, "type"))  # fmt: skip
-            kind = "other"
+            kind = "other"  # reported once by _check_types
         else:
             kind = INPUT_KINDS[str(declared)] or _infer_kind(key, default)
             if str(declared) in _APPROXIMATE:

@@ -43,6 +43,7 @@ class FieldChecks:
         self.mapping_label.setAccessibleName("SEO fields used")
         self._watched: list[_Watched] = []
         self._schema: Schema | None = None
+        self._corpus: dict[str, Sequence[Any]] = {}
 
     def reset(self, schema: Schema) -> None:
         self._watched = []
@@ -63,6 +64,9 @@ class FieldChecks:
         set_root = getattr(editor, "set_site_root", None)
         if set_root is not None:
             set_root(root)
+        set_values = getattr(editor, "set_corpus_values", None)
+        if set_values is not None and field.path in self._corpus:
+            set_values(self._corpus[field.path])
         if not needs_check(field) or field.kind in ("objects", "group", "other"):
             return cell
         covered = field.seo_role in _SEO_COVERED or (
@@ -101,6 +105,7 @@ class FieldChecks:
         return ""
 
     def set_corpus_values(self, values: Mapping[str, Sequence[Any]]) -> None:
+        self._corpus = dict(values)
         for watched in self._watched:
             setter = getattr(watched.editor, "set_corpus_values", None)
             if setter is not None and watched.field.path in values:

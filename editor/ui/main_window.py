@@ -51,6 +51,7 @@ from editor.ui.report_view import SeoReportView
 from editor.ui.saving import Saving
 from editor.ui.session import OpenEntry, Session
 from editor.ui.settings import Settings, SettingsStore
+from editor.ui.site_setup import SiteSetupOffer
 from editor.ui.status import WindowStatus
 
 __all__ = ["APP_NAME", "MainWindow", "app_icon"]
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.disk = DiskSync(self, self)
         self.files = EntryFiles(self, self)
         self.saving = Saving(self, self)
+        self.site_setup = SiteSetupOffer(self)  # "Site Setup…", the init offer (site_setup.py)
         self._findings_timer = QTimer(self, singleShot=True, interval=FINDINGS_DELAY_MS)
         self._findings_timer.timeout.connect(self._refresh_findings)
 
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
             self.open_entry(restored[0])
         self.feed.start(folder)
         self._update_title()
+        self.site_setup.folder_opened(folder, registry)
         return True
 
     def _lock_folder(self, folder: Path) -> str | None:

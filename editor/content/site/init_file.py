@@ -56,8 +56,8 @@ def init_text(folder: Path, registry: SchemaRegistry, today: dt.date | None = No
         schema = registry[name]
         if id(schema) in site_schemas:
             continue  # listed with its collection below
-        where = schema.source
-        origin = "built in" if where is not None and where.parent == builtin else str(where)
+        source = schema.source
+        origin = "built in" if source is not None and source.parent == builtin else str(source)
         lines.append(f"#   - {name}: {schema.label} ({origin})")
     if site is not None:
         for collection in site.collections:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from editor.content.schema import Field, Schema
@@ -80,6 +80,7 @@ class FieldChecks:
         label.setStyleSheet("color: #b3261e;")  # the error red of the findings icons
         label.hide()
         box = QWidget()
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, cell.sizePolicy().verticalPolicy())
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

@@ -49,6 +49,12 @@ _IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp *.svg *.avif);;All file
 _THUMB = 96
 
 
+def _compact(widget: QWidget) -> QWidget:
+    """No taller than it needs: a short form's spare height must not pile up in a field."""
+    widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+    return widget
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -228,7 +234,10 @@ class FlowLayout(QLayout):
         self._arrange(rect, move=True)
 
     def sizeHint(self) -> QSize:
-        return self.minimumSize()
+        width = self.geometry().width()
+        if width <= 0:
+            return self.minimumSize()
+        return QSize(width, self.heightForWidth(width))
 
     def minimumSize(self) -> QSize:
         size = QSize()
@@ -255,11 +264,14 @@ class TagsEditor(FieldEditor):
 
     def __init__(self, field: Field) -> None:
         super().__init__(field)
-        self.widget = QWidget()
+        self.widget = _compact(QWidget())
         outer = QVBoxLayout(self.widget)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(4)
         self.chips_box = QWidget()
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        policy.setHeightForWidth(True)
+        self.chips_box.setSizePolicy(policy)
         self.chips = FlowLayout(self.chips_box)
         outer.addWidget(self.chips_box)
         self.edit = QLineEdit()
@@ -432,7 +444,7 @@ class ColorEditor(LineEditor):
         row.addWidget(self.edit)
         row.addWidget(self.swatch)
         row.addStretch(1)
-        self.widget = box
+        self.widget = _compact(box)
 
     def focus_widget(self) -> QWidget:
         return self.edit
@@ -488,7 +500,7 @@ class MediaEditor(LineEditor):
         side.addLayout(buttons)
         side.addStretch(1)
         row.addLayout(side, 1)
-        self.widget = box
+        self.widget = _compact(box)
 
     def focus_widget(self) -> QWidget:
         return self.edit
@@ -569,7 +581,7 @@ class RangeEditor(FieldEditor):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.slider, 1)
         row.addWidget(self.spin)
-        self.widget = box
+        self.widget = _compact(box)
 
     def focus_widget(self) -> QWidget:
         return self.spin

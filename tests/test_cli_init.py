@@ -53,3 +53,14 @@ def test_init_print_writes_nothing_and_names_config_problems(
     assert "# Site: CloudCannon" in out
     assert "cloudcannon.config.yml:3: _inputs.title: unknown input type 'fancy'" in out
     assert not (tmp_path / "glossary-editor.yaml").exists()
+
+
+def test_check_names_configuration_problems_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(SITES / "hugo", tmp_path / "site")
+    (tmp_path / "site" / "frontmatter.json").write_text('{\n  "a": ,\n}\n')
+    assert main(["check", str(tmp_path / "site"), "--no-cache", "--format", "csv"]) == 1
+    captured = capsys.readouterr()
+    assert "warning: frontmatter.json:2:" in captured.err
+    assert "content/docs/quick-start.md,description-missing" in captured.out

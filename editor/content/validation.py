@@ -39,6 +39,18 @@ class _Check:
     field: Field
     required: bool  # report an empty value (False where an SEO rule already does)
     enforce: bool  # the schema reports empty required fields at all
+    path: str  # ``keys`` joined, as findings name the field
+    # A value of this type needs no further look (None: always run ``check_value``).
+    fine: type | tuple[type, ...] | None
+
+
+# Per kind, the types a value may have that need no further check when the field has no
+# limits, pattern or options: most values of a corpus, settled by one ``isinstance``.
+_FINE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "line": str, "text": str, "markdown": str, "select": str, "boolean": bool,
+    "date": dt.date, "datetime": dt.date, "strings": list, "tags": list,
+    "multiselect": list, "entries": list,
+}  # fmt: skip
 
 
 def needs_check(f: Field) -> bool:
@@ -86,6 +98,7 @@ def plan(schema: Schema) -> tuple[_Check, ...]:
 
 def _make_plan(schema: Schema) -> tuple[_Check, ...]:
     covered = {path for role, path in schema.seo_map if role in _SEO_COVERED}
+    enforce = schema.checks_required
     checks: list[_Check] = []
 
     def walk(fields: Iterable[Field], keys: tuple[str, ...]) -> None:
@@ -94,22 +107,60 @@ def _make_plan(schema: Schema) -> tuple[_Check, ...]:
             if f.kind == "group":
                 walk(f.fields, here)
                 continue
-            if f.kind == "other" or (not needs_check(f) and f.kind != "objects"):
+            if f.kind == "other":
                 continue
-            seo = f.seo_role in _SEO_COVERED or f.path in covered
-            enforce = schema.checks_required
-            checks.append(_Check(here, f, f.required and not seo and enforce, enforce))
+            required = f.required and enforce and f.seo_role not in _SEO_COVERED
+            required = required and f.path not in covered
+            if f.kind == "objects":
+                if required or any(_child_checked(c, enforce) for c in f.fields):
+                    checks.append(_Check(here, f, required, enforce, ".".join(here), None))
+                continue
+            limited = _limited(f)
+            if not (required or limited or f.kind in _TYPED_KINDS):
+                continue  # a required mark the schema does not enforce, and nothing else
+            fine = None if limited else _FINE_TYPES.get(f.kind)
+            if f.kind in ("number", "range"):
+                fine = None if limited else (int, float)  # bool is refused in check_value
+            checks.append(_Check(here, f, required, enforce, ".".join(here), fine))
 
     walk(schema.fields, ())
     return tuple(checks)
 
 
+_TYPED_KINDS = frozenset(
+    {"number", "range", "date", "datetime", "boolean", "url", "color", "image", "file",
+     "multiselect", "tags", "strings"}
+)  # fmt: skip
+
+
+def _limited(f: Field) -> bool:
+    """Limits, a pattern, allowed values or a file to find: always a full check."""
+    return bool(
+        f.options
+        or f.min_length is not None
+        or f.max_length is not None
+        or f.pattern
+        or f.minimum is not None
+        or f.maximum is not None
+        or f.kind in ("image", "file", "url", "color")
+    )
+
+
+def _child_checked(f: Field, enforce: bool) -> bool:
+    return f.kind not in ("group", "objects", "other") and (
+        (f.required and enforce) or _limited(f) or f.kind in _TYPED_KINDS
+    )
+
+
 def _lookup(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     value: Any = data
     for key in keys:
-        if not isinstance(value, Mapping):
+        if type(value) is dict:  # plain dicts first: an ABC check costs several times more
+            value = value.get(key, MISSING)
+        elif isinstance(value, Mapping):
+            value = value.get(key, MISSING)
+        else:
             return MISSING
-        value = value.get(key, MISSING)
         if value is MISSING:
             return MISSING
     return value
@@ -126,12 +177,16 @@ def validate_entry(
     out: list[Problem] = []
     for check in checks:
         value = _lookup(data, check.keys)
-        path = ".".join(check.keys)
+        if check.fine is not None and type(value) is not bool and isinstance(value, check.fine):
+            if not check.required or not _empty(value):
+                continue  # the usual case: a value of the right type, nothing else to check
+        elif value is MISSING and not check.required:
+            continue
         if check.field.kind == "objects":
-            _items(out, check, value, path, root)
+            _items(out, check, value, check.path, root)
             continue
         for rule, message in check_value(check.field, value, required=check.required, root=root):
-            out.append((rule, path, message))
+            out.append((rule, check.path, message))
     return out
 
 
@@ -142,12 +197,11 @@ def _items(out: list[Problem], check: _Check, value: Any, path: str, root: str) 
     if not isinstance(value, list):
         return
     faq = f.child("question") is not None and f.child("answer") is not None
+    children = [c for c in f.fields if _child_checked(c, check.enforce)]
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):
             continue
-        for child in f.fields:
-            if child.kind in ("group", "objects", "other") or not needs_check(child):
-                continue
+        for child in children:
             required = child.required and not faq and check.enforce
             for rule, message in check_value(
                 child, item.get(child.key, MISSING), required=required, root=root

@@ -140,3 +140,14 @@ def test_unknown_seo_role_in_settings_is_an_error_with_its_line(tmp_path: Path) 
     (tmp_path / "glossary-editor.yaml").write_text("seo:\n  fields:\n    headline: title\n")
     problems = SchemaRegistry.load(tmp_path).site.problems
     assert [(p.line, "unknown role 'headline'" in p.message) for p in problems] == [(3, True)]
+
+
+def test_a_key_that_is_both_seo_title_and_heading_is_reported_once(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text('title = "Docs"\n')
+    (tmp_path / "a.md").write_text("---\ndescription: About this.\n---\nText.\n")
+    (tmp_path / "b.md").write_text("---\ntitle: B\ndescription: More.\n---\nText.\n")
+    index = CorpusIndex(tmp_path, SchemaRegistry.load(tmp_path), load_config(tmp_path), cache=False)
+    for _ in index.build():
+        pass
+    rules = sorted(f.rule for f in index.findings() if f.path == "a.md" and f.field == "title")
+    assert rules == ["title-missing"]

@@ -454,7 +454,7 @@ def _check(
         )
 
     h1 = _text(h1_raw)
-    if not h1:
+    if not h1 and plan.h1 != plan.title:  # one key for both (Hugo's title): said once
         how = "is not in the file" if h1_raw is _MISSING else "is empty"
         add(
             "h1-missing",

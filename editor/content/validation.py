@@ -155,9 +155,8 @@ def _child_checked(f: Field, enforce: bool) -> bool:
 def _lookup(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     value: Any = data
     for key in keys:
-        if type(value) is dict:  # plain dicts first: an ABC check costs several times more
-            value = value.get(key, MISSING)
-        elif isinstance(value, Mapping):
+        # plain dicts first: an ABC check costs several times more
+        if type(value) is dict or isinstance(value, Mapping):
             value = value.get(key, MISSING)
         else:
             return MISSING

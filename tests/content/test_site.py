@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from editor.content.document import load_entry
 from editor.content.index import CorpusIndex
 from editor.content.schema import Field, SchemaRegistry
 from editor.content.seo.config import load_config
@@ -151,3 +152,15 @@ def test_a_key_that_is_both_seo_title_and_heading_is_reported_once(tmp_path: Pat
         pass
     rules = sorted(f.rule for f in index.findings() if f.path == "a.md" and f.field == "title")
     assert rules == ["title-missing"]
+
+
+def test_new_entry_starts_with_the_site_schemas_defaults(tmp_path: Path) -> None:
+    from editor.content.new_entry import create_entry
+
+    registry = SchemaRegistry.load(SITES / "cloudcannon")
+    schema = registry.for_data({"_schema": "default"}, "content/glossary/new.md")
+    path = create_entry(tmp_path, schema, "Scalar")
+    data = load_entry(path).data
+    assert data["subject"] == "Mathematics"  # the schema file's default
+    assert data["level"] == 3 and data["draft"] is False and data["accent"] == "#336699"
+    assert data["title"] == "Scalar"

@@ -164,3 +164,37 @@ def test_new_entry_starts_with_the_site_schemas_defaults(tmp_path: Path) -> None
     assert data["subject"] == "Mathematics"  # the schema file's default
     assert data["level"] == 3 and data["draft"] is False and data["accent"] == "#336699"
     assert data["title"] == "Scalar"
+
+
+def test_cloudcannon_structures_and_select_data_become_nested_fields(tmp_path: Path) -> None:
+    (tmp_path / ".cloudcannon" / "schemas").mkdir(parents=True)
+    (tmp_path / "cloudcannon.config.yml").write_text(
+        "_select_data:\n  people: {ann: Ann Lee, bo: Bo Chen}\n"
+        "_structures:\n  steps:\n    values:\n      - value: {heading: '', minutes: 0}\n"
+        "_inputs:\n  author: {type: select, options: {values: _select_data.people}}\n"
+        "  steps: {type: array, options: {structures: _structures.steps}}\n"
+        "  minutes: {type: number, options: {min: 1, max: 90}}\n"
+        "  summary: {type: textarea, options: {required: true, max_length: 20}}\n"
+        "collections_config:\n  recipes:\n    path: recipes\n    schemas:\n"
+        "      default: {path: .cloudcannon/schemas/recipe.md}\n"
+    )
+    (tmp_path / ".cloudcannon" / "schemas" / "recipe.md").write_text(
+        "---\ntitle:\nauthor:\nsummary:\nsteps: []\n---\n"
+    )
+    registry = SchemaRegistry.load(tmp_path)
+    schema = registry.for_data({}, "recipes/soup.md")
+    author, steps = schema.field("author"), schema.field("steps")
+    assert author is not None and author.options == ("ann", "bo")
+    assert author.option_labels == ("Ann Lee", "Bo Chen") and author.strict_options
+    assert steps is not None and steps.kind == "objects"
+    minutes = steps.child("minutes")
+    assert minutes is not None and (minutes.kind, minutes.maximum) == ("number", 90)
+    data = {"title": "Soup", "author": "cy", "summary": "x" * 25,
+            "steps": [{"heading": "Boil", "minutes": 120}]}  # fmt: skip
+    from editor.content.validation import validate_entry
+
+    assert [(r, f) for r, f, _ in validate_entry(data, schema)] == [
+        ("field-invalid", "author"),
+        ("field-invalid", "summary"),
+        ("field-invalid", "steps.0.minutes"),
+    ]

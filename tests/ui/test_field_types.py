@@ -157,3 +157,26 @@ def test_validation_messages_show_next_to_the_fields(
     open_entry(form, site / "cloudcannon", "content/glossary/prism.md")
     assert "must be a date" in form.field_checks.message("date")
     assert "at most 5" in form.field_checks.message("level")  # the slider stops at 5; 9 is kept
+
+
+def test_what_the_form_cannot_edit_yet_is_kept_on_save(
+    form: EntryForm, site: Path, qtbot: Any
+) -> None:
+    from editor.content.document import planned_bytes
+
+    root = site / "frontmatter"
+    path = root / "content/posts/grid.md"
+    entry = load_entry(path)
+    registry = SchemaRegistry.load(root)
+    schema = registry.for_file(entry.data, path)
+    assert schema.field("series") is not None and schema.field("series").kind == "other"
+    form.load(schema, entry.data, entry.body)
+    title = form.editor("title")
+    assert title is not None
+    title.focus()
+    qtbot.keyClick(title.focus_widget(), Qt.Key.Key_End)
+    qtbot.keyClicks(title.focus_widget(), "!")
+    after = planned_bytes(entry, form.values(), form.body(), schema.key_order()).decode()
+    before = path.read_text(encoding="utf-8")
+    assert after == before.replace("title: Grid areas\n", "title: Grid areas!\n")
+    assert "series: layout\n" in after

@@ -17,7 +17,7 @@ from editor.content.schema import Schema
 from editor.content.site.seo_map import _front, _markdown_files
 
 VALUE_KINDS = frozenset({"select", "multiselect", "tags"})
-_SAMPLE = 400
+_SAMPLE = 200  # files: about 40 ms on the GUI thread when a folder opens
 _READ = 16384
 
 

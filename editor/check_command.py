@@ -119,9 +119,11 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     progress = _ProgressLine(sys.stderr)
     try:
-        index = CorpusIndex(
-            folder, SchemaRegistry.load(folder), load_config(folder), cache=not args.no_cache
-        )
+        registry = SchemaRegistry.load(folder)
+        for problem in registry.site.problems if registry.site is not None else ():
+            # the site's CMS configuration: named, and the check goes on with the built-ins
+            print(f"glossary-editor check: warning: {problem}", file=sys.stderr)
+        index = CorpusIndex(folder, registry, load_config(folder), cache=not args.no_cache)
         for step in index.build():
             progress.update(step)
     except ContentError as exc:

@@ -55,7 +55,7 @@ from editor.paths import sample_content_dir
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_PIPE_CLOSED = 128 + 13  # what a shell reports for a tool ended by SIGPIPE (cat, git)
-COMMANDS = ("check", "get", "set", "render", "new")
+COMMANDS = ("check", "get", "set", "render", "new", "init")
 KEY_HELP = (
     r"list items count from 0 (no negative positions); a dot inside a key is written \."
     r" ('og\.title', quoted for the shell, names the key og.title) and a backslash as \\"
@@ -420,7 +420,7 @@ def planned_set(
     path = entry.path
     assignments = [_parse_assignment(a) for a in args.assignments]
     registry = _registry_for(path)
-    schema = registry.for_data(entry.data)
+    schema = registry.for_file(entry.data, path)
     declared = () if schema.generic else schema.fields
     inferred = schema.fields if schema.generic else schema.extra_fields(entry.data)
     data = copy.deepcopy(entry.data)
@@ -453,7 +453,7 @@ def planned_set(
             set_value(data, key, value)
         except KeyPathError as exc:
             raise UsageError(f"{path}: cannot set {exc}") from None
-    return entry, data, body, registry.for_data(data).key_order()
+    return entry, data, body, registry.for_file(data, path).key_order()
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -466,7 +466,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     entry = load_entry(path)
     raw_html = load_render_config(_content_root(path)).raw_html
     html = render_page(
-        entry.data, entry.body, _registry_for(path).for_data(entry.data), raw_html=raw_html
+        entry.data, entry.body, _registry_for(path).for_file(entry.data, path), raw_html=raw_html
     )
     if args.output is not None:
         from editor.content.atomic import atomic_write
@@ -569,7 +569,25 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--schema", required=True)
     new.add_argument("--title", required=True)
     new.set_defaults(func=cmd_new)
+
+    init = sub.add_parser("init", help="write a commented glossary-editor.yaml for a site")
+    init.add_argument("folder")
+    init.add_argument("--print", action="store_true", help="print it instead of writing it")
+    init.set_defaults(func=cmd_init)
     return parser
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from editor.content.site.init_file import init_text, write_init
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    if args.print:
+        emit(init_text(folder, SchemaRegistry.load(folder)))
+    else:
+        print(write_init(folder))
+    return EXIT_OK
 
 
 def _open_app(argv: Sequence[str]) -> int:

@@ -43,6 +43,7 @@ def main() -> int:
     parser.add_argument("--entry", default="strategic-leverage.md")
     parser.add_argument("--size", default="1500x900", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--report", action="store_true", help="show the SEO report dock")
+    parser.add_argument("--focus", help="scroll the form to this field (dotted path)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
@@ -66,6 +67,8 @@ def main() -> int:
         wait_until(app, lambda: bool(window.preview.html()) and window.preview.is_idle())
         if args.report:
             window.acts.check_all.trigger()
+        if args.focus:
+            window.form.focus_field(args.focus)
         wait_until(app, lambda: False, 300)  # let layouts settle
         args.output.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(args.output)):

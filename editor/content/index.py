@@ -467,7 +467,7 @@ def _parse_file(  # noqa: PLR0917 - see parse_file
                 _, data, _ = frontmatter.load_bytes(raw, where)
     except ContentError as err:
         return _error_parts(rel, size, mtime_ns, err, config)
-    schema = registry.for_data(data)
+    schema = registry.for_data(data, rel)
     findings, facts = check_entry_rows(data, schema, config, rel)
     if fast is None:
         texts = [rel]

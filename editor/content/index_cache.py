@@ -86,6 +86,7 @@ def fingerprint(registry: SchemaRegistry, config: SeoConfig, parser: str) -> str
         schema = registry[name]
         # repr of the frozen dataclasses lists every field attribute, in order.
         parts.append(f"schema={name}:{schema.fields!r}:{schema.title_key}:{schema.generic}")
+    parts.append(f"site={registry.fingerprint_text()}")  # the site's CMS setup, SEO mapping
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -8,6 +8,7 @@ own quoting; the result is parsed again before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,21 @@ def new_entry_data(schema: Schema, title: str, today: dt.date) -> dict[str, Any]
             values[key] = schema.url_pattern.replace("{slug}", slug)
         elif key == "file_name":
             values[key] = f"{slug}.md"
+        elif _usable_default(schema, key):
+            values[key] = schema.field(key).default  # type: ignore[union-attr]
     return values
+
+
+def _usable_default(schema: Schema, key: str) -> bool:
+    """A site schema's default for a new entry that can be written as one line (CMS
+    placeholders such as Front Matter's ``{{now}}`` are left out)."""
+    f = schema.field(key)
+    value = f.default if f is not None else None
+    if isinstance(value, str):
+        return bool(value.strip()) and "{{" not in value and "\n" not in value
+    return isinstance(value, bool | int | float) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
 
 
 def new_entry_text(schema: Schema, title: str, today: dt.date) -> str:
@@ -56,6 +71,8 @@ def new_entry_text(schema: Schema, title: str, today: dt.date) -> str:
             lines.append(f"{key}: {value.isoformat()}\n")
         elif key in (SCHEMA_KEY, "url", "file_name"):
             lines.append(f"{key}: {value}\n")
+        elif not isinstance(value, str):  # a site's default: true, 3, ["a", "b"]
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}\n")
         else:
             lines.append(_folded(key, value))
     lines.append("---\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
@@ -31,6 +31,17 @@ FieldKind = Literal[
     "strings",  # list of strings
     "entries",  # list of references (URLs) to other entries
     "group",  # nested mapping, e.g. ``seo``
+    # Typed inputs a site's CMS configuration declares (``editor/content/site/``):
+    "select",  # one value from ``options`` (or from the values the corpus uses)
+    "multiselect",  # a list of values from ``options``
+    "tags",  # a free list of short strings, completed from the corpus
+    "datetime",  # a date with a time of day
+    "url",
+    "color",  # ``#rrggbb``
+    "image",  # a path to an image file, shown as a thumbnail
+    "file",  # a path to any file
+    "range",  # a number between ``minimum`` and ``maximum``, shown as a slider
+    "other",  # declared by the site in a way the form cannot edit yet: shown, kept
 ]
 FIELD_KINDS: frozenset[str] = frozenset(get_args(FieldKind))
 SeoRole = Literal["title", "description", "keywords", "keyphrase", "slug", "h1", "lead", ""]
@@ -58,6 +69,22 @@ class Field:
     seo_role: SeoRole = ""
     fields: tuple[Field, ...] = ()  # children of ``group`` / item fields of ``objects``
     item_label: str = ""  # for ``objects``: which child key labels an item
+    # What a site's configuration declares about the value (validated live in the form
+    # and by ``check``, see ``validation.py``): allowed values, limits, a pattern.
+    options: tuple[Any, ...] = ()  # select / multiselect values (tags: suggestions)
+    option_labels: tuple[str, ...] = ()  # shown instead of ``options`` where given
+    strict_options: bool = False  # only ``options`` are allowed (no new values)
+    corpus_options: bool = False  # offer the values other entries already use
+    minimum: float | None = None  # number/range value, or list length for lists
+    maximum: float | None = None
+    step: float | None = None
+    min_length: int | None = None  # text length in characters
+    max_length: int | None = None
+    pattern: str = ""  # a regular expression the whole text must match
+    pattern_message: str = ""  # what to tell the editor when it does not
+    default: Any = None  # value a new entry starts with (None: none declared)
+    uploads: str = ""  # image/file: folder (relative to the site) new files go into
+    source: str = ""  # the configuration that declared the field ("file:line"), for messages
 
     def child(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -82,6 +109,17 @@ class Schema:
     url_pattern: str = ""
     title_fields: tuple[str, ...] = ()
     new_body: str = ""
+    # The site's SEO mapping (role -> dotted key) for roles no field declares: Hugo's
+    # top-level ``description``, say (see ``site/seo_map.py``).
+    seo_map: tuple[tuple[str, str], ...] = ()
+    # Content folder the site's paths (images, uploads) are relative to; "" when unknown.
+    site_root: str = field(default="", compare=False)
+    # Collections (folders relative to the site) this schema is the default for.
+    paths: tuple[str, ...] = ()
+    # Whether ``check`` reports empty required fields (``field-required``). The built-in
+    # schemas only mark them in the form (their SEO rules cover what must be there), so
+    # a corpus's findings do not change; a site's or the folder's own schemas report them.
+    checks_required: bool = True
     _by_path: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -158,6 +196,16 @@ def infer_field(key: Any, path: str, value: Any) -> Field:
     return Field(key=key, path=path, label=_humanise(key), kind=kind, fields=children)
 
 
+def _number_or_none(raw: Mapping[str, Any], key: str) -> float | None:
+    value = raw.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _int_or_none(raw: Mapping[str, Any], key: str) -> int | None:
+    value = raw.get(key)
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _parse_field(raw: Mapping[str, Any], parent: str, where: Path) -> Field:
     if not isinstance(raw, Mapping) or "key" not in raw:
         raise ContentError(f"schema field needs a 'key': {raw!r}", where)
@@ -169,6 +217,7 @@ def _parse_field(raw: Mapping[str, Any], parent: str, where: Path) -> Field:
     # ``objects`` item fields are relative to an item, ``group`` children to the group.
     child_parent = "" if kind == "objects" else path
     children = tuple(_parse_field(c, child_parent, where) for c in raw.get("fields") or ())
+    options = raw.get("options") or ()
     return Field(
         key=key,
         path=path,
@@ -179,6 +228,18 @@ def _parse_field(raw: Mapping[str, Any], parent: str, where: Path) -> Field:
         seo_role=cast(SeoRole, str(raw.get("seo_role", ""))),
         fields=children,
         item_label=str(raw.get("item_label", "")),
+        options=tuple(options) if isinstance(options, list | tuple) else (),
+        strict_options=bool(raw.get("strict_options", False)),
+        corpus_options=bool(raw.get("corpus_options", False)),
+        minimum=_number_or_none(raw, "min"),
+        maximum=_number_or_none(raw, "max"),
+        step=_number_or_none(raw, "step"),
+        min_length=_int_or_none(raw, "min_length"),
+        max_length=_int_or_none(raw, "max_length"),
+        pattern=str(raw.get("pattern") or ""),
+        pattern_message=str(raw.get("pattern_message") or ""),
+        default=raw.get("default"),
+        uploads=str(raw.get("uploads") or ""),
     )
 
 
@@ -206,24 +267,54 @@ def parse_schema(text: str, source: Path) -> Schema:
 
 
 class SchemaRegistry:
-    """The bundled schemas, plus those of a content folder (which win on a name clash)."""
+    """The bundled schemas, those a site's CMS configuration declares, and those of the
+    app's own ``.glossary-editor/schemas/`` (which win on a name clash).
 
-    def __init__(self, schemas: Mapping[str, Schema]) -> None:
+    ``site`` is what was read from the site's configuration (``site.SiteSetup``): the
+    schemas per collection, the SEO mapping, the uploads folder, and every problem and
+    not-yet-supported declaration, for the "Site setup" view and ``init``.
+    """
+
+    def __init__(
+        self, schemas: Mapping[str, Schema], site: Any = None, own: Iterable[str] = ()
+    ) -> None:
         self._schemas = dict(schemas)
+        self._own = frozenset(own)
+        self.site = site
+        self._seo_map: tuple[tuple[str, str], ...] = site.seo_map if site is not None else ()
+        self._root = str(site.root) if site is not None else ""
 
     @classmethod
     def load(cls, content_folder: Path | None = None) -> SchemaRegistry:
         schemas: dict[str, Schema] = {}
-        folders = [resources_dir() / "schemas"]
+        own: list[str] = []
+        site = None
+        builtin = resources_dir() / "schemas"
+        for path in sorted(builtin.glob("*.yaml")):
+            schema = parse_schema(path.read_text(encoding="utf-8"), path)
+            schemas[schema.name] = replace(schema, checks_required=False)
         if content_folder is not None:
-            folders.append(content_folder / FOLDER_SCHEMAS)
-        for folder in folders:
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.glob("*.yaml")):
-                schema = parse_schema(path.read_text(encoding="utf-8"), path)
-                schemas[schema.name] = schema
-        return cls(schemas)
+            from editor.content.site import read_site
+
+            site = read_site(content_folder)
+            for schema in site.schemas:  # a built-in of the same name keeps its name
+                schemas.setdefault(schema.name, schema)
+            own_folder = content_folder / FOLDER_SCHEMAS
+            if own_folder.is_dir():
+                for path in sorted(own_folder.glob("*.yaml")):
+                    schema = parse_schema(path.read_text(encoding="utf-8"), path)
+                    schemas[schema.name] = schema
+                    own.append(schema.name)
+        return cls(schemas, site, own)
+
+    @property
+    def seo_map(self) -> tuple[tuple[str, str], ...]:
+        """The site's SEO mapping (role -> key) used where a schema declares no role."""
+        return self._seo_map
+
+    def fingerprint_text(self) -> str:
+        """What the index cache must also key on besides the schemas' fields."""
+        return repr(self._seo_map) + (self.site.fingerprint_text() if self.site else "")
 
     def names(self) -> list[str]:
         return sorted(self._schemas)
@@ -234,19 +325,47 @@ class SchemaRegistry:
     def __getitem__(self, name: str) -> Schema:
         return self._schemas[name]
 
-    def for_data(self, data: Mapping[str, Any]) -> Schema:
-        """The schema ``data['_schema']`` names, or a generic one made from its keys."""
+    def for_file(self, data: Mapping[str, Any], path: Path) -> Schema:
+        """:meth:`for_data` for a file given by its own path (absolute or relative)."""
+        rel: str | None = None
+        if self.site is not None and self.site.collections:
+            try:
+                rel = path.resolve().relative_to(self.site.root.resolve()).as_posix()
+            except (ValueError, OSError):
+                rel = None
+        return self.for_data(data, rel)
+
+    def for_data(self, data: Mapping[str, Any], path: str | Path | None = None) -> Schema:
+        """The schema for an entry: the one its collection (by ``path``, relative to the
+        folder) names ``_schema`` or uses by default, else the schema ``_schema`` names,
+        else a generic one made from its keys (with the site's SEO mapping)."""
         name = data.get(SCHEMA_KEY)
+        if path is not None and self.site is not None and self.site.collections:
+            found = self.site.schema_for(str(path), name if isinstance(name, str) else None)
+            if found is not None:
+                # The app's own schema of that name wins over the site's.
+                return self._schemas[found.name] if found.name in self._own else found
         if isinstance(name, str) and name in self._schemas:
             return self._schemas[name]
-        return generic_schema(data, str(name) if name else "")
+        return generic_schema(data, str(name) if name else "", self._seo_map, self._root)
 
 
-def generic_schema(data: Mapping[str, Any], name: str = "") -> Schema:
+def generic_schema(
+    data: Mapping[str, Any],
+    name: str = "",
+    seo_map: tuple[tuple[str, str], ...] = (),
+    site_root: str = "",
+) -> Schema:
     """A schema for an entry whose ``_schema`` is unknown or absent: one field per key."""
     fields = tuple(infer_field(k, key_text(k), v) for k, v in data.items() if k != SCHEMA_KEY)
     label = f"{name} (unknown schema)" if name else "Untyped entry"
     title_key = "title" if "title" in data else ""
     return Schema(
-        name=name or "generic", label=label, fields=fields, title_key=title_key, generic=True
+        name=name or "generic",
+        label=label,
+        fields=fields,
+        title_key=title_key,
+        generic=True,
+        seo_map=seo_map,
+        site_root=site_root,
     )

@@ -118,3 +118,9 @@ def recover(
 ) -> list[JournalItem]:
     """At start: offer back the journaled unsaved work; returns the items to restore."""
     return recovery_dialog.recover(journal, parent, key_order_for=key_order_for)
+
+
+def open_file(parent: QWidget | None, title: str, filters: str) -> Path | None:
+    """A native "open file" dialog; None when cancelled (the image/file picker)."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return Path(chosen) if chosen else None

@@ -594,6 +594,10 @@ def make_editor(field: Field) -> FieldEditor:
         "boolean": BooleanEditor,
         "strings": StringListEditor,
     }
+    # Typed inputs a site's configuration declares (select, tags, image...).
+    from editor.ui.field_types import TYPED_EDITORS
+
+    factory.update(TYPED_EDITORS)
     return factory.get(field.kind, ValueViewer)(field)
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from editor.content.schema import SCHEMA_KEY, Field, Schema, key_text
 from editor.content.seo.config import SeoConfig
 from editor.ui.faq_editor import FaqEditor
+from editor.ui.field_checks import FieldChecks
 from editor.ui.fields import FieldEditor, LineEditor, TextEditor, copy_tree, describe, make_editor
 from editor.ui.related_editor import RelatedEditor
 from editor.ui.seo_findings import SeoFindingsView
@@ -127,6 +128,10 @@ class EntryForm(QWidget):
         self.schema_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.schema_label.setContentsMargins(8, 4, 8, 0)
         outer.addWidget(self.schema_label)
+        self.field_checks = FieldChecks()  # live validation messages and the SEO mapping
+        self.seo_fields_label = self.field_checks.mapping_label
+        self.seo_fields_label.setContentsMargins(8, 0, 8, 0)
+        outer.addWidget(self.seo_fields_label)
         self.findings = SeoFindingsView()
         self.findings.field_activated.connect(self.focus_field)
         outer.addWidget(self.findings)
@@ -141,6 +146,7 @@ class EntryForm(QWidget):
         self._slots, self._by_path, self._meters, self._repeats = [], {}, {}, []
         self._extra_fields, self._extra_rows, self._extra_slots = (), [], []
         self._tab_chain = []
+        self.field_checks.reset(schema)
         page = QWidget()
         form = QFormLayout(page)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -218,6 +224,8 @@ class EntryForm(QWidget):
         cell = editor.widget
         if f.seo_role in ("title", "description") and isinstance(editor, LineEditor | TextEditor):
             cell = self._with_meter(editor, f)
+        if keys is not None:
+            cell = self.field_checks.attach(f, editor, cell)
         if isinstance(editor, FaqEditor):
             header = _header(f"{f.label} *" if f.required else f.label, 0)
             header.setBuddy(editor.focus_widget())
@@ -353,6 +361,7 @@ class EntryForm(QWidget):
         self._set_rows_visible([self._body_editor.widget], show_body)
         self.set_read_only(read_only)
         self._show_schema_label(schema)
+        self.field_checks.refresh()
         self._fix_tab_order()
         self.scroll_area.verticalScrollBar().setValue(0)
 
@@ -450,6 +459,10 @@ class EntryForm(QWidget):
         for slot in (*self._slots, *self._extra_slots):
             if isinstance(slot.editor, RelatedEditor):
                 slot.editor.set_candidates(self._candidates)
+
+    def set_value_options(self, values: Mapping[str, Sequence[Any]]) -> None:
+        """Values other entries use, per field path: offered by selects and tags."""
+        self.field_checks.set_corpus_values(values)
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
         self.findings.set_findings(findings)

@@ -52,6 +52,7 @@ from editor.ui.report_view import SeoReportView
 from editor.ui.saving import Saving
 from editor.ui.session import OpenEntry, Session
 from editor.ui.settings import Settings, SettingsStore
+from editor.ui.site_setup import SiteSetupOffer
 from editor.ui.status import WindowStatus
 
 __all__ = ["APP_NAME", "MainWindow", "app_icon"]
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.files = EntryFiles(self, self)
         self.saving = Saving(self, self)
         self.bulk = install_bulk_actions(self)  # Edit › Find and Replace…, bulk edits
+        self.site_setup = SiteSetupOffer(self)  # "Site Setup…", the init offer (site_setup.py)
         self._findings_timer = QTimer(self, singleShot=True, interval=FINDINGS_DELAY_MS)
         self._findings_timer.timeout.connect(self._refresh_findings)
 
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
             self.open_entry(restored[0])
         self.feed.start(folder)
         self._update_title()
+        self.site_setup.folder_opened(folder, registry)
         return True
 
     def _lock_folder(self, folder: Path) -> str | None:

@@ -152,7 +152,7 @@ class Session(QObject):
             )
         if self.read_only_reason is not None and entry.read_only_reason is None:
             entry.read_only_reason = self.read_only_reason
-        schema = self.registry.for_data(entry.data)
+        schema = self.registry.for_file(entry.data, path)
         return OpenEntry(
             path,
             entry,
@@ -299,7 +299,7 @@ class Session(QObject):
         opened.entry = saved
         opened.data = copy.deepcopy(saved.data)
         opened.body = saved.body
-        opened.schema = self.registry.for_data(saved.data)
+        opened.schema = self.registry.for_file(saved.data, path)
         opened.conflict = opened.missing = False
         opened.journal_base = saved.fingerprint
         self._discard_journal(path)

@@ -48,7 +48,13 @@ DEFAULT_SEVERITIES: Mapping[str, str] = {
     "h1-missing": "error",
     "faq-incomplete": "error",
     "related-broken": "warning",
+    # Validation of the fields a schema or the site's CMS configuration declares.
+    "field-required": "error",
+    "field-invalid": "error",
+    "image-missing": "warning",
 }
+# Roles whose key ``seo.fields`` may name (see ``site/seo_map.py``).
+SEO_ROLES: tuple[str, ...] = ("title", "description", "keywords", "keyphrase", "slug", "h1")
 RULE_NAMES: tuple[str, ...] = tuple(DEFAULT_SEVERITIES)
 
 
@@ -68,6 +74,8 @@ class SeoConfig:
     keyphrase_max_words: int = 8
     disabled: frozenset[str] = frozenset()
     severity_overrides: tuple[tuple[str, str], ...] = ()
+    # ``seo.fields``: role -> dotted key, overriding the detected SEO mapping
+    fields: tuple[tuple[str, str], ...] = ()
     _severities: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -91,6 +99,7 @@ class SeoConfig:
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
         values["disabled"] = sorted(self.disabled)
         values["severity_overrides"] = sorted(self.severity_overrides)
+        values["fields"] = sorted(self.fields)
         values["rules_version"] = RULES_VERSION
         blob = json.dumps(values, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
@@ -99,9 +108,9 @@ class SeoConfig:
 _THRESHOLDS: dict[str, type] = {
     f.name: (int if f.type in ("int", int) else float)
     for f in dataclasses.fields(SeoConfig)
-    if f.init and f.name not in ("disabled", "severity_overrides")
+    if f.init and f.name not in ("disabled", "severity_overrides", "fields")
 }
-_KNOWN_KEYS = (*_THRESHOLDS, "disable", "severity")
+_KNOWN_KEYS = (*_THRESHOLDS, "disable", "severity", "fields")
 
 
 def load_config(folder: Path | None) -> SeoConfig:
@@ -147,6 +156,8 @@ def parse_config(text: str, path: Path | str | None = None) -> SeoConfig:
             values["disabled"] = frozenset(_rule_list(value_node, path))
         elif key == "severity":
             values["severity_overrides"] = tuple(_severity_map(value_node, path))
+        elif key == "fields":
+            values["fields"] = tuple(_field_map(value_node, path))
         else:
             known = ", ".join(_KNOWN_KEYS)
             raise _error(f"unknown setting seo.{key} (known: {known})", key_node, path)
@@ -210,4 +221,26 @@ def _severity_map(node: yaml.Node, path: Path | str | None) -> list[tuple[str, s
                 path,
             )
         pairs.append((rule, level))
+    return pairs
+
+
+def _field_map(node: yaml.Node, path: Path | str | None) -> list[tuple[str, str]]:
+    """``seo.fields``: which key holds each SEO role (``description: summary``)."""
+    if _is_null(node):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        raise _error("seo.fields must map SEO roles to keys (description: summary)", node, path)
+    pairs: list[tuple[str, str]] = []
+    for key_node, value_node in node.value:
+        role = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+        if role not in SEO_ROLES:
+            raise _error(
+                f"seo.fields: unknown role {role!r} (roles: {', '.join(SEO_ROLES)})",
+                key_node,
+                path,
+            )
+        target = str(value_node.value).strip() if isinstance(value_node, yaml.ScalarNode) else ""
+        if not target:
+            raise _error(f"seo.fields.{role} must name a key, e.g. {role}", value_node, path)
+        pairs.append((role, target))
     return pairs

@@ -25,6 +25,7 @@ from editor.content.errors import ContentError
 from editor.content.schema import Schema, SeoRole
 from editor.content.seo.config import RULE_NAMES, SEVERITIES, SeoConfig
 from editor.content.seo.metrics import text_width
+from editor.content.validation import validate_entry
 
 __all__ = [
     "RULE_NAMES",
@@ -40,6 +41,7 @@ __all__ = [
     "finding_from_error",
     "finding_of",
     "seo_facts",
+    "seo_field_map",
     "severity_rank",
 ]
 
@@ -151,9 +153,13 @@ def _plan(schema: Schema) -> _Plan:
 
 
 def _make_plan(schema: Schema) -> _Plan:
+    # A role the schema's fields do not declare comes from the site's SEO mapping
+    # (``site/seo_map.py``: Hugo's top-level ``description``...), else the glossary's keys.
+    mapped = dict(schema.seo_map)
+
     def role(name: SeoRole, fallback: str) -> str:
         found = None if schema.generic else schema.seo_field(name)
-        return found.path if found else fallback
+        return found.path if found else mapped.get(name, fallback)
 
     lead_field = None if schema.generic else schema.seo_field("lead")
     keyphrase_field = None if schema.generic else schema.seo_field("keyphrase")
@@ -167,8 +173,10 @@ def _make_plan(schema: Schema) -> _Plan:
     title = role("title", _FALLBACK["title"])
     description = role("description", _FALLBACK["description"])
     keywords = role("keywords", _FALLBACK["keywords"])
-    keyphrase = keyphrase_field.path if keyphrase_field else _FALLBACK["keyphrase"]
-    slug = slug_field.path if slug_field else _FALLBACK["slug"]
+    keyphrase = (
+        keyphrase_field.path if keyphrase_field else role("keyphrase", _FALLBACK["keyphrase"])
+    )
+    slug = slug_field.path if slug_field else role("slug", _FALLBACK["slug"])
     h1 = role("h1", schema.title_key or _FALLBACK["h1"])
     return _Plan(
         title=title,
@@ -184,6 +192,19 @@ def _make_plan(schema: Schema) -> _Plan:
         related=(*related, "related") if "related" not in related else related,
         steps=tuple(map(_step, (title, description, keywords, h1, keyphrase, slug))),
     )
+
+
+def seo_field_map(schema: Schema) -> dict[str, str]:
+    """Which key each SEO role is read from for entries of ``schema`` (panel, report)."""
+    plan = _plan(schema)
+    return {
+        "title": plan.title,
+        "description": plan.description,
+        "keywords": plan.keywords,
+        "keyphrase": plan.keyphrase,
+        "slug": plan.slug,
+        "h1": plan.h1,
+    }
 
 
 def _step(path: str) -> _Step:
@@ -367,7 +388,9 @@ def check_entry(
     data: Mapping[str, Any], schema: Schema, config: SeoConfig, path: str
 ) -> list[Finding]:
     """Findings of every enabled per-entry rule for one entry's front matter."""
-    return [Finding(*row) for row in _check(data, _plan(schema), config, path, None)]
+    rows = _check(data, _plan(schema), config, path, None)
+    rows.extend(_validation_rows(data, schema, config, path))
+    return [Finding(*row) for row in rows]
 
 
 def check_entry_rows(
@@ -381,7 +404,21 @@ def check_entry_rows(
     plan = _plan(schema)
     facts: list[FactsRow] = []
     rows = _check(data, plan, config, path, facts)
+    if not schema.generic:
+        rows.extend(_validation_rows(data, schema, config, path))
     return rows, facts[0]
+
+
+def _validation_rows(
+    data: Mapping[str, Any], schema: Schema, config: SeoConfig, path: str
+) -> list[FindingRow]:
+    """``field-required`` / ``field-invalid`` / ``image-missing`` (``validation.py``)."""
+    disabled, severity = config.disabled, config.severity
+    return [
+        (rule, severity(rule), path, field, intern(message), None, None)
+        for rule, field, message in validate_entry(data, schema)
+        if rule not in disabled
+    ]
 
 
 def _check(
@@ -417,7 +454,7 @@ def _check(
         )
 
     h1 = _text(h1_raw)
-    if not h1:
+    if not h1 and plan.h1 != plan.title:  # one key for both (Hugo's title): said once
         how = "is not in the file" if h1_raw is _MISSING else "is empty"
         add(
             "h1-missing",

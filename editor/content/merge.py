@@ -216,11 +216,43 @@ class _Merger:
                     zip(chunk.base, chunk.ours, chunk.theirs, strict=True)
                 ):
                     merged.append(self.value(_join(where, start + n), b, o, t))
+            elif (grown := _edited_and_grown(chunk)) is not None:
+                merged.extend(grown)
             else:  # items added or removed on both sides at one place: the list conflicts
                 del self.conflicts[conflicts_before:]
                 self.conflicts.append(FieldConflict(where, base, ours, theirs))
                 return ours
         return merged
+
+
+def _subsequence(short: Sequence[Any], long: Sequence[Any]) -> list[int] | None:
+    """Where each item of ``short`` sits in ``long`` (in order, equal), or None."""
+    found: list[int] = []
+    at = 0
+    for item in short:
+        while at < len(long) and not _same(long[at], item):
+            at += 1
+        if at == len(long):
+            return None
+        found.append(at)
+        at += 1
+    return found
+
+
+def _edited_and_grown(chunk: Chunk) -> list[Any] | None:
+    """One side edited items in place while the other only inserted items around them
+    (an FAQ answer edited here, a new question added there): both changes, merged."""
+    for edited, grown in ((chunk.ours, chunk.theirs), (chunk.theirs, chunk.ours)):
+        if len(edited) != len(chunk.base):
+            continue
+        places = _subsequence(chunk.base, grown)
+        if places is None:
+            continue
+        result = list(grown)
+        for n, at in enumerate(places):
+            result[at] = edited[n]
+        return result
+    return None
 
 
 def merge_data(

@@ -142,26 +142,26 @@ def diff3(
 # -- merging data ------------------------------------------------------------------------
 
 
-def _token(value: Any) -> str:
+def value_token(value: Any) -> str:
     """A hashable stand-in for a YAML value (type-exact, as :func:`same_data` compares)."""
     return json.dumps(_tagged(value), sort_keys=True, ensure_ascii=False)
 
 
 def _tagged(value: Any) -> Any:
     if isinstance(value, dict):
-        return {"d": [[_token(k), _tagged(v)] for k, v in value.items()]}
+        return {"d": [[value_token(k), _tagged(v)] for k, v in value.items()]}
     if isinstance(value, list):
         return {"l": [_tagged(v) for v in value]}
     return [type(value).__name__, repr(value)]
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     if a is MISSING or b is MISSING:
         return a is b
     return same_data(a, b)
 
 
-def _join(prefix: str, key: Any) -> str:
+def dotted(prefix: str, key: Any) -> str:
     part = str(key).replace("\\", "\\\\").replace(".", "\\.")
     return f"{prefix}.{part}" if prefix else part
 
@@ -171,11 +171,11 @@ class _Merger:
         self.conflicts: list[FieldConflict] = []
 
     def value(self, where: str, base: Any, ours: Any, theirs: Any) -> Any:
-        if _same(ours, theirs):
+        if same_value(ours, theirs):
             return ours
-        if _same(base, ours):
+        if same_value(base, ours):
             return theirs
-        if _same(base, theirs):
+        if same_value(base, theirs):
             return ours
         if isinstance(ours, dict) and isinstance(theirs, dict):
             return self.mapping(where, base if isinstance(base, dict) else {}, ours, theirs)
@@ -191,7 +191,7 @@ class _Merger:
         keys = list(ours) + [k for k in theirs if k not in ours]
         for key in keys:
             value = self.value(
-                _join(where, key), base.get(key, MISSING), ours.get(key, MISSING),
+                dotted(where, key), base.get(key, MISSING), ours.get(key, MISSING),
                 theirs.get(key, MISSING),
             )  # fmt: skip
             if value is not MISSING:
@@ -203,19 +203,19 @@ class _Merger:
     ) -> list[Any] | Any:
         merged: list[Any] = []
         conflicts_before = len(self.conflicts)
-        for chunk in diff3(base, ours, theirs, key=_token):
-            if chunk.stable or _same(list(chunk.ours), list(chunk.theirs)):
+        for chunk in diff3(base, ours, theirs, key=value_token):
+            if chunk.stable or same_value(list(chunk.ours), list(chunk.theirs)):
                 merged.extend(chunk.ours)
-            elif _same(list(chunk.base), list(chunk.ours)):
+            elif same_value(list(chunk.base), list(chunk.ours)):
                 merged.extend(chunk.theirs)
-            elif _same(list(chunk.base), list(chunk.theirs)):
+            elif same_value(list(chunk.base), list(chunk.theirs)):
                 merged.extend(chunk.ours)
             elif len(chunk.base) == len(chunk.ours) == len(chunk.theirs):
                 start = len(merged)
                 for n, (b, o, t) in enumerate(
                     zip(chunk.base, chunk.ours, chunk.theirs, strict=True)
                 ):
-                    merged.append(self.value(_join(where, start + n), b, o, t))
+                    merged.append(self.value(dotted(where, start + n), b, o, t))
             elif (grown := _edited_and_grown(chunk)) is not None:
                 merged.extend(grown)
             else:  # items added or removed on both sides at one place: the list conflicts
@@ -230,7 +230,7 @@ def _subsequence(short: Sequence[Any], long: Sequence[Any]) -> list[int] | None:
     found: list[int] = []
     at = 0
     for item in short:
-        while at < len(long) and not _same(long[at], item):
+        while at < len(long) and not same_value(long[at], item):
             at += 1
         if at == len(long):
             return None
@@ -361,8 +361,8 @@ def _splice(ours: _Side, theirs: _Side, base: dict[str, Any], merged: dict[str, 
         for key, value in merged.items()
         if key in theirs_spans
         and key in theirs.data
-        and _same(value, theirs.data[key])
-        and not _same(value, ours.data.get(key, MISSING))
+        and same_value(value, theirs.data[key])
+        and not same_value(value, ours.data.get(key, MISSING))
         and (key in ours_spans or key not in ours.data)
     }
     if not taken:

@@ -160,7 +160,7 @@ def commit_message(
     if changes:
         fields: Counter[str] = Counter()
         for entry_changes in changes.values():
-            fields.update(dict.fromkeys(c.field for c in entry_changes))
+            fields.update(list(dict.fromkeys(c.field for c in entry_changes)))
         count = len(changes)
         what = f"{count} entries" if count > 1 else next(iter(changes))
         names = [name for name, _ in fields.most_common()]

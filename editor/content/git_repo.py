@@ -439,6 +439,30 @@ class GitRepo:
         done = self.run_bytes(["cat-file", "blob", f"{rev}:{path}"], check=False)
         return done.stdout if done.returncode == 0 else None
 
+    def show_many(self, specs: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        """``show`` of many (rev, path) pairs with one ``git cat-file --batch``."""
+        if not specs:
+            return []
+        if any("\n" in rev + path for rev, path in specs):
+            return [self.show(rev, path) for rev, path in specs]
+        query = "".join(f"{rev}:{path}\n" for rev, path in specs).encode("utf-8", "surrogateescape")
+        out = self.run_bytes(["cat-file", "--batch"], input=query).stdout
+        found: list[bytes | None] = []
+        at = 0
+        for _ in specs:
+            end = out.index(b"\n", at)
+            header = out[at:end].split(b" ")
+            at = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                found.append(out[at : at + size])
+                at += size + 1
+            else:
+                found.append(None)
+                if len(header) == 3:  # a tree or another object: skip its content
+                    at += int(header[2]) + 1
+        return found
+
     def conflict_sides(self, path: str) -> tuple[bytes | None, bytes | None, bytes | None]:
         """Base, ours and theirs of a conflicted path (merge stages 1, 2 and 3)."""
         return self.show(":1", path), self.show(":2", path), self.show(":3", path)
@@ -480,24 +504,34 @@ class GitRepo:
         paths = list(paths)
         if not paths:
             raise GitError(GitErrorKind.NOTHING_TO_COMMIT, _TITLES[GitErrorKind.NOTHING_TO_COMMIT])
-        if self.operation() is not None:
-            raise GitError(GitErrorKind.IN_PROGRESS, _TITLES[GitErrorKind.IN_PROGRESS])
+        operation = self.operation()
         spec = "\0".join(paths).encode("utf-8", "surrogateescape") + b"\0"
+        if operation == "merge":  # a merge commits whole, once every conflict is resolved
+            if any(f.kind == "conflicted" for f in self.status().files.values()):
+                raise GitError(GitErrorKind.CONFLICT, "Some entries are still conflicted.")
+            self.run_bytes(["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"],
+                           input=spec)  # fmt: skip
+            self._commit(None, message)
+            return self.head() or ""
+        if operation is not None:
+            raise GitError(GitErrorKind.IN_PROGRESS, _TITLES[GitErrorKind.IN_PROGRESS])
         self.run_bytes(["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], input=spec)
         self._commit(spec, message)
         return self.head() or ""
 
-    def _commit(self, spec: bytes, message: str) -> subprocess.CompletedProcess[bytes]:
+    def mark_resolved(self, path: str) -> None:
+        """Tell git a conflicted path is resolved (its file now holds the resolution)."""
+        self.run(["add", "--", path])
+
+    def _commit(self, spec: bytes | None, message: str) -> subprocess.CompletedProcess[bytes]:
         # git reads one of stdin: the message goes through a file in the git dir.
         msg_path = Path(self.root, self.run(["rev-parse", "--git-path", "GE_COMMIT_MSG"]).strip())
         msg_path.write_text(message, encoding="utf-8")
         try:
-            done = self.run_bytes(
-                ["commit", "-q", "-F", str(msg_path), "--pathspec-from-file=-",
-                 "--pathspec-file-nul"],
-                input=spec,
-                check=False,
-            )  # fmt: skip
+            args = ["commit", "-q", "-F", str(msg_path)]
+            if spec is not None:
+                args += ["--pathspec-from-file=-", "--pathspec-file-nul"]
+            done = self.run_bytes(args, input=spec, check=False)
         finally:
             msg_path.unlink(missing_ok=True)
         if done.returncode != 0:

@@ -43,6 +43,7 @@ from editor.ui.entry_files import EntryFiles
 from editor.ui.entry_list import EntryList
 from editor.ui.entry_model import EntryListModel
 from editor.ui.entry_pane import EntryPane
+from editor.ui.git import install_git
 from editor.ui.index_feed import IndexFeed
 from editor.ui.preview import PreviewPane
 from editor.ui.report_view import SeoReportView
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.disk = DiskSync(self, self)
         self.files = EntryFiles(self, self)
         self.saving = Saving(self, self)
+        self.git = install_git(self)  # git menu, status bar, Changes dock: editor/ui/git/
         self._findings_timer = QTimer(self, singleShot=True, interval=FINDINGS_DELAY_MS)
         self._findings_timer.timeout.connect(self._refresh_findings)
 

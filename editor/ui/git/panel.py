@@ -18,12 +18,14 @@ from typing import Any, Protocol
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -56,6 +58,7 @@ from editor.ui.git.views import (
 log = logging.getLogger("editor.ui.git")
 
 REFRESH_MS = 10_000  # status is polled this often (and after every operation)
+BADGE_WIDTH = 16
 BADGES = {
     "modified": ("M", "#fb8c00"),
     "added": ("A", "#43a047"),
@@ -96,13 +99,21 @@ class StatusBadges(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        super().paint(painter, option, index)
         path = self.panel.window.model.path_at(index)
         kind = self.panel.kind_of(path) if path is not None else None
         if kind is None:
+            super().paint(painter, option, index)
             return
-        letter, colour = BADGES[kind]
         rect: QRect = option.rect
+        whole = QStyleOptionViewItem(option)
+        self.initStyleOption(whole, index)
+        widget = whole.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, whole, painter, widget)
+        narrowed = QStyleOptionViewItem(option)
+        narrowed.rect = rect.adjusted(0, 0, -BADGE_WIDTH, 0)  # the title elides before it
+        super().paint(painter, narrowed, index)
+        letter, colour = BADGES[kind]
         painter.save()
         painter.setPen(QColor(colour))
         font = painter.font()

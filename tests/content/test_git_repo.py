@@ -244,3 +244,24 @@ def test_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 )
 def test_classify_reads_gits_messages(output: str, kind: GitErrorKind) -> None:
     assert classify(output) is kind
+
+
+def test_sync_pulls_with_rebase_when_the_repository_says_so(team: Team) -> None:
+    edit(team.alice / ENTRY, "subject", "A")
+    team.commit_all(team.alice, "A")
+    git(team.alice, "push", "-q")
+    git(team.bob, "config", "pull.rebase", "true")
+    edit(team.bob / "batna.md", "subject", "B")
+    team.commit_all(team.bob, "B")
+    result = GitRepo.discover(team.bob).sync()
+    assert result.pulled_files == [ENTRY]
+    assert result.pushed
+    history = git(team.bob, "log", "--format=%s|%P").splitlines()
+    assert [line.split("|")[0] for line in history] == ["B", "A", "Initial content"]
+    assert all(" " not in line.split("|")[1] for line in history)  # linear: no merge commit
+
+
+def test_show_many_reads_versions_in_one_batch(team: Team) -> None:
+    repo = GitRepo.discover(team.alice)
+    got = repo.show_many([("HEAD", ENTRY), ("HEAD", "missing.md"), ("HEAD", "batna.md")])
+    assert got == [(SAMPLE / ENTRY).read_bytes(), None, (SAMPLE / "batna.md").read_bytes()]

@@ -73,7 +73,7 @@ def install_git_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _read(path: Path) -> str:
-    return path.read_bytes().decode("utf-8")
+    return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
 
 
 def cmd_merge_file(args: argparse.Namespace) -> int:

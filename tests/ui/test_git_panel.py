@@ -187,7 +187,9 @@ def test_same_field_conflict_is_resolved_per_field_in_the_app(
     assert isinstance(dialog, ConflictDialog)
     assert [row.conflict.key for row in dialog.rows] == ["seo.title"]
     dialog.choose("seo.title", THEIRS)
-    dialog.resolve_button.click()
+    with qtbot.waitSignal(window.git.runner.finished, timeout=WAIT_MS):
+        dialog.resolve_button.click()
+    wait_idle(qtbot, window)
     entry = load_entry(team.alice / ENTRY)
     assert entry.data["seo"]["title"] == "Bob's title"
     assert entry.data["subject"] == "Bob's subject"

@@ -11,6 +11,7 @@ index is told at once.
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -214,11 +215,9 @@ class GitPanel(QObject):
         if folder != self._repo_folder:
             self._repo_folder = folder
             self.repo = None
-            if folder is not None:
-                try:
-                    self.repo = GitRepo.discover(folder)
-                except GitError as exc:
-                    log.info("%s: no git (%s)", folder, exc.kind)
+            root = find_worktree(folder) if folder is not None else None
+            if root is not None and shutil.which("git") is not None:
+                self.repo = GitRepo(root)
         return self.repo
 
     def kind_of(self, path: Path) -> str | None:
@@ -429,20 +428,25 @@ class GitPanel(QObject):
     def commit(self) -> None:
         if not self._unsaved_ok("Commit"):
             return
-        job = self._entries_job()
-        if job is not None:
-            self._start("commit", job, self._show_commit)
+        repo, job = self._repo(), self._entries_job()
+        if repo is None or job is None:
+            return
 
-    def _show_commit(self, entries: list[EntryChange]) -> None:
+        def with_author(progress: Callable[[str], None]) -> tuple[list[EntryChange], str]:
+            name, email = repo.config("user.name") or "?", repo.config("user.email") or "?"
+            return job(progress), f"{name} <{email}>"
+
+        self._start("commit", with_author, self._show_commit)
+
+    def _show_commit(self, found: tuple[list[EntryChange], str]) -> None:
+        entries, author = found
         if not entries:
             dialogs.info(self.main, "Commit", "There are no saved changes to commit.")
             return
-        assert self.repo is not None
         modified = {Path(e.rel).stem: e.changes for e in entries if e.kind == "modified"}
         added = sum(e.kind in ("added", "untracked") for e in entries)
         removed = sum(e.kind == "deleted" for e in entries)
         message = commit_message(modified, added, removed)
-        author = f"{self.repo.config('user.name') or '?'} <{self.repo.config('user.email') or '?'}>"
         dialog = CommitDialog(entries, message, author, self.main)
         dialog.accepted.connect(lambda: self._do_commit(dialog.chosen(), dialog.text()))
         self._show("commit", dialog)
@@ -530,16 +534,23 @@ class GitPanel(QObject):
         self._mark_resolved(dialog, rel, text)
 
     def _mark_resolved(self, dialog: ConflictDialog, rel: str, text: str | None) -> None:
-        assert self.repo is not None
+        repo = self.repo
+        assert repo is not None
         path = self._abs(rel)
         if text is None:
             path.unlink(missing_ok=True)
-            self.repo.run(["rm", "-q", "--cached", "--ignore-unmatch", "--", rel])
+            self.window.files_changed([path])
         else:
             self._write(path, text)
-            self.repo.mark_resolved(rel)
         dialog.remove(rel)
-        self.refresh()
+
+        def job(_progress: Callable[[str], None]) -> None:
+            if text is None:
+                repo.run(["rm", "-q", "--cached", "--ignore-unmatch", "--", rel])
+            else:
+                repo.mark_resolved(rel)
+
+        self._start("resolve", job, lambda _result: None)
 
     # -- history
 
@@ -586,6 +597,15 @@ class GitPanel(QObject):
             dialogs.error(self.main, "Restore", str(exc))
             return
         self.refresh()
+
+
+def find_worktree(folder: Path) -> Path | None:
+    """The top of the git work tree ``folder`` is in, found without running git (the
+    window asks on the GUI thread): the nearest folder holding ``.git``."""
+    for parent in (folder.resolve(), *folder.resolve().parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
 
 
 def install_git(window: QMainWindow) -> GitPanel:

@@ -231,3 +231,24 @@ def test_history_restores_one_field_from_a_commit(
     data = load_entry(team.alice / ENTRY).data
     assert data["subject"] == original
     assert data["url"] == "/glossary/second"
+
+
+def test_a_failing_hook_shows_its_output_and_keeps_the_changes(
+    qtbot: Any, make_window: Any, team: Team, dialog_script: Any
+) -> None:
+    hook = team.alice / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'title-long: seo.title' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    edit_file(team.alice / ENTRY, "subject", "Changed")
+    window = make_window(team.alice)
+    wait_idle(qtbot, window)
+    window.git.commit()
+    qtbot.waitUntil(lambda: "commit" in window.git.dialogs, timeout=WAIT_MS)
+    dialog_script.expect("error")
+    with qtbot.waitSignal(window.git.runner.failed, timeout=WAIT_MS):
+        window.git.dialogs["commit"].accept()
+    title, text = dialog_script.called("error")[0]
+    assert title == "Git: commit failed"
+    assert "A git hook refused the commit" in text
+    assert "title-long: seo.title" in text
+    assert load_entry(team.alice / ENTRY).data["subject"] == "Changed"

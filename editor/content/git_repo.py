@@ -317,6 +317,7 @@ class GitRepo:
         self._env.update(LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0")
         self._env.pop("GIT_DIR", None)
         self._env.pop("GIT_WORK_TREE", None)
+        self._state_paths: list[tuple[Path, str]] | None = None
 
     @classmethod
     def discover(
@@ -402,18 +403,25 @@ class GitRepo:
             "CHERRY_PICK_HEAD": "cherry-pick",
             "REVERT_HEAD": "revert",
         }
-        args = [arg for name in names for arg in ("--git-path", name)]
-        paths = self.run(["rev-parse", *args]).splitlines()
-        for name, path in zip(names, paths, strict=True):
-            if (self.root / path).exists():
-                return names[name]
+        if self._state_paths is None:  # asked once: every status refresh saves a process
+            args = [arg for name in names for arg in ("--git-path", name)]
+            paths = self.run(["rev-parse", *args]).splitlines()
+            self._state_paths = [(self.root / path, names[name]) for name, path in
+                                 zip(names, paths, strict=True)]  # fmt: skip
+        for path, operation in self._state_paths:
+            if path.exists():
+                return operation
         return None
 
     def remotes(self) -> list[str]:
         return self.run(["remote"]).split()
 
-    def upstream_changes(self) -> set[str]:
-        """Paths the upstream branch changed since the merge base (after a fetch)."""
+    def upstream_changes(self, status: RepoStatus | None = None) -> set[str]:
+        """Paths the upstream branch changed since the merge base (after a fetch).
+
+        With the ``status`` just read, no process runs when upstream has nothing new."""
+        if status is not None and (status.upstream is None or not status.behind):
+            return set()
         done = self.run_bytes(
             ["diff", "--name-only", "-z", "--no-renames", "HEAD...@{upstream}"], check=False
         )

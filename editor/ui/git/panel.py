@@ -250,7 +250,8 @@ class GitPanel(QObject):
             return
 
         def job(_progress: Callable[[str], None]) -> tuple[RepoStatus, set[str]]:
-            return repo.status(), repo.upstream_changes()
+            status = repo.status()
+            return status, repo.upstream_changes(status)
 
         self.runner.run("status", job)
         self._then["status"] = self._status_arrived

@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def wait_until(done: object, timeout_ms: int = 600_000) -> None:
     poll.stop()
 
 
-def window_refreshes(app: QApplication, folder: Path, settings: Path) -> list[tuple[float, float]]:
+def window_refreshes(
+    app: QApplication, folder: Path, settings: Path, diagnose: bool = False
+) -> list[tuple[float, float]]:
     """(seconds until the badges are in, longest stall in ms) for 5 panel refreshes."""
     store = SettingsStore(QSettings(str(settings), QSettings.Format.IniFormat))
     window = MainWindow(folder, settings=store, use_cache=False)
@@ -104,6 +107,47 @@ def window_refreshes(app: QApplication, folder: Path, settings: Path) -> list[tu
     panel._status_arrived = timed_arrival  # type: ignore[method-assign]
     idle = stall_while(clock, lambda: wait_until(lambda: False, 3000))
     print(f"idle window, 3 s: longest event-loop stall {idle:.0f} ms")
+    if diagnose:
+        assert panel.repo is not None
+        repo = panel.repo
+        for label, work in (
+            ("'git --version' x5", lambda: [repo.run(["--version"]) for _ in range(5)]),
+            ("repo.status() x5", lambda: [repo.status() for _ in range(5)]),
+            (
+                "status, preloadIndex off, x5",
+                lambda: [
+                    repo.run_bytes(
+                        ["-c", "core.preloadIndex=false", "status", "--porcelain=v2", "-z"]
+                    )
+                    for _ in range(5)
+                ],
+            ),
+            (
+                "status, untracked cache, x5",
+                lambda: [
+                    repo.run_bytes(
+                        [
+                            "-c",
+                            "core.untrackedCache=true",
+                            "-c",
+                            "core.preloadIndex=false",
+                            "status",
+                            "--porcelain=v2",
+                            "-z",
+                        ]
+                    )
+                    for _ in range(5)
+                ],
+            ),
+        ):
+            thread = threading.Thread(target=work)
+
+            def run(t: threading.Thread = thread) -> None:
+                t.start()
+                wait_until(lambda: not t.is_alive())
+
+            stall = stall_while(clock, run)
+            print(f"a plain thread running {label}: longest stall {stall:.0f} ms")
     for _ in range(5):
         panel.kinds = {}
         gaps: list[int] = []
@@ -157,9 +201,14 @@ def stall_while(clock: QElapsedTimer, work: object) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=50_000)
+    parser.add_argument(
+        "--diagnose", action="store_true", help="also time stalls while a plain thread runs git"
+    )
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
-    with tempfile.TemporaryDirectory(prefix="glossary-bench-git-") as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix="glossary-bench-git-", ignore_cleanup_errors=True
+    ) as tmp:
         os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
         os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
@@ -176,9 +225,17 @@ def main() -> int:
             started = time.perf_counter()
             repo.status()
             warm.append(time.perf_counter() - started)
+        quiet = GitRepo(repo.root, background=True)
+        spared: list[float] = []
+        for _ in range(5):
+            started = time.perf_counter()
+            quiet.status()
+            spared.append(time.perf_counter() - started)
+        print(f"GitRepo(background=True).status() (the window's): warm median"
+              f" {statistics.median(spared) * 1000:.0f} ms")  # fmt: skip
         print(f"GitRepo.status(): {len(status.files)} changed paths; cold {cold * 1000:.0f} ms,"
               f" warm median {statistics.median(warm) * 1000:.0f} ms")  # fmt: skip
-        refreshes = window_refreshes(app, folder, Path(tmp) / "settings.ini")
+        refreshes = window_refreshes(app, folder, Path(tmp) / "settings.ini", args.diagnose)
         times = [t for t, _ in refreshes]
         stalls = [s for _, s in refreshes]
         print(f"window refresh (status to badges): median {statistics.median(times) * 1000:.0f} ms,"

@@ -310,8 +310,22 @@ def _no_progress(_: str) -> None:
 class GitRepo:
     """One git working tree; every method runs ``git`` in a subprocess and waits for it."""
 
-    def __init__(self, root: Path, *, git: str = "git", env: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        root: Path,
+        *,
+        git: str = "git",
+        env: Mapping[str, str] | None = None,
+        background: bool = False,
+    ) -> None:
+        """``background``: the window's periodic status reads leave a core to the GUI.
+
+        git's status checks files on every core (``core.preloadIndex``); on a 2-core
+        machine at 50,000 entries that starved the window's thread for 200-300 ms a
+        refresh, against ~25 ms with one thread (``bench/bench_git.py --diagnose``).
+        """
         self.root = root
+        self._status_options = ["-c", "core.preloadIndex=false"] if background else []
         self.git = git
         self._env = dict(os.environ if env is None else env)
         self._env.update(LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0")
@@ -380,6 +394,7 @@ class GitRepo:
         """Branch, ahead/behind, each changed or untracked path, and a running operation."""
         out = self.run_bytes(
             [
+                *self._status_options,
                 "status",
                 "--porcelain=v2",
                 "--branch",

@@ -217,7 +217,7 @@ class GitPanel(QObject):
             self.repo = None
             root = find_worktree(folder) if folder is not None else None
             if root is not None and shutil.which("git") is not None:
-                self.repo = GitRepo(root)
+                self.repo = GitRepo(root, background=True)
         return self.repo
 
     def kind_of(self, path: Path) -> str | None:

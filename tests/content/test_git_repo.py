@@ -265,3 +265,13 @@ def test_show_many_reads_versions_in_one_batch(team: Team) -> None:
     repo = GitRepo.discover(team.alice)
     got = repo.show_many([("HEAD", ENTRY), ("HEAD", "missing.md"), ("HEAD", "batna.md")])
     assert got == [(SAMPLE / ENTRY).read_bytes(), None, (SAMPLE / "batna.md").read_bytes()]
+
+
+def test_commit_takes_new_and_deleted_entries_too(team: Team) -> None:
+    repo = GitRepo.discover(team.alice)
+    (team.alice / "batna.md").unlink()
+    (team.alice / "new.md").write_text("---\ntitle: New\n---\n", encoding="utf-8")
+    repo.commit(["batna.md", "new.md"], "Add 1 entry; remove 1 entry")
+    assert repo.status().files == {}
+    assert repo.show("HEAD", "batna.md") is None
+    assert repo.show("HEAD", "new.md") == b"---\ntitle: New\n---\n"

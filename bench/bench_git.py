@@ -112,7 +112,7 @@ def window_refreshes(
         repo = panel.repo
         for label, work in (
             ("'git --version' x5", lambda: [repo.run(["--version"]) for _ in range(5)]),
-            ("repo.status() x5", lambda: [repo.status() for _ in range(5)]),
+            ("the window's repo.status() x5", lambda: [repo.status() for _ in range(5)]),
             (
                 "status, preloadIndex off, x5",
                 lambda: [

@@ -15,11 +15,14 @@ Paths given to and returned by this module are relative to the repository's top 
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import re
 import shutil
+import signal
 import subprocess
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +59,7 @@ class GitErrorKind(enum.StrEnum):
     HOOK_FAILED = "hook-failed"
     NOTHING_TO_COMMIT = "nothing-to-commit"
     TIMEOUT = "timeout"
+    CANCELLED = "cancelled"
     OTHER = "other"
 
 
@@ -80,6 +84,7 @@ ADVICE: Mapping[GitErrorKind, str] = {
     "Fix the entries and commit again.",
     GitErrorKind.NOTHING_TO_COMMIT: "There is nothing to commit.",
     GitErrorKind.TIMEOUT: "git took too long and was stopped. Try again.",
+    GitErrorKind.CANCELLED: "Nothing is lost: what finished before stays. Sync again when ready.",
     GitErrorKind.OTHER: "See git's message for details.",
 }
 
@@ -180,6 +185,7 @@ _TITLES: Mapping[GitErrorKind, str] = {
     GitErrorKind.HOOK_FAILED: "A git hook refused the commit.",
     GitErrorKind.NOTHING_TO_COMMIT: "Nothing to commit.",
     GitErrorKind.TIMEOUT: "git did not finish in time.",
+    GitErrorKind.CANCELLED: "The operation was cancelled.",
     GitErrorKind.OTHER: "git failed.",
 }
 
@@ -332,6 +338,7 @@ class GitRepo:
         self._env.pop("GIT_DIR", None)
         self._env.pop("GIT_WORK_TREE", None)
         self._state_paths: list[tuple[Path, str]] | None = None
+        self._cancel = threading.Event()
 
     @classmethod
     def discover(
@@ -356,15 +363,18 @@ class GitRepo:
         default: GitErrorKind = GitErrorKind.OTHER,
     ) -> subprocess.CompletedProcess[bytes]:
         try:
-            done = subprocess.run(
-                [self.git, *args],
-                cwd=self.root,
-                env=self._env,
-                input=input,
-                capture_output=True,
-                timeout=timeout,
-                check=False,
-            )
+            if timeout == NETWORK_TIMEOUT:
+                done = self._run_cancellable([self.git, *args], timeout)
+            else:
+                done = subprocess.run(
+                    [self.git, *args],
+                    cwd=self.root,
+                    env=self._env,
+                    input=input,
+                    capture_output=True,
+                    timeout=timeout,
+                    check=False,
+                )
         except FileNotFoundError as exc:
             raise GitError(GitErrorKind.NO_GIT, _TITLES[GitErrorKind.NO_GIT]) from exc
         except subprocess.TimeoutExpired as exc:
@@ -373,6 +383,42 @@ class GitRepo:
             output = (done.stderr + b"\n" + done.stdout).decode("utf-8", "replace")
             raise error_from(output, default)
         return done
+
+    def _run_cancellable(
+        self, argv: list[str], timeout: float
+    ) -> subprocess.CompletedProcess[bytes]:
+        """A network command that :meth:`cancel` can stop (git cleans up its own locks)."""
+        posix = os.name == "posix"
+        with subprocess.Popen(
+            argv, cwd=self.root, env=self._env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=posix,
+        ) as proc:  # fmt: skip
+            waited = 0.0
+            while True:
+                try:
+                    out, err = proc.communicate(timeout=0.1)
+                    break
+                except subprocess.TimeoutExpired:
+                    waited += 0.1
+                    if self._cancel.is_set() or waited >= timeout:
+                        # git's own helpers (ssh, a credential helper) go too: the
+                        # whole session, or they would hold the pipes open.
+                        if posix:
+                            with contextlib.suppress(ProcessLookupError):
+                                os.killpg(proc.pid, signal.SIGTERM)
+                        else:
+                            proc.terminate()
+                        proc.communicate()
+                        if self._cancel.is_set():
+                            raise GitError(
+                                GitErrorKind.CANCELLED, _TITLES[GitErrorKind.CANCELLED]
+                            ) from None
+                        raise
+        return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+    def cancel(self) -> None:
+        """Stop the running fetch, pull or push (from any thread); sync raises CANCELLED."""
+        self._cancel.set()
 
     def run(self, args: Sequence[str], **kwargs: object) -> str:
         """Run git and return its standard output as text."""
@@ -619,6 +665,7 @@ class GitRepo:
         Raises GitError with its kind at the first failure; what already happened stays
         (fetched refs, pulled commits), and nothing in the working tree is lost.
         """
+        self._cancel.clear()
         status = self.check_can_sync()
         result = SyncResult(old_head=self.head())
         progress("Fetching…")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,27 @@ def test_commit_takes_new_and_deleted_entries_too(team: Team) -> None:
     assert repo.status().files == {}
     assert repo.show("HEAD", "batna.md") is None
     assert repo.show("HEAD", "new.md") == b"---\ntitle: New\n---\n"
+
+
+def test_a_hanging_sync_can_be_cancelled(team: Team) -> None:
+    # A remote that never answers: git's ext:: transport running a long sleep.
+    git(team.alice, "config", "protocol.ext.allow", "always")
+    git(team.alice, "remote", "set-url", "origin", "ext::sleep 60")
+    repo = GitRepo.discover(team.alice)
+    caught: list[GitError] = []
+
+    def sync() -> None:
+        try:
+            repo.sync()
+        except GitError as exc:
+            caught.append(exc)
+
+    worker = threading.Thread(target=sync)
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive()  # still waiting for the remote
+    repo.cancel()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert [e.kind for e in caught] == [GitErrorKind.CANCELLED]
+    assert "Nothing is lost" in str(caught[0])

@@ -252,3 +252,18 @@ def test_a_failing_hook_shows_its_output_and_keeps_the_changes(
     assert "A git hook refused the commit" in text
     assert "title-long: seo.title" in text
     assert load_entry(team.alice / ENTRY).data["subject"] == "Changed"
+
+
+def test_a_hanging_sync_is_cancelled_from_the_status_bar(
+    qtbot: Any, make_window: Any, team: Team
+) -> None:
+    git(team.alice, "config", "protocol.ext.allow", "always")
+    git(team.alice, "remote", "set-url", "origin", "ext::sleep 60")
+    window = make_window(team.alice)
+    wait_idle(qtbot, window)
+    window.git.sync()
+    qtbot.waitUntil(window.git.cancel_button.isVisible, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.git.runner.failed, timeout=WAIT_MS):
+        window.git.cancel_button.click()
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert not window.git.cancel_button.isVisible()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QWidget,
 )
 
@@ -155,8 +156,17 @@ class GitPanel(QObject):
         self.branch_label.setToolTip("Branch; ↑ commits to push, ↓ commits to pull")
         self.op_label = QLabel()
         self.op_label.setAccessibleName("Git operation")
+        self.cancel_button = QToolButton(autoRaise=True)
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop the sync (nothing is lost)")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        self.runner.busy_changed.connect(
+            lambda busy: self.cancel_button.setVisible(busy and self.runner.running == "sync")
+        )
         bar = self.window.statusBar()
         bar.addPermanentWidget(self.op_label)
+        bar.addPermanentWidget(self.cancel_button)
         bar.addPermanentWidget(self.branch_label)
 
         self.changes = QListWidget()
@@ -324,6 +334,10 @@ class GitPanel(QObject):
             log.warning("git status failed: %s", error)
             self._run_queued()
             return
+        if error.kind is GitErrorKind.CANCELLED:
+            self.window.statusBar().showMessage(f"{error.message} {error.advice}", 8000)
+            QTimer.singleShot(0, self.refresh)
+            return
         text = f"{error.message}\n\n{error.advice}"
         if error.output:
             text += f"\n\ngit said:\n{error.output[-2000:]}"
@@ -476,6 +490,11 @@ class GitPanel(QObject):
         if not self._unsaved_ok("Sync"):
             return
         self._start("sync", repo.sync, self._synced)
+
+    def cancel(self) -> None:
+        """Stop a running sync's network step."""
+        if self.repo is not None and self.runner.running == "sync":
+            self.repo.cancel()
 
     def _synced(self, result: SyncResult) -> None:
         if result.pulled_files:

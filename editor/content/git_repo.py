@@ -416,10 +416,6 @@ class GitRepo:
                         raise
         return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
-    def cancel(self) -> None:
-        """Stop the running fetch, pull or push (from any thread); sync raises CANCELLED."""
-        self._cancel.set()
-
     def run(self, args: Sequence[str], **kwargs: object) -> str:
         """Run git and return its standard output as text."""
         done = self.run_bytes(args, **kwargs)  # type: ignore[arg-type]
@@ -659,13 +655,22 @@ class GitRepo:
     def push(self) -> None:
         self.run(["push", "--quiet"], timeout=NETWORK_TIMEOUT)
 
-    def sync(self, progress: Progress = _no_progress) -> SyncResult:
+    def sync(
+        self, progress: Progress = _no_progress, cancel: threading.Event | None = None
+    ) -> SyncResult:
         """Fetch, pull (as configured), push: one action, each step reported to ``progress``.
 
         Raises GitError with its kind at the first failure; what already happened stays
-        (fetched refs, pulled commits), and nothing in the working tree is lost.
+        (fetched refs, pulled commits), and nothing in the working tree is lost. Setting
+        ``cancel`` (from any thread) stops the network step running: CANCELLED.
         """
-        self._cancel.clear()
+        self._cancel = cancel if cancel is not None else threading.Event()
+        try:
+            return self._sync(progress)
+        finally:
+            self._cancel = threading.Event()  # a later fetch or push is not cancelled
+
+    def _sync(self, progress: Progress) -> SyncResult:
         status = self.check_can_sync()
         result = SyncResult(old_head=self.head())
         progress("Fetching…")

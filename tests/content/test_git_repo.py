@@ -284,10 +284,11 @@ def test_a_hanging_sync_can_be_cancelled(team: Team) -> None:
     git(team.alice, "remote", "set-url", "origin", "ext::sleep 60")
     repo = GitRepo.discover(team.alice)
     caught: list[GitError] = []
+    cancel = threading.Event()
 
     def sync() -> None:
         try:
-            repo.sync()
+            repo.sync(cancel=cancel)
         except GitError as exc:
             caught.append(exc)
 
@@ -295,7 +296,7 @@ def test_a_hanging_sync_can_be_cancelled(team: Team) -> None:
     worker.start()
     worker.join(0.5)
     assert worker.is_alive()  # still waiting for the remote
-    repo.cancel()
+    cancel.set()
     worker.join(10)
     assert not worker.is_alive()
     assert [e.kind for e in caught] == [GitErrorKind.CANCELLED]

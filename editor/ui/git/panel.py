@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -146,6 +147,7 @@ class GitPanel(QObject):
         self.runner.failed.connect(self._failed)
         self.dialogs: dict[str, QWidget] = {}
         self._pending_refresh = False
+        self._cancel_sync = threading.Event()
         self._then: dict[str, Callable[[Any], None]] = {}
         self._queued: (
             tuple[str, Callable[[Callable[[str], None]], Any], Callable[[Any], None]] | None
@@ -489,12 +491,17 @@ class GitPanel(QObject):
             return
         if not self._unsaved_ok("Sync"):
             return
-        self._start("sync", repo.sync, self._synced)
+        self._cancel_sync = threading.Event()
+        cancel = self._cancel_sync
+
+        def job(progress: Callable[[str], None]) -> SyncResult:
+            return repo.sync(progress, cancel)
+
+        self._start("sync", job, self._synced)
 
     def cancel(self) -> None:
         """Stop a running sync's network step."""
-        if self.repo is not None and self.runner.running == "sync":
-            self.repo.cancel()
+        self._cancel_sync.set()
 
     def _synced(self, result: SyncResult) -> None:
         if result.pulled_files:

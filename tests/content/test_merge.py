@@ -204,3 +204,26 @@ def test_no_field_of_either_side_is_lost(mine: dict[str, str], other: dict[str, 
         if get_path(merged, key) != value:
             assert conflicts[key].theirs == value
             assert conflicts[key].ours == mine[key]
+
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real_content"  # may be absent
+
+
+def test_real_files_merge_two_editors_fields_without_noise() -> None:
+    files = [p for p in sorted(REAL.glob("*.md")) if p.read_bytes().startswith(b"---")]
+    if not files:
+        pytest.skip("the shared real content is not beside this checkout")
+    for path in files:
+        text = path.read_bytes().decode("utf-8")
+        assert merge_texts(text, text, text).text == text
+        data, _ = read(text)
+        ours = edited(text, {"seo.title": "Ours"})
+        theirs = edited(text, {"subject": "Theirs"} if "subject" in data else {"id": 1})
+        result = merge_texts(text, ours, theirs)
+        assert result.clean, path.name
+        changed = [
+            pair
+            for pair in zip(text.splitlines(), result.text.splitlines(), strict=True)
+            if pair[0] != pair[1]
+        ]
+        assert len(changed) == 2, path.name

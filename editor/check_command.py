@@ -132,8 +132,9 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     progress.close()
 
+    changed = getattr(args, "only_paths", None)  # check --changed-since (cli_git.py)
     findings = sorted(
-        (f for f in index.findings() if f.rule in only),
+        (f for f in index.findings() if f.rule in only and (changed is None or f.path in changed)),
         key=lambda f: (f.path, f.line or 0, f.column or 0, f.rule, f.field),
     )
     from editor.cli import emit

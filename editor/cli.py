@@ -34,6 +34,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from editor import __version__
+from editor.cli_git import GIT_COMMANDS, install_git_commands
 from editor.content import json_form
 from editor.content.atomic import file_lock
 from editor.content.document import (
@@ -513,6 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_check_arguments(check)
     check.set_defaults(func=run_check)
+    install_git_commands(sub)  # merge-file, git-setup, check --changed-since
 
     get = sub.add_parser(
         "get",
@@ -652,7 +654,8 @@ def _silence_stdout() -> None:
 def _run(argv: list[str]) -> int:
     from editor.cli_bulk import BULK_COMMANDS
 
-    if not argv or (argv[0] not in COMMANDS + BULK_COMMANDS and not argv[0].startswith("-")):
+    known = (*COMMANDS, *BULK_COMMANDS, *GIT_COMMANDS)
+    if not argv or (argv[0] not in known and not argv[0].startswith("-")):
         return _open_app(argv)
     parser = build_parser()
     try:

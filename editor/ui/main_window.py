@@ -46,6 +46,7 @@ from editor.ui.entry_list import EntryList
 from editor.ui.entry_model import EntryListModel
 from editor.ui.entry_pane import EntryPane
 from editor.ui.folder_lock import FolderLock
+from editor.ui.git import install_git
 from editor.ui.index_feed import IndexFeed
 from editor.ui.preview import PreviewPane
 from editor.ui.report_view import SeoReportView
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.saving = Saving(self, self)
         self.bulk = install_bulk_actions(self)  # Edit › Find and Replace…, bulk edits
         self.site_setup = SiteSetupOffer(self)  # "Site Setup…", the init offer (site_setup.py)
+        self.git = install_git(self)  # git menu, status bar, Changes dock: editor/ui/git/
         self._findings_timer = QTimer(self, singleShot=True, interval=FINDINGS_DELAY_MS)
         self._findings_timer.timeout.connect(self._refresh_findings)
 

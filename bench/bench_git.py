@@ -1,0 +1,248 @@
+"""Git benchmark: the status refresh at 50,000 entries, in the core and in the window.
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_git.py [--entries 50000]
+
+Generates a corpus (bench/corpus.py) in a temporary folder, makes it a git repository
+with one commit (git's own config from the environment is ignored: a private, empty
+global config), then changes 100 entries, deletes 10 and adds 20. It measures:
+
+- ``GitRepo.status()`` (``git status --porcelain=v2``, parsed), cold (first call after
+  the commit) and warm (median of 5);
+- in the real main window (indexed first, cache off), the status refresh through the
+  panel: time from ``refresh()`` until the list's badges are set, and the longest
+  event-loop stall meanwhile (a 5 ms timer records the gaps between its ticks), over 5
+  refreshes. Targets (issue 18): warm ≤ 1 s, no stall > 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from editor.content.git_repo import GitRepo
+from editor.ui.main_window import MainWindow
+from editor.ui.settings import SettingsStore
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+
+
+def make_repository(folder: Path, entries: int) -> float:
+    """The corpus committed, then 130 changes made; returns seconds the commit took."""
+    generate(folder, entries)
+    started = time.perf_counter()
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "-c", "user.name=Bench", "-c", "user.email=bench@example.org",
+        "commit", "-q", "-m", "corpus")  # fmt: skip
+    took = time.perf_counter() - started
+    files = sorted(folder.rglob("*.md"))
+    for path in files[:100]:
+        path.write_bytes(path.read_bytes().replace(b"title:", b"title: ", 1))
+    for path in files[100:110]:
+        path.unlink()
+    for n in range(20):
+        (folder / f"new-{n}.md").write_text(f"---\ntitle: New {n}\n---\n", encoding="utf-8")
+    return took
+
+
+def wait_until(done: object, timeout_ms: int = 600_000) -> None:
+    loop = QEventLoop()
+    poll = QTimer(interval=10)
+    poll.timeout.connect(lambda: loop.quit() if done() else None)  # type: ignore[operator]
+    QTimer.singleShot(timeout_ms, loop.quit)
+    poll.start()
+    loop.exec()
+    poll.stop()
+
+
+def window_refreshes(
+    app: QApplication, folder: Path, settings: Path, diagnose: bool = False
+) -> list[tuple[float, float]]:
+    """(seconds until the badges are in, longest stall in ms) for 5 panel refreshes."""
+    store = SettingsStore(QSettings(str(settings), QSettings.Format.IniFormat))
+    window = MainWindow(folder, settings=store, use_cache=False)
+    window.resize(1300, 850)
+    window.show()
+    wait_until(lambda: window.index is not None)
+    panel = window.git
+    panel.timer.stop()
+    wait_until(lambda: not panel.runner.busy)
+    results: list[tuple[float, float]] = []
+    clock = QElapsedTimer()
+    collections: list[tuple[int, float]] = []
+    started_gc = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started_gc[0] = time.perf_counter()
+        else:
+            collections.append((info["generation"], time.perf_counter() - started_gc[0]))
+
+    gc.callbacks.append(on_gc)
+    gui_costs: list[float] = []
+    arrived = panel._status_arrived
+
+    def timed_arrival(result: object) -> None:
+        started = time.perf_counter()
+        arrived(result)  # type: ignore[arg-type]
+        gui_costs.append(time.perf_counter() - started)
+
+    panel._status_arrived = timed_arrival  # type: ignore[method-assign]
+    idle = stall_while(clock, lambda: wait_until(lambda: False, 3000))
+    print(f"idle window, 3 s: longest event-loop stall {idle:.0f} ms")
+    if diagnose:
+        assert panel.repo is not None
+        repo = panel.repo
+        for label, work in (
+            ("'git --version' x5", lambda: [repo.run(["--version"]) for _ in range(5)]),
+            ("the window's repo.status() x5", lambda: [repo.status() for _ in range(5)]),
+            (
+                "status, preloadIndex off, x5",
+                lambda: [
+                    repo.run_bytes(
+                        ["-c", "core.preloadIndex=false", "status", "--porcelain=v2", "-z"]
+                    )
+                    for _ in range(5)
+                ],
+            ),
+            (
+                "status, untracked cache, x5",
+                lambda: [
+                    repo.run_bytes(
+                        [
+                            "-c",
+                            "core.untrackedCache=true",
+                            "-c",
+                            "core.preloadIndex=false",
+                            "status",
+                            "--porcelain=v2",
+                            "-z",
+                        ]
+                    )
+                    for _ in range(5)
+                ],
+            ),
+        ):
+            thread = threading.Thread(target=work)
+
+            def run(t: threading.Thread = thread) -> None:
+                t.start()
+                wait_until(lambda: not t.is_alive())
+
+            stall = stall_while(clock, run)
+            print(f"a plain thread running {label}: longest stall {stall:.0f} ms")
+    for _ in range(5):
+        panel.kinds = {}
+        gaps: list[int] = []
+        last = [0]
+        ticker = QTimer(interval=5)
+
+        def tick(gaps: list[int] = gaps, last: list[int] = last) -> None:
+            now = clock.elapsed()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        ticker.timeout.connect(tick)
+        clock.start()
+        ticker.start()
+        started = time.perf_counter()
+        panel.refresh()
+        wait_until(lambda: bool(panel.kinds) and not panel.runner.busy)
+        took = time.perf_counter() - started
+        ticker.stop()
+        results.append((took, float(max(gaps, default=0))))
+    gc.callbacks.remove(on_gc)
+    print(f"GUI thread's share of a refresh (list badges, Changed dock): max "
+          f"{max(gui_costs, default=0) * 1000:.1f} ms")  # fmt: skip
+    slow = [(g, t) for g, t in collections if t > 0.02]
+    print(f"cyclic GC runs: {len(collections)}; over 20 ms: "
+          + ", ".join(f"gen{g} {t * 1000:.0f} ms" for g, t in slow))  # fmt: skip
+    window.close()
+    app.processEvents()
+    return results
+
+
+def stall_while(clock: QElapsedTimer, work: object) -> float:
+    """The longest gap between 5 ms timer ticks while ``work()`` runs the event loop."""
+    gaps: list[int] = []
+    last = [0]
+    ticker = QTimer(interval=5)
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker.timeout.connect(tick)
+    clock.start()
+    ticker.start()
+    work()  # type: ignore[operator]
+    ticker.stop()
+    return float(max(gaps, default=0))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=50_000)
+    parser.add_argument(
+        "--diagnose", action="store_true", help="also time stalls while a plain thread runs git"
+    )
+    args = parser.parse_args()
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory(
+        prefix="glossary-bench-git-", ignore_cleanup_errors=True
+    ) as tmp:
+        os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
+        os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        folder = Path(tmp) / "content"
+        folder.mkdir()
+        commit_s = make_repository(folder, args.entries)
+        print(f"entries: {args.entries:,}; git add + commit of the corpus: {commit_s:.1f} s")
+        repo = GitRepo.discover(folder)
+        started = time.perf_counter()
+        status = repo.status()
+        cold = time.perf_counter() - started
+        warm: list[float] = []
+        for _ in range(5):
+            started = time.perf_counter()
+            repo.status()
+            warm.append(time.perf_counter() - started)
+        quiet = GitRepo(repo.root, background=True)
+        spared: list[float] = []
+        for _ in range(5):
+            started = time.perf_counter()
+            quiet.status()
+            spared.append(time.perf_counter() - started)
+        print(f"GitRepo(background=True).status() (the window's): warm median"
+              f" {statistics.median(spared) * 1000:.0f} ms")  # fmt: skip
+        print(f"GitRepo.status(): {len(status.files)} changed paths; cold {cold * 1000:.0f} ms,"
+              f" warm median {statistics.median(warm) * 1000:.0f} ms")  # fmt: skip
+        refreshes = window_refreshes(app, folder, Path(tmp) / "settings.ini", args.diagnose)
+        times = [t for t, _ in refreshes]
+        stalls = [s for _, s in refreshes]
+        print(f"window refresh (status to badges): median {statistics.median(times) * 1000:.0f} ms,"
+              f" max {max(times) * 1000:.0f} ms; longest event-loop stall {max(stalls):.0f} ms"
+              " (timer 5 ms)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -29,7 +29,7 @@ from editor.ui.preview import PHONE_WIDTH, PreviewPane, engine
 QUIET = ("QRhi", "RHI", "Vulkan", "GBM", "GPUInfo", "Sandboxing", "propagateSizeHints",
          "WebEnginePage still not deleted")  # fmt: skip
 pytestmark = [
-    pytest.mark.skipif(engine.web_view is None, reason=f"no QtWebEngine: {engine.IMPORT_ERROR}"),
+    pytest.mark.skipif(engine.load()[0] is None, reason=f"no QtWebEngine: {engine.load()[1]}"),
     pytest.mark.qt_log_ignore(*QUIET),
 ]
 
@@ -176,6 +176,25 @@ def test_no_network_unless_the_site_allows_it(
         pane.set_site(RenderConfig())
 
 
+def test_live_site_mode_shows_the_dev_server_page_after_each_save(
+    qtbot: Any, pane: PreviewPane, server: _Server
+) -> None:
+    port = server.server_address[1]
+    pane.set_site(RenderConfig(preview_url=f"http://127.0.0.1:{port}{{url}}"))
+    try:
+        assert pane.live_button.isVisibleTo(pane)
+        pane.live_button.setChecked(True)
+        qtbot.waitUntil(lambda: server.requests == ["/glossary/determinant"], timeout=10_000)
+        pane.site_saved()
+        qtbot.waitUntil(lambda: len(server.requests) == 2, timeout=10_000)
+        pane.live_button.setChecked(False)  # back to the app's own page
+        qtbot.waitUntil(lambda: js(qtbot, pane, "document.title") == "Determinant", timeout=10_000)
+    finally:
+        pane.set_site(RenderConfig())
+    assert not pane.live_button.isVisibleTo(pane)
+    assert server.requests == ["/glossary/determinant"] * 2  # nothing else was fetched
+
+
 def test_typing_updates_in_place_keeping_the_scroll(
     qtbot: Any, pane: PreviewPane, site: Site
 ) -> None:
@@ -302,8 +321,8 @@ def test_engine_process_death_falls_back_to_text_once(
 def test_missing_engine_falls_back_with_one_quiet_notice(
     qtbot: Any, thread_pool: QThreadPool, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine, "web_view", None)
-    monkeypatch.setattr(engine, "IMPORT_ERROR", "No module named 'PySide6.QtWebEngineWidgets'")
+    missing = (None, "No module named 'PySide6.QtWebEngineWidgets'")
+    monkeypatch.setattr(engine, "load", lambda: missing)
     pane = PreviewPane(site.render, pool=thread_pool, engine_name="web")
     qtbot.addWidget(pane)
     pane.set_source(lambda: (site.data, "", site.schema))

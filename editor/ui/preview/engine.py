@@ -2,16 +2,19 @@
 
 ``GLOSSARY_EDITOR_PREVIEW=text`` chooses the ``QTextBrowser`` view on purpose (tests of
 other parts, machines without a GPU stack worth starting); ``web`` (the default) asks for
-``QWebEngineView``. The engine's module is imported here, at import time, because
-QtWebEngine must be loaded before the ``QApplication`` exists (it shares OpenGL
-contexts); when PySide6-Addons or a library it links (libnss3, libasound2...) is
-missing, the import fails and the pane shows the text view with one quiet notice.
+``QWebEngineView``. QtWebEngine is imported with the first page, after the window is
+visible, so start-up does not pay for it; it needs ``AA_ShareOpenGLContexts`` set before
+the ``QApplication`` exists, which importing this module does. When PySide6-Addons or a
+library it links (libnss3, libasound2...) is missing, the import fails and the pane shows
+the text view with one quiet notice.
 """
 
 from __future__ import annotations
 
 import os
 from types import ModuleType
+
+from PySide6.QtCore import QCoreApplication, Qt
 
 ENGINE_ENV = "GLOSSARY_EDITOR_PREVIEW"
 
@@ -22,14 +25,23 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     # it runs without the sandbox there.
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-web_view: ModuleType | None
-try:
-    from editor.ui.preview import web_view
-except ImportError as _exc:  # PySide6-Addons or one of its system libraries is missing
-    web_view = None
-    IMPORT_ERROR = str(_exc)
-else:
-    IMPORT_ERROR = ""
+if QCoreApplication.instance() is None:
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+_loaded: tuple[ModuleType | None, str] | None = None
+
+
+def load() -> tuple[ModuleType | None, str]:
+    """(the :mod:`.web_view` module, "") or (None, why it cannot be imported); once."""
+    global _loaded
+    if _loaded is None:
+        try:
+            from editor.ui.preview import web_view
+        except ImportError as exc:  # PySide6-Addons or one of its system libraries
+            _loaded = (None, str(exc))
+        else:
+            _loaded = (web_view, "")
+    return _loaded
 
 
 def wanted() -> str:

@@ -281,11 +281,12 @@ class PreviewPane(QWidget):
             return self._view
         view: PageView | None = None
         if self._engine == "web":
-            if engine.web_view is None:
-                self._notify(f"the browser engine is not available ({engine.IMPORT_ERROR})")
+            module, error = engine.load()
+            if module is None:
+                self._notify(f"the browser engine is not available ({error})")
             else:
                 try:
-                    view = engine.web_view.WebPageView(self._page_box)
+                    view = module.WebPageView(self._page_box)
                 except Exception as exc:  # the engine could not start at all
                     log.exception("the browser engine could not start")
                     self._notify(f"the browser engine could not start ({exc})")
@@ -334,8 +335,10 @@ class PreviewPane(QWidget):
         view = self._view
         if view is None or view.engine != "web":
             return
+        from editor.ui.preview.web_view import origin  # loaded: a web view exists
+
         live = self._config.live_url(self._entry_url or "/")
-        live_origin = engine.web_view.origin(QUrl(live)) if live else ""  # type: ignore[union-attr]
+        live_origin = origin(QUrl(live)) if live else ""
         view.set_network(remote=self._config.remote, live_origin=live_origin)
 
     def _live_toggled(self, on: bool) -> None:

@@ -287,6 +287,7 @@ class WebPageView(QObject):
         self._ready = False
         self._loading = True
         self._restore = None
+        self._loaded_page = ""  # not ours: never updated in place
         self.page.load(QUrl(url))
 
     def scroll_to_field(self, path: str) -> None:

@@ -12,6 +12,7 @@ the text view with one quiet notice.
 from __future__ import annotations
 
 import os
+from functools import cache
 from types import ModuleType
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -28,20 +29,15 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 if QCoreApplication.instance() is None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
-_loaded: tuple[ModuleType | None, str] | None = None
 
-
+@cache
 def load() -> tuple[ModuleType | None, str]:
     """(the :mod:`.web_view` module, "") or (None, why it cannot be imported); once."""
-    global _loaded
-    if _loaded is None:
-        try:
-            from editor.ui.preview import web_view
-        except ImportError as exc:  # PySide6-Addons or one of its system libraries
-            _loaded = (None, str(exc))
-        else:
-            _loaded = (web_view, "")
-    return _loaded
+    try:
+        from editor.ui.preview import web_view
+    except ImportError as exc:  # PySide6-Addons or one of its system libraries
+        return None, str(exc)
+    return web_view, ""
 
 
 def wanted() -> str:

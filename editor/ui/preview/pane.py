@@ -165,6 +165,8 @@ class PreviewPane(QWidget):
         layout.addWidget(self.snippet)
         layout.addWidget(self._page_box, 1)
         layout.addWidget(self.placeholder, 1)
+        if self._engine == "text":
+            self._ensure_view()  # cheap; the browser engine waits for the first page
         self.clear("Select an entry to see its page here.")
 
     def _tool(self, text: str, tip: str, checkable: bool = False) -> QToolButton:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QThreadPool, QUrl
+from PySide6.QtCore import QEvent, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
@@ -77,6 +77,8 @@ def shared(qapp: QApplication, site: Site) -> Iterator[PreviewPane]:
     pool.waitForDone()
     pane.close()
     pane.deleteLater()
+    # The page must go before Qt releases the engine's profile at exit.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

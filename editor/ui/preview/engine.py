@@ -26,6 +26,11 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     # it runs without the sandbox there.
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
+# The preview shows one static page: Chromium's software compositing draws it as well,
+# and leaving the GPU out saves ~60 MB in the app's own process (bench/bench_preview.py)
+# and a class of driver crashes. A user's own flags win.
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-gpu-compositing")
+
 if QCoreApplication.instance() is None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 

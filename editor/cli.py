@@ -465,9 +465,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.output == "":
         raise UsageError("render -o needs a file name (leave -o out to write to standard output)")
     entry = load_entry(path)
-    raw_html = load_render_config(_content_root(path)).raw_html
+    config = load_render_config(_content_root(path))  # the site's look: CSS, template
     html = render_page(
-        entry.data, entry.body, _registry_for(path).for_file(entry.data, path), raw_html=raw_html
+        entry.data, entry.body, _registry_for(path).for_file(entry.data, path), config=config
     )
     if args.output is not None:
         from editor.content.atomic import atomic_write

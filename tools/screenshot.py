@@ -44,6 +44,8 @@ def main() -> int:
     parser.add_argument("--size", default="1500x900", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--report", action="store_true", help="show the SEO report dock")
     parser.add_argument("--focus", help="scroll the form to this field (dotted path)")
+    parser.add_argument("--preview-only", action="store_true", help="save the page view alone")
+    parser.add_argument("--phone", action="store_true", help="the preview at a phone's width")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
@@ -63,15 +65,24 @@ def main() -> int:
         window.splitter.setSizes([int(width * 0.27), int(width * 0.40), int(width * 0.33)])
         window.show()
         wait_until(app, lambda: window.index is not None)
+        shown: list[bool] = []
+        window.preview.rendered.connect(lambda: shown.append(True))
+        window.preview.set_phone(args.phone)
         window.open_entry(folder / args.entry)
-        wait_until(app, lambda: bool(window.preview.html()) and window.preview.is_idle())
+        wait_until(app, lambda: bool(shown) and window.preview.is_idle())
         if args.report:
             window.acts.check_all.trigger()
         if args.focus:
             window.form.focus_field(args.focus)
-        wait_until(app, lambda: False, 300)  # let layouts settle
+        wait_until(app, lambda: False, 1000)  # let layouts (and the engine) paint
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(args.output)):
+        # The browser-engine preview draws outside QWidget.grab(): take the screen (Xvfb).
+        widget = window.preview.page_view().widget if args.preview_only else window
+        corner = widget.mapToGlobal(widget.rect().topLeft())
+        shot = app.primaryScreen().grabWindow(
+            0, corner.x(), corner.y(), widget.width(), widget.height()
+        )
+        if not shot.save(str(args.output)):
             print(f"could not write {args.output}", file=sys.stderr)
             return 1
         window.close()

@@ -8,8 +8,11 @@ Two jobs no library does the way the site's content needs:
   ``\\not``...). After a ``\\\\`` row separator a ``\\n`` is always a line break, as it
   is right after an opening ``$$``/``\\[``.
 * :class:`MathExtension` keeps ``$…$``, ``$$…$$``, ``\\(…\\)`` and ``\\[…\\]`` away from
-  Markdown (no emphasis inside, backslashes kept) and shows them as Unicode text made by
-  pylatexenc, with the TeX source in ``data-tex``. Arithmatex (pymdown-extensions) was
+  Markdown (no emphasis inside, backslashes kept) and shows them as MathML made offline
+  by latex2mathml (a browser engine lays it out as a real formula), with the TeX source
+  in ``data-tex`` and readable Unicode from pylatexenc in ``alttext`` (what screen
+  readers and the ``QTextBrowser`` fallback show; also the whole output when latex2mathml
+  rejects a formula). Arithmatex (pymdown-extensions) was
   the library candidate, but its dollar rule either rejects ``$ \\theta $`` (spaces
   inside, common in the real content) or turns prices such as ``$5 … $10`` into math,
   and it offers no hook for the Unicode rendering.
@@ -30,6 +33,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from latex2mathml.converter import convert as latex_to_mathml
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from pylatexenc.latex2text import LatexNodes2Text
@@ -220,6 +224,23 @@ def tex_to_html(tex: str) -> str:
     return "".join(out).strip()
 
 
+@lru_cache(maxsize=4096)
+def tex_to_mathml(tex: str, *, display: bool) -> str | None:
+    """MathML for a TeX fragment, with its Unicode reading as ``alttext``; None when
+    latex2mathml cannot read it (the caller then shows the Unicode text)."""
+    try:
+        mathml = latex_to_mathml(tex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many kinds (IndexError, its own...) on bad TeX
+        return None
+    marked = tex_to_html(tex).replace("<sub>", "").replace("<sup>", "^")
+    reading = html.unescape(_TAGS.sub(" ", marked.replace("</sub>", "").replace("</sup>", "")))
+    alt = html.escape(" ".join(reading.split()))
+    # Explicit end tags: "<mspace/>" is only empty inside foreign content, and tools that
+    # read the page as HTML (sanitisers, tests, the QTextBrowser fallback) may not know.
+    mathml = _SELF_CLOSING.sub(r"<\1\2></\1>", mathml)
+    return mathml.replace("<math ", f'<math alttext="{alt}" ', 1)
+
+
 def math_html(opener: str, span: str, *, block: bool) -> str:
     """The HTML for one math span (``span`` includes its delimiters)."""
     closing = {"$$": 2, "\\[": 2, "\\(": 2, "$": 1}[opener]
@@ -227,7 +248,8 @@ def math_html(opener: str, span: str, *, block: bool) -> str:
     display = opener in ("$$", "\\[")
     tag = "div" if block else "span"
     cls = "math display" if display else "math"
-    return f'<{tag} class="{cls}" data-tex="{html.escape(tex.strip())}">{tex_to_html(tex)}</{tag}>'
+    inner = tex_to_mathml(tex.strip(), display=display) or tex_to_html(tex)
+    return f'<{tag} class="{cls}" data-tex="{html.escape(tex.strip())}">{inner}</{tag}>'
 
 
 class MathPreprocessor(Preprocessor):
@@ -250,6 +272,8 @@ class MathPreprocessor(Preprocessor):
         return _promote_display_blocks(self.md, protected).split("\n")
 
 
+_TAGS = re.compile(r"<[^>]+>")
+_SELF_CLOSING = re.compile(r"<([a-z]+)([^<>]*?)\s*/>")
 _PLACEHOLDER_LINE = re.compile(r"^([ \t]*)\x02wzxhzdk:(\d+)\x03[ \t]*$", re.MULTILINE)
 
 

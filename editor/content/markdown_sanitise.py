@@ -12,8 +12,8 @@ request) writes to, so the default is to sanitise. Three modes, chosen per site 
   HTML goes through `nh3 <https://nh3.readthedocs.io>`_ (the Rust ``ammonia``
   sanitiser) with an allow-list that keeps everything this app's own pipeline emits
   (Pygments' inline-styled code, tables' ``text-align``, math spans with ``data-tex``,
-  heading ids, footnote links), and drops scripts, frames, forms, ``meta``/``link``/
-  ``base``, event-handler attributes, comments, and URLs whose scheme is not
+  heading ids, footnote links, MathML formulas), and drops scripts, frames, forms,
+  ``meta``/``link``/``base``, event-handler attributes, comments, and URLs whose scheme is not
   http(s)/mailto/tel (relative URLs are kept).
 * ``escape``: raw HTML is shown as text, as markdown-it (``html: false``) or a site
   that never allows HTML publishes it; the result is sanitised too, which only
@@ -62,16 +62,41 @@ _TAG_ATTRIBUTES: Final[dict[str, set[str]]] = {
     "blockquote": {"cite"},
     "q": {"cite"},
 }
+# MathML (Presentation), as latex2mathml writes it for the page's formulas and as an
+# author may write it by hand; none of it runs script or loads anything. The
+# attributes are layout only (no href, no xlink, no event handlers).
+MATHML_TAGS: Final = frozenset(
+    {
+        "math", "mi", "mn", "mo", "ms", "mtext", "mspace", "mrow", "mfrac", "msqrt", "mroot",
+        "msub", "msup", "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd",
+        "mstyle", "mpadded", "mphantom", "menclose", "merror", "mfenced", "semantics",
+        "annotation",
+    }
+)  # fmt: skip
+_MATHML_ATTRIBUTES: Final = frozenset(
+    {
+        "accent", "accentunder", "align", "alttext", "close", "columnalign", "columnlines",
+        "columnspacing", "depth", "display", "displaystyle", "encoding", "fence", "form",
+        "frame", "height", "largeop", "linebreak", "linethickness", "lspace", "mathbackground",
+        "mathcolor", "mathsize", "mathvariant", "maxsize", "minsize", "movablelimits",
+        "notation", "open", "rowalign", "rowlines", "rowspacing", "rspace", "scriptlevel",
+        "separator", "separators", "stretchy", "symmetric", "voffset", "width", "xmlns",
+    }
+)  # fmt: skip
 # Markup that is never content: dropped, and so is the text inside it.
 _DROP_WITH_CONTENT: Final = frozenset({"script", "style", "noscript", "template"})
 # nh3's default tags (text formatting, lists, tables, figures...) minus the ones that
 # only make sense with scripts or links to other documents.
-_TAGS: Final = frozenset(nh3.ALLOWED_TAGS - {"area", "map"})
+_TAGS: Final = frozenset((nh3.ALLOWED_TAGS - {"area", "map"}) | MATHML_TAGS)
 
 _CLEANER: Final = nh3.Cleaner(
     tags=set(_TAGS),
     clean_content_tags=set(_DROP_WITH_CONTENT),
-    attributes={"*": set(_GLOBAL_ATTRIBUTES), **_TAG_ATTRIBUTES},
+    attributes={
+        "*": set(_GLOBAL_ATTRIBUTES),
+        **_TAG_ATTRIBUTES,
+        **{tag: set(_MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
+    },
     generic_attribute_prefixes={"data-"},
     url_schemes=set(URL_SCHEMES),
     filter_style_properties=set(_STYLE_PROPERTIES),

@@ -1,8 +1,9 @@
 """The page an entry publishes as: Markdown + Jinja2 template -> one self-contained HTML.
 
-The preview shows exactly this HTML and ``glossary-editor render`` writes it, so it must
-look right both in a browser and in Qt's QTextBrowser (a CSS subset: block styles only,
-highlighted code with inline styles, no scripts run).
+The preview (a browser engine) shows exactly this HTML and ``glossary-editor render``
+writes it; the site's own stylesheets and page template replace the built-in ones when
+``glossary-editor.yaml`` names them (:mod:`editor.content.render_config`). The built-in
+CSS stays within what Qt's QTextBrowser also understands, for the fallback preview.
 
 Literal newlines: the site's Q&A answers are folded YAML scalars, which cannot hold line
 breaks, so they carry the two characters ``\\n`` instead. A Markdown value is read that
@@ -29,16 +30,19 @@ import re
 import threading
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
 import markdown
 from markupsafe import Markup
 
+from editor.content.errors import ContentError
 from editor.content.markdown_blocks import BlockSplitExtension
 from editor.content.markdown_lists import ListIndentExtension
 from editor.content.markdown_math import MathExtension, expand_literal_newlines
 from editor.content.markdown_sanitise import DEFAULT_RAW_HTML, RawHtml, safe_url, sanitise_html
+from editor.content.render_config import RenderConfig
 from editor.content.schema import SCHEMA_KEY, Schema, infer_field
 from editor.paths import resources_dir
 
@@ -168,15 +172,15 @@ def _slug_label(url: str) -> str:
     return slug.replace("-", " ").strip().capitalize() or url
 
 
-def _faq_items(data: Mapping[str, Any]) -> list[dict[str, str]]:
+def _faq_items(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = data.get("faq")
     if not isinstance(items, list):
         return []
-    pairs = []
-    for item in items:
+    pairs: list[dict[str, Any]] = []
+    for index, item in enumerate(items):  # index: the item's place in the file's list
         if isinstance(item, Mapping) and _text(item.get("question")):
             pairs.append({"question": _text(item.get("question")),
-                          "answer": _text(item.get("answer"))})  # fmt: skip
+                          "answer": _text(item.get("answer")), "index": index})  # fmt: skip
     return pairs
 
 
@@ -195,7 +199,7 @@ def _related_articles(data: Mapping[str, Any]) -> list[dict[str, str]]:
             continue
         seen.add(url)
         out.append({"url": safe_url(url), "title": title or _slug_label(url),
-                    "subject": _text(block.get("subject"))})  # fmt: skip
+                    "subject": _text(block.get("subject")), "key": str(key)})  # fmt: skip
     return out
 
 
@@ -216,7 +220,7 @@ def _body_is_empty(body: str) -> bool:
 
 
 def _json_ld(data: Mapping[str, Any], schema: Schema, title: str,
-             faq: list[dict[str, str]]) -> dict[str, Any] | None:  # fmt: skip
+             faq: list[dict[str, Any]]) -> dict[str, Any] | None:  # fmt: skip
     """Structured data for search engines: DefinedTerm (+ FAQPage) or QAPage."""
     url = safe_url(_text(data.get("url")))
     if schema.name == "glossary":
@@ -255,10 +259,16 @@ def _json_ld(data: Mapping[str, Any], schema: Schema, title: str,
     return None
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+@lru_cache(maxsize=8)
+def _environment(site_dir: str = "") -> jinja2.Environment:
+    """The built-in templates, behind the site's template folder when it has one (so a
+    site template can extend ``base.html.j2``)."""
+    builtin = jinja2.FileSystemLoader(resources_dir() / "templates")
+    loader: jinja2.BaseLoader = (
+        jinja2.ChoiceLoader([jinja2.FileSystemLoader(site_dir), builtin]) if site_dir else builtin
+    )
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(resources_dir() / "templates"),
+        loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -277,6 +287,24 @@ def _css() -> str:
     return (resources_dir() / "templates" / "page.css").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=32)
+def _read_css(path: Path, _stamp: tuple[int, int]) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def site_css(stylesheets: tuple[Path, ...]) -> str:
+    """The site's stylesheets, joined, read again when one changes on disk. ``</`` is
+    written ``<\\/`` so no stylesheet can close the page's ``<style>`` element."""
+    parts = []
+    for path in stylesheets:
+        try:
+            stat = path.stat()
+            parts.append(_read_css(path, (stat.st_mtime_ns, stat.st_size)))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ContentError(f"cannot read the stylesheet: {exc}", path) from exc
+    return "\n".join(parts).replace("</", "<\\/")
+
+
 def _generic_fields(data: Mapping[str, Any], schema: Schema) -> list[dict[str, Any]]:
     """Label, kind and value of every field to list: the schema's in its order, then the
     rest in file order. A key that is not a string is listed under its YAML text."""
@@ -293,7 +321,8 @@ def _generic_fields(data: Mapping[str, Any], schema: Schema) -> list[dict[str, A
             label, kind = key_text(key), infer_field(key_text(key), key_text(key), value).kind
         # A generic schema's fields are the file's keys in file order: keep that order.
         rank = 0 if schema.generic else order.get(key, len(order))
-        rows.append((rank, {"label": label, "kind": kind, "value": value}))
+        path = key if isinstance(key, str) else key_text(key)
+        rows.append((rank, {"label": label, "kind": kind, "value": value, "path": path}))
     rows.sort(key=lambda row: row[0])
     return [row for _rank, row in rows]
 
@@ -313,22 +342,47 @@ def _template_name(schema: Schema, env: jinja2.Environment) -> str:
     return schema.template
 
 
+def _site_template(
+    schema: Schema, config: RenderConfig | None
+) -> tuple[jinja2.Environment, str] | None:
+    path = config.template_for(schema.name) if config is not None else None
+    if path is None:
+        return None
+    return _environment(str(path.parent)), path.name
+
+
 def render_page(
     data: Mapping[str, Any],
     body: str,
     schema: Schema,
     *,
     link_titles: Mapping[str, str] | None = None,
-    raw_html: RawHtml = DEFAULT_RAW_HTML,
+    raw_html: RawHtml | None = None,
+    config: RenderConfig | None = None,
 ) -> str:
     """The full HTML document for an entry; ``link_titles`` names related URLs if known,
-    ``raw_html`` is the site's setting for HTML inside Markdown."""
-    env = _environment()
+    ``config`` is the site's look (stylesheets, template, raw HTML), ``raw_html`` overrides
+    its setting for HTML inside Markdown.
+
+    A site template (Jinja, autoescaped, strict) gets these fields: ``data`` (the front
+    matter), ``schema`` (``schema.name``, ``schema.label``), ``title``, ``page_title``,
+    ``description``, ``keywords``, ``canonical``, ``css`` (the stylesheets' text),
+    ``json_ld`` (dict or None; ``{{ json_ld|tojson }}``), ``faq`` (``question``, ``answer``,
+    ``index``), ``related_entries`` (``url``, ``title``), ``related_articles`` (``url``,
+    ``title``, ``subject``, ``key``), ``body`` (Markdown, "" when empty), ``fields`` (the
+    generic template's rows); filters ``markdown``, ``format_date``, ``key_text``. It may
+    ``{% extends "base.html.j2" %}`` to keep the built-in head (Content-Security-Policy
+    included); ``data-field="<field path>"`` on an element links it to the form.
+    """
+    mode: RawHtml = raw_html or (config.raw_html if config is not None else DEFAULT_RAW_HTML)
+    site = _site_template(schema, config)
+    env, template = site if site is not None else (_environment(), "")
     title = _text(data.get(schema.title_key)) if schema.title_key else ""
     raw_seo = data.get("seo")
     seo: Mapping[str, Any] = raw_seo if isinstance(raw_seo, Mapping) else {}
     faq = _faq_items(data)
-    template = _template_name(schema, env)
+    template = template or _template_name(schema, env)
+    css = site_css(config.stylesheets) if config is not None and config.stylesheets else _css()
     context = {
         "data": data,
         "schema": schema,
@@ -337,13 +391,13 @@ def render_page(
         "description": _text(seo.get("page_description")),
         "keywords": _text(seo.get("page_keywords")),
         "canonical": safe_url(_text(data.get("url"))),
-        "css": Markup(_css()),
+        "css": Markup(css),
         "json_ld": _json_ld(data, schema, title, faq),
         "faq": faq,
         "related_entries": _related_entries(data, link_titles or {}),
         "related_articles": _related_articles(data),
         "body": "" if _body_is_empty(body) or not (schema.has_body or schema.generic) else body,
         "fields": _generic_fields(data, schema) if template == "generic.html.j2" else [],
-        "raw_html": raw_html,
+        "raw_html": mode,
     }
     return env.get_template(template).render(context)

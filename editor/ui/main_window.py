@@ -49,6 +49,7 @@ from editor.ui.folder_lock import FolderLock
 from editor.ui.git import install_git
 from editor.ui.index_feed import IndexFeed
 from editor.ui.preview import PreviewPane
+from editor.ui.preview.follow import FormPreviewLink
 from editor.ui.report_view import SeoReportView
 from editor.ui.saving import Saving
 from editor.ui.session import OpenEntry, Session
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
             self._render, delay_ms=self.prefs.preview_delay_ms, pool=self.pool
         )
         self.preview.set_source(self._snapshot)
+        self._preview_link = FormPreviewLink(self.form, self.preview, self)  # page <-> fields
         self.splitter = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
         self.splitter.setObjectName("mainSplitter")
         for i, (widget, stretch) in enumerate(
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
             dialogs.error(self, "Cannot open folder", str(exc))
             return False
         self.folder, self.seo_config, self.render_config = folder, config, render_config
+        self.preview.set_site(render_config)
         self.pane.set_seo_config(config)
         self.session.stop()
         self.session.deleteLater()
@@ -332,6 +335,7 @@ class MainWindow(QMainWindow):
                 self._display(opened)
             else:
                 self.pane.update_notice(opened)
+            self.preview.site_saved()  # live-site mode shows the dev server's page again
         self.disk.sync_watches()
         self._update_title()
         self._update_actions()
@@ -372,9 +376,8 @@ class MainWindow(QMainWindow):
 
     def _render(self, data: Mapping[str, Any], body: str, schema: Schema) -> str:
         return render_page(
-            data, body, schema, link_titles=self.feed.link_titles,
-            raw_html=self.render_config.raw_html,
-        )  # fmt: skip
+            data, body, schema, link_titles=self.feed.link_titles, config=self.render_config
+        )
 
     def _refresh_findings(self) -> None:
         opened = self.current_entry()

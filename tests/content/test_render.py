@@ -21,9 +21,11 @@ from typing import Any
 import pytest
 
 from editor.content.document import load_entry
+from editor.content.errors import ContentError
 from editor.content.markdown_lists import normalize_list_indent
 from editor.content.markdown_math import expand_literal_newlines
 from editor.content.render import format_date, render_markdown, render_page
+from editor.content.render_config import RenderConfig, load_render_config
 from editor.content.schema import SchemaRegistry, generic_schema
 from editor.paths import sample_content_dir
 
@@ -287,11 +289,18 @@ def test_expand_literal_newlines(literal: str, expected: str) -> None:
 
 
 def math_spans(html: str) -> list[tuple[str, str, str]]:
-    return [
-        (a.get("class") or "", a.get("data-tex") or "", " ".join(text.split()))
-        for t, a, text in tags(html).items
-        if (a.get("class") or "").startswith("math")
-    ]
+    """(class, TeX, Unicode reading) of each formula; each must hold one MathML ``math``."""
+    items = tags(html).items
+    found = []
+    for i, (_t, a, _text) in enumerate(items):
+        if (a.get("class") or "").startswith("math"):
+            tag, inner, _ = items[i + 1]
+            assert tag == "math", html
+            display = "block" if "display" in (a.get("class") or "") else "inline"
+            assert inner.get("display") == display
+            reading = inner.get("alttext") or ""
+            found.append((a.get("class") or "", a.get("data-tex") or "", reading))
+    return found
 
 
 def test_math_is_protected_and_readable() -> None:
@@ -302,13 +311,27 @@ def test_math_is_protected_and_readable() -> None:
         ("math", r"\frac{\pi}{2}", "π/2"),
     ]
     assert "<em>" not in html
-    assert "a<sub>*</sub>b<sub>*</sub>c" in html
+    assert "<msub><mi>a</mi><mo>*</mo></msub>" in html
+    assert "<mfrac><mrow><mi>π</mi></mrow><mrow><mn>2</mn></mrow></mfrac>" in html
+
+
+def test_tex_that_latex2mathml_rejects_is_shown_as_text() -> None:
+    html = render_markdown(r"Broken $\left( x$ formula.")
+    assert '<span class="math" data-tex="\\left( x">( x</span>' in html
+    assert "<math" not in html
+
+
+def test_mathml_survives_the_sanitiser_but_not_its_links_or_handlers() -> None:
+    kept = render_markdown(r"Area $\pi r^2$ here.")
+    assert "<msup><mi>r</mi><mn>2</mn></msup>" in kept
+    hostile = render_markdown('<math><mi href="javascript:x()" onclick="x()">a</mi></math>')
+    assert "<math><mi>a</mi></math>" in hostile
 
 
 def test_display_math_becomes_a_block() -> None:
     html = render_markdown("Before\n\n$$\nS = b - s\n$$\n\nafter \\[ x^2 \\]")
     spans = math_spans(html)
-    assert spans == [("math display", "S = b - s", "S = b - s"), ("math display", "x^2", "x2")]
+    assert spans == [("math display", "S = b - s", "S = b - s"), ("math display", "x^2", "x^2")]
     assert '<div class="math display"' in html
     assert "<p><div" not in html
 
@@ -440,3 +463,94 @@ def test_keys_that_are_not_strings_are_shown_as_text(
         labels = tags(page).texts("dt")
         assert labels == ["Title", "7", "null", "true", "2024-01-01", "Nested", "2"]
         assert tags(page).texts("dd")[1:5] == ["seven", "nothing", "True", "new year"]
+
+
+# --- the site's own look ----------------------------------------------------------------
+
+
+def _site(tmp_path: Path, settings: str) -> Path:
+    folder = tmp_path / "site"
+    (folder / "assets").mkdir(parents=True)
+    (folder / "layouts").mkdir()
+    (folder / "assets" / "site.css").write_text("h1 { color: rgb(10, 20, 30); }\n")
+    (folder / "assets" / "extra.css").write_text(".x { content: '</style><script>'; }\n")
+    (folder / "layouts" / "entry.html.j2").write_text(
+        '{% extends "base.html.j2" %}\n{% block content %}'
+        '<article class="site" data-field="title">{{ title }} / {{ schema.name }}</article>'
+        '{{ data.get("definition")|markdown }}{% endblock %}\n'
+    )
+    (folder / "glossary-editor.yaml").write_text(settings)
+    return folder
+
+
+def test_site_stylesheets_and_template_replace_the_built_in_ones(
+    tmp_path: Path, registry: SchemaRegistry
+) -> None:
+    folder = _site(
+        tmp_path,
+        "render:\n  stylesheets: [assets/site.css, assets/extra.css]\n"
+        "  template: layouts/entry.html.j2\n",
+    )
+    config = load_render_config(folder)
+    assert config.stylesheets == (
+        (folder / "assets" / "site.css").resolve(),
+        (folder / "assets" / "extra.css").resolve(),
+    )
+    data = {"title": "Quorum", "definition": "Enough *members*."}
+    page = render_page(data, "", registry["glossary"], config=config)
+    assert "h1 { color: rgb(10, 20, 30); }" in page
+    assert "page.css" not in page and "Charis SIL" not in page  # ours is replaced
+    assert "<\\/style><script>" in page and page.count("</style>") == 1  # cannot break out
+    assert '<article class="site" data-field="title">Quorum / glossary</article>' in page
+    assert "<p>Enough <em>members</em>.</p>" in page
+    assert "Content-Security-Policy" in page  # the built-in head, extended
+
+
+def test_site_template_per_schema_and_the_default_for_others(
+    tmp_path: Path, registry: SchemaRegistry
+) -> None:
+    folder = _site(tmp_path, "render:\n  template:\n    default: layouts/entry.html.j2\n")
+    config = load_render_config(folder)
+    glossary = render_page({"title": "Quorum"}, "", registry["glossary"], config=config)
+    qa = render_page({"title": "Why?", "question": "Why?"}, "", registry["default"], config=config)
+    assert 'class="term"' in glossary and "article" not in glossary
+    assert "Why? / default" in qa
+
+
+def test_cli_render_uses_the_site_look(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from editor.cli import main
+
+    folder = _site(tmp_path, "render:\n  stylesheets: assets/site.css\n")
+    entry = folder / "quorum.md"
+    entry.write_text("---\n_schema: glossary\ntitle: Quorum\ndefinition: Enough.\n---\n")
+    assert main(["render", str(entry)]) == 0
+    assert "h1 { color: rgb(10, 20, 30); }" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("settings", "message", "line"),
+    [
+        ("render:\n  stylesheets: [assets/missing.css]\n", "no such file assets/missing.css", 2),
+        ("render:\n  template: {glossary: nope.j2}\n", "render.template.glossary: no such", 2),
+        ("render:\n  remote: 1\n", "render.remote must be true or false", 2),
+        ("render:\n  preview_url: localhost:1313\n", "must be an http(s) address", 2),
+    ],
+)
+def test_site_look_mistakes_name_their_line(
+    tmp_path: Path, settings: str, message: str, line: int
+) -> None:
+    folder = _site(tmp_path, settings)
+    with pytest.raises(ContentError, match=re.escape(message)) as caught:
+        load_render_config(folder)
+    assert caught.value.line == line
+
+
+def test_live_url_and_remote_settings(tmp_path: Path) -> None:
+    folder = _site(
+        tmp_path, "render:\n  remote: true\n  preview_url: 'http://localhost:1313{url}'\n"
+    )
+    config = load_render_config(folder)
+    assert config.remote
+    assert config.live_url("/glossary/quorum/") == "http://localhost:1313/glossary/quorum/"
+    assert config.live_url("  ") == ""
+    assert RenderConfig(preview_url="http://h/{slug}.html").live_url("/a/b/") == "http://h/b.html"

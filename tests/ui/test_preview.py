@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
 
 from editor.content.render import render_page
 from editor.content.schema import Schema, SchemaRegistry
@@ -18,6 +19,7 @@ from editor.ui.preview import (
     DESCRIPTION_CHARS,
     TITLE_PX,
     PreviewPane,
+    SearchSnippet,
     breadcrumb,
     snippet_parts,
     truncate_description,
@@ -253,3 +255,47 @@ def test_real_page_in_the_preview(
     widget.clear("Nothing here.")
     assert widget.html() == "" and widget.placeholder.text() == "Nothing here."
     thread_pool.waitForDone()
+
+
+def test_snippet_title_never_clipped_without_a_mark(qtbot: Any) -> None:
+    """The title is shown in the SEO rules' font; where the pane is narrower than the
+    580 px cut, it is elided again with "…", never cut mid-word without a mark."""
+    snippet = SearchSnippet()
+    qtbot.addWidget(snippet)
+    snippet.set_parts(truncate_title(LONG_TITLE), "example.org › glossary", "Description.")
+    snippet.resize(320, 120)
+    snippet.show()
+    qtbot.waitExposed(snippet)
+    label = snippet.title_label
+    assert label.font().pixelSize() == 20 and label.font().family() == "Arial"
+    shown = label.text()
+    assert shown.endswith("…") and len(shown) < len(truncate_title(LONG_TITLE))
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert snippet.texts()[0] == truncate_title(LONG_TITLE)  # the full cut, for the tooltip
+    snippet.resize(900, 120)  # as wide as a results column (580 px and margins)
+    qtbot.waitUntil(lambda: label.text() != shown)
+    full = truncate_title(LONG_TITLE)
+    fits = label.fontMetrics().horizontalAdvance(full) <= label.contentsRect().width()
+    assert label.text() == full if fits else label.text().endswith("…")
+
+
+def test_snippet_and_page_clicks_focus_the_field_and_fields_scroll_the_page(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(sample_folder)
+    assert window.entry_list.select(sample_folder / "strategic-leverage.md")
+    qtbot.waitUntil(lambda: "Strategic Leverage" in window.preview.html())
+    shown: list[str] = []
+    monkeypatch.setattr(window.preview, "show_field", shown.append)
+    window.preview.field_clicked.emit("faq.1.answer")  # what a click on the page says
+    answer = window.form.editor("faq").cards[1].editors["answer"].widget  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: answer.hasFocus() or answer.isAncestorOf(QApplication.focusWidget()))
+    assert shown[-1] == "faq.1.answer"  # focus moved in the form: the page follows
+    window.preview.snippet.clicked.emit("title")
+    title = window.form.editor("seo.title").widget  # type: ignore[union-attr]
+    qtbot.waitUntil(
+        lambda: (
+            QApplication.focusWidget() is title or title.isAncestorOf(QApplication.focusWidget())
+        )
+    )
+    assert shown[-1] == "seo.title"

@@ -36,6 +36,7 @@ from editor.ui.related_editor import RelatedEditor
 from editor.ui.seo_findings import SeoFindingsView
 from editor.ui.seo_meter import SeoMeter
 from editor.ui.widget_text import usual_break
+from editor.ui.writing_help import WritingHelp
 
 if TYPE_CHECKING:
     from editor.content.seo.rules import Finding
@@ -118,6 +119,7 @@ class EntryForm(QWidget):
         self._layout: QFormLayout | None = None
         self._body_editor: TextEditor | None = None
         self._other_header: QLabel | None = None
+        self.writing = WritingHelp(self)  # spell check and Markdown help (writing_help.py)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -225,6 +227,7 @@ class EntryForm(QWidget):
             form.addRow(cell)
             rows.extend((header, cell))
             editor.structure_changed.connect(self._fix_tab_order)
+            editor.structure_changed.connect(self._equip_writing)
         else:
             label = QLabel(f"{f.label} *" if f.required else f.label)
             label.setContentsMargins(0, 4, 0, 0)
@@ -354,7 +357,11 @@ class EntryForm(QWidget):
         self.set_read_only(read_only)
         self._show_schema_label(schema)
         self._fix_tab_order()
+        self._equip_writing()
         self.scroll_area.verticalScrollBar().setValue(0)
+
+    def _equip_writing(self) -> None:
+        self.writing.equip(self.leaf_editors())
 
     def _show_schema_label(self, schema: Schema) -> None:
         text = schema.label
@@ -447,6 +454,7 @@ class EntryForm(QWidget):
     def set_related_candidates(self, entries: Sequence[tuple[str, str]]) -> None:
         """``(url, title)`` of all entries in the folder: completion and broken-link flags."""
         self._candidates = list(entries)
+        self.writing.set_entries(self._candidates)
         for slot in (*self._slots, *self._extra_slots):
             if isinstance(slot.editor, RelatedEditor):
                 slot.editor.set_candidates(self._candidates)

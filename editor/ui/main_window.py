@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
             return False
         self.folder, self.seo_config, self.render_config = folder, config, render_config
         self.pane.set_seo_config(config)
+        self.form.writing.set_folder(folder)  # spelling settings and site dictionary
         self.session.stop()
         self.session.deleteLater()
         locked_out = self._lock_folder(folder)

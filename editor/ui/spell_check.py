@@ -92,10 +92,22 @@ class SpellHighlighter(QSyntaxHighlighter):
 
     def __init__(self, edit: QPlainTextEdit, service: SpellService, field_path: str) -> None:
         super().__init__(edit.document())
+        self.edit = edit
         self.service = service
         self.field_path = field_path
         self._format = misspelt_format()
-        service.changed.connect(self.rehighlight)
+        service.changed.connect(self.recheck)
+        self.recheck()  # now, quietly: also cancels the pending one setDocument queued
+
+    def recheck(self) -> None:
+        """Check the whole text again without it looking like an edit: a rehighlight
+        runs in an edit block of the document, which makes the editor emit
+        ``textChanged``, and a field takes that for typing."""
+        blocked = self.edit.blockSignals(True)
+        try:
+            self.rehighlight()
+        finally:
+            self.edit.blockSignals(blocked)
 
     def highlightBlock(self, text: str) -> None:
         state = max(self.previousBlockState(), NORMAL)

@@ -10,6 +10,7 @@ otherwise only be printed (or end the process); the hook logs it and shows it th
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from logging.handlers import RotatingFileHandler
@@ -20,6 +21,7 @@ import platformdirs
 from PySide6.QtWidgets import QApplication
 
 from editor.ui import dialogs
+from editor.ui.display_check import display_problem
 from editor.ui.main_window import APP_NAME, MainWindow, app_icon
 
 log = logging.getLogger("editor.ui.app")
@@ -83,7 +85,12 @@ def install_exception_hook(log_path: Path | None = None) -> None:
 
 
 def run(folder: Path | None) -> int:
-    """Create the application and the main window on ``folder``; returns the exit code."""
+    """Create the application and the main window on ``folder``; returns the exit code
+    (2, with one sentence on stderr, when no window can open: see display_check.py)."""
+    problem = display_problem(os.environ) if QApplication.instance() is None else None
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     log_to_file()
     app = QApplication.instance()

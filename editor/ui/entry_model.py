@@ -361,7 +361,8 @@ class EntryListModel(VisibleRowsModel):
         if role == _DECORATION:
             return self._icon(row.status) if column == STATUS else None
         if role == _TOOLTIP:
-            tip = [row.name, STATUS_HELP.get(row.status, "")]
+            tip = [row.shown_title] if column == TITLE else []  # the full, unelided title
+            tip += [row.name, STATUS_HELP.get(row.status, "")]
             if row.dirty:
                 tip.append("Unsaved changes")
             if row.error:

@@ -41,6 +41,7 @@ from editor.ui import dialogs
 from editor.ui.actions import APP_NAME, build_actions
 from editor.ui.disk_sync import DiskSync
 from editor.ui.entry_files import EntryFiles
+from editor.ui.dock_height import DockHeight
 from editor.ui.entry_list import EntryList
 from editor.ui.entry_model import EntryListModel
 from editor.ui.entry_pane import EntryPane
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         self.report_dock.setObjectName("seoReportDock")  # saveState() keys docks by name
         self.report_dock.setWidget(self.report)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.report_dock)
+        self.report_height = DockHeight(self, self.report_dock, self.report.table_row_height())
 
     # -- folder and index ---------------------------------------------------------
 

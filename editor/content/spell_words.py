@@ -93,9 +93,7 @@ def line_words(line: str, state: int = NORMAL) -> tuple[list[Word], int]:
             masked = masked[: found.start()] + " " * (len(masked) - found.start())
             state = opened
     words = [
-        Word(m.start(), m.end(), m.group())
-        for m in _WORD.finditer(masked)
-        if checkable(m.group())
+        Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(masked) if checkable(m.group())
     ]
     return words, state
 

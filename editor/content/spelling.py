@@ -109,7 +109,8 @@ def parse_spell_config(text: str, path: Path | str | None = None) -> SpellConfig
     unknown = set(section) - {"language", "fields", "enabled"}
     if unknown:
         names = ", ".join(sorted(map(str, unknown)))
-        raise ContentError(f"unknown spell setting {names} (known: language, fields, enabled)", path)
+        known = "language, fields, enabled"
+        raise ContentError(f"unknown spell setting {names} (known: {known})", path)
     language = section.get("language", DEFAULT_LANGUAGE)
     fields = section.get("fields") or {}
     if not isinstance(language, str) or not language.strip():
@@ -131,7 +132,8 @@ class PySpellEngine:
     def __init__(self, language: str) -> None:
         from spellchecker import SpellChecker
 
-        self._checker = SpellChecker(language=language.split("_")[0].split("-")[0].lower())
+        code = re.split(r"[_-]", language, maxsplit=1)[0].lower()
+        self._checker = SpellChecker(language=code)
 
     def known(self, word: str) -> bool:
         return bool(self._checker.known([word.lower()]))
@@ -165,7 +167,7 @@ class EnchantEngine:
             try:
                 if enchant.dict_exists(candidate):
                     return cls(enchant.Dict(candidate))
-            except Exception as exc:  # noqa: BLE001 - a broken provider must not stop the app
+            except Exception as exc:
                 log.info("enchant cannot open %s: %s", candidate, exc)
         return None
 

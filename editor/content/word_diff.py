@@ -80,8 +80,7 @@ def marked_lines(diff: str) -> list[list[Piece]]:
         for n in range(pairs):
             old_parts, new_parts = word_spans(removed[n][1:], added[n][1:])
             old_lines.append(
-                [("-", "removed")]
-                + [(t, "removed-word" if c else "removed") for t, c in old_parts]
+                [("-", "removed")] + [(t, "removed-word" if c else "removed") for t, c in old_parts]
             )
             new_lines.append(
                 [("+", "added")] + [(t, "added-word" if c else "added") for t, c in new_parts]

@@ -83,6 +83,10 @@ def _assign(data: dict[str, Any], keys: Sequence[str], value: Any) -> None:
     target[keys[-1]] = value
 
 
+def _under(path: str, prefixes: Sequence[str]) -> bool:
+    return any(path == p or path.startswith(p + ".") for p in prefixes)
+
+
 def _header(text: str, level: int) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -460,7 +464,15 @@ class EntryForm(QWidget):
                 slot.editor.set_candidates(self._candidates)
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
-        self.findings.set_findings(findings)
+        fresh = tuple(
+            f"{'.'.join(slot.keys)}.{i}"
+            for slot in self._slots
+            if isinstance(slot.editor, FaqEditor)
+            for i in slot.editor.fresh_items()
+        )
+        self.findings.set_findings(
+            [f for f in findings if not (f.rule == "faq-incomplete" and _under(f.field, fresh))]
+        )
 
     def set_seo_config(self, config: SeoConfig) -> None:
         """The content folder's thresholds, for the length meters."""

@@ -40,10 +40,10 @@ from editor.paths import resources_dir
 from editor.ui import dialogs
 from editor.ui.actions import APP_NAME, build_actions
 from editor.ui.disk_sync import DiskSync
-from editor.ui.entry_files import EntryFiles
 from editor.ui.dock_height import DockHeight
+from editor.ui.entry_files import EntryFiles
 from editor.ui.entry_list import EntryList
-from editor.ui.entry_model import EntryListModel
+from editor.ui.entry_model import EntryListModel, worst_status
 from editor.ui.entry_pane import EntryPane
 from editor.ui.folder_lock import FolderLock
 from editor.ui.index_feed import IndexFeed
@@ -375,7 +375,10 @@ class MainWindow(QMainWindow):
     def _refresh_findings(self) -> None:
         opened = self.current_entry()
         if opened is not None and opened.schema is not None:
-            self.form.set_findings(self.feed.entry_findings(opened, self.seo_config))
+            findings = self.feed.entry_findings(opened, self.seo_config)
+            self.form.set_findings(findings)
+            if self.feed.index is not None:  # before that the list shows "pending"
+                self.model.set_status(opened.path, worst_status(findings))
 
     def _on_dirty_changed(self, path: Path, dirty: bool) -> None:
         self.model.set_dirty(path, dirty)

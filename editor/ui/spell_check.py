@@ -164,6 +164,7 @@ class LineSpell(QObject):
 def _add_spelling(
     menu: QMenu,
     word: str,
+    *,
     replace: Callable[[str], None],
     service: SpellService,
     language: str,
@@ -213,7 +214,9 @@ def text_edit_menu(
                 change.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
                 change.insertText(text)
 
-            _add_spelling(menu, word.text, replace, service, language, edit)
+            _add_spelling(
+                menu, word.text, replace=replace, service=service, language=language, parent=edit
+            )
             break
     return menu
 
@@ -232,7 +235,9 @@ def line_edit_menu(edit: QLineEdit, pos: QPoint, service: SpellService, language
                 edit.setSelection(start, end - start)
                 edit.insert(text)
 
-            _add_spelling(menu, word.text, replace, service, language, edit)
+            _add_spelling(
+                menu, word.text, replace=replace, service=service, language=language, parent=edit
+            )
             break
     return menu
 

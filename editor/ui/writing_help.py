@@ -9,6 +9,7 @@ window gives it the content folder (its settings and site dictionary) and the en
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -54,11 +55,10 @@ class WritingHelp(QObject):
                     helper = markdown_help.install(
                         editor.edit, editor.widget, editor._hint, self.entries
                     )
+                    key = id(editor.edit)
                     if helper is not None:
-                        self.markdown[id(editor.edit)] = helper
-                        editor.edit.destroyed.connect(
-                            lambda *_, k=id(editor.edit): self.markdown.pop(k, None)
-                        )
-                    current = self.markdown.get(id(editor.edit))
+                        self.markdown[key] = helper
+                        editor.edit.destroyed.connect(partial(self.markdown.pop, key, None))
+                    current = self.markdown.get(key)
                     if current is not None:
                         current.set_read_only(editor.edit.isReadOnly())

@@ -120,7 +120,12 @@ def test_language_comes_from_the_site_config(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["spell: [en]\n", "spell:\n  langage: en\n", "spell:\n  fields: [a]\n", "spell: {language: 3}\n"],
+    [
+        "spell: [en]\n",
+        "spell:\n  langage: en\n",
+        "spell:\n  fields: [a]\n",
+        "spell: {language: 3}\n",
+    ],
 )
 def test_config_mistakes_are_reported(text: str) -> None:
     with pytest.raises(ContentError):

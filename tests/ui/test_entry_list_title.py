@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from editor.ui.entry_model import SCHEMA, STATUS, TITLE, DATE
+from editor.ui.entry_model import DATE, SCHEMA, STATUS, TITLE
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -16,6 +16,7 @@ def test_titles_get_the_room(qtbot, make_window, sample_folder):
     view = window.entry_list.view
     header = view.horizontalHeader()
     qtbot.waitUntil(lambda: header.sectionSize(TITLE) > 0)
+
     def others() -> int:
         return sum(header.sectionSize(c) for c in (STATUS, SCHEMA, DATE)
                    if not header.isSectionHidden(c))  # fmt: skip

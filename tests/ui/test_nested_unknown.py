@@ -21,9 +21,7 @@ def test_nested_unknown_key_is_shown_and_kept(qtbot, sample_folder):
     data["seo"] = {**data["seo"], "og_image": "/img/leverage.png"}
     schema = registry.for_data(data)
     extras = schema.extra_fields(data)
-    assert [(f.path, [c.path for c in f.fields]) for f in extras] == [
-        ("seo", ["seo.og_image"])
-    ]
+    assert [(f.path, [c.path for c in f.fields]) for f in extras] == [("seo", ["seo.og_image"])]
     form = EntryForm()
     qtbot.addWidget(form)
     form.resize(800, 900)

@@ -57,7 +57,9 @@ def test_text_fields_underline_misspelt_words_but_not_markup(qtbot, service):
     edit = QPlainTextEdit()
     qtbot.addWidget(edit)
     spell_check.install(edit, service, "answer")
-    edit.setPlainText("Teh `codde` and https://exampl.com/x\n```\nbadd\n```\n$$\nfrobb\n$$\nrecieve")
+    edit.setPlainText(
+        "Teh `codde` and https://exampl.com/x\n```\nbadd\n```\n$$\nfrobb\n$$\nrecieve"
+    )
     assert underlined(edit) == ["Teh", "recieve"]
 
 

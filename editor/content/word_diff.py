@@ -39,7 +39,7 @@ def _is(line: str, sign: str) -> bool:
     return line.startswith(sign) and not line.startswith(sign * 3 + " ")
 
 
-def _runs(lines: Sequence[str]) -> Iterator[list[str]]:
+def _runs(lines: Sequence[str]) -> Iterator[Sequence[str]]:
     """Removed lines with the added lines right after them as one run; others alone."""
     i = 0
     while i < len(lines):
@@ -65,6 +65,12 @@ def _line(line: str) -> list[Piece]:
     return [(line, "plain")]
 
 
+def _marked(sign: str, parts: list[tuple[str, bool]]) -> list[Piece]:
+    base: Style = "added" if sign == "+" else "removed"
+    word: Style = "added-word" if sign == "+" else "removed-word"
+    return [(sign, base)] + [(text, word if changed else base) for text, changed in parts]
+
+
 def marked_lines(diff: str) -> list[list[Piece]]:
     """Every line of ``diff`` as styled pieces; paired -/+ lines mark changed words."""
     out: list[list[Piece]] = []
@@ -79,12 +85,8 @@ def marked_lines(diff: str) -> list[list[Piece]]:
         new_lines: list[list[Piece]] = []
         for n in range(pairs):
             old_parts, new_parts = word_spans(removed[n][1:], added[n][1:])
-            old_lines.append(
-                [("-", "removed")] + [(t, "removed-word" if c else "removed") for t, c in old_parts]
-            )
-            new_lines.append(
-                [("+", "added")] + [(t, "added-word" if c else "added") for t, c in new_parts]
-            )
+            old_lines.append(_marked("-", old_parts))
+            new_lines.append(_marked("+", new_parts))
         old_lines += [_line(x) for x in removed[pairs:]]
         new_lines += [_line(x) for x in added[pairs:]]
         out.extend(old_lines + new_lines)

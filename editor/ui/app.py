@@ -21,6 +21,7 @@ import platformdirs
 from PySide6.QtWidgets import QApplication
 
 from editor.ui import dialogs
+from editor.ui.about import install_qt_translations
 from editor.ui.display_check import display_problem
 from editor.ui.main_window import APP_NAME, MainWindow, app_icon
 
@@ -100,6 +101,8 @@ def run(folder: Path | None) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(app_icon())
+    app.setDesktopFileName("glossary-editor")  # the .desktop file: taskbar icon, grouping
+    install_qt_translations(app)
     install_exception_hook()
     window = MainWindow(folder)
     window.show()

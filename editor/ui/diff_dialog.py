@@ -43,7 +43,7 @@ def _formats(dark: bool) -> dict[Style, QTextCharFormat]:
                 fmt.setFontStrikeOut(True)
         if style == "header":
             fmt.setFontWeight(QFont.Weight.Bold)
-        formats[style] = fmt  # type: ignore[index]
+        formats[style] = fmt
     return formats
 
 

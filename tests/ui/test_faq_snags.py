@@ -58,7 +58,7 @@ def test_alt_up_keeps_the_moved_item_in_view(qtbot, make_window, sample_folder):
 
         def in_view() -> bool:
             top = card.mapTo(area.viewport(), QPoint(0, 0)).y()
-            return 0 <= top and top + 20 <= area.viewport().height()
+            return top >= 0 and top + 20 <= area.viewport().height()
 
         qtbot.waitUntil(in_view, timeout=2000)
     assert faq.cards[0] is card

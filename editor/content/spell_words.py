@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Final, NamedTuple
 
 # Line states: what a line opens that goes on into the next one.
@@ -40,9 +41,14 @@ _SKIP = re.compile(
     """,
     re.VERBOSE,
 )
+_NOT_PROSE = re.compile(r"[\d_]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _OPENERS = ((re.compile(r"\$\$"), MATH_DOLLARS), (re.compile(r"\\\["), MATH_BRACKET))
 _CLOSERS = {MATH_DOLLARS: re.compile(r"\$\$"), MATH_BRACKET: re.compile(r"\\\]")}
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
 
 
 class Word(NamedTuple):
@@ -53,15 +59,17 @@ class Word(NamedTuple):
     text: str
 
 
+@lru_cache(maxsize=65536)
 def checkable(word: str) -> bool:
     """Whether a word is prose a dictionary can judge (not an acronym, code or number)."""
-    if len(word) < 2 or "_" in word or any(c.isdigit() for c in word):
+    if len(word) < 2 or _NOT_PROSE.search(word):
         return False
     letters = word.replace("'", "").replace("’", "")
     if letters.isupper():
         return False  # an acronym: API, HTML
     # mixedCase / CamelCase inside the word: an identifier (PySide, iPhone, getValue)
-    return not any(c.isupper() for c in letters[1:])
+    rest = letters[1:]
+    return rest == rest.lower()
 
 
 def line_words(line: str, state: int = NORMAL) -> tuple[list[Word], int]:
@@ -79,13 +87,7 @@ def line_words(line: str, state: int = NORMAL) -> tuple[list[Word], int]:
         if close is None:
             return [], state
         start = close.end()
-    chars = list(line)
-    for i in range(start):
-        chars[i] = " "
-    for match in _SKIP.finditer(line, start):
-        for i in range(match.start(), match.end()):
-            chars[i] = " "
-    masked = "".join(chars)
+    masked = " " * start + _SKIP.sub(_blank, line[start:]) if start else _SKIP.sub(_blank, line)
     state = NORMAL
     for opener, opened in _OPENERS:
         found = opener.search(masked)

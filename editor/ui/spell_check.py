@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -31,6 +31,8 @@ from editor.content.spelling import Speller
 from editor.ui import dialogs
 
 ADD_TO_DICTIONARY = "Add to Dictionary"
+LONG_LINE = 3000  # characters: a longer line is checked when typing pauses
+LATE_MS = 300
 NO_SUGGESTIONS = "No suggestions"
 
 
@@ -96,17 +98,37 @@ class SpellHighlighter(QSyntaxHighlighter):
         self.service = service
         self.field_path = field_path
         self._format = misspelt_format()
+        self._late: set[int] = set()  # long blocks to check once typing pauses
+        self._checking_late = False
+        self._rehighlighting = False
+        self._late_timer = QTimer(self, singleShot=True, interval=LATE_MS)
+        self._late_timer.timeout.connect(self._check_late)
         service.changed.connect(self.recheck)
         self.recheck()  # now, quietly: also cancels the pending one setDocument queued
+
+    def _check_late(self) -> None:
+        blocks, self._late = self._late, set()
+        blocked = self.edit.blockSignals(True)
+        self._checking_late = True
+        try:
+            for number in sorted(blocks):
+                block = self.document().findBlockByNumber(number)
+                if block.isValid():
+                    self.rehighlightBlock(block)
+        finally:
+            self._checking_late = False
+            self.edit.blockSignals(blocked)
 
     def recheck(self) -> None:
         """Check the whole text again without it looking like an edit: a rehighlight
         runs in an edit block of the document, which makes the editor emit
         ``textChanged``, and a field takes that for typing."""
         blocked = self.edit.blockSignals(True)
+        self._rehighlighting = True
         try:
             self.rehighlight()
         finally:
+            self._rehighlighting = False
             self.edit.blockSignals(blocked)
 
     def highlightBlock(self, text: str) -> None:
@@ -114,6 +136,14 @@ class SpellHighlighter(QSyntaxHighlighter):
         language = self.service.language(self.field_path)
         if not self.service.ready(language):
             self.setCurrentBlockState(state)
+            return
+        if len(text) > LONG_LINE and not (self._rehighlighting or self._checking_late):
+            # One paragraph of thousands of words: checking it on every key would
+            # double what Qt itself spends on the key; check it when typing pauses.
+            self._late.add(self.currentBlock().blockNumber())
+            self._late_timer.start()
+            known = self.currentBlockState()  # what the line opened when last checked
+            self.setCurrentBlockState(known if known >= 0 else state)
             return
         words, state = self.service.speller.misspelt_in_line(text, state, language)
         for word in words:

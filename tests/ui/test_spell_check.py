@@ -185,3 +185,19 @@ def test_the_menu_is_the_custom_one(qtbot, service):
     qtbot.addWidget(edit)
     spell_check.install(edit, service, "title")
     assert edit.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+
+def test_a_very_long_line_is_checked_when_typing_pauses(qtbot, service):
+    edit = QPlainTextEdit()
+    qtbot.addWidget(edit)
+    highlighter = spell_check.install(edit, service, "answer")
+    assert isinstance(highlighter, SpellHighlighter)
+    long_line = "word " * (spell_check.LONG_LINE // 5) + "wrng"
+    edit.setPlainText("short wrng\n" + long_line)
+    assert underlined(edit) == ["wrng"]  # the short line at once, the long one later
+    qtbot.waitUntil(lambda: underlined(edit) == ["wrng", "wrng"], timeout=3000)
+    cursor = edit.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    edit.setTextCursor(cursor)
+    qtbot.keyClicks(edit, "x")
+    qtbot.waitUntil(lambda: underlined(edit) == ["wrng", "wrngx"], timeout=3000)

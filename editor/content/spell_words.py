@@ -38,10 +38,12 @@ _SKIP = re.compile(
     | &\#?\w+;                                  # an entity (&nbsp;)
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+              # an e-mail address
     | \\[A-Za-z]+                               # a TeX command, a literal \n
+    | (?<![\w/])/[\w.-]+(?:/[\w.-]*)+             # a site path: /learn/x/
+    | (?<![\w/])/[^/\s][^/\n]*?/(?![\w/])         # /a pronunciation/
     """,
     re.VERBOSE,
 )
-_NOT_PROSE = re.compile(r"[\d_]")
+_NOT_PROSE = re.compile(r"[\d_\u0250-\u02ff]")  # digits, _, IPA and modifier letters
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _OPENERS = ((re.compile(r"\$\$"), MATH_DOLLARS), (re.compile(r"\\\["), MATH_BRACKET))
 _CLOSERS = {MATH_DOLLARS: re.compile(r"\$\$"), MATH_BRACKET: re.compile(r"\\\]")}

@@ -238,6 +238,7 @@ class MarkdownHelp(QObject):
         self.actions: dict[str, QAction] = {}
         for text, name, slot, keys in items:
             action = QAction(text, bar)
+            action.setIconText(text)  # kept as given: Qt drops a trailing "…" otherwise
             tip = f"{name} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})"
             action.setToolTip(tip if keys else name)
             action.triggered.connect(slot)

@@ -66,7 +66,7 @@ def main() -> int:
         editor = window.form.editor("definition")
         assert isinstance(editor, TextEditor)
         speller = window.form.writing.spell.speller
-        wait_until(app, lambda: speller.is_ready(), 20_000)
+        wait_until(app, speller.is_ready, 20_000)
         edit = editor.edit
         edit.setFocus()
         edit.moveCursor(QTextCursor.MoveOperation.End)

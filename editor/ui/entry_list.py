@@ -75,7 +75,8 @@ class EntryList(QWidget):
         header.setHighlightSections(False)
         # Q&A titles all start "How does…": cut the middle, keep start and end.
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.view.viewport().installEventFilter(self)
+        self._viewport = self.view.viewport()
+        self._viewport.installEventFilter(self)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
@@ -174,9 +175,9 @@ class EntryList(QWidget):
                 shown.append(column)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        view = getattr(self, "view", None)  # the search box's events come before it exists
-        if view is not None and watched is view.viewport():
-            if event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize:
+            # Compared, not asked: no call into widgets that may be half torn down.
+            if watched is getattr(self, "_viewport", None):
                 self._fit_columns()
             return super().eventFilter(watched, event)
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):

@@ -12,6 +12,7 @@ nothing is flagged, so opening the first entry never waits for it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QThreadPool, QTimer, Signal
@@ -74,7 +75,8 @@ class SpellService(QObject):
 
     def _load(self, speller: Speller, language: str) -> None:
         speller.engine(language)
-        self._loaded.emit(language)
+        with contextlib.suppress(RuntimeError):  # the form went away meanwhile
+            self._loaded.emit(language)
 
     def _on_loaded(self, language: str) -> None:
         self._loading.discard(language)

@@ -9,7 +9,6 @@ window gives it the content folder (its settings and site dictionary) and the en
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -26,8 +25,6 @@ class WritingHelp(QObject):
         super().__init__(parent)
         self.spell = spell_check.SpellService(speller or Speller(None), self)
         self._entries: list[tuple[str, str]] = []
-        self._watched: set[int] = set()
-        self.markdown: dict[int, markdown_help.MarkdownHelp] = {}
 
     def set_folder(self, folder: Path | None) -> None:
         """Use ``folder``'s spelling settings and site dictionary."""
@@ -52,13 +49,7 @@ class WritingHelp(QObject):
             elif isinstance(editor, TextEditor):
                 spell_check.install(editor.edit, self.spell, path)
                 if editor.field.kind == "markdown":
-                    helper = markdown_help.install(
-                        editor.edit, editor.widget, editor._hint, self.entries
-                    )
-                    key = id(editor.edit)
+                    markdown_help.install(editor.edit, editor.widget, editor._hint, self.entries)
+                    helper = editor.edit.findChild(markdown_help.MarkdownHelp)
                     if helper is not None:
-                        self.markdown[key] = helper
-                        editor.edit.destroyed.connect(partial(self.markdown.pop, key, None))
-                    current = self.markdown.get(key)
-                    if current is not None:
-                        current.set_read_only(editor.edit.isReadOnly())
+                        helper.set_read_only(editor.edit.isReadOnly())

@@ -77,6 +77,7 @@ class EntryList(QWidget):
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._viewport = self.view.viewport()
         self._viewport.installEventFilter(self)
+        header.sectionResized.connect(lambda *_: self._fit_columns())
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -115,10 +116,19 @@ def test_entry_link_dialog_completes_titles_and_resolves_typed_ones(qtbot):
     assert completer.currentCompletion() == "Zone of possible agreement — /glossary/zopa/"
 
 
-def test_pasting_a_url_over_a_selection_makes_a_link(qtbot, field):
+@pytest.fixture
+def clipboard() -> Iterator[Any]:
+    """The clipboard, emptied afterwards: data left there outlives the test's objects
+    and crashes the interpreter at exit."""
+    board = QApplication.clipboard()
+    yield board
+    board.clear()
+
+
+def test_pasting_a_url_over_a_selection_makes_a_link(qtbot, field, clipboard):
     mime = QMimeData()
     mime.setText("https://example.org/x")
-    QApplication.clipboard().setMimeData(mime)
+    clipboard.setMimeData(mime)
     select(field.edit, 5, 9)
     field.edit.paste()
     assert field.value() == "Some [text](https://example.org/x) here"
@@ -127,7 +137,7 @@ def test_pasting_a_url_over_a_selection_makes_a_link(qtbot, field):
     assert field.value().startswith("https://example.org/xSome [text]")
     plain = QMimeData()
     plain.setText("not a url")
-    QApplication.clipboard().setMimeData(plain)
+    clipboard.setMimeData(plain)
     select(field.edit, 0, 5)
     field.edit.paste()
     assert field.value().startswith("not a url")

@@ -386,3 +386,29 @@ def generate(folder: Path, n: int, seed: int = 1) -> Expected:
         expected.bytes += len(data)
         (sub / f"entry-{i:06d}.md").write_bytes(data)
     return expected
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python bench/corpus.py FOLDER [-n N] [--seed S]``: write a corpus and say what is in it."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="corpus.py",
+        description="Write a generated glossary corpus for the benchmarks (invented text).",
+    )
+    parser.add_argument("folder", type=Path, help="where to write it (subfolders of 1000)")
+    parser.add_argument("-n", "--entries", type=int, default=1000, help="how many (1000)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    args = parser.parse_args(argv)
+    if args.entries < 0:
+        parser.error("the number of entries cannot be negative")
+    expected = generate(args.folder, args.entries, args.seed)
+    print(
+        f"{expected.entries} entries ({expected.glossary} glossary, {expected.default} Q&A, "
+        f"{expected.broken} broken), {expected.bytes / 1e6:.1f} MB in {args.folder}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,8 +1,11 @@
 """New entry files made from a schema, named from the term's slug.
 
-The text is written directly in the seeds' style (``>-`` folded values indented four
-spaces) rather than through a YAML emitter, which would wrap long lines and pick its
-own quoting; the result is parsed again before anything is written.
+The text is written directly in the folder's own style rather than through a YAML
+emitter, which would wrap long lines and pick its own quoting: the next free ``id``
+where the schema has one, each value folded (``>-``) or plain as the folder's other
+entries of that type write it, folded text indented as they indent it
+(:mod:`folder_style`; the seeds' ``>-`` with four spaces when there is nothing to learn
+from). The result is parsed again before anything is written.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import Any
 from slugify import slugify as _slugify
 
 from editor.content.atomic import create_new
-from editor.content.errors import WriteError
+from editor.content.errors import ContentError, WriteError
+from editor.content.folder_style import FolderStyle, learn_style
 from editor.content.frontmatter import parse_yaml, split
 from editor.content.schema import SCHEMA_KEY, Schema
 
@@ -26,16 +30,29 @@ def slugify(text: str) -> str:
     return _slugify(text, max_length=120, word_boundary=True)
 
 
-def _folded(key: str, value: str) -> str:
-    return f"{key}: >-\n    {value}\n"
+def _folded(key: str, value: str, indent: int = 4) -> str:
+    return f"{key}: >-\n{' ' * indent}{value}\n"
 
 
-def new_entry_data(schema: Schema, title: str, today: dt.date) -> dict[str, Any]:
+def _plain(key: str, value: str) -> str | None:
+    """``key: value`` when YAML reads it back as exactly that string, else None."""
+    line = f"{key}: {value}\n"
+    try:
+        return line if parse_yaml(line) == {key: value} else None
+    except ContentError:
+        return None
+
+
+def new_entry_data(
+    schema: Schema, title: str, today: dt.date, style: FolderStyle | None = None
+) -> dict[str, Any]:
     """The values a new entry starts with, in schema order."""
     slug = slugify(title)
     values: dict[str, Any] = {SCHEMA_KEY: schema.name}
     for key in schema.key_order()[1:]:
-        if key == "date":
+        if key == "id" and style is not None and style.next_id is not None:
+            values[key] = style.next_id
+        elif key == "date":
             values[key] = today
         elif key == schema.title_key or key in schema.title_fields:
             values[key] = title
@@ -60,30 +77,43 @@ def _usable_default(schema: Schema, key: str) -> bool:
     )
 
 
-def new_entry_text(schema: Schema, title: str, today: dt.date) -> str:
+def new_entry_text(
+    schema: Schema, title: str, today: dt.date, style: FolderStyle | None = None
+) -> str:
     """The text of a new entry file; raises :class:`WriteError` for an unusable term."""
     title = " ".join(title.split())
     if not title:
         raise WriteError("type the term first: a new entry needs a title")
+    style = style or FolderStyle()
+    data = new_entry_data(schema, title, today, style)
     lines = ["---\n"]
-    for key, value in new_entry_data(schema, title, today).items():
+    for key, value in data.items():
         if isinstance(value, dt.date):
             lines.append(f"{key}: {value.isoformat()}\n")
-        elif key in (SCHEMA_KEY, "url", "file_name"):
+        elif isinstance(value, int):
             lines.append(f"{key}: {value}\n")
         elif not isinstance(value, str):  # a site's default: true, 3, ["a", "b"]
             lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}\n")
+        elif not style.is_folded(key, key not in (SCHEMA_KEY, "url", "file_name")):
+            lines.append(_plain(key, value) or _folded(key, value, style.indent))
         else:
-            lines.append(_folded(key, value))
+            lines.append(_folded(key, value, style.indent))
     lines.append("---\n")
     text = "".join(lines) + schema.new_body
     parsed = parse_yaml(split(text).front)
-    if parsed != new_entry_data(schema, title, today):
+    if parsed != data:
         raise WriteError(f"cannot write the term {title!r} safely as YAML")
     return text
 
 
-def create_entry(folder: Path, schema: Schema, title: str, *, today: dt.date | None = None) -> Path:
+def create_entry(
+    folder: Path,
+    schema: Schema,
+    title: str,
+    *,
+    today: dt.date | None = None,
+    style: FolderStyle | None = None,
+) -> Path:
     """Create ``<folder>/<slug>.md``; refuses to overwrite an existing file.
 
     The early check gives the friendly message; :func:`create_new` (``O_EXCL``) is what
@@ -98,6 +128,8 @@ def create_entry(folder: Path, schema: Schema, title: str, *, today: dt.date | N
             f"an entry named {path.name} already exists; choose another term or open it",
             path,
         )
-    text = new_entry_text(schema, title, today or dt.date.today())
+    if style is None:
+        style = learn_style(folder, schema.name)
+    text = new_entry_text(schema, title, today or dt.date.today(), style)
     create_new(path, text.encode("utf-8"))
     return path

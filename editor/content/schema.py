@@ -10,7 +10,7 @@ dropped: :meth:`Schema.extra_fields` describes them so the form can show them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -146,7 +146,31 @@ class Schema:
     def extra_fields(self, data: Mapping[str, Any]) -> tuple[Field, ...]:
         """Fields for keys in ``data`` that this schema does not list ("Other fields")."""
         known = {f.key for f in self.fields} | {SCHEMA_KEY}
-        return tuple(infer_field(k, key_text(k), v) for k, v in data.items() if k not in known)
+        extras = [infer_field(k, key_text(k), v) for k, v in data.items() if k not in known]
+        nested = _unknown_inside(self.fields, data, "")
+        return tuple(extras + nested)
+
+
+def _unknown_inside(fields: Sequence[Field], data: Mapping[str, Any], prefix: str) -> list[Field]:
+    """Keys inside a declared group that the group does not list (``seo.og_image``),
+    as a group of the same name holding only those keys, so "Other fields" shows them
+    where they live."""
+    found: list[Field] = []
+    for f in fields:
+        value = data.get(f.key)
+        if f.kind != "group" or not isinstance(value, Mapping):
+            continue
+        path = f"{prefix}{f.key}"
+        names = {c.key for c in f.fields}
+        children = [
+            infer_field(k, f"{path}.{key_text(k)}", v) for k, v in value.items() if k not in names
+        ]
+        children += _unknown_inside(f.fields, value, f"{path}.")
+        if children:
+            found.append(
+                Field(key=f.key, path=path, label=f.label, kind="group", fields=tuple(children))
+            )
+    return found
 
 
 def key_text(key: Any) -> str:

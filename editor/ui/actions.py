@@ -15,7 +15,15 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
 
 from editor.ui import dialogs
 from editor.ui.settings import Settings, SettingsStore
@@ -23,11 +31,6 @@ from editor.ui.settings import Settings, SettingsStore
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 
 APP_NAME = "Glossary Editor"
-ABOUT_TEXT = (
-    f"{APP_NAME}\n\nWrite and revise glossary entries (Markdown with YAML front "
-    "matter), preview their pages and check their SEO fields. Saves change only "
-    "the lines you edited."
-)
 REPORT_SHORTCUT = "Ctrl+Shift+R"
 CHECK_ALL_SHORTCUT = "F7"
 
@@ -163,7 +166,9 @@ def build_actions(window: QMainWindow, on: Handlers, report_dock: QDockWidget) -
 
 
 def about(parent: QWidget) -> None:
-    dialogs.info(parent, f"About {APP_NAME}", ABOUT_TEXT)
+    from editor.ui.about import about_text  # version, licence, Qt (about.py)
+
+    dialogs.info(parent, f"About {APP_NAME}", about_text())
 
 
 def _fill_recent_menu(menu: QMenu, on: Handlers) -> None:
@@ -208,6 +213,8 @@ def _build_menus(window: QMainWindow, acts: WindowActions) -> None:
     tools_menu.addAction(acts.check_all)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(acts.about)
+    about_qt = help_menu.addAction("About &Qt", QApplication.aboutQt)
+    about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
 
 
 def _build_toolbar(window: QMainWindow, acts: WindowActions) -> None:

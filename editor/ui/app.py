@@ -10,6 +10,7 @@ otherwise only be printed (or end the process); the hook logs it and shows it th
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from logging.handlers import RotatingFileHandler
@@ -20,6 +21,8 @@ import platformdirs
 from PySide6.QtWidgets import QApplication
 
 from editor.ui import dialogs
+from editor.ui.about import install_qt_translations
+from editor.ui.display_check import display_problem
 from editor.ui.main_window import APP_NAME, MainWindow, app_icon
 
 log = logging.getLogger("editor.ui.app")
@@ -83,7 +86,12 @@ def install_exception_hook(log_path: Path | None = None) -> None:
 
 
 def run(folder: Path | None) -> int:
-    """Create the application and the main window on ``folder``; returns the exit code."""
+    """Create the application and the main window on ``folder``; returns the exit code
+    (2, with one sentence on stderr, when no window can open: see display_check.py)."""
+    problem = display_problem(os.environ) if QApplication.instance() is None else None
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     log_to_file()
     app = QApplication.instance()
@@ -93,6 +101,8 @@ def run(folder: Path | None) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(app_icon())
+    app.setDesktopFileName("glossary-editor")  # the .desktop file: taskbar icon, grouping
+    install_qt_translations(app)
     install_exception_hook()
     window = MainWindow(folder)
     window.show()

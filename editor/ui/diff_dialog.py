@@ -1,8 +1,11 @@
-"""Review changes: the exact unified diff a save would write, coloured.
+"""Review changes: the exact unified diff a save would write, with the changed words
+marked and long lines wrapped.
 
 The diff comes from ``save_diff`` (the writer's own output, verified), so what is
-shown is what will be written. Colours are picked against the palette's base colour,
-so they read in light and dark mode.
+shown is what will be written. ``word_diff.marked_lines`` pairs each removed line with
+its replacement and marks only the words that differ; a folded answer is one long line,
+so the view wraps. Colours are picked against the palette's base colour, so they read
+in light and dark mode. The recovery dialog shows its diffs through the same view.
 """
 
 from __future__ import annotations
@@ -12,43 +15,61 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QPalette,
-    QSyntaxHighlighter,
     QTextCharFormat,
-    QTextDocument,
+    QTextCursor,
+    QTextOption,
 )
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
+from editor.content.word_diff import Style, marked_lines
 
-def _format(colour: str, *, bold: bool = False) -> QTextCharFormat:
-    fmt = QTextCharFormat()
-    fmt.setForeground(QColor(colour))
-    if bold:
-        fmt.setFontWeight(QFont.Weight.Bold)
-    return fmt
+LIGHT = {"added": "#2e7d32", "removed": "#c62828", "hunk": "#1565c0",
+         "added-back": "#c8f0c8", "removed-back": "#f6caca"}  # fmt: skip
+DARK = {"added": "#81c784", "removed": "#e57373", "hunk": "#64b5f6",
+        "added-back": "#1e4620", "removed-back": "#5c1f1f"}  # fmt: skip
 
 
-class DiffHighlighter(QSyntaxHighlighter):
-    """Added lines green, removed red, hunk headers blue, file headers bold."""
+def _formats(dark: bool) -> dict[Style, QTextCharFormat]:
+    colours = DARK if dark else LIGHT
+    formats: dict[Style, QTextCharFormat] = {}
+    for style in ("plain", "header", "hunk", "added", "removed", "added-word", "removed-word"):
+        fmt = QTextCharFormat()
+        base = style.split("-")[0]
+        if base in colours:
+            fmt.setForeground(QColor(colours[base]))
+        if style.endswith("-word"):
+            fmt.setBackground(QColor(colours[f"{base}-back"]))
+            if base == "removed":
+                fmt.setFontStrikeOut(True)
+        if style == "header":
+            fmt.setFontWeight(QFont.Weight.Bold)
+        formats[style] = fmt
+    return formats
 
-    def __init__(self, document: QTextDocument, *, dark: bool) -> None:
-        super().__init__(document)
-        if dark:
-            self.added, self.removed, self.hunk = "#81c784", "#e57373", "#64b5f6"
-        else:
-            self.added, self.removed, self.hunk = "#2e7d32", "#c62828", "#1565c0"
-        self._formats = {
-            "+": _format(self.added),
-            "-": _format(self.removed),
-            "@": _format(self.hunk),
-        }
-        self._header = QTextCharFormat()
-        self._header.setFontWeight(QFont.Weight.Bold)
 
-    def highlightBlock(self, text: str) -> None:
-        if text.startswith(("+++", "---")):
-            self.setFormat(0, len(text), self._header)
-        elif text[:1] in self._formats:
-            self.setFormat(0, len(text), self._formats[text[:1]])
+class DiffView(QPlainTextEdit):
+    """A read-only, wrapping view of a diff (or notes around one), words marked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+
+    def set_diff(self, diff: str) -> None:
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        formats = _formats(dark)
+        self.clear()
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        for n, line in enumerate(marked_lines(diff)):
+            if n:
+                cursor.insertBlock()
+            for text, style in line:
+                cursor.insertText(text, formats[style])
+        cursor.endEditBlock()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
 
 
 class DiffDialog(QDialog):
@@ -57,14 +78,9 @@ class DiffDialog(QDialog):
     def __init__(self, title: str, diff: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Review changes — {title}")
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
+        self.text = DiffView()
         self.text.setAccessibleName("Changes a save would write")
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setPlainText(diff)
-        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        self.highlighter = DiffHighlighter(self.text.document(), dark=dark)
+        self.text.set_diff(diff)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

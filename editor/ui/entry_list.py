@@ -65,13 +65,19 @@ class EntryList(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
         # Fixed widths from the font, not ResizeToContents: that asks the model for up
         # to 1,000 rows' data per column after every filter keystroke.
         metrics = self.view.fontMetrics()
         for column, sample in ((STATUS, "SEO"), (SCHEMA, "glossary"), (DATE, "2024-12-31")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         header.setHighlightSections(False)
+        # Q&A titles all start "How does…": cut the middle, keep start and end.
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self._viewport = self.view.viewport()
+        self._viewport.installEventFilter(self)
+        header.sectionResized.connect(lambda *_: self._fit_columns())
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
@@ -153,7 +159,28 @@ class EntryList(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
 
+    def _fit_columns(self) -> None:
+        """Keep most of a narrow list for the titles: the Type, then the Date column
+        step aside while the title would get under 55 % of the width, and come back."""
+        header = self.view.horizontalHeader()
+        width = self.view.viewport().width()
+        if width <= 0:
+            return
+        shown = [STATUS]
+        for column in (DATE, SCHEMA):
+            need = sum(header.sectionSize(c) for c in (*shown, column))
+            visible = width - need >= 0.55 * width
+            if header.isSectionHidden(column) == visible:
+                header.setSectionHidden(column, not visible)
+            if visible:
+                shown.append(column)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            # Compared, not asked: no call into widgets that may be half torn down.
+            if watched is getattr(self, "_viewport", None):
+                self._fit_columns()
+            return super().eventFilter(watched, event)
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return super().eventFilter(watched, event)
         key = event.key()

@@ -159,6 +159,12 @@ def _status(record: RecordLike) -> str:
     return record.severity or "ok"
 
 
+def worst_status(findings: Iterable[Any]) -> str:
+    """The list's status for some findings (each with a ``severity``): worst, or "ok"."""
+    severities = {f.severity for f in findings}
+    return next((s for s in ("error", "warning", "info") if s in severities), "ok")
+
+
 def row_from_record(record: RecordLike) -> Row:
     rel = record.path
     name = rel.rsplit("/", 1)[-1]
@@ -361,7 +367,8 @@ class EntryListModel(VisibleRowsModel):
         if role == _DECORATION:
             return self._icon(row.status) if column == STATUS else None
         if role == _TOOLTIP:
-            tip = [row.name, STATUS_HELP.get(row.status, "")]
+            tip = [row.shown_title] if column == TITLE else []  # the full, unelided title
+            tip += [row.name, STATUS_HELP.get(row.status, "")]
             if row.dirty:
                 tip.append("Unsaved changes")
             if row.error:
@@ -533,6 +540,15 @@ class EntryListModel(VisibleRowsModel):
         row = self._rows[i]
         row.title = title
         row.title_key = row.shown_title.casefold()
+        self._emit_row_changed(i)
+
+    def set_status(self, path: Path, status: str) -> None:
+        """Follow the open entry's findings as edited (the index catches up on save), so
+        its dot is not green while its unsaved text has warnings."""
+        i = self._id_of(path)
+        if i is None or self._rows[i].status == status or self._rows[i].status == "broken":
+            return
+        self._rows[i].status = status
         self._emit_row_changed(i)
 
     def _emit_row_changed(self, i: int) -> None:

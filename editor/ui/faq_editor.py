@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStyle,
     QToolButton,
     QVBoxLayout,
@@ -33,6 +34,15 @@ ADD_KEYS = QKeySequence("Alt+Insert")
 REMOVE_KEYS = QKeySequence("Alt+Delete")
 UP_KEYS = QKeySequence("Alt+Up")
 DOWN_KEYS = QKeySequence("Alt+Down")
+
+
+def _scroll_into_view(card: QWidget) -> None:
+    """Scroll the form so the whole card (or its top, if taller) is in view."""
+    parent = card.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if isinstance(parent, QScrollArea) and card.isVisible():
+        parent.ensureWidgetVisible(card, 0, 16)
 
 
 class FaqCard(QFrame):
@@ -334,7 +344,15 @@ class FaqEditor(FieldEditor):
         focused = card.focusWidget()
         self._place()
         self._structure_changed()
-        (focused or card.focus_widgets()[0]).setFocus(Qt.FocusReason.OtherFocusReason)
+        target_widget = focused or card.focus_widgets()[0]
+        target_widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        # The moved card's new place is laid out in the next pass: scroll to it then.
+        QTimer.singleShot(0, lambda: _scroll_into_view(card))
+
+    def fresh_items(self) -> list[int]:
+        """Positions of items the user added and has not written in yet: their empty
+        question and answer are not mistakes yet, so the SEO panel leaves them alone."""
+        return [i for i, c in enumerate(self._cards) if c.original is None and not c.is_modified()]
 
     def _remove_card(self, card: FaqCard) -> None:
         self.remove_item(self._cards.index(card))

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QMimeData, QObject, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette, QRegularExpressionValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -208,6 +208,13 @@ class GrowingTextEdit(QPlainTextEdit):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self._fit_timer.start()
+
+    # Writing help (markdown_help.py) turns a URL pasted over a selection into a link.
+    mime_filter: Callable[[QMimeData], bool] | None = None
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if self.mime_filter is None or not self.mime_filter(source):
+            super().insertFromMimeData(source)
 
 
 class TextEditor(FieldEditor):

@@ -37,6 +37,7 @@ from editor.ui.related_editor import RelatedEditor
 from editor.ui.seo_findings import SeoFindingsView
 from editor.ui.seo_meter import SeoMeter
 from editor.ui.widget_text import usual_break
+from editor.ui.writing_help import WritingHelp
 
 if TYPE_CHECKING:
     from editor.content.seo.rules import Finding
@@ -83,6 +84,10 @@ def _assign(data: dict[str, Any], keys: Sequence[str], value: Any) -> None:
     target[keys[-1]] = value
 
 
+def _under(path: str, prefixes: Sequence[str]) -> bool:
+    return any(path == p or path.startswith(p + ".") for p in prefixes)
+
+
 def _header(text: str, level: int) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -119,6 +124,7 @@ class EntryForm(QWidget):
         self._layout: QFormLayout | None = None
         self._body_editor: TextEditor | None = None
         self._other_header: QLabel | None = None
+        self.writing = WritingHelp(self)  # spell check and Markdown help (writing_help.py)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -233,6 +239,7 @@ class EntryForm(QWidget):
             form.addRow(cell)
             rows.extend((header, cell))
             editor.structure_changed.connect(self._fix_tab_order)
+            editor.structure_changed.connect(self._equip_writing)
         else:
             label = QLabel(f"{f.label} *" if f.required else f.label)
             label.setContentsMargins(0, 4, 0, 0)
@@ -363,7 +370,11 @@ class EntryForm(QWidget):
         self._show_schema_label(schema)
         self.field_checks.refresh()
         self._fix_tab_order()
+        self._equip_writing()
         self.scroll_area.verticalScrollBar().setValue(0)
+
+    def _equip_writing(self) -> None:
+        self.writing.equip(self.leaf_editors())
 
     def _show_schema_label(self, schema: Schema) -> None:
         text = schema.label
@@ -456,6 +467,7 @@ class EntryForm(QWidget):
     def set_related_candidates(self, entries: Sequence[tuple[str, str]]) -> None:
         """``(url, title)`` of all entries in the folder: completion and broken-link flags."""
         self._candidates = list(entries)
+        self.writing.set_entries(self._candidates)
         for slot in (*self._slots, *self._extra_slots):
             if isinstance(slot.editor, RelatedEditor):
                 slot.editor.set_candidates(self._candidates)
@@ -465,7 +477,15 @@ class EntryForm(QWidget):
         self.field_checks.set_corpus_values(values)
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
-        self.findings.set_findings(findings)
+        fresh = tuple(
+            f"{'.'.join(slot.keys)}.{i}"
+            for slot in self._slots
+            if isinstance(slot.editor, FaqEditor)
+            for i in slot.editor.fresh_items()
+        )
+        self.findings.set_findings(
+            [f for f in findings if not (f.rule == "faq-incomplete" and _under(f.field, fresh))]
+        )
 
     def set_seo_config(self, config: SeoConfig) -> None:
         """The content folder's thresholds, for the length meters."""

@@ -41,9 +41,10 @@ from editor.ui import dialogs
 from editor.ui.actions import APP_NAME, build_actions
 from editor.ui.bulk.install import install_bulk_actions
 from editor.ui.disk_sync import DiskSync
+from editor.ui.dock_height import DockHeight
 from editor.ui.entry_files import EntryFiles
 from editor.ui.entry_list import EntryList
-from editor.ui.entry_model import EntryListModel
+from editor.ui.entry_model import EntryListModel, worst_status
 from editor.ui.entry_pane import EntryPane
 from editor.ui.folder_lock import FolderLock
 from editor.ui.git import install_git
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.report_dock.setObjectName("seoReportDock")  # saveState() keys docks by name
         self.report_dock.setWidget(self.report)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.report_dock)
+        self.report_height = DockHeight(self, self.report_dock, self.report.table_row_height())
 
     # -- folder and index ---------------------------------------------------------
 
@@ -188,6 +190,7 @@ class MainWindow(QMainWindow):
         self.folder, self.seo_config, self.render_config = folder, config, render_config
         self.preview.set_site(render_config)
         self.pane.set_seo_config(config)
+        self.form.writing.set_folder(folder)  # spelling settings and site dictionary
         self.session.stop()
         self.session.deleteLater()
         locked_out = self._lock_folder(folder)
@@ -382,7 +385,10 @@ class MainWindow(QMainWindow):
     def _refresh_findings(self) -> None:
         opened = self.current_entry()
         if opened is not None and opened.schema is not None:
-            self.form.set_findings(self.feed.entry_findings(opened, self.seo_config))
+            findings = self.feed.entry_findings(opened, self.seo_config)
+            self.form.set_findings(findings)
+            if self.feed.index is not None:  # before that the list shows "pending"
+                self.model.set_status(opened.path, worst_status(findings))
 
     def _on_dirty_changed(self, path: Path, dirty: bool) -> None:
         self.model.set_dirty(path, dirty)

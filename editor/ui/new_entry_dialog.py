@@ -68,6 +68,10 @@ class NewEntryDialog(QDialog):
         layout.addWidget(self.buttons)
         self.term.textChanged.connect(self._update)
         self.setMinimumWidth(420)
+        # Typing starts the term: in the Type box letters would switch the content type
+        # and a space would open its list.
+        QWidget.setTabOrder(self.term, self.schema_box)
+        self.term.setFocus()
         self._update()
 
     def _update(self) -> None:

@@ -20,14 +20,12 @@ from typing import Any, Literal
 
 import yaml
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -39,6 +37,7 @@ from editor.content.document import load_entry, save_diff
 from editor.content.errors import ContentError
 from editor.content.journal import Journal, JournalItem, journaled_bytes
 from editor.ui import dialogs
+from editor.ui.diff_dialog import DiffView
 
 Choice = Literal["restore", "discard", "saved"]
 KeyOrderFor = Callable[[Mapping[str, Any]], Sequence[str]]
@@ -126,11 +125,8 @@ class RecoveryDialog(QDialog):
             row.setToolTip(str(item.path))
             self.list.addItem(row)
             self._refresh_row(self.list.count() - 1)
-        self.diff_view = QPlainTextEdit()
+        self.diff_view = DiffView()  # wraps, changed words marked (diff_dialog.py)
         self.diff_view.setObjectName("recoveryDiff")
-        self.diff_view.setReadOnly(True)
-        self.diff_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.diff_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
 
         self.restore_button = QPushButton("&Restore")
         self.save_as_button = QPushButton("&Save As…")
@@ -215,7 +211,7 @@ class RecoveryDialog(QDialog):
         (self.save_as_button if missing else self.restore_button).setDefault(True)
         if item.path not in self._diffs:
             self._diffs[item.path] = describe_item(self._journal, item, self._key_order_for)
-        self.diff_view.setPlainText(self._diffs[item.path])
+        self.diff_view.set_diff(self._diffs[item.path])
 
     def _decide_current(self, choice: Choice) -> None:
         row = self.list.currentRow()

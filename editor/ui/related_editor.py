@@ -35,6 +35,7 @@ class RelatedEditor(StringListEditor):
 
     def __init__(self, field: Field) -> None:
         self._known: set[str] | None = None  # None until candidates are given: flag nothing
+        self._by_title: dict[str, str] = {}  # casefolded title -> url
         super().__init__(field)
         self._model = QStringListModel(self.add_edit)
         self.completer = QCompleter(self._model, self.add_edit)
@@ -47,6 +48,10 @@ class RelatedEditor(StringListEditor):
     def set_candidates(self, entries: Sequence[tuple[str, str]]) -> None:
         """``(url, title)`` of every entry in the folder."""
         self._known = {_norm(url) for url, _ in entries}
+        self._by_title = {}
+        for url, title in entries:
+            if title:
+                self._by_title.setdefault(" ".join(title.split()).casefold(), url)
         self._model.setStringList(
             [f"{title}{SEPARATOR}{url}" if title else url for url, title in entries]
         )
@@ -73,8 +78,19 @@ class RelatedEditor(StringListEditor):
             item.setData(Qt.ItemDataRole.DecorationRole, None)
             item.setToolTip("")
 
+    def resolve(self, text: str) -> str:
+        """The URL a typed or chosen text names: a completion's URL, an exact title's
+        entry, else the text itself (a URL typed out)."""
+        by_title = self._by_title.get(" ".join(text.split()).casefold())
+        return by_title if by_title is not None else url_of(text)
+
     def add(self, text: str) -> None:
-        super().add(url_of(text))
+        """Add a link unless the list already has it. Enter on a completion reaches here
+        twice (the popup's ``activated`` and the line's ``returnPressed``): once only."""
+        url = self.resolve(text)
+        if _norm(url) in {_norm(t) for t in self.texts()}:
+            return
+        super().add(url)
 
     def _completion_chosen(self, text: str) -> None:
         self.add(text)

@@ -253,6 +253,9 @@ class SeoReportView(QWidget):
         for column, chars in {RULE: 22, ENTRY: 24, FIELD: 20, SUBJECT: 16, SCHEMA: 10}.items():
             table.setColumnWidth(column, chars * char + 16)
 
+    def table_row_height(self) -> int:
+        return int(self.table.verticalHeader().defaultSectionSize())
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self.model.set_palette(self.palette())

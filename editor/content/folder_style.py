@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from editor.content.safe_read import MAX_CONTENT_BYTES, read_head
+
 HEAD_BYTES = 4096  # front matter keys near the top: ids, _schema
 SAMPLE = 64  # entries of the same type read for their style
 
@@ -47,11 +49,8 @@ def _entries(folder: Path) -> list[Path]:
 
 
 def _head(path: Path, size: int = HEAD_BYTES) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(size)
-    except OSError:
-        return b""
+    """The file's first bytes; nothing for a FIFO, device or unreadable file."""
+    return read_head(path, size) or b""
 
 
 def learn_style(folder: Path, schema_name: str) -> FolderStyle:
@@ -72,10 +71,10 @@ def learn_style(folder: Path, schema_name: str) -> FolderStyle:
     votes: dict[str, Counter[bool]] = {}
     indents: Counter[int] = Counter()
     for path in sampled:
-        try:
-            text = path.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError:
+        raw = read_head(path, MAX_CONTENT_BYTES)  # a FIFO or device is skipped
+        if raw is None:
             continue
+        text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
         front = text.split("\n---", 2)[0] if text.startswith("---") else ""
         for key, spaces in _FOLDED.findall(front):
             votes.setdefault(key, Counter())[True] += 1

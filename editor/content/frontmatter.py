@@ -342,6 +342,28 @@ class _GraphError(yaml.YAMLError):
         self.mark = mark
 
 
+def load_bounded(text: str, loader: type[Any] = _BaseLoader, path: Path | None = None) -> Any:
+    """Any YAML text of the folder (a setting, a CMS configuration, a sampled entry) under
+    the front matter's bounds: depth and alias expansion refused before anything
+    recursive or exponential runs, a constructor's error (``2020-02-30``) a ParseError.
+
+    YAML syntax errors are left as :class:`yaml.YAMLError` for the caller to word."""
+    check_nesting(text, path)
+    parser = loader(text)
+    try:
+        node = parser.get_single_node()
+        if node is None:
+            return None
+        check_graph(node)
+        return parser.construct_document(node)
+    except _GraphError as exc:
+        raise ParseError(exc.message, path, exc.mark.line + 1, exc.mark.column + 1) from exc
+    except _CONSTRUCT_ERRORS as exc:
+        raise ParseError(f"invalid YAML: {_shorten(str(exc))}", path) from exc
+    finally:
+        parser.dispose()
+
+
 def parse_yaml(front: str, path: Path | None = None, first_line: int = 1) -> dict[str, Any]:
     """YAML front matter -> mapping; every problem becomes a ParseError at the file's line."""
     check_nesting(front, path, first_line)

@@ -36,6 +36,7 @@ from editor.content.markdown_sanitise import (
     RawHtml,
     is_raw_html_mode,
 )
+from editor.content.safe_read import read_text
 from editor.content.seo.config import CONFIG_FILE
 
 SECTION = "render"
@@ -71,10 +72,10 @@ def load_render_config(folder: Path | None) -> RenderConfig:
         return RenderConfig()
     path = folder / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)  # regular, bounded: never blocks on a FIFO
     except FileNotFoundError:
         return RenderConfig()
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ContentError(f"cannot read the settings file: {exc}", path) from exc
     return parse_render_config(text, path, folder)
 

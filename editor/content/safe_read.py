@@ -120,3 +120,35 @@ def read_content(path: Path, limit: int = MAX_CONTENT_BYTES) -> bytes:
         raise ParseError(f"cannot read the file: {exc.strerror or exc}", path) from exc
     finally:
         os.close(fd)
+
+
+def read_text(path: Path, limit: int = MAX_CONTENT_BYTES) -> str:
+    """A text file of the folder (a setting, a schema, a CMS configuration, a dictionary)
+    read as content files are: regular, bounded, without blocking; UTF-8, a BOM dropped.
+
+    A missing file raises :class:`FileNotFoundError` (callers treat "absent" apart);
+    anything else that is wrong is a :class:`ParseError` with the path."""
+    if not os.path.lexists(path):
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    data = read_content(path, limit)
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"the file is not UTF-8 text (byte {exc.start + 1})", path) from exc
+
+
+def read_head(path: Path, size: int) -> bytes | None:
+    """Up to ``size`` first bytes of a regular file; None for anything else (a FIFO, a
+    device, a file that cannot be opened): for sampling, where a bad file is skipped."""
+    try:
+        fd = os.open(path, OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        if file_kind(os.fstat(fd).st_mode) is not None:
+            return None
+        return os.read(fd, size)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

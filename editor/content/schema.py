@@ -18,6 +18,8 @@ from typing import Any, Literal, cast, get_args
 import yaml
 
 from editor.content.errors import ContentError, yaml_error
+from editor.content.frontmatter import load_bounded
+from editor.content.safe_read import read_text
 from editor.paths import resources_dir
 
 FieldKind = Literal[
@@ -270,7 +272,7 @@ def _parse_field(raw: Mapping[str, Any], parent: str, where: Path) -> Field:
 def parse_schema(text: str, source: Path) -> Schema:
     """Build a schema from the text of a schema file."""
     try:
-        raw = yaml.safe_load(text)
+        raw = load_bounded(text, yaml.CSafeLoader, source)
     except yaml.YAMLError as exc:
         raise yaml_error("schema", exc, source) from exc
     if not isinstance(raw, Mapping) or "name" not in raw:
@@ -326,7 +328,7 @@ class SchemaRegistry:
             own_folder = content_folder / FOLDER_SCHEMAS
             if own_folder.is_dir():
                 for path in sorted(own_folder.glob("*.yaml")):
-                    schema = parse_schema(path.read_text(encoding="utf-8"), path)
+                    schema = parse_schema(read_text(path), path)
                     schemas[schema.name] = schema
                     own.append(schema.name)
         return cls(schemas, site, own)

@@ -41,6 +41,8 @@ import yaml
 
 from editor.content.atomic import atomic_write, create_new
 from editor.content.errors import ContentError, WriteError, yaml_error
+from editor.content.frontmatter import load_bounded
+from editor.content.safe_read import read_text
 from editor.content.seo.config import CONFIG_FILE
 from editor.content.spell_words import NORMAL, Word, line_words
 
@@ -87,10 +89,10 @@ def load_spell_config(folder: Path | None) -> SpellConfig:
         return SpellConfig()
     path = folder / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return SpellConfig()
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ContentError(f"cannot read the settings file: {exc}", path) from exc
     return parse_spell_config(text, path)
 
@@ -98,7 +100,7 @@ def load_spell_config(folder: Path | None) -> SpellConfig:
 def parse_spell_config(text: str, path: Path | str | None = None) -> SpellConfig:
     """Build the settings from the settings file's text (other sections ignored)."""
     try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
+        data = load_bounded(text, yaml.CSafeLoader, Path(path) if path else None)
     except yaml.YAMLError as exc:
         raise yaml_error("settings file", exc, path) from exc
     section = data.get(SECTION) if isinstance(data, dict) else None
@@ -236,10 +238,10 @@ class SiteDictionary:
         if self.path is None:
             return
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_text(self.path)
         except FileNotFoundError:
             return
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ContentError) as exc:
             log.warning("cannot read the site dictionary %s: %s", self.path, exc)
             return
         self._words = {

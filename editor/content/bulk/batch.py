@@ -25,6 +25,7 @@ from typing import NoReturn
 
 from editor.content.atomic import _reason, atomic_write, fingerprint
 from editor.content.errors import ContentError, WriteError
+from editor.content.safe_read import read_content
 
 __all__ = ["AppliedBatch", "BatchError", "FileChange", "apply_changes", "undo_batch"]
 
@@ -93,8 +94,8 @@ class AppliedBatch:
 
 def _current(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_content(path)
+    except (OSError, ContentError):
         return None
 
 

@@ -20,6 +20,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from editor.content.errors import ContentError, yaml_error
+from editor.content.safe_read import read_text
 
 CONFIG_FILE = "glossary-editor.yaml"
 SECTION = "seo"
@@ -119,10 +120,10 @@ def load_config(folder: Path | None) -> SeoConfig:
         return SeoConfig()
     path = folder / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)  # regular, bounded: never blocks on a FIFO
     except FileNotFoundError:
         return SeoConfig()
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ContentError(f"cannot read the settings file: {exc}", path) from exc
     return parse_config(text, path)
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import yaml
 
 from editor.content.errors import ContentError
+from editor.content.frontmatter import load_bounded
+from editor.content.safe_read import read_text
 from editor.content.schema import Schema
 from editor.content.seo.config import CONFIG_FILE, load_config
 from editor.content.site import cloudcannon, decap, frontmatter_cms, seo_map
@@ -82,9 +84,8 @@ def _own_settings(root: Path, setup: SiteSetup) -> None:
     """``site: uploads:`` in ``glossary-editor.yaml`` overrides the detected uploads folder."""
     path = root / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = load_bounded(read_text(path), yaml.CSafeLoader, path)
+    except (OSError, ContentError, yaml.YAMLError):
         return  # missing (the usual case) or broken: load_config has said so already
     site = data.get("site") if isinstance(data, dict) else None
     if isinstance(site, dict) and isinstance(site.get("uploads"), str):

@@ -20,6 +20,7 @@ from typing import Any
 
 from editor.content import frontmatter
 from editor.content.errors import ContentError
+from editor.content.safe_read import read_text
 from editor.content.schema import Field, FieldKind, Schema
 from editor.content.site.config_yaml import line_of, read_config
 from editor.content.site.model import Collection, SiteSetup, clean_folder, humanise, make_field
@@ -141,7 +142,7 @@ class _Reader:
             return None
         path = self.root / clean_folder(rel)
         try:
-            entry_text = path.read_text(encoding="utf-8-sig")
+            entry_text = read_text(path)
             parts = frontmatter.split(entry_text, path)
             data = (
                 frontmatter.parse_yaml(parts.front, path, parts.front_line) if parts.front else {}

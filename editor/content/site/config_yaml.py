@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 from editor.content.errors import ContentError, yaml_error
+from editor.content.frontmatter import load_bounded
+from editor.content.safe_read import read_text
 
 
 class LineDict(dict[str, Any]):
@@ -53,9 +55,11 @@ def read_config(path: Path, what: str) -> Any:
     """The data of a YAML or JSON configuration file; ``ContentError`` (with the line)
     when it cannot be read or parsed."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"cannot read the {what}: {exc}", path) from exc
+        text = read_text(path)
+    except OSError as exc:
+        raise ContentError(f"cannot read the {what}: {exc.strerror or exc}", path) from exc
+    except ContentError as exc:
+        raise ContentError(f"cannot read the {what}: {exc.message}", path) from exc
     return parse_config_text(text, path, what)
 
 
@@ -69,11 +73,11 @@ def parse_config_text(text: str, path: Path, what: str) -> Any:
                 f"{what} is not valid JSON: {err.msg}", path, err.lineno, err.colno
             ) from err
         try:
-            return yaml.load(text, Loader=_Loader)
-        except yaml.YAMLError:
+            return load_bounded(text, _Loader, path)
+        except (yaml.YAMLError, ContentError):
             return data  # JSON that YAML reads otherwise (tabs): no lines, same data
     try:
-        return yaml.load(text, Loader=_Loader)
+        return load_bounded(text, _Loader, path)
     except yaml.YAMLError as exc:
         raise yaml_error(what, exc, path) from exc
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from editor.content.errors import ContentError
+from editor.content.safe_read import MAX_CONTENT_BYTES, read_head
 from editor.content.schema import Field, FieldKind, Schema
 from editor.content.site.config_yaml import line_of, read_config
 from editor.content.site.model import Collection, SiteSetup, clean_folder, humanise, make_field
@@ -45,10 +46,8 @@ def find_config(root: Path) -> Path | None:
 
 
 def _mentions_collections(path: Path) -> bool:
-    try:
-        return "collections:" in path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
+    raw = read_head(path, MAX_CONTENT_BYTES)
+    return raw is not None and b"collections:" in raw
 
 
 def read(root: Path, setup: SiteSetup) -> bool:

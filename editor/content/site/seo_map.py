@@ -19,6 +19,9 @@ from typing import Any
 
 import yaml
 
+from editor.content.errors import ContentError
+from editor.content.frontmatter import load_bounded
+from editor.content.safe_read import read_head
 from editor.content.schema import Schema
 
 ROLES = ("title", "description", "keywords", "keyphrase", "slug", "h1")
@@ -110,12 +113,10 @@ def _sample(root: Path) -> tuple[Counter[str], int]:
     counts: Counter[str] = Counter()
     files = 0
     for path in _markdown_files(root):
-        try:
-            with open(path, "rb") as handle:  # noqa: PTH123 - one bounded read
-                head = handle.read(_READ).decode("utf-8", "replace")
-        except OSError:
+        raw = read_head(path, _READ)  # a FIFO or device in the folder is skipped
+        if raw is None:
             continue
-        data = _front(head)
+        data = _front(raw.decode("utf-8", "replace"))
         if data is None:
             continue
         files += 1
@@ -145,8 +146,8 @@ def _front(head: str) -> dict[str, Any] | None:
     end = head.find("\n---", 3)
     if end < 0:
         return None
-    try:
-        data = yaml.load(head[3:end], Loader=yaml.CSafeLoader)
-    except yaml.YAMLError:
+    try:  # bounded: a hostile file among the sampled ones is skipped, never followed
+        data = load_bounded(head[3:end], yaml.CSafeLoader)
+    except (yaml.YAMLError, ContentError):
         return None
     return data if isinstance(data, dict) else None

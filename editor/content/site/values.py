@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from editor.content.safe_read import read_head
 from editor.content.schema import Schema
 from editor.content.site.seo_map import _front, _markdown_files
 
@@ -43,11 +44,8 @@ def corpus_values(root: Path, paths: list[str], limit: int = _SAMPLE) -> dict[st
     for count, file in enumerate(_markdown_files(root)):
         if count >= limit:
             break
-        try:
-            with open(file, "rb") as handle:  # noqa: PTH123 - one bounded read
-                data = _front(handle.read(_READ).decode("utf-8", "replace"))
-        except OSError:
-            continue
+        raw = read_head(file, _READ)  # a FIFO or device in the folder is skipped
+        data = _front(raw.decode("utf-8", "replace")) if raw is not None else None
         if data is None:
             continue
         for path in paths:

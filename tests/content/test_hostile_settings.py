@@ -1,0 +1,94 @@
+"""Files the folder's *setup* reads are as hostile as its entries.
+
+The site readers (CMS configurations, the SEO-field sample, the folder's style for new
+entries), the settings file and the folder's own schemas go through the same bounded
+reader and parser as entries: a hostile file is a problem named with its file, never a
+crash of the whole folder, a hang or a run-away parse.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from editor.content.errors import ContentError
+from editor.content.folder_style import learn_style
+from editor.content.index import CorpusIndex
+from editor.content.schema import SchemaRegistry
+from editor.content.seo.config import load_config
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(8)
+)
+GOOD = "---\ntitle: Soft power\ndescription: Getting others to want what you want.\n---\nBody\n"
+
+
+def within(seconds: float, work: Callable[[], Any]) -> Any:
+    """``work()``'s result, failing the test if it runs longer than ``seconds`` (a hang)."""
+    result: list[Any] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # handed to the test below
+            error.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if error:
+        raise error[0]
+    return result[0]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "good.md").write_text(GOOD, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "date: 2020-02-30\n",  # a constructor error (crashed the SEO-field sample)
+        BOMB,  # alias expansion
+        "deep: " + "[" * 400 + "]" * 400 + "\n",  # nesting
+    ],
+    ids=["bad-date", "alias-bomb", "deep"],
+)
+def test_a_hostile_entry_does_not_stop_the_folder_opening(folder: Path, front: str) -> None:
+    (folder / "hostile.md").write_text(f"---\n{front}---\n", encoding="utf-8")
+    registry = within(10, lambda: SchemaRegistry.load(folder))
+    assert registry.for_data({"title": "x"}) is not None
+    index = within(30, lambda: CorpusIndex(folder, cache=False, registry=registry).build_all())
+    errors = {r.path for r in index.records if r.error is not None}
+    assert errors == {"hostile.md"}
+    within(10, lambda: learn_style(folder, "glossary"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifos_in_place_of_entries_and_settings_never_block(folder: Path) -> None:
+    os.mkfifo(folder / "pipe.md")
+    os.mkfifo(folder / "glossary-editor.yaml")
+    with pytest.raises(ContentError, match="FIFO"):
+        within(10, lambda: load_config(folder))
+    within(10, lambda: learn_style(folder, "glossary"))
+
+
+def test_an_alias_bomb_in_a_cms_configuration_is_a_named_problem(folder: Path) -> None:
+    (folder / "cloudcannon.config.yml").write_text(BOMB, encoding="utf-8")
+    registry = within(10, lambda: SchemaRegistry.load(folder))
+    problems = [str(p) for p in registry.site.problems] if registry.site else []
+    assert any("cloudcannon.config.yml" in p and "alias" in p for p in problems), problems

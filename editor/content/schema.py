@@ -272,7 +272,7 @@ def _parse_field(raw: Mapping[str, Any], parent: str, where: Path) -> Field:
 def parse_schema(text: str, source: Path) -> Schema:
     """Build a schema from the text of a schema file."""
     try:
-        raw = load_bounded(text, yaml.CSafeLoader, source)
+        raw = load_bounded(text, yaml.SafeLoader, source)
     except yaml.YAMLError as exc:
         raise yaml_error("schema", exc, source) from exc
     if not isinstance(raw, Mapping) or "name" not in raw:

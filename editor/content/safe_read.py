@@ -134,7 +134,9 @@ def read_text(path: Path, limit: int = MAX_CONTENT_BYTES) -> str:
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise ParseError(f"cannot read the file: it is not UTF-8 (byte {exc.start + 1})", path) from exc
+        raise ParseError(
+            f"cannot read the file: it is not UTF-8 (byte {exc.start + 1})", path
+        ) from exc
 
 
 def read_head(path: Path, size: int) -> bytes | None:

@@ -14,55 +14,17 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from index_helpers import write_entry  # this folder is on sys.path (no __init__)
 
-from editor.content import index as index_module
 from editor.content import index_cache
 from editor.content.errors import ParseError
 from editor.content.index import CorpusIndex, Progress, scan_folder
+from editor.content.index import corpus_index as corpus_index_module
+from editor.content.index import parse as parse_module
+from editor.content.index import pool as pool_module
 from editor.content.search import SearchBuilder
 from editor.content.seo.corpus_rules import CorpusRules
 from editor.content.seo.rules import check_corpus_rows
-
-GOOD = """\
----
-_schema: default
-id: {id}
-date: 2024-11-27
-title: >-
-    {title}
-seo:
-  title: {seo_title}
-  page_description: >-
-    {description}
-  page_keywords: >-
-    alpha, beta
-question: >-
-    {title}
-answer: >-
-    An answer about {word}.\\n\\nA second paragraph.
-subject: {subject}
-url: /learn/{slug}
----
-
-&nbsp;"""
-
-
-def write_entry(folder: Path, name: str, **values: object) -> Path:
-    slug = name.removesuffix(".md").replace("/", "-")
-    defaults: dict[str, object] = {
-        "id": 1,
-        "title": f"What is {slug}?",
-        "seo_title": f"What is {slug} and why it matters | Site",
-        "description": f"A description of {slug} " + "long enough to pass the rule. " * 4,
-        "word": slug,
-        "subject": "Testing",
-        "slug": slug,
-    }
-    defaults.update(values)
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(GOOD.format(**defaults), encoding="utf-8")
-    return path
 
 
 def build(folder: Path, **kwargs: object) -> CorpusIndex:
@@ -147,7 +109,7 @@ def test_unreadable_file_is_reported_not_fatal(
 ) -> None:
     write_entry(tmp_path, "a.md")
     write_entry(tmp_path, "locked.md")
-    real_read = index_module._read
+    real_read = parse_module.read_file
 
     def read(
         path: str, size: int, mtime_ns: int, opened: int | OSError | None = None
@@ -158,7 +120,7 @@ def test_unreadable_file_is_reported_not_fatal(
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
         return real_read(path, size, mtime_ns, opened)
 
-    monkeypatch.setattr(index_module, "_read", read)
+    monkeypatch.setattr(parse_module, "read_file", read)
     index = build(tmp_path)
 
     locked = index.record("locked.md")
@@ -175,7 +137,7 @@ def test_a_file_gone_between_the_scan_and_its_reading_is_reported(
     for n in range(40):  # more than are opened ahead, so files open after the loss too
         write_entry(tmp_path, f"e{n:02d}.md", id=n)
     if ahead:  # as if the files were not in the page cache: read ahead
-        monkeypatch.setattr(index_module, "needs_reading_ahead", lambda paths: True)
+        monkeypatch.setattr(parse_module, "needs_reading_ahead", lambda paths: True)
     options: dict[str, Any] = {"workers": 2, "pool_min_files": 1} if pooled else {}
     index = CorpusIndex(tmp_path, cache=False, **options)
     steps = index.build()
@@ -252,7 +214,7 @@ def test_a_cold_build_starts_the_fork_server_before_the_names_are_handed_on(
     for n in range(6):
         write_entry(tmp_path, f"e{n}.md", id=n)
     context = multiprocessing.get_context("forkserver")
-    monkeypatch.setattr(index_module, "_pool_context", lambda: context)
+    monkeypatch.setattr(pool_module, "pool_context", lambda: context)
     started: list[str] = []
     real = forkserver.ensure_running
     monkeypatch.setattr(forkserver, "ensure_running", lambda: (started.append("early"), real()))
@@ -392,7 +354,7 @@ def test_saves_change_rows_in_place_then_an_added_file_folds_them_in(
     assert not index._search.overrides and index._search.buffer is not buffer
     assert index.search("quagga") == [2] and index.search("delta") == []
 
-    monkeypatch.setattr(index_module, "OVERRIDES_MAX", 1)  # full: saves rebuild
+    monkeypatch.setattr(corpus_index_module, "OVERRIDES_MAX", 1)  # full: saves rebuild
     write_entry(tmp_path, "e0.md", word="okapi")
     write_entry(tmp_path, "e2.md", word="okapi")
     index.update_paths(["e0.md", "e2.md"])
@@ -603,12 +565,12 @@ def test_a_file_that_grows_past_the_limit_while_read_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_entry(tmp_path, "a.md")
-    monkeypatch.setattr(index_module, "MAX_FILE_BYTES", path.stat().st_size + 10)
+    monkeypatch.setattr(parse_module, "MAX_FILE_BYTES", path.stat().st_size + 10)
     listed = path.stat().st_size
     with path.open("a", encoding="utf-8") as out:
         out.write("x" * 100)
-    with pytest.raises(index_module.ContentError, match="not read"):
-        index_module._read(str(path), listed, 0)
+    with pytest.raises(parse_module.ContentError, match="not read"):
+        parse_module.read_file(str(path), listed, 0)
 
 
 def _fork_context() -> Any:
@@ -626,15 +588,15 @@ def test_an_unforeseen_error_in_one_file_is_a_row_of_its_own(
     becomes that file's parse-error; the others are checked as ever."""
     for n in range(8):
         write_entry(tmp_path, f"e{n}.md", id=n)
-    real = index_module.check_entry_rows
+    real = parse_module.check_entry_rows
 
     def fragile(data: Any, schema: Any, config: Any, rel: str) -> Any:
         if rel == "e3.md":
             raise RecursionError("maximum recursion depth exceeded")
         return real(data, schema, config, rel)
 
-    monkeypatch.setattr(index_module, "check_entry_rows", fragile)
-    monkeypatch.setattr(index_module, "_pool_context", _fork_context)
+    monkeypatch.setattr(parse_module, "check_entry_rows", fragile)
+    monkeypatch.setattr(pool_module, "pool_context", _fork_context)
     options: dict[str, Any] = {"workers": 2, "pool_min_files": 1} if pooled else {}
 
     index = build(tmp_path, **options)
@@ -655,15 +617,15 @@ def test_a_worker_that_dies_costs_only_the_file_that_killed_it(
         write_entry(tmp_path, f"e{n:02d}.md", id=n)
     expected = {r.path: r.row() for r in build(tmp_path).records}
     main = os.getpid()
-    real = index_module.parse_file
+    real = parse_module.parse_file
 
     def deadly(folder: str, rel: str, *args: Any) -> Any:
         if rel == "e13.md" and os.getpid() != main:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(folder, rel, *args)
 
-    monkeypatch.setattr(index_module, "parse_file", deadly)
-    monkeypatch.setattr(index_module, "_pool_context", _fork_context)
+    monkeypatch.setattr(parse_module, "parse_file", deadly)
+    monkeypatch.setattr(pool_module, "pool_context", _fork_context)
 
     index = build(tmp_path, workers=2, pool_min_files=1)
 

@@ -316,20 +316,26 @@ def _valid_utf8(text: str) -> str:
 
 
 def report_csv(findings: Sequence[FindingRow]) -> str:
-    """CSV with file names escaped as in :func:`escape_name` (one row a line, valid UTF-8)."""
+    """CSV with file names escaped as in :func:`escape_name` (one row a line, valid UTF-8).
+
+    The findings are turned into columns and back into rows by ``zip`` (in C), with
+    only the columns that need it rewritten: the writer sees no Python code per row.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("path", "rule", "severity", "field", "message", "line", "column"))
-    names = _each(map(itemgetter(2), findings), escape_name)
-    clean = _plain(list(map(itemgetter(4), findings))) and _plain(
-        list(map(itemgetter(3), findings))
-    )
-    text = str if clean else printable
-    writer.writerows(
-        (names[path], rule, severity, text(field), text(message),
-         "" if line is None else line, "" if column is None else column)
-        for rule, severity, path, field, message, line, column in findings
-    )  # fmt: skip
+    if not findings:
+        return buffer.getvalue()
+    rules, severities, paths, fields, messages, lines, columns = zip(*findings, strict=True)
+    names = _each(paths, escape_name)
+    if any(name != shown for name, shown in names.items()):
+        paths = tuple([names[path] for path in paths])
+    if not _plain(list(fields)):
+        fields = tuple([printable(field) for field in fields])
+    if not _plain(list(messages)):
+        messages = tuple([printable(message) for message in messages])
+    # csv writes None as an empty field: a finding without a line or column
+    writer.writerows(zip(paths, rules, severities, fields, messages, lines, columns, strict=True))
     return buffer.getvalue()
 
 

@@ -44,7 +44,13 @@ from editor.content.index.records import (
 )
 from editor.content.index.scan import Listed, inside, scan_folder
 from editor.content.schema import SchemaRegistry
-from editor.content.search import OVERRIDES_MAX, SearchBuilder, SearchJob, SearchText, letter_mask
+from editor.content.search import (
+    OVERRIDES_MAX,
+    SearchBuilder,
+    SearchJob,
+    SearchText,
+    letter_mask,
+)
 from editor.content.seo import Finding, SeoConfig, load_config
 from editor.content.seo.corpus_rules import CorpusRules
 from editor.content.seo.rules import (
@@ -355,11 +361,8 @@ class CorpusIndex:
         """Re-read changed, added or removed files, then re-run the corpus rules."""
         change = IndexChange()
         folder = os.fspath(self.folder)
-        if self._search is None:
-            self.search("")
+        store = self.text
         index_cache.wait_for_writes(self.folder)
-        store = self._search
-        assert store is not None
         old_paths = self.paths
         # (old row, path, new row or None): a new row goes before the old row it names
         # (added) or in its place (changed); None drops the old row (removed).
@@ -525,8 +528,9 @@ class CorpusIndex:
 
     # -- filtering
 
-    def search(self, query: str) -> list[int]:
-        """Rows whose file name or any value contains every whitespace-separated term."""
+    @property
+    def text(self) -> SearchText:
+        """The store of every row's search text; query it directly (``find``, ``job``)."""
         if self._search is None:  # dropped (tests): build it again from the records
             builder = SearchBuilder()
             for record in self._records:
@@ -534,21 +538,16 @@ class CorpusIndex:
                 builder.add(text, letter_mask(text))
             self._attach(builder.finish())
         assert self._search is not None
-        return self._search.find(query)
+        return self._search
+
+    def search(self, query: str) -> list[int]:
+        """Rows whose file name or any value contains every whitespace-separated term."""
+        return self.text.find(query)
 
     def search_job(self, query: str) -> SearchJob:
-        """:meth:`search` as a job to run in slices (the window's filter-as-you-type)."""
-        if self._search is None:
-            self.search("")
-        assert self._search is not None
-        return self._search.job(query)
-
-    def search_mask(self, query: str) -> bytearray:
-        """``mask[row]`` is 1 when the row matches ``query`` (for a filter proxy)."""
-        mask = bytearray(len(self._records))
-        for row in self.search(query):
-            mask[row] = 1
-        return mask
+        """:meth:`search` as a job to run in slices (the window's filter-as-you-type);
+        the list holds this method, which always asks the index's current store."""
+        return self.text.job(query)
 
 
 def _rebuild_sink(store: SearchText) -> TextSink | None:

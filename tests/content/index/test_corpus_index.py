@@ -27,6 +27,14 @@ from editor.content.seo.corpus_rules import CorpusRules
 from editor.content.seo.rules import check_corpus_rows
 
 
+def _mask(index: CorpusIndex, query: str) -> bytearray:
+    """``mask[row]`` is 1 when the row matches ``query``."""
+    mask = bytearray(len(index))
+    for row in index.search(query):
+        mask[row] = 1
+    return mask
+
+
 def build(folder: Path, **kwargs: object) -> CorpusIndex:
     return CorpusIndex(folder, cache=False, **kwargs).build_all()  # type: ignore[arg-type]
 
@@ -289,7 +297,7 @@ def test_typing_narrows_from_the_previous_matches(tmp_path: Path) -> None:
     assert [index.records[r].path for r in index.search("lever")] == ["e0.md", "e2.md", "e3.md"]
     assert index.search("levera") == [0]
     assert index.search("lev") == [0, 1, 2, 3]  # shorter again: a full scan, not a narrowing
-    assert list(index.search_mask("clever")) == [0, 0, 0, 1]
+    assert list(_mask(index, "clever")) == [0, 0, 0, 1]
 
 
 def _brute(index: CorpusIndex, query: str) -> list[int]:
@@ -369,7 +377,7 @@ def test_search_is_exact_over_a_pooled_build(tmp_path: Path) -> None:
     assert len(index) == 30
     for query in (*QUERIES, "w1", "w1x", "w12x", "zebra w2", "part3/"):
         assert index.search(query) == _brute(index, query), query
-    assert list(index.search_mask("w12x")) == [int(r.path == "part0/e12.md") for r in index.records]
+    assert list(_mask(index, "w12x")) == [int(r.path == "part0/e12.md") for r in index.records]
 
 
 def _state(index: CorpusIndex) -> list[tuple[str, str, list[tuple[str, str, str]]]]:

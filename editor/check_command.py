@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
-import csv
 import fnmatch
-import io
 import json
 import os
 import re
@@ -315,28 +313,44 @@ def _valid_utf8(text: str) -> str:
     return text
 
 
+_CSV_HEAD = "path,rule,severity,field,message,line,column\n"
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as one CSV field, quoted as the ``csv`` module's minimal quoting does.
+
+    Only a comma or a double quote calls for quotes here: names and messages reach this
+    with their line breaks and other control characters already escaped.
+    """
+    if "," in text or '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def report_csv(findings: Sequence[FindingRow]) -> str:
     """CSV with file names escaped as in :func:`escape_name` (one row a line, valid UTF-8).
 
-    The findings are turned into columns and back into rows by ``zip`` (in C), with
-    only the columns that need it rewritten: the writer sees no Python code per row.
+    What ``csv.writer`` would write, joined here: each distinct name, rule, field and
+    message is quoted once, and each line is one f-string. At 140k findings the
+    writer's per-field work took 0.8 s, several times the rest of the report.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("path", "rule", "severity", "field", "message", "line", "column"))
     if not findings:
-        return buffer.getvalue()
-    rules, severities, paths, fields, messages, lines, columns = zip(*findings, strict=True)
-    names = _each(paths, escape_name)
-    if any(name != shown for name, shown in names.items()):
-        paths = tuple([names[path] for path in paths])
-    if not _plain(list(fields)):
-        fields = tuple([printable(field) for field in fields])
-    if not _plain(list(messages)):
-        messages = tuple([printable(message) for message in messages])
-    # csv writes None as an empty field: a finding without a line or column
-    writer.writerows(zip(paths, rules, severities, fields, messages, lines, columns, strict=True))
-    return buffer.getvalue()
+        return _CSV_HEAD
+    names = _each(map(itemgetter(2), findings), lambda name: _csv_field(escape_name(name)))
+    clean = _plain(list(map(itemgetter(4), findings))) and _plain(
+        list(map(itemgetter(3), findings))
+    )
+
+    def shown(text: str) -> str:
+        return _csv_field(text if clean else printable(text))
+
+    words = _each(chain(*(map(itemgetter(n), findings) for n in (0, 1, 3, 4))), shown)
+    lines = [
+        f"{names[path]},{words[rule]},{words[severity]},{words[field]},{words[message]},"
+        f"{'' if line is None else line},{'' if column is None else column}"
+        for rule, severity, path, field, message, line, column in findings
+    ]
+    return _CSV_HEAD + "\n".join(lines) + "\n"
 
 
 def report_text(entries: int, findings: Sequence[FindingRow], *, colour: bool = False) -> str:

@@ -44,7 +44,9 @@ def test_an_error_inside_still_switches_the_collector_back_on() -> None:
     assert gc.isenabled()
 
 
-@pytest.mark.parametrize(("settle", "frozen"), [("young", False), ("old", False), ("permanent", True)])
+@pytest.mark.parametrize(
+    ("settle", "frozen"), [("young", False), ("old", False), ("permanent", True)]
+)
 def test_what_becomes_of_the_objects_made_meanwhile(settle: str, frozen: bool) -> None:
     gc.enable()
     gc.collect()

@@ -29,7 +29,7 @@ from editor.content.errors import ContentError
 from editor.content.gc_pause import gc_paused
 from editor.content.index.chunk_parser import ChunkParser, InProcessParser
 from editor.content.index.parse import parse_file
-from editor.content.index.pool import PoolParser, start_pool_server
+from editor.content.index.pool import PoolParser
 from editor.content.index.reconcile import Placer, reconcile
 from editor.content.index.records import (
     BY_RANK,
@@ -140,8 +140,6 @@ class CorpusIndex:
         self.scan(stat=not cached_none)
         found, self._found = self._found, []  # ~11 MB at 50k: not kept past the build
         total = len(found)
-        if cached_none and total >= self.pool_min_files and self.workers >= 2:
-            start_pool_server()  # while the caller lists the names
         yield Progress(0, total, "scan")
 
         todo, reuse = reconcile(found, cached)

@@ -1,7 +1,7 @@
 """Benchmark of the corpus index against DESIGN.md's performance targets.
 
     python bench/bench_index.py [--entries 50000] [--small 10000] [--repeat 3]
-                                [--keep] [--no-verify] [--no-uncached]
+                                [--keep] [--no-verify] [--no-uncached] [--no-check]
 
 Generates a corpus (bench/corpus.py) in a temporary folder outside the repository,
 then measures, each phase in a fresh subprocess (so peak RSS is the phase's own):
@@ -10,7 +10,9 @@ the cold index + full SEO check, the warm reopen from the cache, the filter late
 per keystroke, peak memory, and cold 10k vs 50k for linearity (timed phases run
 --repeat times, the baseline and the cold build by turns; the fastest of each counts),
 then the baseline and the cold build once more with the files dropped from the page
-cache, as on a first open after a reboot (unless --no-uncached).
+cache, as on a first open after a reboot (unless --no-uncached), and the ``check``
+command end to end in a fresh process, output to a file, for each of --format text,
+json and csv, cold and warm (unless --no-check).
 It checks the check's counts against the generator's own and (unless --no-verify) that
 the fast YAML path gives exactly PyYAML's data for every file. Prints a table: figure,
 target, ratio.
@@ -160,8 +162,10 @@ def _run_check(folder: Path, cache: Path, fmt: str, out: Path) -> float:
 
     This is what CI meets: interpreter start, imports, the index (cold with an empty
     cache, warm with the cache a run before left), the findings sorted and written.
+    Byte code is written and reused, as it is for an installed package.
     """
     env = dict(os.environ, XDG_CACHE_HOME=str(cache), NO_COLOR="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed app has its byte code
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "editor.cli", "check", "--format", fmt, "--fail-on", "never",
            str(folder)]  # fmt: skip

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO
 
 from editor.content.errors import ContentError
+from editor.content.gc_pause import no_collection_at_exit
 from editor.content.index import CorpusIndex, Progress
 from editor.content.schema import SchemaRegistry
 from editor.content.seo import RULE_NAMES, SEVERITIES, load_config, severity_rank
@@ -130,6 +131,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"glossary-editor check: {exc}", file=sys.stderr)
         return 2
     progress.close()
+    no_collection_at_exit()
 
     findings = sorted_findings(index.finding_rows(), only)
     from editor.cli import emit

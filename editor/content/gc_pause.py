@@ -8,6 +8,8 @@ GIL for ~200 ms, a stall in the window). Measure before adding another pause.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +45,20 @@ def gc_paused(settle: Settle = "young") -> Iterator[None]:
             if settle == "old":
                 gc.unfreeze()
         gc.enable()
+
+
+@functools.cache  # once a process
+def no_collection_at_exit() -> None:
+    """Leave what this process holds to the OS at exit, uncollected.
+
+    At exit the interpreter runs one last full collection: after a check of 50k
+    entries it walks and frees every record (the records and their cached facts form a
+    cycle, so they outlive the function that made them). Frozen at exit, they are left
+    to the OS with the process. For processes that end after one job (the ``check``
+    command); a long-lived process is unaffected until its exit. Measured: a warm
+    ``check`` of 50k entries ends 0.03-0.14 s sooner (of ~1.0 s).
+    """
+    atexit.register(gc.freeze)
 
 
 def collector_off_for_good() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 from collections.abc import Iterator
 
 import pytest
 
-from editor.content.gc_pause import gc_paused
+from editor.content.gc_pause import gc_paused, no_collection_at_exit
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +56,15 @@ def test_what_becomes_of_the_objects_made_meanwhile(settle: str, frozen: bool) -
     assert (gc.get_freeze_count() >= len(made)) == frozen
     if settle != "young":  # gone from the young generations: no walk of them soon
         assert gc.get_count()[0] < len(made)
+
+
+def test_a_one_job_process_leaves_its_objects_uncollected_at_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    no_collection_at_exit.cache_clear()
+    no_collection_at_exit()
+    no_collection_at_exit()
+    no_collection_at_exit.cache_clear()
+    assert registered == [gc.freeze]  # once, and what it does at exit

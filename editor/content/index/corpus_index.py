@@ -22,6 +22,7 @@ import stat
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from editor.content import fast_yaml, index_cache
@@ -521,7 +522,8 @@ class CorpusIndex:
         """:meth:`findings` as plain tuples (the bulk check's writers need no more)."""
         # All records' flat tuples in one stream, cut into findings in one go (each has
         # the same number of fields): no tuple or generator per record.
-        flat = chain.from_iterable(chain.from_iterable((r._own, r._corpus) for r in self._records))
+        pairs = map(attrgetter("_own", "_corpus"), self._records)
+        flat = chain.from_iterable(chain.from_iterable(pairs))
         return grouped(flat)
 
     # -- filtering

@@ -1,7 +1,7 @@
 """Benchmark of the corpus index against DESIGN.md's performance targets.
 
     python bench/bench_index.py [--entries 50000] [--small 10000] [--repeat 3]
-                                [--keep] [--no-verify] [--no-uncached]
+                                [--keep] [--no-verify] [--no-uncached] [--no-check]
 
 Generates a corpus (bench/corpus.py) in a temporary folder outside the repository,
 then measures, each phase in a fresh subprocess (so peak RSS is the phase's own):
@@ -10,7 +10,9 @@ the cold index + full SEO check, the warm reopen from the cache, the filter late
 per keystroke, peak memory, and cold 10k vs 50k for linearity (timed phases run
 --repeat times, the baseline and the cold build by turns; the fastest of each counts),
 then the baseline and the cold build once more with the files dropped from the page
-cache, as on a first open after a reboot (unless --no-uncached).
+cache, as on a first open after a reboot (unless --no-uncached), and the ``check``
+command end to end in a fresh process, output to a file, for each of --format text,
+json and csv, cold and warm (unless --no-check).
 It checks the check's counts against the generator's own and (unless --no-verify) that
 the fast YAML path gives exactly PyYAML's data for every file. Prints a table: figure,
 target, ratio.
@@ -152,6 +154,27 @@ def phase_verify(folder: Path) -> dict[str, Any]:
     return {"fast": fast, "slow": slow, "mismatched": mismatched, "first": first_mismatch}
 
 
+CHECK_FORMATS = ("text", "json", "csv")
+
+
+def _run_check(folder: Path, cache: Path, fmt: str, out: Path) -> float:
+    """Wall time of the real ``check`` command in a fresh process, its output to a file.
+
+    This is what CI meets: interpreter start, imports, the index (cold with an empty
+    cache, warm with the cache a run before left), the findings sorted and written.
+    Byte code is written and reused, as it is for an installed package.
+    """
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache), NO_COLOR="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed app has its byte code
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH")]))
+    cmd = [sys.executable, "-m", "editor.cli", "check", "--format", fmt, "--fail-on", "never",
+           str(folder)]  # fmt: skip
+    start = time.perf_counter()
+    with out.open("wb") as sink:
+        subprocess.run(cmd, env=env, check=True, stdout=sink, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def _run_phase(name: str, folder: Path, cache: Path, extra: list[str] | None = None) -> Any:
     env = dict(os.environ, XDG_CACHE_HOME=str(cache))
     cmd = [sys.executable, __file__, "--phase", name, "--folder", str(folder), *(extra or [])]
@@ -177,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per timed phase (best)")
     parser.add_argument("--no-uncached", action="store_true",
                         help="skip the run with the files out of the page cache")  # fmt: skip
+    parser.add_argument("--no-check", action="store_true",
+                        help="skip timing the check command")  # fmt: skip
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--typed", nargs="*", default=[], help=argparse.SUPPRESS)
@@ -234,10 +259,26 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
           " before it: " + ", ".join(f"{c['seconds'] / b['seconds']:.3f}"
                                      for b, c in zip(bases, colds, strict=True)),
           file=sys.stderr)  # fmt: skip
-    warm = _run_phase("warm", big, tmp / "cache-big-0", ["--typed", *typed])
-    for _ in range(1, args.repeat):
-        again = _run_phase("warm", big, tmp / "cache-big-0", ["--typed", *typed])
-        warm = again if again["seconds"] < warm["seconds"] else warm
+    warms = [_run_phase("warm", big, tmp / "cache-big-0", ["--typed", *typed])
+             for _ in range(args.repeat)]  # fmt: skip
+    warm = min(warms, key=lambda run: run["seconds"])
+    print("warm runs: " + ", ".join(f"{r['seconds']:.3f}" for r in warms) + " s",
+          file=sys.stderr)  # fmt: skip
+    # The check command end to end, each format: cold (an empty cache) and warm (the
+    # cache the cold run left), --repeat times each, the fastest counting.
+    checks: dict[str, tuple[float, float]] = {}
+    for fmt in () if args.no_check else CHECK_FORMATS:
+        out = tmp / f"check.{fmt}"
+        colds_c, warms_c = [], []
+        for n in range(args.repeat):
+            cache = tmp / f"cache-check-{fmt}-{n}"
+            colds_c.append(_run_check(big, cache, fmt, out))
+            warms_c.append(_run_check(big, cache, fmt, out))
+        checks[fmt] = (min(colds_c), min(warms_c))
+        print(f"check --format {fmt}: cold runs "
+              + ", ".join(f"{t:.2f}" for t in colds_c) + " s, warm runs "
+              + ", ".join(f"{t:.2f}" for t in warms_c)
+              + f" s; output {out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)  # fmt: skip
     cold_small = best("cold", small, "cache-small")
     # Informative: both again with the files read from the disk, as on a first open
     # after a reboot (one run each; the index reads files ahead, the baseline cannot).
@@ -273,6 +314,13 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
              f"{warm['rss_mb'] / 350:.2f}", warm["rss_mb"] <= 350),
         _row("peak RSS, one worker", f"{cold['worker_rss_mb']:.0f} MB", "", "", None),
     ]  # fmt: skip
+    for fmt, (cold_check, warm_check) in checks.items():
+        lines += [
+            _row(f"check --format {fmt}, cold", f"{cold_check:.2f} s", "<= 0.45 x base",
+                 f"{cold_check / b:.3f}", cold_check <= 0.45 * b),
+            _row(f"check --format {fmt}, warm", f"{warm_check:.2f} s", "<= 0.10 x base",
+                 f"{warm_check / b:.3f}", warm_check <= 0.10 * b),
+        ]  # fmt: skip
     if uncached is not None:
         lines += [
             _row("baseline, files not in page cache", f"{uncached[0]:.2f} s", "", "", None),

@@ -261,7 +261,9 @@ def main() -> int:
         proxy.setSourceModel(window.model)
         per_row: list[float] = []
         for text in TYPED:
-            mask = index.search_mask(text)
+            mask = bytearray(len(index))
+            for row in index.search(text):
+                mask[row] = 1
             proxy.mask = mask
             t0 = time.perf_counter()
             proxy.invalidate()

@@ -11,8 +11,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from editor.check_command import add_check_arguments, report_json, report_json_text, run_check
+from editor.check_command import (
+    add_check_arguments,
+    escape_name,
+    printable,
+    report_csv,
+    report_json,
+    report_json_text,
+    run_check,
+    sorted_findings,
+)
 from editor.content.seo import Finding
 
 ENTRY = """\
@@ -248,3 +259,40 @@ def test_json_text_is_the_json_document() -> None:
     assert json.loads(text) == report_json(Path("content"), 3, findings)
     assert len(text.splitlines()) == 20  # the head, then one line a finding
     assert report_json_text(Path("c"), 0, []).endswith('"findings": []\n}\n')
+
+
+_FINDINGS = st.builds(
+    Finding,
+    rule=st.sampled_from(["title-long", "parse-error", "related-broken"]),
+    severity=st.sampled_from(["error", "warning", "info"]),
+    path=st.sampled_from(["a.md", "b/c.md", "b.md", "caf\udce9.md", "x\n.md", "a\\b.md"]),
+    field=st.sampled_from(["", "title", "seo.title", "faq.\ud800"]),
+    message=st.text(max_size=12),
+    line=st.none() | st.integers(0, 3),
+    column=st.none() | st.integers(0, 3),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_FINDINGS, max_size=12))
+def test_the_plain_tuple_writers_give_what_the_finding_objects_gave(
+    findings: list[Finding],
+) -> None:
+    """Sorting and writing plain tuples orders and prints as the objects did: by path,
+    line and column (None as 0), rule and field; CSV with None as an empty field."""
+    wanted = ("title-long", "parse-error")
+    by_objects = sorted(
+        (f for f in findings if f.rule in wanted),
+        key=lambda f: (f.path, f.line or 0, f.column or 0, f.rule, f.field),
+    )
+    rows = sorted_findings([tuple(f) for f in findings], wanted)  # type: ignore[misc]
+    assert rows == [tuple(f) for f in by_objects]
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(("path", "rule", "severity", "field", "message", "line", "column"))
+    writer.writerows(
+        (escape_name(f.path), f.rule, f.severity, printable(f.field), printable(f.message),
+         "" if f.line is None else f.line, "" if f.column is None else f.column)
+        for f in by_objects
+    )  # fmt: skip
+    assert report_csv(rows) == expected.getvalue()

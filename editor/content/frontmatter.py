@@ -4,7 +4,11 @@ python-frontmatter finds the front matter but throws away where it was; the writ
 needs the exact text of the opening line, the front matter, the closing line and the
 body (``prefix + front + closing + body == text``), so the split is done here by hand
 with python-frontmatter's delimiter conventions (``---`` YAML, ``+++`` TOML, a
-leading ``{ ... }`` JSON object). PyYAML silently keeps the last of two equal keys;
+leading ``{ ... }`` JSON object). It is not a dependency of the app: for TOML and
+JSON front matter it would add nothing the standard library lacks (its TOML handler
+needs the third-party ``toml`` package, where ``tomllib`` is built in) and its errors
+carry no line and column, which every error here reports; only the tests use it, as
+an independent reader to compare against. PyYAML silently keeps the last of two equal keys;
 YAML forbids them (and Hugo and gray-matter reject such files), so the loader here
 refuses them while it constructs each mapping - no second parse.
 """

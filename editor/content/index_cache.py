@@ -18,7 +18,6 @@ next save): a cache never stops the app.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import logging
 import marshal
@@ -32,22 +31,25 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 import editor
 from editor.content import text_file
+from editor.content.gc_pause import gc_paused
 from editor.content.schema import SchemaRegistry
 from editor.content.seo import SeoConfig
 from editor.content.text_file import Buffer
 
-log = logging.getLogger("editor.index")
+if TYPE_CHECKING:
+    from editor.content.index.records import ParsedRow, RecordRow
+    from editor.content.seo.rules import FactsRow, FindingRow
+
+log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 5
 APP_NAME = "glossary-editor"
-
-Row = tuple[Any, ...]
 
 
 def cache_dir() -> Path:
@@ -99,8 +101,8 @@ class Payload:
     asked. A reopen of an unchanged folder reuses the corpus findings and never does.
     """
 
-    rows: list[Row]  # the rows without their facts
-    corpus: list[Row]
+    rows: list[ParsedRow]  # the rows without their facts
+    corpus: list[FindingRow]
     buffer: Buffer  # every row's search text, each followed by b"\n"
     starts: array[int]  # starts[i] .. starts[i + 1] - 1 is row i's text
     masks: array[int]  # which ASCII letters each row holds
@@ -110,22 +112,17 @@ class Payload:
     def text_view(self) -> memoryview:
         return memoryview(self.buffer)
 
-    def load_facts(self) -> list[Any]:
+    def load_facts(self) -> list[FactsRow | None]:
         """Every row's facts (``FactsRow`` or None), in row order."""
         return load_facts(self.facts)
 
 
-def load_facts(pieces: Sequence[bytes]) -> list[Any]:
+def load_facts(pieces: Sequence[bytes]) -> list[FactsRow | None]:
     """The facts of :attr:`Payload.facts`'s pieces, in one list."""
-    facts: list[Any] = []
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    facts: list[FactsRow | None] = []
+    with gc_paused():  # tens of thousands of new tuples, no cycle
         for piece in pieces:
             facts += marshal.loads(piece)
-    finally:
-        if collecting:
-            gc.enable()
     return facts
 
 
@@ -167,17 +164,12 @@ def load(folder: Path, key: str) -> Payload | None:
             if stored_key != key:
                 return None
             stream.seek(_HEADER.size)
-            rows: list[Row] = []
+            rows: list[ParsedRow] = []
             facts: list[bytes] = []
-            collecting = gc.isenabled()
-            gc.disable()  # a million new tuples, no cycle: collections would be waste
-            try:
+            with gc_paused():  # a million new tuples, no cycle: collections would be waste
                 for rows_length, facts_length in pieces:
                     rows += marshal.loads(_read_exactly(stream, rows_length))
                     facts.append(_read_exactly(stream, facts_length))
-            finally:
-                if collecting:
-                    gc.enable()
         if not isinstance(corpus, list) or not isinstance(text_name, str):
             raise ValueError("the head is not as written")
         starts_array, masks_array = array("q"), array("Q")
@@ -220,8 +212,8 @@ def _read_exactly(stream: Any, size: int) -> bytes:
 def save(
     folder: Path,
     key: str,
-    rows: Sequence[Row],
-    corpus: Sequence[Row],
+    rows: Sequence[RecordRow],
+    corpus: Sequence[FindingRow],
     search: tuple[Buffer, array[int], array[int]],
     *,
     text_path: Path | None = None,
@@ -300,7 +292,7 @@ class Writer:
     def finish(
         self,
         key: str,
-        corpus: Sequence[Row],
+        corpus: Sequence[FindingRow],
         search: tuple[Buffer, array[int], array[int]],
         text_path: Path | None = None,
         *,
@@ -328,7 +320,7 @@ class Writer:
     def _end(  # noqa: PLR0917 - finish's arguments, handed to a thread
         self,
         key: str,
-        corpus: Sequence[Row],
+        corpus: Sequence[FindingRow],
         buffer: Buffer,
         starts: array[int],
         masks: array[int],

@@ -144,7 +144,7 @@ class SearchBuilder:
         self._extend(base, lengths, masks)
 
     def _extend(self, base: int, lengths: array[int], masks: array[int]) -> None:
-        ends = accumulate(map((1).__add__, lengths), initial=base)
+        ends = accumulate([length + 1 for length in lengths], initial=base)
         next(ends)
         self.starts.extend(ends)
         self.masks.extend(masks)
@@ -239,7 +239,7 @@ class SearchText:
                     delta = out.size - lo
                     copy_range(buffer, lo, hi, out)
                     kept = starts[first + 1 : end + 1]
-                    new_starts.extend(map(delta.__add__, kept) if delta else kept)
+                    new_starts.extend([start + delta for start in kept] if delta else kept)
                     new_masks.extend(masks[first:end])
                 else:
                     text, mask = segment
@@ -386,9 +386,10 @@ def _has(rows: list[int], row: int) -> bool:
 
 def _holding(find: Any, needle: bytes, starts: array[int], rows: list[int]) -> list[int]:
     """The ``rows`` whose text holds ``needle`` (one ``find`` per row, iterated in C)."""
-    lows = map(starts.__getitem__, rows)
-    highs = map(starts.__getitem__, map((1).__add__, rows))
-    return list(compress(rows, map((-1).__lt__, map(find, repeat(needle), lows, highs))))
+    lows = [starts[row] for row in rows]
+    highs = [starts[row + 1] for row in rows]
+    found = map(find, repeat(needle), lows, highs)
+    return [row for row, at in zip(rows, found, strict=True) if at >= 0]
 
 
 class SearchJob:

@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress, islice, repeat
+from itertools import accumulate, compress, islice
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -132,7 +132,7 @@ class RecordLike(Protocol):
 
 
 @dataclass(slots=True)
-class Row:
+class ListRow:
     rel: str  # path relative to the folder, as the index keys it
     name: str
     title: str = ""
@@ -165,12 +165,12 @@ def worst_status(findings: Iterable[Any]) -> str:
     return next((s for s in ("error", "warning", "info") if s in severities), "ok")
 
 
-def row_from_record(record: RecordLike) -> Row:
+def row_from_record(record: RecordLike) -> ListRow:
     rel = record.path
     name = rel.rsplit("/", 1)[-1]
     title = " ".join(record.title.split())
     error = record.error
-    return Row(
+    return ListRow(
         rel=rel,
         name=name,
         title=title,
@@ -182,22 +182,22 @@ def row_from_record(record: RecordLike) -> Row:
     )
 
 
-def _name_row(rel: str) -> Row:
+def _name_row(rel: str) -> ListRow:
     # the file name is all a row knows before its record: the filter finds it by that
-    return Row(rel=rel, name=rel.rsplit("/", 1)[-1], haystack=rel.lower())
+    return ListRow(rel=rel, name=rel.rsplit("/", 1)[-1], haystack=rel.lower())
 
 
-def rows_from_paths(rels: Sequence[str]) -> list[Row]:
+def rows_from_paths(rels: Sequence[str]) -> list[ListRow]:
     """Name-only rows for the quick listing; plain Python, so a worker can make them."""
     return [_name_row(rel) for rel in rels]
 
 
-def rows_from_records(records: Sequence[RecordLike]) -> list[Row]:
+def rows_from_records(records: Sequence[RecordLike]) -> list[ListRow]:
     """Rows for the list; plain Python, so a worker thread can make them."""
     return [row_from_record(r) for r in records]
 
 
-def _sort_key(column: int) -> Callable[[Row], Any]:
+def _sort_key(column: int) -> Callable[[ListRow], Any]:
     if column == STATUS:
         return lambda r: (STATUS_RANK.get(r.status, 9), r.title_key)
     if column == SCHEMA:
@@ -218,7 +218,7 @@ class SortOrder(NamedTuple):
     pick: Callable[[bytearray], Sequence[int]]
 
 
-def sort_rows(rows: Sequence[Row], column: int, descending: bool) -> SortOrder:
+def sort_rows(rows: Sequence[ListRow], column: int, descending: bool) -> SortOrder:
     """The rows sorted by ``column`` (ties by file order); plain Python, any thread."""
     keys = list(map(_sort_key(column), rows))  # one key per row, then a C-level sort
     ids = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
@@ -250,7 +250,7 @@ class JoinedHays:
         text = "\0".join(ordered)
         self.text: str | None = text if text.count("\0") == max(0, len(hays) - 1) else None
         # starts[k]: where the k-th haystack joined begins (and one past the last)
-        self.starts = array("q", accumulate(map((1).__add__, map(len, ordered)), initial=0))
+        self.starts = array("q", accumulate([len(hay) + 1 for hay in ordered], initial=0))
 
     def rows_with(self, word: str, limit: int | None = None) -> list[int]:
         """Ids, ascending, of the rows whose haystack holds ``word``: all of them, or
@@ -258,15 +258,15 @@ class JoinedHays:
         assert self.text is not None
         pattern = re.compile(re.escape(word) + "[^\0]*")
         found = list(map(re.Match.start, islice(pattern.finditer(self.text), limit)))
-        places = map((-1).__add__, map(bisect_right, repeat(self.starts, len(found)), found))
-        return sorted(map(self.ids.__getitem__, places))
+        starts, ids = self.starts, self.ids
+        return sorted([ids[bisect_right(starts, at) - 1] for at in found])
 
 
 class PreparedList(NamedTuple):
     """List rows with their lookups and sort order, made by :func:`prepare_list` off the
     GUI thread: at 50k entries doing this on taking the index stalled the window ~90 ms."""
 
-    rows: list[Row]
+    rows: list[ListRow]
     rels: list[str]
     by_rel: dict[str, int]
     hays: list[str]
@@ -286,7 +286,7 @@ def prepare_list(
 
 
 def prepare_list_rows(
-    rows: list[Row], sort: tuple[int, bool] | None = None, like: PreparedList | None = None
+    rows: list[ListRow], sort: tuple[int, bool] | None = None, like: PreparedList | None = None
 ) -> PreparedList:
     """:func:`prepare_list` of rows already made. When ``like`` (the names-only list
     shown while indexing) holds the same files in the same order, its file list and
@@ -320,7 +320,7 @@ class EntryListModel(VisibleRowsModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._folder = Path()
-        self._rows: list[Row] = []
+        self._rows: list[ListRow] = []
         self._rels: list[str] = []  # each row's rel, in row order
         self._by_rel: dict[str, int] = {}
         self._dirty: set[str] = set()  # rels of the rows with unsaved edits
@@ -573,7 +573,7 @@ class EntryListModel(VisibleRowsModel):
             return None
         return self._by_rel.get(rel)
 
-    def row_for(self, path: Path) -> Row | None:
+    def row_for(self, path: Path) -> ListRow | None:
         i = self._id_of(path)
         return None if i is None else self._rows[i]
 

@@ -1,6 +1,6 @@
 """The bulk SEO report's table: every finding of the corpus, filtered and sorted in bulk.
 
-Each finding is one plain tuple (:data:`Row`); the model keeps them in a list and the
+Each finding is one plain tuple (:data:`ReportRow`); the model keeps them in a list and the
 rows shown as a list of ids into it, in display order. Nothing else is kept per row.
 
 Why filtering and sorting are done by the model and not in
@@ -43,16 +43,16 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from editor.content.atomic import atomic_write
 from editor.content.seo import RULE_NAMES, SEVERITIES, Finding
-from editor.ui.qt_compat import emit
 from editor.ui.visible_rows import VisibleRowsModel, refines
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 # One finding: rank, severity, rule, path, entry label, field, message, subject,
 # schema, line, column.
-Row = tuple[int, str, str, str, str, str, str, str, str, int | None, int | None]
+ReportRow = tuple[int, str, str, str, str, str, str, str, str, int | None, int | None]
 RowInput = tuple[Finding, str, str, str]  # (finding, title, subject, schema)
-_GONE: Row = (99, "", "", "", "", "", "", "", "", None, None)  # a row replace_for_path removed
+# a row replace_for_path removed
+_GONE: ReportRow = (99, "", "", "", "", "", "", "", "", None, None)
 # Literal positions (Final), so type checkers know each field's type.
 R_RANK: Final = 0
 R_SEVERITY: Final = 1
@@ -109,11 +109,11 @@ class RecordLike(Protocol):
     def findings(self) -> Sequence[Finding]: ...
 
 
-def build_rows(inputs: Iterable[RowInput]) -> list[Row]:
+def build_rows(inputs: Iterable[RowInput]) -> list[ReportRow]:
     """Flatten ``(finding, title, subject, schema)`` into row tuples (title falls back to
     the file name; labels are shared between an entry's findings)."""
     labels: dict[tuple[str, str], str] = {}
-    rows: list[Row] = []
+    rows: list[ReportRow] = []
     append = rows.append
     for f, title, subject, schema in inputs:
         label = labels.get((title, f.path))
@@ -133,7 +133,7 @@ class PreparedRows(NamedTuple):
     """Rows with their lookups, made by :func:`prepare_rows` off the GUI thread (at 50k
     entries building ~140k rows on the GUI thread stalled the window for half a second)."""
 
-    rows: list[Row]
+    rows: list[ReportRow]
     by_path: dict[str, Sequence[int]]  # ids of each path's rows (a range when adjacent)
     rules: Counter[str]
     severities: Counter[str]
@@ -208,7 +208,7 @@ class FindingsModel(VisibleRowsModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Row] = []  # _GONE where replace_for_path removed a row
+        self._rows: list[ReportRow] = []  # _GONE where replace_for_path removed a row
         self._by_path: dict[str, Sequence[int]] = {}
         self._order: list[int] | None = None  # every live id, sorted (cache)
         self._haystack: list[str] | None = None  # lower-cased text (lazy)
@@ -283,7 +283,7 @@ class FindingsModel(VisibleRowsModel):
         self._columns = None
         self._visible = self._compute_visible()
         self.endResetModel()
-        emit(self.summary_changed)
+        self.summary_changed.emit()
 
     def set_records(self, records: Iterable[RecordLike]) -> None:
         """Every finding of the index's records (``CorpusIndex.records``)."""
@@ -316,7 +316,7 @@ class FindingsModel(VisibleRowsModel):
                 self.endInsertRows()
         if new_ids:
             self._by_path[path] = sorted(new_ids)
-        emit(self.summary_changed)
+        self.summary_changed.emit()
 
     def replace_record(self, record: RecordLike) -> None:
         self.replace_for_path(record.path, record_inputs(record))
@@ -353,8 +353,8 @@ class FindingsModel(VisibleRowsModel):
                 changed.append(path)
         return changed
 
-    def _put(self, i: int, row: Row) -> None:
-        """Row ``i`` is now ``row`` (``i`` one past the last: a new row), and so are the
+    def _put(self, i: int, row: ReportRow) -> None:
+        """ReportRow ``i`` is now ``row`` (``i`` one past the last: a new row), and so are the
         lookups made from the rows, where made: the search text, the summary columns."""
         rows, hay, columns = self._rows, self._haystack, self._columns
         text = "" if row is _GONE or hay is None else _hay(row)
@@ -390,7 +390,7 @@ class FindingsModel(VisibleRowsModel):
         if self._order is not None:
             self._order = [i for i in self._order if i not in gone]
 
-    def _count(self, row: Row, step: int) -> None:
+    def _count(self, row: ReportRow, step: int) -> None:
         for counter, value in (
             (self._rules, row[R_RULE]),
             (self._severities, row[R_SEVERITY]),
@@ -432,7 +432,7 @@ class FindingsModel(VisibleRowsModel):
         # Typing on in the search: only the rows shown can match the longer words.
         narrower = dataclasses.replace(old, text=new.text) == new and refines(new.text, old.text)
         self._relayout(self._visible if narrower else None)
-        emit(self.summary_changed)
+        self.summary_changed.emit()
 
     def _filtered(self, ids: list[int]) -> list[int]:
         """The ids of ``ids`` the filter lets through, in their order. One list
@@ -463,7 +463,7 @@ class FindingsModel(VisibleRowsModel):
 
     # -- sorting ------------------------------------------------------------------
 
-    def _key_of(self, row: Row) -> Any:
+    def _key_of(self, row: ReportRow) -> Any:
         """The sort key of one row in the current sort column (ids break ties)."""
         if self._sort_column == SEVERITY:
             return row[R_RANK]
@@ -506,7 +506,7 @@ class FindingsModel(VisibleRowsModel):
         """Swap in the new visible rows with one layout change, keeping persistent
         indexes (the view's selection and current row) on their rows. ``pool``: ids
         (in display order) known to hold every row the filter now lets through."""
-        emit(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         old_visible = self._visible
         self._visible = self._compute_visible() if pool is None else self._filtered(pool)
         persistent = self.persistentIndexList()
@@ -527,7 +527,7 @@ class FindingsModel(VisibleRowsModel):
                     self.index(pos, index.column()) if pos is not None else QModelIndex()
                 )
             self.changePersistentIndexList(persistent, new_indexes)
-        emit(self.layoutChanged)
+        self.layoutChanged.emit()
 
     # -- reading ------------------------------------------------------------------
 
@@ -592,13 +592,13 @@ class FindingsModel(VisibleRowsModel):
             self._columns = (bytearray(map(itemgetter(R_RANK), rows)), entry_of, numbers)
         return self._columns
 
-    def row_at(self, row: int) -> Row | None:
+    def row_at(self, row: int) -> ReportRow | None:
         """The finding shown at ``row``, or None."""
         if not 0 <= row < len(self._visible):
             return None
         return self._rows[self._visible[row]]
 
-    def visible_rows(self) -> Iterator[Row]:
+    def visible_rows(self) -> Iterator[ReportRow]:
         """The rows shown, in display order."""
         rows = self._rows
         for i in self._visible:
@@ -615,7 +615,7 @@ class FindingsModel(VisibleRowsModel):
         self._colours = colours
         if self._visible:
             last = self.index(len(self._visible) - 1, SEVERITY)
-            emit(self.dataChanged, self.index(0, SEVERITY), last, [Qt.ItemDataRole.ForegroundRole])
+            self.dataChanged.emit(self.index(0, SEVERITY), last, [Qt.ItemDataRole.ForegroundRole])
 
     def colour(self, severity: str) -> QColor | None:
         return self._colours.get(severity)
@@ -631,7 +631,7 @@ class FindingsModel(VisibleRowsModel):
         return icon
 
 
-def _hay(row: Row) -> str:
+def _hay(row: ReportRow) -> str:
     return f"{row[R_ENTRY]}\n{row[R_MESSAGE]}\n{row[R_PATH]}".lower()
 
 
@@ -646,7 +646,7 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def write_csv(path: Path, rows: Iterable[Row]) -> int:
+def write_csv(path: Path, rows: Iterable[ReportRow]) -> int:
     """Write ``rows`` with a header line; returns how many rows were written."""
     count = 0
     with io.StringIO(newline="") as stream:

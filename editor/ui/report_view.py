@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from editor.content.errors import ContentError
 from editor.ui import dialogs
-from editor.ui.qt_compat import emit
 from editor.ui.report_model import (
     ENTRY,
     FIELD,
@@ -80,7 +79,7 @@ class FindingsTable(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            emit(self.row_activated, self.currentIndex())
+            self.row_activated.emit(self.currentIndex())
             event.accept()
             return
         super().keyPressEvent(event)
@@ -344,7 +343,7 @@ class SeoReportView(QWidget):
     def _open(self, index: ModelIndex) -> None:
         row = self.model.row_at(index.row())
         if row is not None:
-            emit(self.open_requested, row[R_PATH], row[R_FIELD])
+            self.open_requested.emit(row[R_PATH], row[R_FIELD])
 
 
 def _refill(combo: QComboBox, items: Sequence[tuple[str, str | None]], current: str | None) -> bool:

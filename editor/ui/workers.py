@@ -8,7 +8,6 @@ never waits for it: the file names arrive after the first step, the records at t
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from editor.content.gc_pause import gc_paused
 from editor.content.index import CorpusIndex
 from editor.ui.entry_model import PreparedList, prepare_list, prepare_list_rows, rows_from_paths
 from editor.ui.report_model import PreparedRows, prepare_rows, records_inputs
@@ -92,9 +92,7 @@ class _IndexJob(QRunnable):
             # objects of a 50k index holds the GIL for ~200 ms and stalls the window.
             # Then they move to the permanent generation (they live as long as the
             # folder is open), so later collections do not walk them again either.
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
+            with gc_paused("permanent"):
                 rows = prepare_list(self._index.records, self._sort, listed)
                 listed = None
                 self._index.search("")
@@ -102,10 +100,6 @@ class _IndexJob(QRunnable):
                 report = prepare_rows(records_inputs(self._index.records))
                 links = entry_links(self._index)
                 link_titles = dict(links)
-                gc.freeze()
-            finally:
-                if enabled:
-                    gc.enable()
             result = IndexResult(self._index, rows, report, links, link_titles)
             self._relay.finished.emit(result)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, filterfalse
 from operator import itemgetter
 
-from editor.content.gc_pause import GcPaused
+from editor.content.gc_pause import gc_paused
 from editor.content.seo.config import SeoConfig
 from editor.content.seo.rules import (
     BROKEN_LINK_MESSAGE,
@@ -96,7 +96,7 @@ class CorpusRules:
         thousands of lists made here form no cycle, and each collection they trigger
         would walk them all.
         """
-        with GcPaused():
+        with gc_paused():
             self._facts = dict(zip(map(itemgetter(0), facts), facts, strict=True))
             self._single, self._groups = [], []
             for number, _ in self._rules:
@@ -331,7 +331,7 @@ class CorpusRules:
         """
         out: list[FindingRow] = []
         facts_of = self._facts.__getitem__
-        with GcPaused():  # tens of thousands of tuples, no cycle
+        with gc_paused():  # tens of thousands of tuples, no cycle
             for slot, (number, severity) in enumerate(self._rules):
                 rule, _, field_column, template = DUPLICATE_RULES[number]
                 groups = sorted(self._groups[slot].values(), key=itemgetter(0))

@@ -121,7 +121,7 @@ def test_fast_front_on_generated_layouts(lines: list[str]) -> None:
 
 
 def test_fast_front_on_real_and_sample_files(shared_dir: Path) -> None:
-    sample = Path(__file__).resolve().parents[2] / "sample_content"
+    sample = Path(__file__).resolve().parents[3] / "sample_content"
     paths = [*sorted((shared_dir / "real_content").glob("*.md")), *sorted(sample.rglob("*.md"))]
     fast = 0
     for path in paths:
@@ -279,6 +279,7 @@ def test_text_units_is_the_sum_of_the_characters_widths(text: str) -> None:
 
 def test_chunk_packs_parse_file_parts_as_the_plain_way(sample_folder: Path) -> None:
     from editor.content import index
+    from editor.content.index.chunks import ParsedChunk
     from editor.content.schema import SchemaRegistry
     from editor.content.seo import load_config
 
@@ -290,16 +291,16 @@ def test_chunk_packs_parse_file_parts_as_the_plain_way(sample_folder: Path) -> N
         for rel, size, mtime in index.scan_folder(sample_folder)
     ]
     assert len(parts) > 3 and any(row[10] is not None for row, *_ in parts)
-    packed = index._Parsed.of(parts)
+    packed = ParsedChunk.of(parts)
     texts = [text for _, _, text, _ in parts]
-    for chunk in (packed, index._Parsed.unpack(packed.pack())):
+    for chunk in (packed, ParsedChunk.unpack(packed.pack())):
         assert chunk.rows == [row for row, *_ in parts]
         assert chunk.facts == [facts for _, facts, _, _ in parts]
         assert chunk.texts == b"".join(text + b"\n" for text in texts)
         assert list(chunk.lengths) == list(map(len, texts))
         assert list(chunk.masks) == [letter_mask(text) for text in texts]
     assert type(marshal.loads(packed.blob)) is list  # the cache reads lists
-    empty = index._Parsed.unpack(index._Parsed.of([]).pack())
+    empty = ParsedChunk.unpack(ParsedChunk.of([]).pack())
     assert (empty.rows, empty.facts, empty.texts, len(empty.lengths)) == ([], [], b"", 0)
 
 

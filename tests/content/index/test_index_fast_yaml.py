@@ -45,7 +45,7 @@ def fronts_in(folder: Path) -> list[tuple[Path, str]]:
 
 
 def test_sample_content_and_fixtures_parse_the_same(fixtures_dir: Path) -> None:
-    sample = Path(__file__).resolve().parents[2] / "sample_content"
+    sample = Path(__file__).resolve().parents[3] / "sample_content"
     sample_fronts = fronts_in(sample)
     fixture_fronts = fronts_in(fixtures_dir)
     assert len(sample_fronts) >= 10 and fixture_fronts
@@ -167,7 +167,7 @@ def test_the_fast_walk_gathers_the_same_texts_as_the_index(
     """``try_fast(front, texts)`` collects what the index's own walk would."""
     from editor.content.search import collect_values
 
-    sample = Path(__file__).resolve().parents[2] / "sample_content"
+    sample = Path(__file__).resolve().parents[3] / "sample_content"
     fronts = [f for folder in (sample, fixtures_dir, shared_dir / "real_content")
               for _, f in fronts_in(folder)]  # fmt: skip
     fronts.append("a: 1\nb: 2.5\nc: true\nd: 2024-11-27\ne:\nf: [x, 3]\ng: {h: ~, i: j}\n")

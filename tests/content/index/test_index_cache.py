@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from test_index import write_entry  # tests/content is on sys.path (rootdir-less import)
+from index_helpers import write_entry  # this folder is on sys.path (no __init__)
 
 from editor.content import index_cache
 from editor.content.index import CorpusIndex

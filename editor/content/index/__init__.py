@@ -1,0 +1,18 @@
+"""The corpus index of a content folder, one module a job.
+
+- :mod:`.records` — :class:`EntryRecord` and the typed row tuples it travels as
+- :mod:`.scan` — the folder scan (the names, quickly)
+- :mod:`.parse` — reading, parsing and checking one file into its row
+- :mod:`.chunks` — a chunk of parsed rows, packed to cross processes
+- :mod:`.chunk_parser` — the protocol the index parses through, and the in-process parser
+- :mod:`.pool` — the process-pool parser (workers, spill files, fork server)
+- :mod:`.reconcile` — which rows the cache still answers for, and placing them in order
+- :mod:`.corpus_index` — :class:`CorpusIndex`, which ties them together
+"""
+
+from editor.content.index.corpus_index import CorpusIndex
+from editor.content.index.parse import parse_file
+from editor.content.index.records import EntryRecord, IndexChange, Progress
+from editor.content.index.scan import scan_folder
+
+__all__ = ["CorpusIndex", "EntryRecord", "IndexChange", "Progress", "parse_file", "scan_folder"]

@@ -1,0 +1,557 @@
+"""The corpus index: one compact record per content file, its findings and a fast filter.
+
+Building is a generator of :class:`Progress` steps, so the window (from a worker
+thread) and the terminal drive the same code. The file names are known right after the
+first step (``index.paths``), long before parsing ends. Files are parsed by a chunk
+parser (:mod:`.chunk_parser`: in this process, or in a process pool on every core,
+:mod:`.pool`); each chunk comes with the per-entry findings already computed, and the
+corpus rules (duplicates, broken links) run here over the small facts tuples. Rows are
+cached per folder (:mod:`editor.content.index_cache`, reconciled with the folder by
+:mod:`.reconcile`), so reopening an unchanged folder parses nothing.
+
+The filter's text lives in :mod:`editor.content.search`; :attr:`CorpusIndex.text` is
+that store.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import os
+import stat
+from array import array
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from operator import attrgetter
+from pathlib import Path
+
+from editor.content import fast_yaml, index_cache
+from editor.content.errors import ContentError
+from editor.content.gc_pause import gc_paused
+from editor.content.index.chunk_parser import ChunkParser, InProcessParser
+from editor.content.index.parse import parse_file
+from editor.content.index.pool import PoolParser
+from editor.content.index.reconcile import Placer, reconcile
+from editor.content.index.records import (
+    BY_RANK,
+    NO_SEVERITY,
+    RANK,
+    EntryRecord,
+    FileParts,
+    IndexChange,
+    LazyFacts,
+    Progress,
+    grouped,
+)
+from editor.content.index.scan import Listed, inside, scan_folder
+from editor.content.schema import SchemaRegistry
+from editor.content.search import (
+    OVERRIDES_MAX,
+    SearchBuilder,
+    SearchJob,
+    SearchText,
+    letter_mask,
+)
+from editor.content.seo import Finding, SeoConfig, load_config
+from editor.content.seo.corpus_rules import CorpusRules
+from editor.content.seo.rules import (
+    CorpusTally,
+    FactsRow,
+    FindingRow,
+    check_corpus_rows,
+    finding_of,
+)
+from editor.content.text_file import TextSink
+
+log = logging.getLogger(__name__)
+
+POOL_MIN_FILES = 1500  # below this a process pool costs more than it saves
+BACKGROUND_SAVE_MIN = 5000  # rows from which the cache is written in a background thread
+TEXT_FILE_MIN = 2000  # entries from which the search texts live in a file, not in memory
+
+
+class CorpusIndex:
+    """All entries of one content folder, their findings, and a filter over them."""
+
+    def __init__(
+        self,
+        folder: Path,
+        registry: SchemaRegistry | None = None,
+        config: SeoConfig | None = None,
+        *,
+        cache: bool = True,
+        workers: int | None = None,
+        pool_min_files: int = POOL_MIN_FILES,
+        text_file_min: int = TEXT_FILE_MIN,
+    ) -> None:
+        self.folder = Path(folder)
+        self.registry = registry if registry is not None else SchemaRegistry.load(self.folder)
+        self.config = config if config is not None else load_config(self.folder)
+        self.use_cache = cache
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.pool_min_files = pool_min_files
+        self.text_file_min = text_file_min
+        self.paths: list[str] = []  # known after the first build step, before parsing
+        self.parsed = 0  # files parsed (not taken from the cache) by the last build/update
+        self.cache_stale = False  # updated since the cache was written: see save_cache
+        self._records: list[EntryRecord] = []
+        self._by_path: dict[str, EntryRecord] = {}
+        self._corpus: list[FindingRow] = []
+        self._with_corpus: set[str] = set()  # paths of the records with corpus findings
+        self._rules: CorpusRules | None = None  # made at the first update (see _rerun_corpus)
+        self._corpus_objects: list[Finding] | None = None
+        self._search: SearchText | None = SearchText(bytearray(), array("q", [0]), array("Q"))
+        self._found: list[Listed] = []
+        self._key = index_cache.fingerprint(
+            self.registry, self.config, "yaml-rs" if fast_yaml.fast_available() else "pyyaml"
+        )
+
+    # -- building
+
+    def scan(self, *, stat: bool = True) -> list[str]:
+        """Walk the folder and return the relative paths (quick: no file is opened)."""
+        try:
+            found = scan_folder(self.folder, stat=stat)
+        except OSError as exc:
+            raise ContentError(
+                f"cannot read the folder: {exc.strerror or exc}", self.folder
+            ) from exc
+        self.paths = [rel for rel, _, _ in found]
+        self._found = found
+        return self.paths
+
+    def build(self) -> Iterator[Progress]:
+        """Index the folder, yielding progress; names are in ``paths`` after the first step.
+
+        The cyclic garbage collector is paused meanwhile (:func:`gc_paused`): building
+        makes a million tuples and records, none in a cycle. At the end they go to the
+        oldest generation, so the allocations that follow do not set off a walk of them
+        all, maybe in the window's thread; nothing is pinned for good.
+        """
+        with gc_paused("old"):
+            yield from self._build()
+
+    def _build(self) -> Iterator[Progress]:
+        cached: index_cache.Payload | None = None
+        if self.use_cache:
+            cached = index_cache.load(self.folder, self._key)
+        cached_none = cached is None
+        # Sizes and mtimes only matter to compare with a cache; without one the workers
+        # read them from the files they open.
+        self.scan(stat=not cached_none)
+        found, self._found = self._found, []  # ~11 MB at 50k: not kept past the build
+        total = len(found)
+        yield Progress(0, total, "scan")
+
+        todo, reuse = reconcile(found, cached)
+        yield Progress(total - len(todo), total, "cache")
+
+        unchanged = cached is not None and not todo and len(cached.rows) == total
+        records: list[EntryRecord] = []
+        writer: index_cache.Writer | None = None
+        # A cold build counts the corpus rules' values chunk by chunk, while the workers
+        # parse on, leaving less for the end, when one core would idle.
+        tally = CorpusTally(self.config) if cached is None else None
+        if unchanged and cached is not None:
+            lazy = LazyFacts(cached.facts, records)
+            records.extend([EntryRecord(*row, lazy) for row in cached.rows])
+            store = SearchText(cached.buffer, cached.starts, cached.masks, cached.text_path)
+        else:
+            builder = SearchBuilder(self._text_sink(total))
+            placer = Placer(records, builder, reuse, cached)
+            # A cold build streams its workers' marshalled rows into the cache file.
+            writer = index_cache.Writer(self.folder) if self.use_cache and cached_none else None
+            try:
+                for item in self._parser(len(todo)).chunks(todo, total - len(todo), total):
+                    if isinstance(item, Progress):
+                        yield item
+                        continue
+                    placer.place(item)
+                    if tally is not None:
+                        tally.add(item.facts)
+                    if writer is not None:
+                        writer.piece(item.blob, item.facts_blob)
+                placer.upto(total)
+                store = builder.finish()
+            except BaseException:
+                builder.abort()
+                if writer is not None:
+                    writer.abort()
+                raise
+            del placer
+        try:
+            self.parsed = len(todo)
+            self._records = records
+            self._by_path = {r.path: r for r in records}
+            self._attach(store)
+            yield Progress(total, total, "check")
+
+            if unchanged and cached is not None:
+                self._set_corpus(list(cached.corpus))
+            else:
+                self._run_corpus(tally)
+            cached = tally = None
+            if writer is not None:
+                writer.finish(
+                    self._key,
+                    self._corpus,
+                    (store.buffer, store.starts, store.masks),
+                    store.path,
+                    background=len(self._records) >= BACKGROUND_SAVE_MIN,
+                )
+            elif self.use_cache and not unchanged:
+                self._save()
+            yield Progress(total, total, "done")
+        finally:
+            if writer is not None:
+                writer.abort_unfinished()  # closed early: leave no temporary file
+
+    def _text_sink(self, rows: int) -> TextSink:
+        """Where the search texts of ``rows`` entries go: memory for a small corpus, else
+        a file (the cache's own, or an unnamed one when not caching)."""
+        if rows < self.text_file_min:
+            return TextSink(memory=True)
+        if self.use_cache:
+            return TextSink(index_cache.new_text_path(self.folder))
+        return TextSink(directory=index_cache.cache_dir())
+
+    def build_all(self) -> CorpusIndex:
+        """Build without looking at the progress (tests, scripts)."""
+        for _ in self.build():
+            pass
+        return self
+
+    def _attach(self, store: SearchText) -> None:
+        self._search = store
+        for row, record in enumerate(self._records):
+            record._store = store
+            record._row = row
+
+    def _parser(self, files: int) -> ChunkParser:
+        """Who parses ``files`` files: a process pool, unless they are too few."""
+        folder = os.fspath(self.folder)
+        if files < self.pool_min_files or self.workers < 2:
+            return InProcessParser(folder, self.registry, self.config)
+        return PoolParser(folder, self.registry, self.config, self.workers)
+
+    def _all_facts(self) -> list[FactsRow]:
+        return [f for f in map(EntryRecord.facts_row, self._records) if f is not None]
+
+    def _run_corpus(self, tally: CorpusTally | None = None) -> None:
+        """The corpus rules over every entry; ``tally`` has counted them already (a cold
+        build: every record's facts, in order, as the chunks came)."""
+        self._rules = None
+        if tally is None:
+            self._set_corpus(check_corpus_rows(self._all_facts(), self.config))
+        else:
+            self._set_corpus(tally.findings())
+
+    def prepare_updates(self) -> None:
+        """Make the incremental corpus rules now (the window does, off its GUI thread,
+        once the index is built), so the first save does not pay ~0.3 s for them."""
+        if self._rules is None:
+            rules = CorpusRules(self.config)
+            rules.build(self._all_facts())
+            self._rules = rules
+
+    def _rerun_corpus(self, change: IndexChange) -> None:
+        """The corpus rules after an update: only the groups and links the changed
+        entries touch are looked at again (:class:`CorpusRules`, made from every entry's
+        facts by :meth:`prepare_updates` or at the first update)."""
+        rules = self._rules
+        fresh = [*change.added, *change.changed]
+        if rules is None:
+            rules = self._rules = CorpusRules(self.config)
+            rules.build(self._all_facts())
+            before = {r.path: r._corpus for r in self._records}
+            self._set_corpus(rules.all())
+            known = set(fresh)
+            change.refreshed = [
+                r.path for r in self._records if r._corpus != before[r.path] and r.path not in known
+            ]
+            return
+        by_path = self._by_path
+        added = [f for f in (by_path[rel].facts_row() for rel in fresh) if f is not None]
+        touched = rules.update([*change.removed, *change.changed], added)
+        self._with_corpus.difference_update(change.removed)
+        self._corpus = rules.all()
+        self._corpus_objects = None
+        rank_of = RANK
+        known = set(fresh)
+        change.refreshed = sorted(rel for rel in touched - known if rel in by_path)
+        for rel in touched.union(fresh):
+            record = by_path.get(rel)
+            if record is None:
+                continue
+            findings = rules.findings_of(rel)
+            record._corpus = tuple(chain.from_iterable(findings))
+            if findings:
+                self._with_corpus.add(rel)
+            else:
+                self._with_corpus.discard(rel)
+            rank = rank_of.get(record._own_severity, NO_SEVERITY)
+            for finding in findings:
+                rank = min(rank, rank_of[finding[1]])
+            record.severity = BY_RANK[rank]
+
+    def _set_corpus(self, findings: list[FindingRow]) -> None:
+        self._corpus = findings
+        self._corpus_objects = None
+        by_file: dict[str, FindingRow | list[FindingRow]] = {}
+        setdefault = by_file.setdefault
+        for finding in findings:
+            first = setdefault(finding[2], finding)
+            if first is not finding:
+                if isinstance(first, list):
+                    first.append(finding)
+                else:
+                    by_file[finding[2]] = [first, finding]
+        rank_of, by_path = RANK, self._by_path
+        # Only the records with corpus findings, before or now: not a pass over all.
+        for path in self._with_corpus.difference(by_file):
+            record = by_path.get(path)
+            if record is not None:
+                record._corpus = ()
+                record.severity = record._own_severity
+        self._with_corpus = set(by_file)
+        for path, found in by_file.items():
+            record = by_path.get(path)
+            if record is None:
+                continue
+            if isinstance(found, list):
+                extra = found
+                record._corpus = tuple(chain.from_iterable(extra))
+            else:
+                record._corpus, extra = found, [found]
+            rank = rank_of.get(record._own_severity, NO_SEVERITY)
+            for finding in extra:
+                rank = min(rank, rank_of[finding[1]])
+            record.severity = BY_RANK[rank]
+
+    def _save(self) -> None:
+        """Write the cache; a big one in a background thread (the results are ready now)."""
+        store = self._search
+        assert store is not None
+        if store.overrides:  # saved rows' texts: into the buffer the cache is made of
+            store.rebuild([range(store.rows)], _rebuild_sink(store))
+        index_cache.save(
+            self.folder,
+            self._key,
+            [r.row() for r in self._records],
+            self._corpus,
+            (store.buffer, store.starts, store.masks),
+            text_path=store.path,
+            background=len(self._records) >= BACKGROUND_SAVE_MIN,
+        )
+
+    # -- incremental
+
+    def relative(self, path: Path | str) -> str:
+        """The index's key for ``path`` (absolute or relative to the folder)."""
+        p = Path(path)
+        if p.is_absolute():
+            try:
+                p = p.relative_to(self.folder)
+            except ValueError:
+                p = p.resolve().relative_to(self.folder.resolve())
+        return p.as_posix()
+
+    def update_paths(self, paths: Iterable[Path | str]) -> IndexChange:
+        """Re-read changed, added or removed files, then re-run the corpus rules."""
+        change = IndexChange()
+        folder = os.fspath(self.folder)
+        store = self.text
+        index_cache.wait_for_writes(self.folder)
+        old_paths = self.paths
+        # (old row, path, new row or None): a new row goes before the old row it names
+        # (added) or in its place (changed); None drops the old row (removed).
+        edits: dict[str, tuple[int, str, FileParts | None]] = {}
+        for path in paths:
+            rel = self.relative(path)
+            if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith(".md"):
+                continue
+            target = Path(folder, rel)
+            try:
+                st = target.stat()
+                exists = stat.S_ISREG(st.st_mode) and inside(
+                    os.path.realpath(folder), os.fspath(target)
+                )
+            except OSError:
+                exists = False
+            position = bisect.bisect_left(old_paths, rel)
+            present = position < len(old_paths) and old_paths[position] == rel
+            if not exists:
+                if present:
+                    edits[rel] = (position, rel, None)
+                    change.removed.append(rel)
+                continue
+            parts = parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
+            edits[rel] = (position, rel, parts)
+            (change.changed if present else change.added).append(rel)
+        if edits:
+            change.links_changed = self._apply(
+                store, sorted(edits.values(), key=lambda e: (e[0], e[1]))
+            )
+        self.parsed = len(change.added) + len(change.changed)
+        self._rerun_corpus(change)
+        self.cache_stale = self.use_cache
+        return change
+
+    def save_cache(self) -> None:
+        """Write the cache if :meth:`update_paths` changed the index since it was read.
+
+        Updates do not write it each time (a save would rewrite the whole cache): the
+        window calls this when it closes the folder. A cache left behind by a crash is
+        only older, never wrong: the files changed since are parsed again on reopen.
+        """
+        if self.cache_stale:
+            self.cache_stale = False
+            self._save()
+
+    def _apply(self, store: SearchText, edits: list[tuple[int, str, FileParts | None]]) -> bool:
+        """Put the edits (sorted by old row, then path) into the paths, records and
+        search texts. True when an entry's URL or title came, went or changed."""
+        links: set[tuple[str, str]] = set()  # (url, title) of the entries gone or changed...
+        new_links: set[tuple[str, str]] = set()  # ...and of those that replace them
+        if not self._change_in_place(store, edits, links, new_links):
+            self._rebuild_rows(store, edits, links, new_links)
+        return {link for link in links if link[0]} != {link for link in new_links if link[0]}
+
+    def _change_in_place(
+        self,
+        store: SearchText,
+        edits: list[tuple[int, str, FileParts | None]],
+        links: set[tuple[str, str]],
+        new_links: set[tuple[str, str]],
+    ) -> bool:
+        """Edits that only change files (a save): each record and search text replaced in
+        its row, nothing moved or copied. False (and nothing done) when a file comes or
+        goes, or the store would take too many overrides."""
+        paths, count = self.paths, len(self.paths)
+        if len(store.overrides) + len(edits) > OVERRIDES_MAX or not all(
+            parts is not None and row < count and paths[row] == rel for row, rel, parts in edits
+        ):
+            return False
+        for row, rel, parts in edits:
+            assert parts is not None
+            links.add(self._detach(rel))
+            record, search, mask = self._new_record(rel, parts, new_links)
+            self._records[row] = record
+            record._store, record._row = store, row
+            store.override(row, search, mask)
+        return True
+
+    def _rebuild_rows(
+        self,
+        store: SearchText,
+        edits: list[tuple[int, str, FileParts | None]],
+        links: set[tuple[str, str]],
+        new_links: set[tuple[str, str]],
+    ) -> None:
+        """Edits that add or remove files: paths, records and search texts made anew,
+        the kept rows between the edits moving as whole ranges."""
+        old_paths = self.paths
+        old_count = len(old_paths)
+        segments: list[range | tuple[bytes, int]] = []
+        paths: list[str] = []
+        done = 0  # old rows up to here are placed
+        for position, rel, parts in edits:
+            if position > done:
+                segments.append(range(done, position))
+                paths += old_paths[done:position]
+                done = position
+            if position < old_count and old_paths[position] == rel:  # present before
+                links.add(self._detach(rel))
+                done = position + 1
+            if parts is not None:
+                _, search, mask = self._new_record(rel, parts, new_links)
+                segments.append((search, mask))
+                paths.append(rel)
+        segments.append(range(done, old_count))
+        paths += old_paths[done:]
+        store.rebuild(segments, _rebuild_sink(store))
+        self.paths = paths  # a new list: holders of the old one keep theirs
+        self._records = [self._by_path[rel] for rel in paths]
+        self._attach(store)
+
+    def _detach(self, rel: str) -> tuple[str, str]:
+        """Drop ``rel``'s record (it keeps its own text); its ``(url, title)``."""
+        old = self._by_path.pop(rel)
+        old._text, old._store = old.search, None
+        return old.url, old.title
+
+    def _new_record(
+        self, rel: str, parts: FileParts, new_links: set[tuple[str, str]]
+    ) -> tuple[EntryRecord, bytes, int]:
+        """``rel``'s record from a parse, registered; with its search text and mask."""
+        row, facts, search, mask = parts
+        record = self._by_path[rel] = EntryRecord(*row, facts)
+        new_links.add((record.url, record.title))
+        return record, search, mask
+
+    # -- reading
+
+    @property
+    def records(self) -> list[EntryRecord]:
+        """Records in path order (row numbers of :meth:`search` index this list)."""
+        return self._records
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def record(self, path: Path | str) -> EntryRecord | None:
+        return self._by_path.get(self.relative(path))
+
+    def row_of(self, path: Path | str) -> int:
+        """Row of ``path`` in :attr:`records`, or -1."""
+        rel = self.relative(path)
+        row = bisect.bisect_left(self.paths, rel)
+        return row if row < len(self.paths) and self.paths[row] == rel else -1
+
+    @property
+    def corpus_findings(self) -> list[Finding]:
+        if self._corpus_objects is None:
+            self._corpus_objects = list(map(finding_of, self._corpus))
+        return self._corpus_objects
+
+    def findings(self) -> Iterator[Finding]:
+        """Every finding, file by file (each file's own findings, then corpus ones)."""
+        return map(finding_of, self.finding_rows())
+
+    def finding_rows(self) -> Iterator[FindingRow]:
+        """:meth:`findings` as plain tuples (the bulk check's writers need no more)."""
+        # All records' flat tuples in one stream, cut into findings in one go (each has
+        # the same number of fields): no tuple or generator per record.
+        pairs = map(attrgetter("_own", "_corpus"), self._records)
+        flat = chain.from_iterable(chain.from_iterable(pairs))
+        return grouped(flat)
+
+    # -- filtering
+
+    @property
+    def text(self) -> SearchText:
+        """The store of every row's search text; query it directly (``find``, ``job``)."""
+        if self._search is None:  # dropped (tests): build it again from the records
+            builder = SearchBuilder()
+            for record in self._records:
+                text = record.search
+                builder.add(text, letter_mask(text))
+            self._attach(builder.finish())
+        assert self._search is not None
+        return self._search
+
+    def search(self, query: str) -> list[int]:
+        """Rows whose file name or any value contains every whitespace-separated term."""
+        return self.text.find(query)
+
+    def search_job(self, query: str) -> SearchJob:
+        """:meth:`search` as a job to run in slices (the window's filter-as-you-type);
+        the list holds this method, which always asks the index's current store."""
+        return self.text.job(query)
+
+
+def _rebuild_sink(store: SearchText) -> TextSink | None:
+    """Where a store's rebuilt text goes: memory, or an unnamed file when it was in one
+    (the cache's text file is left as it is until the cache is written again)."""
+    file_backed = store.path is not None or not isinstance(store.buffer, bytearray)
+    return TextSink(directory=index_cache.cache_dir()) if file_backed else None

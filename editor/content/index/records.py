@@ -1,0 +1,228 @@
+"""The index's records and the plain tuples they travel as.
+
+A worker sends each file as a :data:`ParsedRow` (marshal reads and writes plain tuples
+several times faster than pickle, and rejects NamedTuples), the cache stores the same
+rows, and the main process keeps one :class:`EntryRecord` per file. The row types are
+fixed-length tuple aliases with ``Final`` index constants, so they read like records
+and a type checker knows each field's type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from editor.content import index_cache
+from editor.content.errors import ContentError, ParseError
+from editor.content.seo import Finding, SeoFacts
+from editor.content.seo.rules import FactsRow, FindingRow, facts_from_row, finding_of
+
+if TYPE_CHECKING:
+    from editor.content.search import SearchText
+
+# Why a file could not be read or parsed: error class name, message, line, column.
+ErrorRow = tuple[str, str, int | None, int | None]
+# Findings' fields stored flat, one tuple per record (see :func:`grouped`).
+FlatFindings = tuple[str | int | None, ...]
+# One file as a worker sends it and the cache stores it: the record without its facts.
+ParsedRow = tuple[
+    str,  # path, relative, "/" separators
+    int,  # size
+    int,  # mtime_ns
+    str,  # schema
+    str,  # title
+    str,  # subject
+    str,  # url
+    str,  # date
+    str,  # severity of the per-entry findings
+    FlatFindings,  # the per-entry findings
+    ErrorRow | None,  # why the file could not be read or parsed
+]
+# The same with its SEO facts last (:meth:`EntryRecord.row`, what the cache is given).
+RecordRow = tuple[
+    str, int, int, str, str, str, str, str, str, FlatFindings, ErrorRow | None, FactsRow | None
+]
+ROW_PATH: Final = 0
+ROW_SIZE: Final = 1
+ROW_MTIME: Final = 2
+ROW_FACTS: Final = 11
+
+RANK: Final = {"error": 0, "warning": 1, "info": 2}
+BY_RANK: Final = ("error", "warning", "info", "")
+NO_SEVERITY: Final = 3
+FINDING_WIDTH: Final = 7  # fields of a Finding
+
+
+class Progress(NamedTuple):
+    """One step of :meth:`CorpusIndex.build`: ``done`` of ``total`` files in ``phase``."""
+
+    done: int
+    total: int
+    phase: str  # scan | cache | parse | check | done
+
+
+@dataclass
+class IndexChange:
+    """What :meth:`CorpusIndex.update_paths` did, as relative paths."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    # Other entries whose corpus findings (and so maybe severity) changed with these:
+    # a duplicate group joined or left, a link target that came or went.
+    refreshed: list[str] = field(default_factory=list)
+    # Whether any entry's URL or title came, went or changed (link completion and the
+    # preview's link titles need redoing only then).
+    links_changed: bool = False
+
+
+def grouped(flat: Iterable[str | int | None]) -> Iterator[FindingRow]:
+    """Findings' fields, stored flat (one tuple per record, not one per finding: fewer
+    objects for the garbage collector to walk), back as one tuple per finding."""
+    fields = iter(flat)
+    return zip(*[fields] * FINDING_WIDTH, strict=True)
+
+
+def worst(severities: Iterable[str]) -> str:
+    """The worst of ``severities`` ("" when there is none)."""
+    return BY_RANK[min((RANK[s] for s in severities), default=NO_SEVERITY)]
+
+
+class EntryRecord:
+    """One content file as the list, the filter and the bulk check need it.
+
+    Built positionally from a row and its facts (``EntryRecord(*row, facts)``).
+    Findings are kept as tuples (made into :class:`Finding` objects only when asked
+    for) and the search text lives in the index's buffer, so a record costs a few
+    hundred bytes.
+    """
+
+    __slots__ = (
+        "_corpus",
+        "_error",
+        "_facts",
+        "_own",
+        "_own_severity",
+        "_row",
+        "_store",
+        "_text",
+        "date",
+        "mtime_ns",
+        "path",
+        "schema",
+        "severity",
+        "size",
+        "subject",
+        "title",
+        "url",
+    )
+
+    def __init__(  # noqa: PLR0917 - mirrors the row tuple
+        self,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        schema: str,
+        title: str,
+        subject: str,
+        url: str,
+        date: str,
+        severity: str,
+        own: FlatFindings,
+        error: ErrorRow | None,
+        facts: FactsRow | LazyFacts | None,
+    ) -> None:
+        self.path = path  # relative, with "/" separators
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self.schema = schema
+        self.title = title
+        self.subject = subject
+        self.url = url
+        self.date = date  # ISO date or "" (or the text as written when not a date)
+        self.severity = severity  # worst finding: error | warning | info | ""
+        self._own_severity = severity  # worst of the per-entry findings only
+        self._own = own  # per-entry findings, their fields flat in one tuple (see grouped)
+        self._error = error
+        self._facts = facts
+        self._corpus: FlatFindings = ()  # corpus findings, flat too
+        self._store: SearchText | None = None  # the index's buffer holding the text...
+        self._row = -1  # ...at this row
+        self._text = b""  # the text itself, for a record no index holds
+
+    @property
+    def search(self) -> bytes:
+        """All values and the file name, lower-cased, UTF-8 (what the filter searches)."""
+        if self._store is not None:
+            return self._store.text_of(self._row)
+        return self._text
+
+    def facts_row(self) -> FactsRow | None:
+        """The SEO facts as a tuple (read from the cache now if they were left there)."""
+        facts = self._facts
+        if isinstance(facts, LazyFacts):
+            facts.load()
+            facts = self._facts
+            assert not isinstance(facts, LazyFacts)
+        return facts
+
+    def row(self) -> RecordRow:
+        """The record as a row tuple (corpus findings left out: they depend on others)."""
+        return (
+            self.path, self.size, self.mtime_ns, self.schema, self.title, self.subject,
+            self.url, self.date, self._own_severity, self._own, self._error, self.facts_row(),
+        )  # fmt: skip
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Per-entry findings, then those of the corpus rules (duplicates, links)."""
+        return tuple(map(finding_of, grouped(self._own + self._corpus)))
+
+    @property
+    def error(self) -> ContentError | None:
+        """Why the file could not be read or parsed, or None."""
+        if self._error is None:
+            return None
+        kind, message, line, column = self._error
+        cls = ParseError if kind == "ParseError" else ContentError
+        return cls(message, self.path, line, column)
+
+    @property
+    def facts(self) -> SeoFacts | None:
+        facts = self.facts_row()
+        return facts_from_row(facts) if facts is not None else None
+
+    def __repr__(self) -> str:
+        return f"EntryRecord({self.path!r}, schema={self.schema!r}, severity={self.severity!r})"
+
+
+class LazyFacts:
+    """The facts of records made from the cache, still marshalled (see
+    ``index_cache.Payload``): read into every record at once, the first time one
+    record's are needed (the corpus rules run again, the cache is written)."""
+
+    __slots__ = ("pieces", "records")
+
+    def __init__(self, pieces: list[bytes], records: list[EntryRecord]) -> None:
+        self.pieces, self.records = pieces, records  # the records in the cache's order
+
+    def load(self) -> None:
+        records, self.records = self.records, []
+        facts = index_cache.load_facts(self.pieces)
+        self.pieces = []
+        if len(facts) != len(records):
+            raise ValueError("the index cache's facts do not match its rows")
+        for record, row in zip(records, facts, strict=True):
+            if record._facts is self:
+                record._facts = row
+
+
+# What parsing one file gives: its row, its facts, and its search text and letter mask
+# (which go to the index's search buffer instead of the record). Kept apart so a chunk
+# is packed without slicing every row.
+FileParts = tuple[ParsedRow, FactsRow | None, bytes, int]

@@ -1,0 +1,70 @@
+"""The one helper that pauses the cyclic garbage collector."""
+
+from __future__ import annotations
+
+import atexit
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from editor.content.gc_pause import gc_paused, no_collection_at_exit
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored() -> Iterator[None]:
+    was = gc.isenabled()
+    yield
+    gc.unfreeze()
+    if was:
+        gc.enable()
+
+
+def test_the_collector_is_off_inside_and_on_after() -> None:
+    gc.enable()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():  # nested: free, and the outer pause still holds after it
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_pause_leaves_a_collector_that_was_off_off() -> None:
+    gc.disable()
+    with gc_paused("permanent"):
+        pass
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() == 0  # only the pause that switched it off settles
+
+
+def test_an_error_inside_still_switches_the_collector_back_on() -> None:
+    gc.enable()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("settle", "frozen"), [("young", False), ("old", False), ("permanent", True)]
+)
+def test_what_becomes_of_the_objects_made_meanwhile(settle: str, frozen: bool) -> None:
+    gc.enable()
+    gc.collect()
+    with gc_paused(settle):  # type: ignore[arg-type]
+        made = [[n] for n in range(1000)]
+    assert (gc.get_freeze_count() >= len(made)) == frozen
+    if settle != "young":  # gone from the young generations: no walk of them soon
+        assert gc.get_count()[0] < len(made)
+
+
+def test_a_one_job_process_leaves_its_objects_uncollected_at_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    no_collection_at_exit.cache_clear()
+    no_collection_at_exit()
+    no_collection_at_exit()
+    no_collection_at_exit.cache_clear()
+    assert registered == [gc.freeze]  # once, and what it does at exit

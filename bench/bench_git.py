@@ -43,7 +43,9 @@ from editor.ui.settings import SettingsStore
 
 
 def git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"git {args[0]} failed ({done.returncode}): {done.stderr.strip()}")
 
 
 def make_repository(folder: Path, entries: int) -> float:

@@ -200,6 +200,10 @@ def test_live_site_mode_shows_the_dev_server_page_after_each_save(
 def test_typing_updates_in_place_keeping_the_scroll(
     qtbot: Any, pane: PreviewPane, site: Site
 ) -> None:
+    # Any render still on its way (an earlier test's) lands first: the probe below must
+    # be set in the document that the changes are then made to.
+    qtbot.waitUntil(pane.is_idle, timeout=20_000)
+    qtbot.waitUntil(lambda: js(qtbot, pane, "document.readyState") == "complete", timeout=20_000)
     assert (
         js(qtbot, pane, "(window.scrollTo(0, 400), window.__probe = 'same document', scrollY)")
         == 400

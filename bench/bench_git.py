@@ -43,7 +43,7 @@ from editor.ui.settings import SettingsStore
 
 
 def git(folder: Path, *args: str) -> None:
-    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
+    done = subprocess.run(["git", *args], check=False, cwd=folder, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"git {args[0]} failed ({done.returncode}): {done.stderr.strip()}")
 

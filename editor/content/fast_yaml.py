@@ -189,7 +189,7 @@ def _agrees(value: Any) -> bool:
     if kind is list:
         return all(_agrees(item) for item in value)
     if kind is int:
-        return -_INT_MAX < value < _INT_MAX
+        return bool(-_INT_MAX < value < _INT_MAX)
     if kind is bool or value is None or kind is dt.date:
         return True
     if kind is float:

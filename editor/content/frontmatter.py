@@ -20,7 +20,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -154,7 +154,7 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         node = super().get_single_node()
         if node is not None and self.check_aliases:
             check_graph(node)
-        return node
+        return cast("yaml.Node | None", node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -172,7 +172,7 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                     continue
                 if duplicate:
                     raise _DuplicateKeyError(seen[key], key, key_node.start_mark)
-        return super().construct_mapping(node, deep=deep)
+        return cast("dict[Any, Any]", super().construct_mapping(node, deep=deep))
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # PyYAML's constructors raise plain ValueError/KeyError... for values such as

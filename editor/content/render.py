@@ -147,10 +147,11 @@ def format_date(value: Any, pattern: str | None) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.date.fromisoformat(value.strip())
+            value = dt.date.fromisoformat(text.strip())
         except ValueError:
-            return value
+            return text
     if not isinstance(value, dt.date):
         return "" if value is None else str(value)
     tokens = {

@@ -89,7 +89,8 @@ def keeps_style(value: str, style: str) -> bool:
     if _BLOCK_INDICATOR.search(value):
         return False
     # A plain scalar that would read as another type (null, bool, number...) is quoted.
-    return bool(_resolver.resolve(yaml.ScalarNode, value, (True, False)) == _STR)
+    tag: str = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR
 
 
 def emit_str(value: str, style: str, indent: int) -> str | None:

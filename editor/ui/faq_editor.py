@@ -155,7 +155,7 @@ class FaqCard(QFrame):
                 for key, editor in self.editors.items()
                 if editor.is_modified() or editor.field.kind in TEXT_KINDS
             }
-        item = copy_tree(self.original)
+        item: dict[str, Any] = copy_tree(self.original)
         for key, editor in self.editors.items():
             if editor.is_modified():
                 item[key] = editor.value()

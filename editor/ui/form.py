@@ -403,7 +403,7 @@ class EntryForm(QWidget):
 
     def values(self) -> dict[str, Any]:
         """The entry data as it now stands: loaded data plus the user's changes only."""
-        data = copy_tree(self._data)
+        data: dict[str, Any] = copy_tree(self._data)
         for slot in (*self._slots, *self._extra_slots):
             if slot.editor.is_modified():
                 _assign(data, slot.keys, slot.editor.value())

@@ -71,7 +71,7 @@ import platformdirs
 from editor.content.errors import ConflictError, ParseError, WriteError
 from editor.content.safe_read import OPEN_FLAGS, file_kind, read_open
 
-log = logging.getLogger("editor.content.atomic")
+log = logging.getLogger(__name__)
 
 APP_NAME: Final = "glossary-editor"
 LOCK_TIMEOUT: Final = 10.0

@@ -46,7 +46,7 @@ from editor.content.errors import ContentError, ParseError, WriteError
 from editor.content.safe_read import read_content
 from editor.content.writer import update_text
 
-log = logging.getLogger("editor.journal")
+log = logging.getLogger(__name__)
 
 APP_NAME = "glossary-editor"
 FORMAT_VERSION = 1

@@ -46,7 +46,7 @@ from editor.content.safe_read import read_text
 from editor.content.seo.config import CONFIG_FILE
 from editor.content.spell_words import NORMAL, Word, line_words
 
-log = logging.getLogger("editor.content.spelling")
+log = logging.getLogger(__name__)
 
 SECTION = "spell"
 DEFAULT_LANGUAGE = "en"

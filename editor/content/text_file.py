@@ -24,7 +24,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger("editor.index")
+log = logging.getLogger(__name__)
 
 Buffer = bytes | bytearray | mmap.mmap  # the search texts, one after another
 

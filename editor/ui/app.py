@@ -25,7 +25,7 @@ from editor.ui.about import install_qt_translations
 from editor.ui.display_check import display_problem
 from editor.ui.main_window import APP_NAME, MainWindow, app_icon
 
-log = logging.getLogger("editor.ui.app")
+log = logging.getLogger(__name__)
 
 ORGANISATION = "GlossaryEditor"
 APPLICATION = "glossary-editor"

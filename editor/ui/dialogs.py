@@ -20,7 +20,7 @@ from editor.content.journal import Journal, JournalItem
 from editor.ui import recovery_dialog
 from editor.ui.diff_dialog import DiffDialog
 
-log = logging.getLogger("editor.ui.dialogs")
+log = logging.getLogger(__name__)
 
 SaveAnswer = Literal["save", "discard", "cancel"]
 

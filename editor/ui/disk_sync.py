@@ -32,7 +32,7 @@ from editor.ui import dialogs
 from editor.ui.file_watcher import FileWatcher, FolderChange
 from editor.ui.session import Session
 
-log = logging.getLogger("editor.ui.disk")
+log = logging.getLogger(__name__)
 
 KEEP_MINE = "Keep mine"
 TAKE_THEIRS = "Take theirs"

@@ -23,7 +23,7 @@ from PySide6.QtCore import QLockFile
 
 from editor.content.journal import APP_NAME, folder_key
 
-log = logging.getLogger("editor.ui.folder_lock")
+log = logging.getLogger(__name__)
 
 
 def default_lock_dir() -> Path:

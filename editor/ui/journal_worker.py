@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from editor.content.journal import Journal
 
-log = logging.getLogger("editor.journal")
+log = logging.getLogger(__name__)
 
 DirtyItem = tuple[Path, dict[str, Any], str, str | None]
 Snapshot = Callable[[], Iterable[DirtyItem]]

@@ -60,7 +60,7 @@ from editor.ui.status import WindowStatus
 
 __all__ = ["APP_NAME", "MainWindow", "app_icon"]
 
-log = logging.getLogger("editor.ui.window")
+log = logging.getLogger(__name__)
 
 FINDINGS_DELAY_MS = 250
 

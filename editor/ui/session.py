@@ -39,7 +39,7 @@ from editor.content.journal import Journal, JournalItem
 from editor.content.schema import Schema, SchemaRegistry
 from editor.ui.journal_worker import DirtyItem, JournalWorker
 
-log = logging.getLogger("editor.ui.session")
+log = logging.getLogger(__name__)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from editor.content.index import CorpusIndex
 from editor.ui.entry_model import PreparedList, prepare_list, prepare_list_rows, rows_from_paths
 from editor.ui.report_model import PreparedRows, prepare_rows, records_inputs
 
-log = logging.getLogger("editor.ui.workers")
+log = logging.getLogger(__name__)
 
 
 def entry_links(index: CorpusIndex) -> list[tuple[str, str]]:

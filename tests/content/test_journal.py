@@ -185,7 +185,7 @@ def test_corrupt_journal_file_is_skipped_with_a_warning(
 ) -> None:
     journal.record(folder / "good.md", {"title": "kept"}, "", None)
     (journal.dir / "broken.json").write_bytes(content)
-    with caplog.at_level(logging.WARNING, logger="editor.journal"):
+    with caplog.at_level(logging.WARNING, logger="editor.content.journal"):
         items = journal.pending()
     assert [i.data for i in items] == [{"title": "kept"}]
     assert "broken.json" in caplog.text
@@ -269,7 +269,7 @@ def test_entries_naming_paths_outside_the_folder_are_refused(
 ) -> None:
     journal.record(folder / "good.md", {"title": "kept"}, "", None)
     _journal_file(journal, "hostile", path=stored)
-    with caplog.at_level(logging.WARNING, logger="editor.journal"):
+    with caplog.at_level(logging.WARNING, logger="editor.content.journal"):
         items = journal.pending()
     assert [i.path for i in items] == [folder / "good.md"]
     assert "hostile.json" in caplog.text

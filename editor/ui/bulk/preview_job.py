@@ -22,7 +22,7 @@ from editor.content.bulk.replace import EntryMatches, OpenDocs, candidates, iter
 from editor.content.bulk.scope import Scope
 from editor.content.index import CorpusIndex
 
-log = logging.getLogger("editor.ui.bulk")
+log = logging.getLogger(__name__)
 
 BATCH_SECONDS = 0.05  # the first results show at once...
 LATER_BATCH_SECONDS = 0.25  # ...later ones come less often: each insertion costs the

@@ -58,7 +58,7 @@ from editor.ui.git.views import (
     ReviewDialog,
 )
 
-log = logging.getLogger("editor.ui.git")
+log = logging.getLogger(__name__)
 
 REFRESH_MS = 10_000  # status is polled this often (and after every operation)
 BADGE_WIDTH = 16

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from editor.content.errors import ContentError
 from editor.content.git_repo import GitError, GitErrorKind
 
-log = logging.getLogger("editor.ui.git")
+log = logging.getLogger(__name__)
 
 Job = Callable[[Callable[[str], None]], Any]
 

@@ -48,7 +48,7 @@ from editor.ui.preview import engine
 from editor.ui.preview.snippet import SearchSnippet, field_text, snippet_field, snippet_parts
 from editor.ui.preview.text_view import TextPageView
 
-log = logging.getLogger("editor.ui.preview")
+log = logging.getLogger(__name__)
 
 Renderer = Callable[[Mapping[str, Any], str, Schema], str]
 Snapshot = tuple[Mapping[str, Any], str | None, Schema]

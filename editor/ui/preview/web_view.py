@@ -42,7 +42,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-log = logging.getLogger("editor.ui.preview")
+log = logging.getLogger(__name__)
 
 APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 LOCAL_SCHEMES = frozenset({"data", "about", "blob", "qrc"})

@@ -17,6 +17,7 @@ PyYAML's emitter on generated strings, character by character classes included.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import yaml
 
@@ -61,7 +62,10 @@ _ESCAPES = {
     "\u2029": "P",
 }
 
-_resolver = yaml.resolver.Resolver()  # SafeDumper's resolver: what a plain scalar would mean
+# SafeDumper's resolver: what a plain scalar would mean (typed here: PyYAML's is not).
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.Resolver().resolve
+)
 
 
 def keeps_style(value: str, style: str) -> bool:
@@ -89,8 +93,7 @@ def keeps_style(value: str, style: str) -> bool:
     if _BLOCK_INDICATOR.search(value):
         return False
     # A plain scalar that would read as another type (null, bool, number...) is quoted.
-    tag: str = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-    return tag == _STR
+    return _resolve(yaml.ScalarNode, value, (True, False)) == _STR
 
 
 def emit_str(value: str, style: str, indent: int) -> str | None:

@@ -36,8 +36,7 @@ from editor.content.markdown_sanitise import (
     RawHtml,
     is_raw_html_mode,
 )
-from editor.content.safe_read import read_text
-from editor.content.seo.config import CONFIG_FILE
+from editor.content.settings_file import read_settings
 
 SECTION = "render"
 KNOWN = ("raw_html", "stylesheets", "template", "remote", "preview_url")
@@ -68,15 +67,10 @@ class RenderConfig:
 
 def load_render_config(folder: Path | None) -> RenderConfig:
     """The folder's render settings, or the defaults without a config file or section."""
-    if folder is None:
+    found = read_settings(folder)
+    if found is None:
         return RenderConfig()
-    path = folder / CONFIG_FILE
-    try:
-        text = read_text(path)  # regular, bounded: never blocks on a FIFO
-    except FileNotFoundError:
-        return RenderConfig()
-    except OSError as exc:
-        raise ContentError(f"cannot read the settings file: {exc}", path) from exc
+    text, path = found
     return parse_render_config(text, path, folder)
 
 

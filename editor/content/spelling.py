@@ -43,7 +43,7 @@ from editor.content.atomic import atomic_write, create_new
 from editor.content.errors import ContentError, WriteError, yaml_error
 from editor.content.frontmatter import load_bounded
 from editor.content.safe_read import read_text
-from editor.content.seo.config import CONFIG_FILE
+from editor.content.settings_file import read_settings
 from editor.content.spell_words import NORMAL, Word, line_words
 
 log = logging.getLogger(__name__)
@@ -85,15 +85,10 @@ class SpellConfig:
 
 def load_spell_config(folder: Path | None) -> SpellConfig:
     """The ``spell:`` section of the folder's settings file, or the defaults."""
-    if folder is None:
+    found = read_settings(folder)
+    if found is None:
         return SpellConfig()
-    path = folder / CONFIG_FILE
-    try:
-        text = read_text(path)
-    except FileNotFoundError:
-        return SpellConfig()
-    except OSError as exc:
-        raise ContentError(f"cannot read the settings file: {exc}", path) from exc
+    text, path = found
     return parse_spell_config(text, path)
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from editor.content.errors import ContentError
 from editor.content.schema import SchemaRegistry
-from editor.content.seo.config import CONFIG_FILE
+from editor.content.settings_file import CONFIG_FILE
 from editor.content.site.init_file import write_init
 from editor.content.site.seo_map import ROLES
 from editor.content.site.values import corpus_values, value_fields

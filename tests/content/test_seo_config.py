@@ -8,7 +8,7 @@ import pytest
 
 from editor.content.errors import ContentError
 from editor.content.seo import DEFAULT_SEVERITIES, SeoConfig, load_config
-from editor.content.seo.config import CONFIG_FILE
+from editor.content.settings_file import CONFIG_FILE
 
 
 def write(folder: Path, text: str) -> Path:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from editor.content.seo.config import CONFIG_FILE
+from editor.content.settings_file import CONFIG_FILE
 
 SITES = Path(__file__).resolve().parents[1] / "fixtures" / "sites"
 

@@ -20,9 +20,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from editor.content.errors import ContentError, yaml_error
-from editor.content.safe_read import read_text
+from editor.content.settings_file import read_settings
 
-CONFIG_FILE = "glossary-editor.yaml"
 SECTION = "seo"
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 # Bump when a rule's logic changes, so cached findings are recomputed.
@@ -116,15 +115,10 @@ _KNOWN_KEYS = (*_THRESHOLDS, "disable", "severity", "fields")
 
 def load_config(folder: Path | None) -> SeoConfig:
     """The folder's SEO settings, or the defaults when it has no config file or section."""
-    if folder is None:
+    found = read_settings(folder)
+    if found is None:
         return SeoConfig()
-    path = folder / CONFIG_FILE
-    try:
-        text = read_text(path)  # regular, bounded: never blocks on a FIFO
-    except FileNotFoundError:
-        return SeoConfig()
-    except OSError as exc:
-        raise ContentError(f"cannot read the settings file: {exc}", path) from exc
+    text, path = found
     return parse_config(text, path)
 
 

@@ -16,7 +16,8 @@ from editor.content.atomic import create_new
 from editor.content.errors import WriteError
 from editor.content.render_config import parse_render_config
 from editor.content.schema import SchemaRegistry
-from editor.content.seo.config import CONFIG_FILE, SeoConfig, parse_config
+from editor.content.seo.config import SeoConfig, parse_config
+from editor.content.settings_file import CONFIG_FILE
 from editor.paths import resources_dir
 
 _KINDS = {

@@ -15,7 +15,7 @@ os.environ.setdefault("QT_ACCESSIBILITY", "0")
 # this itself when run as root; tests set it always, so they behave alike for every user.
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 # Windows built in tests show the text preview (no browser process per window); the
-# browser-engine preview has its own tests (tests/ui/test_preview_web.py), which ask for it.
+# browser-engine preview has its own tests (tests/ui/preview/test_preview_web.py), which ask for it.
 os.environ.setdefault("GLOSSARY_EDITOR_PREVIEW", "text")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

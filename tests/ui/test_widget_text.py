@@ -16,7 +16,7 @@ from PySide6.QtGui import QTextCursor
 from ui_keys import lead, line_position, qt_position, safe_cut, type_text
 
 from editor.content.schema import Field
-from editor.ui.fields import LineEditor, TextEditor
+from editor.ui.form.fields import LineEditor, TextEditor
 from editor.ui.widget_text import BLOCK_BREAK, dropped_prefix, restore_text, shown_text, usual_break
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")

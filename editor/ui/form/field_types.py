@@ -605,7 +605,7 @@ class RangeEditor(FieldEditor):
         self.spin.setReadOnly(read_only)
 
 
-# kind -> editor class, merged into ``fields.make_editor``'s table
+# kind -> editor class, merged into ``editors.make_editor``'s table
 TYPED_EDITORS: dict[str, type[FieldEditor]] = {
     "select": SelectEditor,
     "multiselect": MultiSelectEditor,

@@ -579,35 +579,6 @@ class StringListEditor(FieldEditor):
         )
 
 
-EditorFactory = Callable[[Field], FieldEditor]
-
-
-def make_editor(field: Field) -> FieldEditor:
-    """The editor for a field's kind (``group`` is laid out by the form, not edited here)."""
-    if field.kind == "objects":
-        from editor.ui.form.faq_editor import FaqEditor
-
-        return FaqEditor(field, make_editor)
-    if field.kind == "entries":
-        from editor.ui.form.related_editor import RelatedEditor
-
-        return RelatedEditor(field)
-    factory: dict[str, EditorFactory] = {
-        "line": LineEditor,
-        "text": TextEditor,
-        "markdown": TextEditor,
-        "date": DateEditor,
-        "number": NumberEditor,
-        "boolean": BooleanEditor,
-        "strings": StringListEditor,
-    }
-    # Typed inputs a site's configuration declares (select, tags, image...).
-    from editor.ui.form.field_types import TYPED_EDITORS
-
-    factory.update(TYPED_EDITORS)
-    return factory.get(field.kind, ValueViewer)(field)
-
-
 def describe(field: Field, editor: FieldEditor, label: str | None = None) -> None:
     """Accessible name, help as placeholder and tooltip — the same for every editor."""
     name = label or field.label

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from editor.content.schema import SCHEMA_KEY, Field, Schema, key_text
 from editor.content.seo.config import SeoConfig
+from editor.ui.form.editors import make_editor
 from editor.ui.form.faq_editor import FaqEditor
 from editor.ui.form.field_checks import FieldChecks
 from editor.ui.form.fields import (
@@ -38,7 +39,6 @@ from editor.ui.form.fields import (
     TextEditor,
     copy_tree,
     describe,
-    make_editor,
 )
 from editor.ui.form.related_editor import RelatedEditor
 from editor.ui.form.seo_findings import SeoFindingsView

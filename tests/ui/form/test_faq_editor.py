@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from editor.content.schema import SchemaRegistry
+from editor.ui.form.editors import make_editor
 from editor.ui.form.faq_editor import FaqEditor
-from editor.ui.form.fields import LineEditor, TextEditor, make_editor
+from editor.ui.form.fields import LineEditor, TextEditor
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 

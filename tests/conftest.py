@@ -35,6 +35,16 @@ def fixtures_dir() -> Path:
 
 
 @pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An empty content folder. A module that needs entries in it overrides this fixture
+    with one that takes this one as its argument and writes them (pytest's documented
+    override), so the folder itself is made here only."""
+    content = tmp_path / "content"
+    content.mkdir()
+    return content
+
+
+@pytest.fixture
 def sample_folder(tmp_path: Path) -> Iterator[Path]:
     """A writable copy of ``sample_content/`` (tests never touch the bundled files)."""
     dest = tmp_path / "content"

@@ -14,8 +14,6 @@ from editor.content.bulk import batch as batch_module
 from editor.content.document import load_entry
 from editor.ui.bulk.install import REPLACE_SHORTCUT
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.md"))}

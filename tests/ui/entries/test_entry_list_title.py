@@ -3,12 +3,9 @@ middle, and the full title is the tooltip."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from editor.ui.entries.entry_model import DATE, SCHEMA, STATUS, TITLE
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def test_titles_get_the_room(qtbot, make_window, sample_folder):

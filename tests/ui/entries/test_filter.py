@@ -47,9 +47,7 @@ def _write(folder: Path, name: str, title: str, text: str) -> None:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    folder.mkdir()
+def folder(folder: Path) -> Path:
     for i in range(60):
         words = "negotiation leverage" if i % 3 else "diplomacy zzqx"
         _write(folder, f"e{i:02}.md", f"Entry {i}", f"{words} item{i}")

@@ -12,8 +12,6 @@ from editor.ui.form.editors import make_editor
 from editor.ui.form.faq_editor import FaqEditor
 from editor.ui.form.fields import LineEditor, TextEditor
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 ITEMS = [
     {"question": "What is a BATNA?", "answer": "The best alternative.", "source": "ch. 2"},
     {"answer": "Answer first.", "question": "Why prepare one?"},

@@ -3,15 +3,12 @@ moved item in view; the list's dot follows the open entry's unsaved findings."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from editor.content.seo.rules import Finding
 from editor.ui.entries.entry_model import STATUS, StatusRole, worst_status
 from editor.ui.form.faq_editor import FaqEditor
 from editor.ui.form.fields import LineEditor
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 GLOSSARY = "strategic-leverage.md"
 

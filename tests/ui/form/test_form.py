@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.keys import type_at_end
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
 
@@ -20,7 +21,6 @@ from editor.ui.form.form import OTHER_FIELDS, EntryForm
 from editor.ui.form.related_editor import BROKEN_TIP, RelatedEditor
 
 # The offscreen platform warns about what it cannot do (size hints, raise, grabs).
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 GLOSSARY = "strategic-leverage.md"
 QANDA = "how-does-a-batna-shape-negotiating-power.md"
@@ -67,15 +67,6 @@ def text(form: EntryForm, path: str) -> QPlainTextEdit:
     editor = form.editor(path)
     assert isinstance(editor, TextEditor)
     return editor.edit
-
-
-def type_at_end(qtbot: Any, widget: QLineEdit | QPlainTextEdit, keys: str) -> None:
-    widget.setFocus()
-    if isinstance(widget, QLineEdit):
-        qtbot.keyClick(widget, Qt.Key.Key_End)
-    else:
-        qtbot.keyClick(widget, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(widget, keys)
 
 
 def assert_same_except(new: dict[str, Any], old: dict[str, Any], changed: set[str]) -> None:

@@ -15,8 +15,6 @@ from editor.ui.form import markdown_help
 from editor.ui.form.fields import TextEditor
 from editor.ui.form.markdown_help import EntryLinkDialog, MarkdownHelp
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 ENTRIES = [("/glossary/batna/", "BATNA"), ("/glossary/zopa/", "Zone of possible agreement")]
 
 

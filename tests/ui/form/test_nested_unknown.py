@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QLabel
 
 from editor.content.document import load_entry
 from editor.content.schema import SchemaRegistry
 from editor.ui.form.fields import LineEditor
 from editor.ui.form.form import OTHER_FIELDS, EntryForm
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def test_nested_unknown_key_is_shown_and_kept(qtbot, sample_folder):

@@ -11,8 +11,6 @@ from PySide6.QtCore import Qt
 from editor.content.schema import Field
 from editor.ui.form.related_editor import RelatedEditor
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 ENTRIES = [("/glossary/batna", "BATNA"), ("/glossary/zopa", "Zone of possible agreement")]
 
 

@@ -18,8 +18,6 @@ from editor.ui.form.fields import LineEditor, TextEditor
 from editor.ui.form.form import EntryForm
 from editor.ui.form.spell_check import ADD_TO_DICTIONARY, LineSpell, SpellHighlighter, SpellService
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 
 def underlined(edit: QPlainTextEdit) -> list[str]:
     """The underlined words of every line, from the layout's own formats."""

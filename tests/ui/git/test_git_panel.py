@@ -10,15 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from git_helpers import Team, git, isolate_git, make_team
+from helpers.git_team import Team, git, isolate_git, make_team
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
 from editor.cli_git import setup_folder
 from editor.content.document import load_entry, save_entry
 from editor.ui.git.views import THEIRS, CommitDialog, ConflictDialog, HistoryDialog, ReviewDialog
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_content"
 ENTRY = "strategic-leverage.md"

@@ -3,12 +3,9 @@ the height it was given across a restart."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from editor.ui.report.dock_height import MIN_ROWS
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def rows_shown(window) -> float:

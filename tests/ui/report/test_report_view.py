@@ -217,7 +217,6 @@ def test_replace_keeps_the_selection_and_the_filter(view: SeoReportView) -> None
     assert [view.model.row_at(i.row())[3] for i in selected] == ["batna.md"]  # type: ignore[index]
 
 
-@pytest.mark.qt_log_ignore("This plugin does not support")
 def test_double_click_emits_open_requested(view: SeoReportView, qtbot: QtBot) -> None:
     view.show()
     qtbot.waitExposed(view)

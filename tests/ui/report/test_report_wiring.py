@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from editor.ui.report.report_model import R_FIELD, R_PATH, R_RULE, RULE
 from editor.ui.settings import SettingsStore
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 ANCHORING = "anchoring.md"
 SHORT_TITLE = "Anchoring in Negotiation: How the First Offer Shapes a Deal"
 

@@ -24,7 +24,7 @@ from editor.content.errors import WriteError
 from editor.ui import dialogs
 from editor.ui.window.saving import CANCEL
 
-pytestmark = [pytest.mark.slow, pytest.mark.qt_log_ignore("This plugin does not support")]
+pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CLI_ROUNDS = 50

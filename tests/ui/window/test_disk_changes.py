@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.keys import type_at_end
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
 from editor.ui.report.report_model import R_PATH
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 GLOSSARY = "strategic-leverage.md"
 WAIT_MS = 5000
@@ -23,12 +21,6 @@ def definition(window: Any) -> QPlainTextEdit:
     widget = window.form.editor("definition").focus_widget()
     assert isinstance(widget, QPlainTextEdit)
     return widget
-
-
-def type_at_end(qtbot: Any, widget: QPlainTextEdit, text: str) -> None:
-    widget.setFocus()
-    widget.moveCursor(QTextCursor.MoveOperation.End)
-    qtbot.keyClicks(widget, text)
 
 
 def replace_atomically(path: Path, text: str) -> None:

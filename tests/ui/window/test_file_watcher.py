@@ -15,12 +15,11 @@ from editor.ui.window.file_watcher import FileWatcher, FolderChange
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    (content / "sub").mkdir(parents=True)
-    (content / "a.md").write_bytes(b"---\ntitle: a\n---\n")
-    (content / "sub" / "b.md").write_bytes(b"---\ntitle: b\n---\n")
-    return content
+def folder(folder: Path) -> Path:
+    (folder / "sub").mkdir()
+    (folder / "a.md").write_bytes(b"---\ntitle: a\n---\n")
+    (folder / "sub" / "b.md").write_bytes(b"---\ntitle: b\n---\n")
+    return folder
 
 
 @pytest.fixture

@@ -8,14 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
 from editor.content.journal import Journal, folder_key
 from editor.ui.window.folder_lock import FolderLock
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 GLOSSARY = "strategic-leverage.md"
 

@@ -22,7 +22,6 @@ from editor.ui.settings import SettingsStore
 from editor.ui.window.main_window import MainWindow
 
 pytestmark = [
-    pytest.mark.qt_log_ignore("This plugin does not support"),
     pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
 ]
 

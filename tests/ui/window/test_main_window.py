@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.keys import type_at_end
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QPlainTextEdit
 
 from editor.content.frontmatter import load_bytes
@@ -18,8 +18,6 @@ from editor.ui.entries.entry_model import STATUS, TITLE
 from editor.ui.new_entry_dialog import NewEntryDialog
 from editor.ui.report.report_model import R_PATH, R_RULE
 from editor.ui.settings import SettingsStore
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 GLOSSARY = "strategic-leverage.md"
 OTHER = "batna.md"
@@ -49,12 +47,6 @@ def entries_matching(folder: Path, word: str) -> set[str]:
 def shown_names(window: Any) -> set[str]:
     model = window.entry_list.model
     return {model.path_at(model.index(r, 0)).name for r in range(model.rowCount())}
-
-
-def type_at_end(qtbot: Any, widget: QPlainTextEdit, text: str) -> None:
-    widget.setFocus()
-    widget.moveCursor(QTextCursor.MoveOperation.End)
-    qtbot.keyClicks(widget, text)
 
 
 def definition(window: Any) -> QPlainTextEdit:

@@ -13,8 +13,6 @@ from PySide6.QtGui import QTextCursor
 from editor.content.atomic import fingerprint
 from editor.ui.window.raw_view import DISCARD, KEEP_EDITING, PARSES, RawTextView
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 OTHER = "batna.md"
 # Line 4 opens a second mapping inside a plain value; NBSP and CRLF elsewhere must stay.

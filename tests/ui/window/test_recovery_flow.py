@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
@@ -16,8 +15,6 @@ from editor.ui import recovery_dialog
 from editor.ui.recovery_dialog import RecoveryDialog
 from editor.ui.settings import SettingsStore
 from editor.ui.window.main_window import MainWindow
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 GLOSSARY = "strategic-leverage.md"
 WORDS = " Leverage moves with deadlines, alternatives and information"

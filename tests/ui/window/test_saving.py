@@ -7,20 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.keys import type_at_end
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 GLOSSARY = "strategic-leverage.md"
 OTHER = "batna.md"
-
-
-def type_at_end(qtbot: Any, widget: QPlainTextEdit, text: str) -> None:
-    widget.setFocus()
-    widget.moveCursor(QTextCursor.MoveOperation.End)
-    qtbot.keyClicks(widget, text)
 
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:

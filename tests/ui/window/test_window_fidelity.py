@@ -40,20 +40,18 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers.keys import lead, line_position, qt_position, safe_cut, type_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLineEdit
-from ui_keys import lead, line_position, qt_position, safe_cut, type_text
 
 from editor.content.document import Entry, load_entry, planned_bytes
 from editor.content.errors import ContentError
 from editor.content.frontmatter import load_bytes
 from editor.content.render import has_literal_newlines
 from editor.ui.form.fields import FieldEditor, LineEditor, StringListEditor, TextEditor
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 REPO = Path(__file__).resolve().parents[3]
 SOURCES = {

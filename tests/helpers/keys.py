@@ -11,9 +11,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from editor.ui.widget_text import shown_text
+
+
+def type_at_end(qtbot: QtBot, widget: QLineEdit | QPlainTextEdit, text: str) -> None:
+    """Focus ``widget``, press End (Ctrl+End in a multi-line editor) and type ``text``."""
+    widget.setFocus()
+    if isinstance(widget, QLineEdit):
+        qtbot.keyClick(widget, Qt.Key.Key_End)
+    else:
+        qtbot.keyClick(widget, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(widget, text)
 
 
 def type_text(widget: QWidget, text: str) -> None:

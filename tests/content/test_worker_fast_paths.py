@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from editor.content import fast_yaml, frontmatter
 from editor.content.search import letter_mask, search_bytes
-from editor.content.seo import metrics, rules
+from editor.content.seo import common, metrics, rules
 
 # --- fast_yaml: the screens ----------------------------------------------------------
 
@@ -228,7 +228,7 @@ def slug_segments_fine(path: str) -> bool:
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet="/a9-A_ ?#:.", max_size=20))
 def test_slug_shortcuts_pass_only_good_paths(url: str) -> None:
-    path = rules._url_path(url)
+    path = common.url_path(url)
     if rules._SLUG_URL.match(url):
         assert path == url
         assert slug_segments_fine(path)

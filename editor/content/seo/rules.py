@@ -1,29 +1,41 @@
-"""The SEO rules: per-entry checks and the corpus-wide ones (duplicates, broken links).
+"""The per-entry SEO rules, and the facts of an entry the corpus rules compare.
 
 Pure functions over plain data, so the index can run them in worker processes and the
 SEO panel can run them on every keystroke. Fields are found through the schema's
 ``seo_role`` marks; generic (unknown-schema) entries fall back to the conventional keys
 of the site (``seo.title``, ``seo.page_description``, ``seo.page_keywords``, ``title``,
 ``url``). Messages say what to do, and tell a missing key from an empty value.
+
+Where rules live: a per-entry rule is a ``_check_*`` function called from
+:func:`_check`; the corpus rules are in :mod:`~editor.content.seo.corpus_check`; the
+types and helpers both use are in :mod:`~editor.content.seo.common`. Every rule's name
+and default severity are registered in :mod:`~editor.content.seo.config`. The corpus
+names are re-exported here for callers that know this module only.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
-from itertools import chain, compress, repeat
-from operator import itemgetter
 from sys import intern
-from typing import Any, NamedTuple, cast
-from urllib.parse import urlsplit
+from typing import Any
 
-from editor.content.errors import ContentError
 from editor.content.schema import Schema, SeoRole
+from editor.content.seo.common import (
+    FactsRow,
+    Finding,
+    FindingRow,
+    SeoFacts,
+    finding_from_error,
+    finding_of,
+    severity_rank,
+    url_key,
+    url_path,
+)
 from editor.content.seo.config import RULE_NAMES, SEVERITIES, SeoConfig
+from editor.content.seo.corpus_check import CorpusTally, check_corpus, check_corpus_rows
 from editor.content.seo.metrics import text_width
 from editor.content.validation import validate_entry
 
@@ -31,7 +43,9 @@ __all__ = [
     "RULE_NAMES",
     "SEVERITIES",
     "CorpusTally",
+    "FactsRow",
     "Finding",
+    "FindingRow",
     "SeoFacts",
     "check_corpus",
     "check_corpus_rows",
@@ -63,58 +77,6 @@ _SLUG_PATH = re.compile(r"/*+[a-z0-9]++(?:-[a-z0-9]++)*+(?:/[a-z0-9]++(?:-[a-z0-
 _SLUG_URL = re.compile(r"/[a-z0-9]++(?:-[a-z0-9]++)*+(?:/[a-z0-9]++(?:-[a-z0-9]++)*+)*+/*+\Z")
 _NON_WORD = re.compile(r"\\n|[\W_]+")
 _Add = Callable[[str, str, str], None]  # add(rule, field, message)
-# A finding as a plain tuple, in the order of :class:`Finding`'s fields (cheap to pickle,
-# marshal and keep by the ten thousand); ``Finding(*row)`` makes the object.
-FindingRow = tuple[str, str, str, str, str, int | None, int | None]
-# SeoFacts' fields in order, but ``related`` flat: (field, url, field, url, ...) - fewer
-# tuples for the garbage collector to walk when the index holds tens of thousands.
-FactsRow = tuple[Any, ...]
-
-
-class Finding(NamedTuple):
-    """One problem with one entry; ``path`` is relative to the content folder when known.
-
-    A named tuple: a bulk check makes hundreds of thousands of them from the index's
-    plain tuples (:data:`FindingRow`, same fields in the same order), and
-    ``tuple.__new__`` does that in C, several times faster than any class's
-    ``__init__``.
-    """
-
-    rule: str
-    severity: str
-    path: str
-    field: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-
-finding_of = cast(Callable[[FindingRow], Finding], partial(tuple.__new__, Finding))
-
-
-def severity_rank(severity: str) -> int:
-    """0 for error, 1 for warning, 2 for info: lower is worse (for sorting and --fail-on)."""
-    return SEVERITIES.index(severity)
-
-
-def finding_from_error(err: ContentError, path: str, config: SeoConfig | None = None) -> Finding:
-    """A ``parse-error`` finding for a file that did not parse (always reported)."""
-    severity = config.severity("parse-error") if config else "error"
-    return Finding("parse-error", severity, path, "", err.message, err.line, err.column)
-
-
-@dataclass(frozen=True, slots=True)
-class SeoFacts:
-    """The few strings the corpus rules compare across entries (small, cheap to pickle)."""
-
-    path: str
-    title: str = ""  # case- and space-normalised; "" when empty or missing
-    description: str = ""
-    url: str = ""  # path part, trailing slash dropped
-    related: tuple[tuple[str, str], ...] = ()  # (field, url as written)
-    title_field: str = "seo.title"
-    description_field: str = "seo.page_description"
-    url_field: str = "url"
 
 
 # --- field plans ---------------------------------------------------------------------
@@ -344,36 +306,6 @@ def _has_words(needle: str, words: list[str], text: str) -> bool:
         if not (before.isalnum() or before == "\\") and not folded[end : end + 1].isalnum():
             return True
     return needle in " " + " ".join(_NON_WORD.sub(" ", folded).split()) + " "
-
-
-_URL_KEYS: dict[str, str] = {}
-_URL_KEYS_MAX = 200_000
-
-
-def _url_path(url: str) -> str:
-    """``urlsplit(url).path``; a plain site path (the usual case) is its own path."""
-    plain = url[:1] == "/" and url[1:2] != "/" and "?" not in url and "#" not in url
-    if plain and " " not in url and url.isprintable():
-        return url
-    return urlsplit(url).path
-
-
-def _url_key(url: str) -> str:
-    """The path an URL points at, so ``https://site/a/`` and ``/a`` compare equal."""
-    key = _URL_KEYS.get(url)
-    if key is not None:
-        return key
-    stripped = url.strip()
-    if not stripped:
-        key = ""
-    else:
-        path = _url_path(stripped) or "/"
-        if not path.startswith("/"):
-            path = "/" + path
-        key = path.rstrip("/") or "/"
-    if len(_URL_KEYS) < _URL_KEYS_MAX:  # related links repeat across a corpus
-        _URL_KEYS[url] = key
-    return key
 
 
 def _suggest_segment(segment: str) -> str:
@@ -631,7 +563,7 @@ def _check_slug(add: _Add, plan: _Plan, raw: Any, url: str) -> None:
         return
     if _SLUG_URL.match(url):  # a site path of good segments: its own path, and fine
         return
-    path = _url_path(url)
+    path = url_path(url)
     if path == "/" or _SLUG_PATH.match(path):
         return
     inner = path.strip("/")
@@ -681,7 +613,7 @@ def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
                 )
 
 
-# --- corpus rules ---------------------------------------------------------------------
+# --- facts for the corpus rules -------------------------------------------------------
 
 
 def seo_facts(data: Mapping[str, Any], schema: Schema, path: str) -> SeoFacts:
@@ -745,7 +677,7 @@ def _facts(
         path,
         title.casefold(),
         description.casefold(),
-        _url_key(url),
+        url_key(url),
         tuple(related),
         plan.title,
         plan.description,
@@ -772,216 +704,3 @@ def _related_fields(data: Mapping[str, Any]) -> tuple[tuple[Any, str], ...]:
         if len(_RELATED_KEYS) < 1000:
             _RELATED_KEYS[keys] = found
     return found
-
-
-def _others(paths: list[str], own: str) -> str:
-    """Up to two other paths of a group, and how many more: O(1) per entry."""
-    shown = [p for p in paths[:3] if p != own][:2]
-    more = len(paths) - 1 - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-
-
-def check_corpus(records: Iterable[SeoFacts], config: SeoConfig) -> list[Finding]:
-    """Duplicate titles, descriptions and URLs, and related links to no entry."""
-    rows = [
-        (f.path, f.title, f.description, f.url, tuple(chain.from_iterable(f.related)),
-         f.title_field, f.description_field, f.url_field)
-        for f in records
-    ]  # fmt: skip
-    return [Finding(*row) for row in check_corpus_rows(rows, config)]
-
-
-# The corpus rules' duplicates: (rule, facts column compared, facts column naming the
-# field, message); the URL column is compared casefolded. Shared with CorpusRules.
-DUPLICATE_RULES: tuple[tuple[str, int, int, str], ...] = (
-    ("title-duplicate", 1, 5, "SEO title is also used by {others}: make each title unique"),
-    ("description-duplicate", 2, 6,
-     "Page description is also used by {others}: write one for this page"),
-    ("slug-duplicate", 3, 7, "URL {url} is also used by {others}: each entry needs its own URL"),
-)  # fmt: skip
-BROKEN_LINK_MESSAGE = (
-    "Related link {url} points to no entry in this folder: fix the URL or remove the link"
-)
-
-
-# The ASCII characters of a plain site path (no space, query or fragment mark), and the
-# line break that joins paths for :func:`_own_keys`.
-_PATH_ASCII = bytes(c for c in range(0x21, 0x7F) if c not in b"?#") + b"\n"
-
-
-def _own_keys(urls: set[str]) -> bool:
-    """True when every URL is its own ``_url_key``: a plain site path (``/a/b``: one
-    leading slash, no query, fragment, space or unprintable character, no trailing
-    slash but for ``/`` itself). Tested on all of them at once, in C passes."""
-    if "/" in urls:
-        urls = urls - {"/"}
-    if not urls:
-        return True
-    text = "\n".join(urls)
-    if text.isascii():
-        plain = not text.encode("ascii").translate(None, _PATH_ASCII)
-    else:
-        plain = (
-            "?" not in text
-            and "#" not in text
-            and " " not in text
-            and text.replace("\n", "").isprintable()
-        )
-    return (
-        plain
-        and text.count("\n") == len(urls) - 1  # no URL holds a line break of its own
-        and text.startswith("/")
-        and text.count("\n/") == len(urls) - 1
-        and not text.startswith("//")
-        and "\n//" not in text
-        and not text.endswith("/")
-        and "/\n" not in text
-    )
-
-
-def _broken_urls(linked: set[str], known: set[str]) -> set[str]:
-    """``{url for url in linked if _url_key(url) not in known}``, the usual case in C.
-
-    Sites write links as the plain paths the entries answer to, so most linked URLs are
-    keys as written; those need no key of their own worked out when they are all plain
-    paths (:func:`_own_keys`). Only the rest go one by one.
-    """
-    literal = linked & known
-    broken = {url for url in linked - literal if _url_key(url) not in known}
-    if not _own_keys(literal):
-        broken.update(url for url in literal if _url_key(url) not in known)
-    return broken
-
-
-def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[FindingRow]:
-    """:func:`check_corpus` over facts as tuples (``SeoFacts`` field order), giving tuples.
-
-    Linear in the number of entries, however large a duplicate group (the real site has
-    thousands of Q&A pages titled ``QuickTakes | <Subject>``).
-    """
-    tally = CorpusTally(config)
-    tally.add(facts)
-    return tally.findings()
-
-
-class CorpusTally:
-    """:func:`check_corpus_rows` in two halves: the facts are counted as they come, in
-    chunks (an index's cold build counts each chunk while its workers parse the next
-    ones), then :meth:`findings` groups the repeated values and makes the findings.
-
-    Values are counted at C speed (``Counter``, ``map``); only the facts whose value
-    occurs more than once are then grouped, in the order of the values' first appearance.
-    """
-
-    def __init__(self, config: SeoConfig) -> None:
-        self.config = config
-        self.facts: list[FactsRow] = []
-        # per duplicate rule: (rule, field column, message) and whether it is enabled
-        self._rules = [(rule, field, template) for rule, _, field, template in DUPLICATE_RULES]
-        self._columns = [
-            (slot, column)
-            for slot, (rule, column, _, _) in enumerate(DUPLICATE_RULES)
-            if config.enabled(rule)
-        ]
-        self._values: list[list[str]] = [[] for _ in DUPLICATE_RULES]
-        self._counts: list[Counter[str]] = [Counter() for _ in DUPLICATE_RULES]
-        self._links_on = config.enabled("related-broken")
-        self._known: set[str] = set()  # the URL keys entries answer to
-        self._linked: set[str] = set()  # the related URLs, as written
-
-    def add(self, facts: Iterable[FactsRow | None]) -> None:
-        """Count the next facts (in path order; None, for a file that did not parse, is
-        passed over)."""
-        chunk = [row for row in facts if row is not None]
-        self.facts += chunk
-        for slot, column in self._columns:
-            values = list(map(itemgetter(column), chunk))
-            if column == 3:
-                values = list(map(str.casefold, values))
-            self._values[slot] += values
-            self._counts[slot].update(values)
-        if self._links_on:
-            self._known.update(map(itemgetter(3), chunk))
-            links_of = map(itemgetter(4), chunk)
-            self._linked.update(chain.from_iterable(links[1::2] for links in links_of if links))
-
-    def findings(self) -> list[FindingRow]:
-        """The corpus findings of every fact counted, as :func:`check_corpus_rows`."""
-        config, facts = self.config, self.facts
-        out: list[FindingRow] = []
-        for slot, _ in self._columns:
-            values, counts = self._values[slot], self._counts[slot]
-            counts.pop("", None)
-            repeated = {value for value, count in counts.items() if count > 1}
-            if not repeated:
-                continue
-            groups: dict[str, list[FactsRow]] = {}
-            for value, fact in compress(
-                zip(values, facts, strict=True), map(repeated.__contains__, values)
-            ):
-                group = groups.get(value)
-                if group is None:
-                    groups[value] = [fact]
-                else:
-                    group.append(fact)
-            rule, field_column, template = self._rules[slot]
-            _duplicate_findings(
-                out, groups.values(), rule, config.severity(rule), field_column, template
-            )
-
-        if self._links_on:
-            known = self._known
-            known.discard("")
-            broken = _broken_urls(self._linked, known)
-            if broken:
-                _broken_link_findings(out, facts, broken, config.severity("related-broken"))
-        return out
-
-
-def _duplicate_findings(  # noqa: PLR0917 - one rule's parts
-    out: list[FindingRow],
-    groups: Iterable[list[FactsRow]],
-    rule: str,
-    severity: str,
-    field_column: int,
-    template: str,
-) -> None:
-    """One duplicate rule's findings, group by group (the facts of each group's members
-    in path order); shared by :class:`CorpusTally` and ``CorpusRules.all``."""
-    own_url = "{url}" in template
-    for group in groups:
-        paths = list(map(itemgetter(0), group))
-        for fact in group[:3]:
-            message = template.format(others=_others(paths, fact[0]), url=fact[3])
-            out.append((rule, severity, fact[0], fact[field_column], message, None, None))
-        if len(group) <= 3:
-            continue
-        # Members past the first three all name the same others: one message serves
-        # them all where it quotes no URL of their own (the slug rule's does).
-        rest = group[3:]
-        shared = _others(paths, paths[3])
-        messages: Iterable[str] = (
-            [template.format(others=shared, url=url) for url in map(itemgetter(3), rest)]
-            if own_url
-            else repeat(template.format(others=shared))
-        )
-        out.extend(
-            zip(
-                repeat(rule), repeat(severity), paths[3:],
-                map(itemgetter(field_column), rest), messages, repeat(None), repeat(None),
-            )
-        )  # fmt: skip
-
-
-def _broken_link_findings(
-    out: list[FindingRow], facts: Sequence[FactsRow], broken: set[str], severity: str
-) -> None:
-    for fact in facts:
-        links = fact[4]
-        if not links or broken.isdisjoint(links):
-            continue
-        for n in range(0, len(links), 2):
-            url = links[n + 1]
-            if url in broken:
-                message = BROKEN_LINK_MESSAGE.format(url=url)
-                out.append(("related-broken", severity, fact[0], links[n], message, None, None))

@@ -36,7 +36,7 @@ def imported_modules(path: Path, known: set[str]) -> Iterator[str]:
 
 
 def import_graph() -> dict[str, set[str]]:
-    paths = {module_name(path): path for path in EDITOR.rglob("*.py")}
+    paths = {module_name(path): path for path in (EDITOR / "content" / "seo").rglob("*.py")}
     known = set(paths)
     graph: dict[str, set[str]] = {}
     for name, path in paths.items():
@@ -72,3 +72,15 @@ def test_content_imports_no_qt() -> None:
             else:
                 continue
             assert not any(n.startswith(("PySide6", "editor.ui")) for n in names), path
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """Helpers two modules share are public in one of them, not ``_private`` in either."""
+    offenders = []
+    for path in (EDITOR / "content" / "seo").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                if private and node.module.startswith("editor."):
+                    offenders.append(f"{path.relative_to(ROOT)}: {node.module} {private}")
+    assert offenders == []

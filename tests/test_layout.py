@@ -7,6 +7,8 @@ from the interpreter but not from a reader).
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -84,3 +86,18 @@ def test_no_module_imports_another_modules_private_names() -> None:
                 if private and node.module.startswith("editor."):
                     offenders.append(f"{path.relative_to(ROOT)}: {node.module} {private}")
     assert offenders == []
+
+
+QT_FREE = ["editor.ui.entries.list_rows", "editor.ui.word_query"]
+
+
+@pytest.mark.parametrize("module", QT_FREE)
+def test_list_and_report_logic_runs_without_qt(module: str) -> None:
+    """The rows, sorting, searching and filtering behind the Qt models import no Qt, so
+    they run in any thread and in tests without a display."""
+    code = (
+        f"import sys, {module}\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'PySide6')\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.ui.entries.entry_model import DATE, SCHEMA, STATUS, TITLE, EntryListModel
+from editor.ui.entries.entry_model import EntryListModel
+from editor.ui.entries.list_rows import DATE, SCHEMA, STATUS, TITLE
 
 
 class EntryList(QWidget):

@@ -39,14 +39,3 @@ class VisibleRowsModel(QAbstractTableModel):
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.headers):
             return self.headers[section]
         return None
-
-
-def refines(new: str, old: str) -> bool:
-    """True when every row whose text holds all words of ``new`` holds those of ``old``
-    too (each old word is part of a new one, case aside), so ``new`` may search within
-    ``old``'s matches: typing on never brings a row back. False for an empty ``old``."""
-    old_words = old.lower().split()
-    if not old_words:
-        return False
-    new_words = new.lower().split()
-    return all(any(o in n for n in new_words) for o in old_words)

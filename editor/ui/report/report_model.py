@@ -43,8 +43,9 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from editor.content.atomic import atomic_write
 from editor.content.seo import RULE_NAMES, SEVERITIES, Finding
-from editor.ui.entries.visible_rows import VisibleRowsModel, refines
+from editor.ui.entries.visible_rows import VisibleRowsModel
 from editor.ui.qt_compat import emit
+from editor.ui.word_query import refines
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QProgressBar
 from editor.content.index import CorpusIndex
 from editor.content.seo import Finding, SeoConfig, check_entry
 from editor.ui import dialogs
-from editor.ui.entries.entry_model import EntryListModel, PreparedList
+from editor.ui.entries.entry_model import EntryListModel
+from editor.ui.entries.list_rows import PreparedList
 from editor.ui.report.report_view import SeoReportView
 from editor.ui.window.session import OpenEntry
 from editor.ui.window.workers import IndexRelay, IndexResult, IndexWorker, entry_links

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from editor.content.index import CorpusIndex
-from editor.ui.entries.entry_model import (
+from editor.ui.entries.list_rows import (
     PreparedList,
     prepare_list,
     prepare_list_rows,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from editor.ui.entries.entry_model import DATE, SCHEMA, STATUS, TITLE
+from editor.ui.entries.list_rows import DATE, SCHEMA, STATUS, TITLE
 
 
 def test_titles_get_the_room(qtbot, make_window, sample_folder):

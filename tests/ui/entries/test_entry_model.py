@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QTableView
 
 from editor.content.errors import ParseError
 from editor.content.index import CorpusIndex
-from editor.ui.entries import entry_model
-from editor.ui.entries.entry_model import DATE, STATUS, TITLE, EntryListModel
+from editor.ui.entries import entry_model, list_rows
+from editor.ui.entries.entry_model import EntryListModel
+from editor.ui.entries.list_rows import DATE, STATUS, TITLE
 
 FOLDER = Path("/content")
 
@@ -171,8 +172,8 @@ def test_a_sort_order_made_in_advance_is_taken_only_for_the_sort_shown(
     model = EntryListModel()
     model.set_paths(FOLDER, [r.path for r in RECORDS])
     model.sort(DATE, Qt.SortOrder.DescendingOrder)
-    prepared = entry_model.prepare_list(RECORDS, model.sort_wanted)  # as the index thread
-    stale = entry_model.prepare_list(RECORDS, (TITLE, False))
+    prepared = list_rows.prepare_list(RECORDS, model.sort_wanted)  # as the index thread
+    stale = list_rows.prepare_list(RECORDS, (TITLE, False))
     sorts: list[int] = []
     real_sort = entry_model.sort_rows
     monkeypatch.setattr(
@@ -190,10 +191,10 @@ def test_dirty_markers_survive_new_rows_and_a_folder_listed_anew(model: EntryLis
     model.set_dirty(FOLDER / "zopa.md", True)
     model.set_dirty(FOLDER / "anchoring.md", True)
     renamed = [Record("aaa.md", "AAA"), *RECORDS]  # a file came: the list is rebuilt
-    model.set_rows(entry_model.prepare_list(renamed, model.sort_wanted))
+    model.set_rows(list_rows.prepare_list(renamed, model.sort_wanted))
     assert model.dirty_paths() == [FOLDER / "zopa.md", FOLDER / "anchoring.md"]
     assert model.index_of(FOLDER / "zopa.md").data() == "ZOPA *"
-    model.set_rows(entry_model.prepare_list(RECORDS[1:]))  # zopa.md went away
+    model.set_rows(list_rows.prepare_list(RECORDS[1:]))  # zopa.md went away
     assert model.dirty_paths() == [FOLDER / "anchoring.md"]
     model.set_paths(FOLDER, [r.path for r in RECORDS])  # listed anew: the session re-marks
     assert model.dirty_paths() == []
@@ -201,8 +202,8 @@ def test_dirty_markers_survive_new_rows_and_a_folder_listed_anew(model: EntryLis
 
 def test_the_full_list_shares_the_names_lists_lookups_when_the_files_match() -> None:
     rels = [r.path for r in RECORDS]
-    names = entry_model.prepare_list_rows(entry_model.rows_from_paths(rels))
-    full = entry_model.prepare_list(RECORDS, (TITLE, False), names)
+    names = list_rows.prepare_list_rows(list_rows.rows_from_paths(rels))
+    full = list_rows.prepare_list(RECORDS, (TITLE, False), names)
     assert full.rels is names.rels and full.by_rel is names.by_rel
     listing = EntryListModel()
     listing.set_paths(FOLDER, names)
@@ -211,7 +212,7 @@ def test_the_full_list_shares_the_names_lists_lookups_when_the_files_match() -> 
         "ZOPA", "BATNA", "Soft Power", "anchoring", "broken.md",
     ]  # fmt: skip
 
-    other = entry_model.prepare_list([Record("aaa.md", "AAA"), *RECORDS], None, names)
+    other = list_rows.prepare_list([Record("aaa.md", "AAA"), *RECORDS], None, names)
     assert other.rels is not names.rels  # another file list: lookups of its own
     assert other.by_rel == {rel: n for n, rel in enumerate(["aaa.md", *rels])}
     assert names.by_rel == {rel: n for n, rel in enumerate(rels)}  # the shown list intact
@@ -283,8 +284,8 @@ def test_joined_haystacks_find_a_word_in_exactly_the_rows_holding_it(
     ids = list(range(len(hays)))
     rng.shuffle(ids)  # the order shown
     for joined, order in (
-        (entry_model.JoinedHays(hays, range(len(hays))), range(len(hays))),
-        (entry_model.JoinedHays(hays, ids), ids),
+        (list_rows.JoinedHays(hays, range(len(hays))), range(len(hays))),
+        (list_rows.JoinedHays(hays, ids), ids),
     ):
         if any("\0" in hay for hay in hays):
             assert joined.text is None  # unusable: the list searches row by row

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from editor.content import search
 from editor.content.index import CorpusIndex
-from editor.ui.entries import entry_model
+from editor.ui.entries import entry_model, list_rows
 from editor.ui.entries.entry_list import EntryList
 from editor.ui.entries.entry_model import EntryListModel
 
@@ -58,7 +58,7 @@ def test_a_superseded_search_never_overwrites_a_newer_one(qtbot: Any) -> None:
     model = EntryListModel()
     model.set_paths(Path("/c"), ["a.md", "b.md", "c.md"])
     index = SlowIndex({"slow": ([0], 50), "fast": ([1, 2], 1), "other": ([2], 3)})
-    rows = entry_model.prepare_list_rows(entry_model.rows_from_paths(["a.md", "b.md", "c.md"]))
+    rows = list_rows.prepare_list_rows(list_rows.rows_from_paths(["a.md", "b.md", "c.md"]))
     model.set_rows(rows, index.search, index.search_job)
     busy: list[bool] = []
     model.searching.connect(busy.append)
@@ -82,7 +82,7 @@ def _slow_model(rels: list[str], answers: dict[str, tuple[list[int], int]]) -> E
     model = EntryListModel()
     model.set_paths(Path("/c"), rels)
     index = SlowIndex(answers)
-    rows = entry_model.prepare_list_rows(entry_model.rows_from_paths(rels), model.sort_wanted)
+    rows = list_rows.prepare_list_rows(list_rows.rows_from_paths(rels), model.sort_wanted)
     model.set_rows(rows, index.search, index.search_job)
     return model
 
@@ -135,7 +135,7 @@ def test_the_list_paints_the_quick_answer_before_the_search_goes_on(qtbot: Any) 
         jobs.append(index.search_job(query))
         return jobs[-1]
 
-    model.set_rows(entry_model.prepare_list_rows(entry_model.rows_from_paths(rels)), None, job)
+    model.set_rows(list_rows.prepare_list_rows(list_rows.rows_from_paths(rels)), None, job)
     view = QTableView()
     view.setModel(model)
     view.show()

@@ -16,7 +16,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from editor.ui.entries.entry_list import EntryList
-from editor.ui.entries.entry_model import DATE, STATUS, STATUS_RANK, TITLE, EntryListModel
+from editor.ui.entries.entry_model import EntryListModel
+from editor.ui.entries.list_rows import DATE, STATUS, STATUS_RANK, TITLE
 
 FOLDER = Path("/content")
 WORDS = ["alpha", "alpine", "beta", "bet", "gamma", "delta", "del", "zeta", "kappa", "lambda"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 
 from editor.content.seo.rules import Finding
-from editor.ui.entries.entry_model import STATUS, StatusRole, worst_status
+from editor.ui.entries.entry_model import StatusRole
+from editor.ui.entries.list_rows import STATUS, worst_status
 from editor.ui.form.faq_editor import FaqEditor
 from editor.ui.form.fields import LineEditor
 

@@ -19,17 +19,12 @@ places the current sort and filter give them, without a reset.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from itertools import groupby
 from operator import itemgetter
-from pathlib import Path
-from typing import Any, Final, NamedTuple, Protocol
+from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -41,163 +36,60 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
-from editor.content.atomic import atomic_write
-from editor.content.seo import RULE_NAMES, SEVERITIES, Finding
+from editor.content.seo import RULE_NAMES
 from editor.ui.entries.visible_rows import VisibleRowsModel
 from editor.ui.qt_compat import emit
+from editor.ui.report.findings_rows import (
+    GONE,
+    HEADERS,
+    R_COLUMN,
+    R_FIELD,
+    R_LINE,
+    R_MESSAGE,
+    R_PATH,
+    R_RANK,
+    R_RULE,
+    R_SCHEMA,
+    R_SEVERITY,
+    R_SUBJECT,
+    RANK,
+    ROW_OF_COLUMN,
+    SEVERITY,
+    SEVERITY_COLOURS,
+    SEVERITY_LABEL,
+    FindingsFilter,
+    PreparedRows,
+    RecordLike,
+    Row,
+    RowInput,
+    Summary,
+    build_rows,
+    filter_ids,
+    prepare_rows,
+    record_inputs,
+    records_inputs,
+    row_haystack,
+    row_key,
+    sorted_ids,
+)
 from editor.ui.word_query import refines
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-# One finding: rank, severity, rule, path, entry label, field, message, subject,
-# schema, line, column.
-Row = tuple[int, str, str, str, str, str, str, str, str, int | None, int | None]
-RowInput = tuple[Finding, str, str, str]  # (finding, title, subject, schema)
-_GONE: Row = (99, "", "", "", "", "", "", "", "", None, None)  # a row replace_for_path removed
-# Literal positions (Final), so type checkers know each field's type.
-R_RANK: Final = 0
-R_SEVERITY: Final = 1
-R_RULE: Final = 2
-R_PATH: Final = 3
-R_ENTRY: Final = 4
-R_FIELD: Final = 5
-R_MESSAGE: Final = 6
-R_SUBJECT: Final = 7
-R_SCHEMA: Final = 8
-R_LINE: Final = 9
-R_COLUMN: Final = 10
-
-SEVERITY, RULE, ENTRY, FIELD, MESSAGE, SUBJECT, SCHEMA = range(7)
-HEADERS = ("Severity", "Rule", "Entry", "Field", "Message", "Subject", "Schema")
-_ROW_OF_COLUMN = (R_SEVERITY, R_RULE, R_ENTRY, R_FIELD, R_MESSAGE, R_SUBJECT, R_SCHEMA)
-CSV_HEADER = ("severity", "rule", "entry", "path", "field", "line", "column", "message",
-              "subject", "schema")  # fmt: skip
-
 PathRole = Qt.ItemDataRole.UserRole + 1
 FieldRole = Qt.ItemDataRole.UserRole + 2
 
-_RANK = {name: n for n, name in enumerate(SEVERITIES)}
-_UNKNOWN_RANK = len(SEVERITIES)
-SEVERITY_LABEL = {"error": "Error", "warning": "Warning", "info": "Info"}
 _ICON_OF = {
     "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
     "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
-# Darker tones on light backgrounds, lighter ones on dark backgrounds (Material 800/300).
-SEVERITY_COLOURS = {
-    False: {"error": "#c62828", "warning": "#a65c00", "info": "#1565c0"},
-    True: {"error": "#ef5350", "warning": "#ffb74d", "info": "#64b5f6"},
-}
-
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _PATH = int(PathRole)
 _FIELD = int(FieldRole)
-
-
-class RecordLike(Protocol):
-    """What the report reads from an index record (``editor.content.index.EntryRecord``)."""
-
-    path: str
-    title: str
-    subject: str
-    schema: str
-
-    @property
-    def findings(self) -> Sequence[Finding]: ...
-
-
-def build_rows(inputs: Iterable[RowInput]) -> list[Row]:
-    """Flatten ``(finding, title, subject, schema)`` into row tuples (title falls back to
-    the file name; labels are shared between an entry's findings)."""
-    labels: dict[tuple[str, str], str] = {}
-    rows: list[Row] = []
-    append = rows.append
-    for f, title, subject, schema in inputs:
-        label = labels.get((title, f.path))
-        if label is None:
-            label = " ".join(title.split()) or f.path.rsplit("/", 1)[-1]
-            if label == title:
-                label = title  # the record's string, not a copy (~3 MB at 50k entries)
-            labels[title, f.path] = label
-        append(
-            (_RANK.get(f.severity, _UNKNOWN_RANK), f.severity, f.rule, f.path, label,
-             f.field, f.message, subject, schema, f.line, f.column)
-        )  # fmt: skip
-    return rows
-
-
-class PreparedRows(NamedTuple):
-    """Rows with their lookups, made by :func:`prepare_rows` off the GUI thread (at 50k
-    entries building ~140k rows on the GUI thread stalled the window for half a second)."""
-
-    rows: list[Row]
-    by_path: dict[str, Sequence[int]]  # ids of each path's rows (a range when adjacent)
-    rules: Counter[str]
-    severities: Counter[str]
-    subjects: Counter[str]
-    schemas: Counter[str]
-    by_severity: list[int]  # ids in the default order (severity, then id)
-
-
-def prepare_rows(inputs: Iterable[RowInput]) -> PreparedRows:
-    """Everything :meth:`FindingsModel.set_prepared` needs; pure Python, any thread."""
-    rows = build_rows(inputs)
-    # An entry's rows are adjacent (records give theirs one after another): a range per
-    # entry, not a list of int objects (~11 MB at 50k entries, ~140k rows).
-    by_path: dict[str, Sequence[int]] = {}
-    start = 0
-    for path, run in groupby(map(itemgetter(R_PATH), rows)):
-        end = start + sum(1 for _ in run)
-        ids = by_path.get(path)
-        by_path[path] = range(start, end) if ids is None else [*ids, *range(start, end)]
-        start = end
-    ranks = [r[R_RANK] for r in rows]
-    by_severity = sorted(range(len(rows)), key=ranks.__getitem__)
-    return PreparedRows(
-        rows,
-        by_path,
-        Counter(map(itemgetter(R_RULE), rows)),
-        Counter(map(itemgetter(R_SEVERITY), rows)),
-        Counter(map(itemgetter(R_SUBJECT), rows)),
-        Counter(map(itemgetter(R_SCHEMA), rows)),
-        by_severity,
-    )
-
-
-def record_inputs(record: RecordLike) -> list[RowInput]:
-    """One index record's findings in the input form of :meth:`FindingsModel.set_rows`."""
-    return [(f, record.title, record.subject, record.schema) for f in record.findings]
-
-
-def records_inputs(records: Iterable[RecordLike]) -> Iterator[RowInput]:
-    for record in records:
-        yield from record_inputs(record)
-
-
-@dataclass(frozen=True)
-class FindingsFilter:
-    """What the report shows; empty or ``None`` criteria let every row through."""
-
-    min_severity: str = "info"  # show this severity and worse
-    rules: frozenset[str] = frozenset()
-    subject: str | None = None  # compared case-insensitively ("Digital Media" = "digital media")
-    schema: str | None = None
-    text: str = ""  # every word must occur in the message, the entry label or the path
-
-    def is_default(self) -> bool:
-        return self == FindingsFilter()
-
-
-class Summary(NamedTuple):
-    findings: int
-    entries: int
-    errors: int
-    warnings: int
-    infos: int
 
 
 class FindingsModel(VisibleRowsModel):
@@ -209,7 +101,7 @@ class FindingsModel(VisibleRowsModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Row] = []  # _GONE where replace_for_path removed a row
+        self._rows: list[Row] = []  # GONE where replace_for_path removed a row
         self._by_path: dict[str, Sequence[int]] = {}
         self._order: list[int] | None = None  # every live id, sorted (cache)
         self._haystack: list[str] | None = None  # lower-cased text (lazy)
@@ -237,7 +129,7 @@ class FindingsModel(VisibleRowsModel):
         if role == _DISPLAY:
             if column == SEVERITY:
                 return SEVERITY_LABEL.get(row[R_SEVERITY], row[R_SEVERITY])
-            return row[_ROW_OF_COLUMN[column]]
+            return row[ROW_OF_COLUMN[column]]
         if column == SEVERITY:
             if role == _DECORATION:
                 return self._icon(row[R_SEVERITY])
@@ -358,7 +250,7 @@ class FindingsModel(VisibleRowsModel):
         """Row ``i`` is now ``row`` (``i`` one past the last: a new row), and so are the
         lookups made from the rows, where made: the search text, the summary columns."""
         rows, hay, columns = self._rows, self._haystack, self._columns
-        text = "" if row is _GONE or hay is None else _hay(row)
+        text = "" if row is GONE or hay is None else row_haystack(row)
         number = -1
         if columns is not None:
             numbers = columns[2]
@@ -387,7 +279,7 @@ class FindingsModel(VisibleRowsModel):
             self.endRemoveRows()
         for i in ids:
             self._count(self._rows[i], -1)
-            self._put(i, _GONE)
+            self._put(i, GONE)
         if self._order is not None:
             self._order = [i for i in self._order if i not in gone]
 
@@ -436,52 +328,25 @@ class FindingsModel(VisibleRowsModel):
         emit(self.summary_changed)
 
     def _filtered(self, ids: list[int]) -> list[int]:
-        """The ids of ``ids`` the filter lets through, in their order. One list
-        comprehension per active criterion (no call per row); also used for single
-        rows, so bulk and incremental updates agree."""
-        f, rows = self._filter, self._rows
-        rank = _RANK.get(f.min_severity, _UNKNOWN_RANK)
-        if rank < _UNKNOWN_RANK - 1:
-            ids = [i for i in ids if rows[i][R_RANK] <= rank]
-        if f.rules:
-            rules = f.rules
-            ids = [i for i in ids if rows[i][R_RULE] in rules]
-        if f.subject is not None:
-            key = f.subject.casefold()
-            spellings = {s for s in self._subjects if s.casefold() == key}
-            ids = [i for i in ids if rows[i][R_SUBJECT] in spellings]
-        if f.schema is not None:
-            schema = f.schema
-            ids = [i for i in ids if rows[i][R_SCHEMA] == schema]
-        words = f.text.lower().split()
-        if words:
-            if self._haystack is None:
-                self._haystack = [_hay(r) for r in rows]
-            hay = self._haystack
-            for word in sorted(words, key=len, reverse=True):  # the longest prunes most
-                ids = [i for i in ids if word in hay[i]]
-        return ids
+        """The ids of ``ids`` the filter lets through, in their order (also used for
+        single rows, so bulk and incremental updates agree)."""
+        return filter_ids(self._filter, self._rows, ids, self._subjects, self._hays)
+
+    def _hays(self) -> list[str]:
+        """Every row's lower-cased text for the filter's words, made when first needed."""
+        if self._haystack is None:
+            self._haystack = [row_haystack(r) for r in self._rows]
+        return self._haystack
 
     # -- sorting ------------------------------------------------------------------
 
     def _key_of(self, row: Row) -> Any:
         """The sort key of one row in the current sort column (ids break ties)."""
-        if self._sort_column == SEVERITY:
-            return row[R_RANK]
-        return str(row[_ROW_OF_COLUMN[self._sort_column]]).casefold()
+        return row_key(row, self._sort_column)
 
     def _sorted_ids(self) -> list[int]:
         if self._order is None:
-            rows = self._rows
-            live = [i for i, r in enumerate(rows) if r is not _GONE]
-            if self._sort_column == SEVERITY:
-                keys: list[Any] = [r[R_RANK] for r in rows]
-            else:
-                field = _ROW_OF_COLUMN[self._sort_column]
-                keys = [str(r[field]).casefold() for r in rows]
-            # Stable, also when reversed: ties keep id order, as _position assumes.
-            live.sort(key=keys.__getitem__, reverse=self._descending)
-            self._order = live
+            self._order = sorted_ids(self._rows, self._sort_column, self._descending)
         return self._order
 
     def _position(self, ids: list[int], new: int) -> int:
@@ -579,9 +444,9 @@ class FindingsModel(VisibleRowsModel):
         return Summary(
             len(visible),
             entries,
-            picked.count(_RANK["error"]),
-            picked.count(_RANK["warning"]),
-            picked.count(_RANK["info"]),
+            picked.count(RANK["error"]),
+            picked.count(RANK["warning"]),
+            picked.count(RANK["info"]),
         )
 
     def _summary_columns(self) -> tuple[bytearray, array[int], dict[str, int]]:
@@ -632,10 +497,6 @@ class FindingsModel(VisibleRowsModel):
         return icon
 
 
-def _hay(row: Row) -> str:
-    return f"{row[R_ENTRY]}\n{row[R_MESSAGE]}\n{row[R_PATH]}".lower()
-
-
 def _runs(positions: list[int]) -> list[tuple[int, int]]:
     """Sorted positions grouped into ``(first, last)`` runs of consecutive numbers."""
     runs: list[tuple[int, int]] = []
@@ -645,22 +506,3 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((p, p))
     return runs
-
-
-def write_csv(path: Path, rows: Iterable[Row]) -> int:
-    """Write ``rows`` with a header line; returns how many rows were written."""
-    count = 0
-    with io.StringIO(newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(CSV_HEADER)
-        for r in rows:
-            line = "" if r[R_LINE] is None else r[R_LINE]
-            column = "" if r[R_COLUMN] is None else r[R_COLUMN]
-            writer.writerow(
-                (r[R_SEVERITY], r[R_RULE], r[R_ENTRY], r[R_PATH], r[R_FIELD], line, column,
-                 r[R_MESSAGE], r[R_SUBJECT], r[R_SCHEMA])
-            )  # fmt: skip
-            count += 1
-        # Atomic, through a symlink to its target, never replacing a FIFO or device.
-        atomic_write(path, stream.getvalue().encode("utf-8"))
-    return count

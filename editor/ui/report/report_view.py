@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from editor.content.errors import ContentError
 from editor.ui import dialogs
 from editor.ui.qt_compat import emit
-from editor.ui.report.report_model import (
+from editor.ui.report.findings_rows import (
     ENTRY,
     FIELD,
     MESSAGE,
@@ -40,12 +40,12 @@ from editor.ui.report.report_model import (
     SCHEMA,
     SEVERITY,
     SUBJECT,
-    FindingsModel,
     PreparedRows,
     RecordLike,
     RowInput,
     write_csv,
 )
+from editor.ui.report.report_model import FindingsModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -172,7 +172,7 @@ class SeoReportView(QWidget):
         self.model.set_records(records)
 
     def set_prepared(self, prepared: PreparedRows, *, complete: bool = True) -> None:
-        """Rows made off the GUI thread by ``report_model.prepare_rows``."""
+        """Rows made off the GUI thread by ``findings_rows.prepare_rows``."""
         self._indexing = not complete
         self.model.set_prepared(prepared)
 

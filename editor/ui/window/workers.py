@@ -24,7 +24,7 @@ from editor.ui.entries.list_rows import (
     prepare_list_rows,
     rows_from_paths,
 )
-from editor.ui.report.report_model import PreparedRows, prepare_rows, records_inputs
+from editor.ui.report.findings_rows import PreparedRows, prepare_rows, records_inputs
 
 log = logging.getLogger("editor.ui.window.workers")
 

@@ -19,16 +19,16 @@ from pytestqt.qtbot import QtBot
 
 from editor.content.seo import Finding
 from editor.ui.report import report_view
-from editor.ui.report.report_model import (
+from editor.ui.report.findings_rows import (
     CSV_HEADER,
     ENTRY,
     MESSAGE,
     RULE,
     SEVERITY,
-    FindingsModel,
     RowInput,
     prepare_rows,
 )
+from editor.ui.report.report_model import FindingsModel
 from editor.ui.report.report_view import (
     EMPTY_FILTERED,
     EMPTY_INDEXING,

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
-from editor.ui.report.report_model import R_FIELD, R_PATH, R_RULE, RULE
+from editor.ui.report.findings_rows import R_FIELD, R_PATH, R_RULE, RULE
 from editor.ui.settings import SettingsStore
 
 ANCHORING = "anchoring.md"

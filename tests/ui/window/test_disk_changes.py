@@ -11,7 +11,7 @@ from helpers.keys import type_at_end
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
-from editor.ui.report.report_model import R_PATH
+from editor.ui.report.findings_rows import R_PATH
 
 GLOSSARY = "strategic-leverage.md"
 WAIT_MS = 5000

@@ -16,7 +16,7 @@ from editor.content.frontmatter import load_bytes
 from editor.ui import app as app_module
 from editor.ui.entries.list_rows import STATUS, TITLE
 from editor.ui.new_entry_dialog import NewEntryDialog
-from editor.ui.report.report_model import R_PATH, R_RULE
+from editor.ui.report.findings_rows import R_PATH, R_RULE
 from editor.ui.settings import SettingsStore
 
 GLOSSARY = "strategic-leverage.md"

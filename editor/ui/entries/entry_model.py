@@ -120,7 +120,6 @@ class EntryListModel(VisibleRowsModel):
         self._rels: list[str] = []  # each row's rel, in row order
         self._by_rel: dict[str, int] = {}
         self._dirty: set[str] = set()  # rels of the rows with unsaved edits
-        self._searcher: Callable[[str], Sequence[int]] | None = None
         self._sort: SortOrder | None = None  # all ids sorted by the sort column (cache)
         # Every row's haystack (quick search), made with the rows: made lazily, it cost
         # the first keystroke needing it ~4 ms at 50k rows.
@@ -221,31 +220,26 @@ class EntryListModel(VisibleRowsModel):
         self.endResetModel()
 
     def set_records(
-        self,
-        records: Sequence[RecordLike],
-        searcher: Callable[[str], Sequence[int]] | None = None,
-        jobs: Callable[[str], Any] | None = None,
+        self, records: Sequence[RecordLike], jobs: Callable[[str], SearchJobLike] | None = None
     ) -> None:
         """The index's records (see :meth:`set_rows`), prepared here."""
-        self.set_rows(prepare_list(records, self.sort_wanted), searcher, jobs)
+        self.set_rows(prepare_list(records, self.sort_wanted), jobs)
 
     def set_rows(
         self,
         prepared: PreparedList,
-        searcher: Callable[[str], Sequence[int]] | None = None,
-        jobs: Callable[[str], Any] | None = None,
+        jobs: Callable[[str], SearchJobLike] | None = None,
     ) -> None:
         """The index's records as :func:`prepare_list` made them (maybe on another
-        thread), and its search (giving row numbers into the records). Taken over, not
+        thread), and its one search engine, ``jobs`` (giving row numbers into the
+        records); without it, the quick search over titles, subjects and names. Taken over, not
         copied: prepared rows are made for one model and used once.
 
         Same files in the same order: rows are updated in place (a file being read
         keeps its place under the user's eyes); otherwise the list is rebuilt. Dirty
         markers are kept either way.
 
-        With ``jobs`` (the corpus index's ``search_job``), costly queries run in
-        slices off the keystroke (see :meth:`set_query`)."""
-        self._searcher = searcher
+        Costly queries run in slices off the keystroke (see :meth:`set_query`)."""
         self._jobs = jobs
         self._cancel_search()
         rows, by_rel = prepared.rows, prepared.by_rel
@@ -478,8 +472,6 @@ class EntryListModel(VisibleRowsModel):
                 seen = set(quick)
                 return [*quick, *(i for i in known if i not in seen)]
             return quick
-        if self._searcher is not None:
-            return list(self._searcher(query))
         return self._quick_search(query, pool)
 
     def _quick_search(self, query: str, pool: Sequence[int], limit: int | None = None) -> list[int]:

@@ -141,9 +141,9 @@ class IndexFeed(QObject):
     def _use(self, index: CorpusIndex, rows: PreparedList | None = None) -> None:
         self.index = index
         if rows is None:
-            self.model.set_records(index.records, index.search, index.search_job)
+            self.model.set_records(index.records, index.search_job)
         else:
-            self.model.set_rows(rows, index.search, index.search_job)
+            self.model.set_rows(rows, index.search_job)
         self._mark_dirty()
         self.changed.emit(None)
 

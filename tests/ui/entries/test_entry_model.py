@@ -136,11 +136,18 @@ def test_typing_on_narrows_the_quick_answer_and_keeps_an_unchanged_layout(
 def test_filter_uses_the_index_search_when_given(model: EntryListModel) -> None:
     asked: list[str] = []
 
-    def search(query: str) -> list[int]:
-        asked.append(query)
-        return [0, 2]  # rows of the records given
+    class Job:
+        """An index search job that answers in its first slice."""
 
-    model.set_records(RECORDS, search)
+        def __init__(self, query: str) -> None:
+            asked.append(query)
+            self.result: list[int] | None = None
+
+        def step(self, deadline: float) -> bool:
+            self.result = [0, 2]  # rows of the records given
+            return True
+
+    model.set_records(RECORDS, Job)
     model.set_query("Anything")
     assert asked == ["anything"]
     assert titles(model) == ["Soft Power", "ZOPA"]
@@ -152,7 +159,7 @@ def test_search_of_a_real_index(qtbot: Any, sample_folder: Path) -> None:
     index = CorpusIndex(sample_folder, cache=False).build_all()
     model = EntryListModel()
     model.set_paths(sample_folder, index.paths)
-    model.set_records(index.records, index.search)
+    model.set_records(index.records, index.search_job)
     model.set_query("zopa")
     expected = {index.records[i].title for i in index.search("zopa")}
     assert set(titles(model)) == expected and expected

@@ -59,7 +59,7 @@ def test_a_superseded_search_never_overwrites_a_newer_one(qtbot: Any) -> None:
     model.set_paths(Path("/c"), ["a.md", "b.md", "c.md"])
     index = SlowIndex({"slow": ([0], 50), "fast": ([1, 2], 1), "other": ([2], 3)})
     rows = list_rows.prepare_list_rows(list_rows.rows_from_paths(["a.md", "b.md", "c.md"]))
-    model.set_rows(rows, index.search, index.search_job)
+    model.set_rows(rows, index.search_job)
     busy: list[bool] = []
     model.searching.connect(busy.append)
     model.set_query("slow")
@@ -83,7 +83,7 @@ def _slow_model(rels: list[str], answers: dict[str, tuple[list[int], int]]) -> E
     model.set_paths(Path("/c"), rels)
     index = SlowIndex(answers)
     rows = list_rows.prepare_list_rows(list_rows.rows_from_paths(rels), model.sort_wanted)
-    model.set_rows(rows, index.search, index.search_job)
+    model.set_rows(rows, index.search_job)
     return model
 
 
@@ -135,7 +135,7 @@ def test_the_list_paints_the_quick_answer_before_the_search_goes_on(qtbot: Any) 
         jobs.append(index.search_job(query))
         return jobs[-1]
 
-    model.set_rows(list_rows.prepare_list_rows(list_rows.rows_from_paths(rels)), None, job)
+    model.set_rows(list_rows.prepare_list_rows(list_rows.rows_from_paths(rels)), job)
     view = QTableView()
     view.setModel(model)
     view.show()
@@ -172,7 +172,7 @@ def test_list_shows_the_complete_result_after_typing(
     index = CorpusIndex(folder, cache=False).build_all()
     model = EntryListModel()
     model.set_paths(folder, index.paths)
-    model.set_records(index.records, index.search, index.search_job)
+    model.set_records(index.records, index.search_job)
     entries = EntryList(model)
     qtbot.addWidget(entries)
     entries.show()

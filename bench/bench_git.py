@@ -38,8 +38,8 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from editor.content.git_repo import GitRepo
-from editor.ui.main_window import MainWindow
 from editor.ui.settings import SettingsStore
+from editor.ui.window.main_window import MainWindow
 
 
 def git(folder: Path, *args: str) -> None:

@@ -103,8 +103,8 @@ def refresh_and_memory(folder: Path, keys: int, rounds: int) -> int:
     from editor.content.document import load_entry
     from editor.content.render import render_page
     from editor.content.schema import SchemaRegistry
-    from editor.ui.main_window import MainWindow
     from editor.ui.settings import SettingsStore
+    from editor.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp(prefix="glossary-preview-bench-"))
@@ -198,7 +198,7 @@ start = float(sys.argv[1])
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
-from editor.ui.main_window import MainWindow
+from editor.ui.window.main_window import MainWindow
 app = QApplication([])
 window = MainWindow(None)
 class Watch(QObject):

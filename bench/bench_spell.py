@@ -81,8 +81,8 @@ def key_latencies(text: str, keys: int, spell: bool = True) -> list[float]:
     from PySide6.QtWidgets import QApplication
 
     from editor.content.schema import Field
-    from editor.ui import spell_check
-    from editor.ui.fields import TextEditor
+    from editor.ui.form import spell_check
+    from editor.ui.form.fields import TextEditor
 
     app = QApplication.instance() or QApplication([])
     service = spell_check.SpellService(Speller(None))

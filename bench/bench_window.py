@@ -45,8 +45,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication
 
-from editor.ui.main_window import MainWindow
 from editor.ui.settings import SettingsStore
+from editor.ui.window.main_window import MainWindow
 
 TYPED = ["negotiation", "leverage power", "zzqx"]
 

@@ -15,7 +15,7 @@ os.environ.setdefault("QT_ACCESSIBILITY", "0")
 # this itself when run as root; tests set it always, so they behave alike for every user.
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 # Windows built in tests show the text preview (no browser process per window); the
-# browser-engine preview has its own tests (tests/ui/test_preview_web.py), which ask for it.
+# browser-engine preview has its own tests (tests/ui/preview/test_preview_web.py), which ask for it.
 os.environ.setdefault("GLOSSARY_EDITOR_PREVIEW", "text")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An empty content folder. A module that needs entries in it overrides this fixture
+    with one that takes this one as its argument and writes them (pytest's documented
+    override), so the folder itself is made here only."""
+    content = tmp_path / "content"
+    content.mkdir()
+    return content
 
 
 @pytest.fixture

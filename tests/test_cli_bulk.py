@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    dest = tmp_path / "content"
-    shutil.copytree(ROOT / "sample_content", dest)
-    return dest
+def folder(sample_folder: Path) -> Path:
+    """The commands here run on a copy of the sample folder."""
+    return sample_folder
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

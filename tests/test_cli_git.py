@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from git_helpers import git, isolate_git, make_team
+from helpers.git_team import git, isolate_git, make_team
 
 from editor.cli import main
 

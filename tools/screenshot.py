@@ -20,8 +20,8 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from editor.ui.app import APPLICATION, ORGANISATION
-from editor.ui.main_window import APP_NAME, MainWindow, app_icon
 from editor.ui.settings import SettingsStore
+from editor.ui.window.main_window import APP_NAME, MainWindow, app_icon
 
 
 def wait_until(app: QApplication, done: object, timeout_ms: int = 15_000) -> None:

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from screenshot import wait_until
 
 from editor.ui.app import APPLICATION, ORGANISATION
-from editor.ui.main_window import APP_NAME, MainWindow, app_icon
 from editor.ui.settings import SettingsStore
+from editor.ui.window.main_window import APP_NAME, MainWindow, app_icon
 
 
 def main() -> int:

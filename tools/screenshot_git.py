@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from editor.cli_git import setup_folder
 from editor.content.document import load_entry, save_entry
 from editor.ui import dialogs
-from editor.ui.main_window import MainWindow
 from editor.ui.settings import SettingsStore
+from editor.ui.window.main_window import MainWindow
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_content"
 ENTRY = "strategic-leverage.md"

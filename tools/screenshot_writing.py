@@ -30,12 +30,12 @@ sys.path.insert(0, str(REPO / "tools"))
 
 from screenshot import wait_until  # noqa: E402
 
-from editor.ui import spell_check  # noqa: E402
 from editor.ui.app import APPLICATION, ORGANISATION  # noqa: E402
-from editor.ui.fields import TextEditor  # noqa: E402
-from editor.ui.main_window import APP_NAME, MainWindow, app_icon  # noqa: E402
-from editor.ui.markdown_help import MarkdownHelp  # noqa: E402
+from editor.ui.form import spell_check  # noqa: E402
+from editor.ui.form.fields import TextEditor  # noqa: E402
+from editor.ui.form.markdown_help import MarkdownHelp  # noqa: E402
 from editor.ui.settings import SettingsStore  # noqa: E402
+from editor.ui.window.main_window import APP_NAME, MainWindow, app_icon  # noqa: E402
 
 TYPED = " Negotiators often recieve a seperate offer that definately changes the balance."
 

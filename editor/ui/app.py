@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 from editor.ui import dialogs
 from editor.ui.about import install_qt_translations
 from editor.ui.display_check import display_problem
-from editor.ui.main_window import APP_NAME, MainWindow, app_icon
+from editor.ui.window.main_window import APP_NAME, MainWindow, app_icon
 
 log = logging.getLogger(__name__)
 

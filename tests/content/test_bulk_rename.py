@@ -36,13 +36,11 @@ UNRELATED = "---\ntitle: Two\nurl: /glossary/old-term-two\n---\n"
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    root.mkdir()
-    (root / "old-term.md").write_text(TARGET)
-    (root / "linking.md").write_text(LINKING)
-    (root / "old-term-two.md").write_text(UNRELATED)
-    return root
+def folder(folder: Path) -> Path:
+    (folder / "old-term.md").write_text(TARGET)
+    (folder / "linking.md").write_text(LINKING)
+    (folder / "old-term-two.md").write_text(UNRELATED)
+    return folder
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from editor.content.seo.common import FactsRow, FindingRow, url_key
 from editor.content.seo.config import SeoConfig
+from editor.content.seo.corpus_check import check_corpus_rows
 from editor.content.seo.corpus_rules import CorpusRules
-from editor.content.seo.rules import FactsRow, FindingRow, _url_key, check_corpus_rows
 
 CORPUS_RULES = ("title-duplicate", "description-duplicate", "slug-duplicate", "related-broken")
 # str order differs from path-part order here ("a-b.md" < "a/b.md" < "a.md"), and
@@ -29,7 +30,7 @@ facts_rows = st.builds(
         path,
         title,
         description,
-        _url_key(url),
+        url_key(url),
         tuple(x for n, link in enumerate(links) for x in (f"{fields[0]}.{n}", link)),
         fields[1],
         fields[2],

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from git_helpers import Team, git, isolate_git, make_team
+from helpers.git_team import Team, git, isolate_git, make_team
 
 from editor.cli_git import setup_folder
 from editor.content.document import load_entry, save_entry

@@ -52,11 +52,9 @@ def within(seconds: float, work: Callable[[], Any]) -> Any:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    root.mkdir()
-    (root / "good.md").write_text(GOOD, encoding="utf-8")
-    return root
+def folder(folder: Path) -> Path:
+    (folder / "good.md").write_text(GOOD, encoding="utf-8")
+    return folder
 
 
 @pytest.mark.parametrize(

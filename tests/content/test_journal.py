@@ -28,13 +28,6 @@ from editor.content.journal import (
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    content.mkdir()
-    return content
-
-
-@pytest.fixture
 def journal(folder: Path, tmp_path: Path) -> Journal:
     return Journal(folder, tmp_path / "journal")
 

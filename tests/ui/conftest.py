@@ -118,8 +118,8 @@ def make_window(
     qtbot: Any, qsettings: QSettings, thread_pool: QThreadPool, journal_root: Path
 ) -> Iterator[Callable[..., Any]]:
     """``make_window(folder)``: a shown main window, its index already arrived."""
-    from editor.ui.main_window import MainWindow
     from editor.ui.settings import SettingsStore
+    from editor.ui.window.main_window import MainWindow
 
     windows: list[MainWindow] = []
 

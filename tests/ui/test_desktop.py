@@ -19,8 +19,6 @@ from editor import desktop_entry
 from editor.paths import resources_dir
 from editor.ui.about import LICENCE, about_text, app_version, install_qt_translations
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 REPO = Path(__file__).resolve().parents[2]
 DESKTOP = resources_dir() / "desktop" / "glossary-editor.desktop"
 

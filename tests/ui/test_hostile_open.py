@@ -17,8 +17,6 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 _SUITE = Path(__file__).resolve().parents[1] / "content" / "test_hostile_inputs.py"
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from editor.ui.new_entry_dialog import NewEntryDialog
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def test_focus_starts_on_the_term_and_typing_keeps_the_type(qtbot):

@@ -19,8 +19,6 @@ from editor.content.journal import Journal, folder_key
 from editor.ui import recovery_dialog
 from editor.ui.recovery_dialog import MISSING_NOTE, RecoveryDialog
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 GLOSSARY = "strategic-leverage.md"
 QA = "how-does-game-theory-model-coercive-diplomacy.md"
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QTextCharFormat, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit
 
 from editor.content.document import load_entry, save_diff
 from editor.content.word_diff import marked_lines, word_spans
 from editor.ui.diff_dialog import DiffDialog, DiffView
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def changed_words(view: QPlainTextEdit) -> list[str]:

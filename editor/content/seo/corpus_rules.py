@@ -1,6 +1,6 @@
 """The corpus SEO rules kept up to date entry by entry, for saves in big folders.
 
-:func:`~editor.content.seo.rules.check_corpus_rows` looks at every entry; re-running it
+:func:`~editor.content.seo.corpus_check.check_corpus_rows` looks at every entry; re-running it
 after each save of one entry costs a few hundred milliseconds in a 50,000-entry folder.
 :class:`CorpusRules` keeps what the rules need (duplicate groups, the URLs entries
 answer to, who links where) and, on a change, looks only at the groups and links the
@@ -16,15 +16,13 @@ from itertools import chain, filterfalse
 from operator import itemgetter
 
 from editor.content.gc_pause import gc_paused
+from editor.content.seo.common import FactsRow, FindingRow, url_key
 from editor.content.seo.config import SeoConfig
-from editor.content.seo.rules import (
+from editor.content.seo.corpus_check import (
     BROKEN_LINK_MESSAGE,
     DUPLICATE_RULES,
-    FactsRow,
-    FindingRow,
-    _duplicate_findings,
-    _others,
-    _url_key,
+    duplicate_findings,
+    others,
 )
 
 __all__ = ["CorpusRules"]
@@ -157,7 +155,7 @@ class CorpusRules:
             for url in links[1::2]:
                 key = key_get(url)
                 if key is None:
-                    key = key_of[url] = _url_key(url)
+                    key = key_of[url] = url_key(url)
                 linked = get(key)
                 if linked is None:
                     linkers[key] = [path]
@@ -260,7 +258,7 @@ class CorpusRules:
                     if key in linkers:
                         self._broken.add(key)
             for url in facts[4][1::2]:
-                link_key = _url_key(url)
+                link_key = url_key(url)
                 owners = linkers[link_key]
                 owners.remove(path)
                 if not owners:
@@ -287,7 +285,7 @@ class CorpusRules:
                 known[key] = known.get(key, 0) + 1
                 self._broken.discard(key)
             for url in facts[4][1::2]:
-                link_key = _url_key(url)
+                link_key = url_key(url)
                 linkers.setdefault(link_key, []).append(path)
                 if link_key not in known:
                     self._broken.add(link_key)
@@ -305,7 +303,7 @@ class CorpusRules:
             value = _value(facts, column)
             members = self._groups[slot].get(value) if value else None
             if members is not None:
-                message = template.format(others=_others(members, path), url=facts[3])
+                message = template.format(others=others(members, path), url=facts[3])
                 out.append((rule, severity, path, facts[field_column], message, None, None))
         if self._broken_on and facts[4]:
             out.extend(self._broken_links(facts))
@@ -319,7 +317,7 @@ class CorpusRules:
             (_BROKEN, severity, facts[0], links[n], BROKEN_LINK_MESSAGE.format(url=links[n + 1]),
              None, None)
             for n in range(0, len(links), 2)
-            if _url_key(links[n + 1]) not in known
+            if url_key(links[n + 1]) not in known
         ]  # fmt: skip
 
     def all(self) -> list[FindingRow]:
@@ -327,7 +325,7 @@ class CorpusRules:
         order: each rule's groups by their first path, then broken links by path.
 
         The duplicates' findings are made by the code that makes ``check_corpus_rows``'
-        (``_duplicate_findings``), so the two cannot drift apart.
+        (``duplicate_findings``), so the two cannot drift apart.
         """
         out: list[FindingRow] = []
         facts_of = self._facts.__getitem__
@@ -335,7 +333,7 @@ class CorpusRules:
             for slot, (number, severity) in enumerate(self._rules):
                 rule, _, field_column, template = DUPLICATE_RULES[number]
                 groups = sorted(self._groups[slot].values(), key=itemgetter(0))
-                _duplicate_findings(
+                duplicate_findings(
                     out,
                     (list(map(facts_of, members)) for members in groups),
                     rule,
@@ -370,11 +368,11 @@ def _changed_members(before: list[str], after: list[str], touched: set[str]) -> 
         if _finding_message(before, path) != _finding_message(after, path):
             out.add(path)
     # "\0" is in no path, so it stands for any member beyond the first three
-    if len(before) > 3 and len(after) > 3 and _others(before, "\0") != _others(after, "\0"):
+    if len(before) > 3 and len(after) > 3 and others(before, "\0") != others(after, "\0"):
         out |= set(after[3:]) - heads - touched
     return out
 
 
 def _finding_message(members: list[str], path: str) -> str | None:
     """What a member's message shows of its group (None: no finding, a group of one)."""
-    return _others(members, path) if len(members) > 1 else None
+    return others(members, path) if len(members) > 1 else None

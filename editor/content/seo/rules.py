@@ -1,29 +1,54 @@
-"""The SEO rules: per-entry checks and the corpus-wide ones (duplicates, broken links).
+"""The per-entry SEO rules, and the facts of an entry the corpus rules compare.
 
 Pure functions over plain data, so the index can run them in worker processes and the
 SEO panel can run them on every keystroke. Fields are found through the schema's
 ``seo_role`` marks; generic (unknown-schema) entries fall back to the conventional keys
 of the site (``seo.title``, ``seo.page_description``, ``seo.page_keywords``, ``title``,
 ``url``). Messages say what to do, and tell a missing key from an empty value.
+
+Where rules live: a per-entry rule is a ``_check_*`` function called from
+:func:`_check`; the corpus rules are in :mod:`~editor.content.seo.corpus_check`; the
+types and helpers both use are in :mod:`~editor.content.seo.common`. Every rule's name
+and default severity are registered in :mod:`~editor.content.seo.config`. The corpus
+names are re-exported here for callers that know this module only.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import partial
-from itertools import chain, compress, repeat
-from operator import itemgetter
+from collections.abc import Callable, Mapping
 from sys import intern
-from typing import Any, NamedTuple, cast
-from urllib.parse import urlsplit
+from typing import Any
 
-from editor.content.errors import ContentError
-from editor.content.schema import Schema, SeoRole
+from editor.content.schema import Schema
+from editor.content.seo.common import (
+    FactsRow,
+    Finding,
+    FindingRow,
+    SeoFacts,
+    finding_from_error,
+    finding_of,
+    severity_rank,
+    url_key,
+    url_path,
+)
 from editor.content.seo.config import RULE_NAMES, SEVERITIES, SeoConfig
+from editor.content.seo.corpus_check import CorpusTally, check_corpus, check_corpus_rows
+from editor.content.seo.entry_fields import (
+    MISSING,
+    RELATED_ARTICLE,
+    FieldPlan,
+    field_plan,
+    field_value,
+    field_values,
+    has_words,
+    is_filled,
+    is_mapping,
+    seo_field_map,
+    shown_text,
+    word_text,
+)
 from editor.content.seo.metrics import text_width
 from editor.content.validation import validate_entry
 
@@ -31,7 +56,9 @@ __all__ = [
     "RULE_NAMES",
     "SEVERITIES",
     "CorpusTally",
+    "FactsRow",
     "Finding",
+    "FindingRow",
     "SeoFacts",
     "check_corpus",
     "check_corpus_rows",
@@ -45,335 +72,12 @@ __all__ = [
     "severity_rank",
 ]
 
-_MISSING: Any = object()
-_FALLBACK = {
-    "title": "seo.title",
-    "description": "seo.page_description",
-    "keywords": "seo.page_keywords",
-    "keyphrase": "seo.focus_keyphrase",
-    "slug": "url",
-    "h1": "title",
-}
-_LEAD_FALLBACKS = ("definition", "answer")
-_RELATED_ARTICLE = re.compile(r"related_article\d+\Z")
 _SLUG_SEGMENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 # A path whose every segment is fine (the usual case), in one match: no split, no loop.
 # Possessive throughout: the parts never share a character, so giving back never helps.
 _SLUG_PATH = re.compile(r"/*+[a-z0-9]++(?:-[a-z0-9]++)*+(?:/[a-z0-9]++(?:-[a-z0-9]++)*+)*+/*+\Z")
 _SLUG_URL = re.compile(r"/[a-z0-9]++(?:-[a-z0-9]++)*+(?:/[a-z0-9]++(?:-[a-z0-9]++)*+)*+/*+\Z")
-_NON_WORD = re.compile(r"\\n|[\W_]+")
 _Add = Callable[[str, str, str], None]  # add(rule, field, message)
-# A finding as a plain tuple, in the order of :class:`Finding`'s fields (cheap to pickle,
-# marshal and keep by the ten thousand); ``Finding(*row)`` makes the object.
-FindingRow = tuple[str, str, str, str, str, int | None, int | None]
-# SeoFacts' fields in order, but ``related`` flat: (field, url, field, url, ...) - fewer
-# tuples for the garbage collector to walk when the index holds tens of thousands.
-FactsRow = tuple[Any, ...]
-
-
-class Finding(NamedTuple):
-    """One problem with one entry; ``path`` is relative to the content folder when known.
-
-    A named tuple: a bulk check makes hundreds of thousands of them from the index's
-    plain tuples (:data:`FindingRow`, same fields in the same order), and
-    ``tuple.__new__`` does that in C, several times faster than any class's
-    ``__init__``.
-    """
-
-    rule: str
-    severity: str
-    path: str
-    field: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-
-finding_of = cast(Callable[[FindingRow], Finding], partial(tuple.__new__, Finding))
-
-
-def severity_rank(severity: str) -> int:
-    """0 for error, 1 for warning, 2 for info: lower is worse (for sorting and --fail-on)."""
-    return SEVERITIES.index(severity)
-
-
-def finding_from_error(err: ContentError, path: str, config: SeoConfig | None = None) -> Finding:
-    """A ``parse-error`` finding for a file that did not parse (always reported)."""
-    severity = config.severity("parse-error") if config else "error"
-    return Finding("parse-error", severity, path, "", err.message, err.line, err.column)
-
-
-@dataclass(frozen=True, slots=True)
-class SeoFacts:
-    """The few strings the corpus rules compare across entries (small, cheap to pickle)."""
-
-    path: str
-    title: str = ""  # case- and space-normalised; "" when empty or missing
-    description: str = ""
-    url: str = ""  # path part, trailing slash dropped
-    related: tuple[tuple[str, str], ...] = ()  # (field, url as written)
-    title_field: str = "seo.title"
-    description_field: str = "seo.page_description"
-    url_field: str = "url"
-
-
-# --- field plans ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """Where one schema keeps each SEO field (worked out once per schema)."""
-
-    title: str
-    description: str
-    keywords: str
-    keyphrase: str
-    keyphrase_declared: bool
-    slug: str
-    slug_declared: bool
-    h1: str
-    lead: tuple[str, ...]
-    faq: tuple[str, ...]
-    related: tuple[str, ...]
-    # title, description, keywords, h1, keyphrase, slug as ``_fetch`` reads them
-    steps: tuple[_Step, ...]
-
-
-_PLANS: dict[int, tuple[Schema, _Plan]] = {}
-
-
-def _plan(schema: Schema) -> _Plan:
-    cached = _PLANS.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    plan = _make_plan(schema)
-    if not schema.generic:  # generic schemas are made per entry; do not hoard them
-        _PLANS[id(schema)] = (schema, plan)
-    return plan
-
-
-def _make_plan(schema: Schema) -> _Plan:
-    # A role the schema's fields do not declare comes from the site's SEO mapping
-    # (``site/seo_map.py``: Hugo's top-level ``description``...), else the glossary's keys.
-    mapped = dict(schema.seo_map)
-
-    def role(name: SeoRole, fallback: str) -> str:
-        found = None if schema.generic else schema.seo_field(name)
-        return found.path if found else mapped.get(name, fallback)
-
-    lead_field = None if schema.generic else schema.seo_field("lead")
-    keyphrase_field = None if schema.generic else schema.seo_field("keyphrase")
-    slug_field = None if schema.generic else schema.seo_field("slug")
-    faq = tuple(
-        f.path
-        for f in schema.fields
-        if f.kind == "objects" and f.child("question") and f.child("answer")
-    )
-    related = tuple(f.path for f in schema.fields if f.kind == "entries")
-    title = role("title", _FALLBACK["title"])
-    description = role("description", _FALLBACK["description"])
-    keywords = role("keywords", _FALLBACK["keywords"])
-    keyphrase = (
-        keyphrase_field.path if keyphrase_field else role("keyphrase", _FALLBACK["keyphrase"])
-    )
-    slug = slug_field.path if slug_field else role("slug", _FALLBACK["slug"])
-    h1 = role("h1", schema.title_key or _FALLBACK["h1"])
-    return _Plan(
-        title=title,
-        description=description,
-        keywords=keywords,
-        keyphrase=keyphrase,
-        keyphrase_declared=keyphrase_field is not None,
-        slug=slug,
-        slug_declared=slug_field is not None,
-        h1=h1,
-        lead=(lead_field.path,) if lead_field else _LEAD_FALLBACKS,
-        faq=faq if faq else ("faq",),
-        related=(*related, "related") if "related" not in related else related,
-        steps=tuple(map(_step, (title, description, keywords, h1, keyphrase, slug))),
-    )
-
-
-def seo_field_map(schema: Schema) -> dict[str, str]:
-    """Which key each SEO role is read from for entries of ``schema`` (panel, report)."""
-    plan = _plan(schema)
-    return {
-        "title": plan.title,
-        "description": plan.description,
-        "keywords": plan.keywords,
-        "keyphrase": plan.keyphrase,
-        "slug": plan.slug,
-        "h1": plan.h1,
-    }
-
-
-def _step(path: str) -> _Step:
-    parts = path.split(".")
-    if len(parts) == 1:
-        return (path, path, None)
-    if len(parts) == 2:  # a key of a key
-        return (path, parts[0], parts[1])
-    return (path, None, None)
-
-
-# --- small helpers -------------------------------------------------------------------
-# These run for every entry of a bulk check (tens of thousands): plain dicts take a fast
-# path before the general ``Mapping`` test (an ABC check costs several times more).
-
-_PARTS: dict[str, tuple[str, ...]] = {}
-# A field path as ``_fetch`` reads it: (path, key, None) for a top-level key, (path, key,
-# subkey) for a key of a key, (path, None, None) for a longer path (left to ``_get``).
-_Step = tuple[str, str | None, str | None]
-
-
-def _get(data: Mapping[str, Any], path: str) -> Any:
-    parts = _PARTS.get(path)
-    if parts is None:
-        parts = _PARTS[path] = tuple(path.split("."))
-    if type(data) is dict:  # the usual cases: a key, or a key of a key, in plain dicts
-        if len(parts) == 1:
-            return data.get(path, _MISSING)
-        if len(parts) == 2:  # a key of a key (``seo.title``)
-            inner = data.get(parts[0], _MISSING)
-            if type(inner) is dict:
-                return inner.get(parts[1], _MISSING)
-    value: Any = data
-    for part in parts:
-        if type(value) is dict:
-            value = value.get(part, _MISSING)
-            if value is _MISSING:
-                return _MISSING
-        elif isinstance(value, Mapping) and part in value:
-            value = value[part]
-        else:
-            return _MISSING
-    return value
-
-
-def _fetch(data: Mapping[str, Any], steps: tuple[_Step, ...]) -> list[Any]:
-    """``[_get(data, path) for path in ...]``, the plan's paths split beforehand: one call
-    for the six fields every entry is checked for, not six."""
-    if type(data) is not dict:
-        return [_get(data, step[0]) for step in steps]
-    values = []
-    for path, key, subkey in steps:
-        if key is None:
-            values.append(_get(data, path))
-            continue
-        value = data.get(key, _MISSING)
-        if subkey is not None:
-            value = value.get(subkey, _MISSING) if type(value) is dict else _get(data, path)
-        values.append(value)
-    return values
-
-
-def _is_mapping(value: Any) -> bool:
-    return type(value) is dict or isinstance(value, Mapping)
-
-
-# ASCII characters ``str.split`` splits on, besides the space.
-_ASCII_SPACES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
-_DOUBLE_SPACE = re.compile("  ")  # the regex engine finds it faster than ``in`` does
-
-
-_SQUASH_CHECK_MIN = 80  # shorter texts split and join faster than they are checked
-
-
-def _squash(text: str) -> str:
-    """``" ".join(text.split())``: a text already like that (most values) is kept, found
-    so in C passes over it, without making a string per word."""
-    if " " not in text:  # every other whitespace character is unprintable
-        if text.isprintable():
-            return text
-    elif (
-        len(text) > _SQUASH_CHECK_MIN
-        and text.isascii()
-        and text[:1] != " " != text[-1:]
-        and len(text.encode().translate(None, _ASCII_SPACES)) == len(text)
-        and _DOUBLE_SPACE.search(text) is None
-    ):
-        return text
-    return " ".join(text.split())
-
-
-def _text(value: Any) -> str:
-    """A field's value as the page shows it: whitespace collapsed, lists joined."""
-    if type(value) is str:
-        return _squash(value)
-    if value is _MISSING or value is None:
-        return ""
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value if v is not None)
-    return " ".join(str(value).split())
-
-
-def _filled(value: Any) -> bool:
-    """``bool(_text(value))`` without building the text."""
-    if type(value) is str:
-        return not (value == "" or value.isspace())
-    return bool(_text(value))
-
-
-def _words(text: str) -> str:
-    """Case-folded words between single spaces (literal ``\\n`` of Q&A answers too)."""
-    folded = text.casefold()
-    # words of letters and digits between single spaces (a keyphrase, a term) are so
-    bare = folded.replace(" ", "")
-    if bare.isalnum() and folded[:1] != " " != folded[-1:] and "  " not in folded:
-        return f" {folded} "
-    return " " + " ".join(_NON_WORD.sub(" ", folded).split()) + " "
-
-
-def _has_words(needle: str, words: list[str], text: str) -> bool:
-    """``needle in _words(text)``, where ``needle = _words(x)`` and ``words`` its words.
-
-    Each word of ``_words(text)`` is a run of ``text.casefold()``, so a word missing from
-    the folded text settles it without the regex (the common case when a rule fires).
-    """
-    folded = text.casefold()
-    for word in words:
-        if word not in folded:
-            return False
-    # Found as written (single spaces) between non-word characters, it is in the words
-    # too; a backslash before it could be a literal \n taking its first letter.
-    core = needle[1:-1]
-    start = folded.find(core)
-    if start >= 0:
-        end = start + len(core)
-        before = folded[start - 1] if start else " "
-        if not (before.isalnum() or before == "\\") and not folded[end : end + 1].isalnum():
-            return True
-    return needle in " " + " ".join(_NON_WORD.sub(" ", folded).split()) + " "
-
-
-_URL_KEYS: dict[str, str] = {}
-_URL_KEYS_MAX = 200_000
-
-
-def _url_path(url: str) -> str:
-    """``urlsplit(url).path``; a plain site path (the usual case) is its own path."""
-    plain = url[:1] == "/" and url[1:2] != "/" and "?" not in url and "#" not in url
-    if plain and " " not in url and url.isprintable():
-        return url
-    return urlsplit(url).path
-
-
-def _url_key(url: str) -> str:
-    """The path an URL points at, so ``https://site/a/`` and ``/a`` compare equal."""
-    key = _URL_KEYS.get(url)
-    if key is not None:
-        return key
-    stripped = url.strip()
-    if not stripped:
-        key = ""
-    else:
-        path = _url_path(stripped) or "/"
-        if not path.startswith("/"):
-            path = "/" + path
-        key = path.rstrip("/") or "/"
-    if len(_URL_KEYS) < _URL_KEYS_MAX:  # related links repeat across a corpus
-        _URL_KEYS[url] = key
-    return key
 
 
 def _suggest_segment(segment: str) -> str:
@@ -388,7 +92,7 @@ def check_entry(
     data: Mapping[str, Any], schema: Schema, config: SeoConfig, path: str
 ) -> list[Finding]:
     """Findings of every enabled per-entry rule for one entry's front matter."""
-    rows = _check(data, _plan(schema), config, path, None)
+    rows = _check(data, field_plan(schema), config, path, None)
     rows.extend(_validation_rows(data, schema, config, path))
     return [Finding(*row) for row in rows]
 
@@ -401,7 +105,7 @@ def check_entry_rows(
     What the corpus index runs for every file: fields both need are looked up once, and
     tuples (``Finding(*row)``, ``SeoFacts(*facts)``) are cheap to send between processes.
     """
-    plan = _plan(schema)
+    plan = field_plan(schema)
     facts: list[FactsRow] = []
     rows = _check(data, plan, config, path, facts)
     if not schema.generic:
@@ -423,7 +127,7 @@ def _validation_rows(
 
 def _check(
     data: Mapping[str, Any],
-    plan: _Plan,
+    plan: FieldPlan,
     config: SeoConfig,
     path: str,
     facts: list[FactsRow] | None,
@@ -437,32 +141,32 @@ def _check(
             # interned: most messages recur across a corpus (marshal keeps them shared)
             out.append((rule, severity(rule), path, field, intern(message), None, None))
 
-    title_raw, description_raw, keywords_raw, h1_raw, keyphrase_raw, url_raw = _fetch(
+    title_raw, description_raw, keywords_raw, h1_raw, keyphrase_raw, url_raw = field_values(
         data, plan.steps
     )
-    title = _text(title_raw)
+    title = shown_text(title_raw)
     _check_title(add, plan.title, title_raw, title, config)
-    description = _text(description_raw)
+    description = shown_text(description_raw)
     _check_description(add, plan.description, description_raw, description, config)
 
-    if not _filled(keywords_raw):
-        how = "is not in the file" if keywords_raw is _MISSING else "is empty"
+    if not is_filled(keywords_raw):
+        how = "is not in the file" if keywords_raw is MISSING else "is empty"
         add(
             "keywords-missing",
             plan.keywords,
             f"Keywords ({plan.keywords}) {how}: list a few comma-separated keywords",
         )
 
-    h1 = _text(h1_raw)
+    h1 = shown_text(h1_raw)
     if not h1 and plan.h1 != plan.title:  # one key for both (Hugo's title): said once
-        how = "is not in the file" if h1_raw is _MISSING else "is empty"
+        how = "is not in the file" if h1_raw is MISSING else "is empty"
         add(
             "h1-missing",
             plan.h1,
             f"Page title ({plan.h1}) {how}: the page would have no heading; write the term",
         )
 
-    keyphrase = _text(keyphrase_raw)
+    keyphrase = shown_text(keyphrase_raw)
     if plan.keyphrase_declared or keyphrase:
         _check_keyphrase(
             add,
@@ -475,7 +179,7 @@ def _check(
             config=config,
         )
 
-    url = _text(url_raw)
+    url = shown_text(url_raw)
     _check_slug(add, plan, url_raw, url)
     _check_faq(add, data, plan)
     if facts is not None:
@@ -485,7 +189,7 @@ def _check(
 
 def _check_title(add: _Add, field: str, raw: Any, title: str, config: SeoConfig) -> None:
     if not title:
-        how = "is not in the file" if raw is _MISSING else "is empty"
+        how = "is not in the file" if raw is MISSING else "is empty"
         add(
             "title-missing",
             field,
@@ -530,7 +234,7 @@ def _check_description(
     add: _Add, field: str, raw: Any, description: str, config: SeoConfig
 ) -> None:
     if not description:
-        how = "is not in the file" if raw is _MISSING else "is empty"
+        how = "is not in the file" if raw is MISSING else "is empty"
         add(
             "description-missing",
             field,
@@ -567,7 +271,7 @@ def _check_description(
 def _check_keyphrase(
     add: _Add,
     data: Mapping[str, Any],
-    plan: _Plan,
+    plan: FieldPlan,
     *,
     keyphrase: str,
     term: str,
@@ -588,29 +292,29 @@ def _check_keyphrase(
             f"Focus keyphrase ({source}) has {count} words (max "
             f"{config.keyphrase_max_words}): set a shorter one",
         )
-    needle = _words(keyphrase)
+    needle = word_text(keyphrase)
     words = needle.split()
     if not words:
         return
-    if title and not _has_words(needle, words, title):
+    if title and not has_words(needle, words, title):
         add(
             "keyphrase-not-in-title",
             plan.title,
             f'Focus keyphrase "{keyphrase}" is not in the SEO title: work it in, near the start',
         )
-    if description and not _has_words(needle, words, description):
+    if description and not has_words(needle, words, description):
         add(
             "keyphrase-not-in-description",
             plan.description,
             f'Focus keyphrase "{keyphrase}" is not in the page description: mention it',
         )
     for lead_path in plan.lead:
-        lead = _get(data, lead_path)
-        if lead is _MISSING:
+        lead = field_value(data, lead_path)
+        if lead is MISSING:
             continue
-        # ``_has_words`` collapses inner whitespace itself: a string needs only its ends cut
-        lead_text = lead.strip() if type(lead) is str else _text(lead)
-        if lead_text and not _has_words(needle, words, lead_text):
+        # ``has_words`` collapses inner whitespace itself: a string needs only its ends cut
+        lead_text = lead.strip() if type(lead) is str else shown_text(lead)
+        if lead_text and not has_words(needle, words, lead_text):
             add(
                 "keyphrase-not-in-lead",
                 lead_path,
@@ -619,10 +323,10 @@ def _check_keyphrase(
         break
 
 
-def _check_slug(add: _Add, plan: _Plan, raw: Any, url: str) -> None:
+def _check_slug(add: _Add, plan: FieldPlan, raw: Any, url: str) -> None:
     if not url:
-        if plan.slug_declared or raw is not _MISSING:
-            how = "is not in the file" if raw is _MISSING else "is empty"
+        if plan.slug_declared or raw is not MISSING:
+            how = "is not in the file" if raw is MISSING else "is empty"
             add(
                 "slug-format",
                 plan.slug,
@@ -631,7 +335,7 @@ def _check_slug(add: _Add, plan: _Plan, raw: Any, url: str) -> None:
         return
     if _SLUG_URL.match(url):  # a site path of good segments: its own path, and fine
         return
-    path = _url_path(url)
+    path = url_path(url)
     if path == "/" or _SLUG_PATH.match(path):
         return
     inner = path.strip("/")
@@ -653,13 +357,13 @@ def _check_slug(add: _Add, plan: _Plan, raw: Any, url: str) -> None:
         return
 
 
-def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
+def _check_faq(add: _Add, data: Mapping[str, Any], plan: FieldPlan) -> None:
     for faq_path in plan.faq:
-        items = _get(data, faq_path)
+        items = field_value(data, faq_path)
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
-            if type(item) is not dict and not _is_mapping(item):
+            if type(item) is not dict and not is_mapping(item):
                 add(
                     "faq-incomplete",
                     f"{faq_path}.{index}",
@@ -667,13 +371,13 @@ def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
                 )
                 continue
             for part in ("question", "answer"):
-                value = item.get(part, _MISSING)
-                if type(value) is str:  # ``_filled`` inlined: two per item add up
+                value = item.get(part, MISSING)
+                if type(value) is str:  # ``is_filled`` inlined: two per item add up
                     if value and not value.isspace():
                         continue
-                elif _filled(value):
+                elif is_filled(value):
                     continue
-                how = f"has no {part}" if value is _MISSING else f"has an empty {part}"
+                how = f"has no {part}" if value is MISSING else f"has an empty {part}"
                 add(
                     "faq-incomplete",
                     f"{faq_path}.{index}.{part}",
@@ -681,20 +385,20 @@ def _check_faq(add: _Add, data: Mapping[str, Any], plan: _Plan) -> None:
                 )
 
 
-# --- corpus rules ---------------------------------------------------------------------
+# --- facts for the corpus rules -------------------------------------------------------
 
 
 def seo_facts(data: Mapping[str, Any], schema: Schema, path: str) -> SeoFacts:
     """What :func:`check_corpus` needs from one entry."""
-    plan = _plan(schema)
+    plan = field_plan(schema)
     return facts_from_row(
         _facts(
             data,
             plan,
             path,
-            title=_text(_get(data, plan.title)),
-            description=_text(_get(data, plan.description)),
-            url=_text(_get(data, plan.slug)),
+            title=shown_text(field_value(data, plan.title)),
+            description=shown_text(field_value(data, plan.description)),
+            url=shown_text(field_value(data, plan.slug)),
         )
     )
 
@@ -716,16 +420,16 @@ def facts_from_row(row: FactsRow) -> SeoFacts:
 
 
 def _facts(
-    data: Mapping[str, Any], plan: _Plan, path: str, *, title: str, description: str, url: str
+    data: Mapping[str, Any], plan: FieldPlan, path: str, *, title: str, description: str, url: str
 ) -> FactsRow:
     related: list[str] = []  # field, url, field, url...
     add = related.append
     for field in plan.related:
-        value = _get(data, field)
+        value = field_value(data, field)
         if isinstance(value, list):
             for index, item in enumerate(value):
                 # a plain URL (the usual item) settles it without the Mapping check
-                link = item if type(item) is str or not _is_mapping(item) else item.get("url")
+                link = item if type(item) is str or not is_mapping(item) else item.get("url")
                 if isinstance(link, str) and link.strip():
                     add(f"{field}.{index}")
                     add(link.strip())
@@ -734,7 +438,7 @@ def _facts(
             add(value.strip())
     for key, url_field in _related_fields(data):
         value = data[key]
-        if type(value) is dict or _is_mapping(value):
+        if type(value) is dict or is_mapping(value):
             link = value.get("url")
             if type(link) is str or isinstance(link, str):
                 link = link.strip()
@@ -745,7 +449,7 @@ def _facts(
         path,
         title.casefold(),
         description.casefold(),
-        _url_key(url),
+        url_key(url),
         tuple(related),
         plan.title,
         plan.description,
@@ -767,221 +471,8 @@ def _related_fields(data: Mapping[str, Any]) -> tuple[tuple[Any, str], ...]:
         found = tuple(
             (k, _URL_FIELDS.setdefault(name, f"{name}.url"))
             for k, name in names
-            if _RELATED_ARTICLE.match(name)
+            if RELATED_ARTICLE.match(name)
         )
         if len(_RELATED_KEYS) < 1000:
             _RELATED_KEYS[keys] = found
     return found
-
-
-def _others(paths: list[str], own: str) -> str:
-    """Up to two other paths of a group, and how many more: O(1) per entry."""
-    shown = [p for p in paths[:3] if p != own][:2]
-    more = len(paths) - 1 - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-
-
-def check_corpus(records: Iterable[SeoFacts], config: SeoConfig) -> list[Finding]:
-    """Duplicate titles, descriptions and URLs, and related links to no entry."""
-    rows = [
-        (f.path, f.title, f.description, f.url, tuple(chain.from_iterable(f.related)),
-         f.title_field, f.description_field, f.url_field)
-        for f in records
-    ]  # fmt: skip
-    return [Finding(*row) for row in check_corpus_rows(rows, config)]
-
-
-# The corpus rules' duplicates: (rule, facts column compared, facts column naming the
-# field, message); the URL column is compared casefolded. Shared with CorpusRules.
-DUPLICATE_RULES: tuple[tuple[str, int, int, str], ...] = (
-    ("title-duplicate", 1, 5, "SEO title is also used by {others}: make each title unique"),
-    ("description-duplicate", 2, 6,
-     "Page description is also used by {others}: write one for this page"),
-    ("slug-duplicate", 3, 7, "URL {url} is also used by {others}: each entry needs its own URL"),
-)  # fmt: skip
-BROKEN_LINK_MESSAGE = (
-    "Related link {url} points to no entry in this folder: fix the URL or remove the link"
-)
-
-
-# The ASCII characters of a plain site path (no space, query or fragment mark), and the
-# line break that joins paths for :func:`_own_keys`.
-_PATH_ASCII = bytes(c for c in range(0x21, 0x7F) if c not in b"?#") + b"\n"
-
-
-def _own_keys(urls: set[str]) -> bool:
-    """True when every URL is its own ``_url_key``: a plain site path (``/a/b``: one
-    leading slash, no query, fragment, space or unprintable character, no trailing
-    slash but for ``/`` itself). Tested on all of them at once, in C passes."""
-    if "/" in urls:
-        urls = urls - {"/"}
-    if not urls:
-        return True
-    text = "\n".join(urls)
-    if text.isascii():
-        plain = not text.encode("ascii").translate(None, _PATH_ASCII)
-    else:
-        plain = (
-            "?" not in text
-            and "#" not in text
-            and " " not in text
-            and text.replace("\n", "").isprintable()
-        )
-    return (
-        plain
-        and text.count("\n") == len(urls) - 1  # no URL holds a line break of its own
-        and text.startswith("/")
-        and text.count("\n/") == len(urls) - 1
-        and not text.startswith("//")
-        and "\n//" not in text
-        and not text.endswith("/")
-        and "/\n" not in text
-    )
-
-
-def _broken_urls(linked: set[str], known: set[str]) -> set[str]:
-    """``{url for url in linked if _url_key(url) not in known}``, the usual case in C.
-
-    Sites write links as the plain paths the entries answer to, so most linked URLs are
-    keys as written; those need no key of their own worked out when they are all plain
-    paths (:func:`_own_keys`). Only the rest go one by one.
-    """
-    literal = linked & known
-    broken = {url for url in linked - literal if _url_key(url) not in known}
-    if not _own_keys(literal):
-        broken.update(url for url in literal if _url_key(url) not in known)
-    return broken
-
-
-def check_corpus_rows(facts: Sequence[FactsRow], config: SeoConfig) -> list[FindingRow]:
-    """:func:`check_corpus` over facts as tuples (``SeoFacts`` field order), giving tuples.
-
-    Linear in the number of entries, however large a duplicate group (the real site has
-    thousands of Q&A pages titled ``QuickTakes | <Subject>``).
-    """
-    tally = CorpusTally(config)
-    tally.add(facts)
-    return tally.findings()
-
-
-class CorpusTally:
-    """:func:`check_corpus_rows` in two halves: the facts are counted as they come, in
-    chunks (an index's cold build counts each chunk while its workers parse the next
-    ones), then :meth:`findings` groups the repeated values and makes the findings.
-
-    Values are counted at C speed (``Counter``, ``map``); only the facts whose value
-    occurs more than once are then grouped, in the order of the values' first appearance.
-    """
-
-    def __init__(self, config: SeoConfig) -> None:
-        self.config = config
-        self.facts: list[FactsRow] = []
-        # per duplicate rule: (rule, field column, message) and whether it is enabled
-        self._rules = [(rule, field, template) for rule, _, field, template in DUPLICATE_RULES]
-        self._columns = [
-            (slot, column)
-            for slot, (rule, column, _, _) in enumerate(DUPLICATE_RULES)
-            if config.enabled(rule)
-        ]
-        self._values: list[list[str]] = [[] for _ in DUPLICATE_RULES]
-        self._counts: list[Counter[str]] = [Counter() for _ in DUPLICATE_RULES]
-        self._links_on = config.enabled("related-broken")
-        self._known: set[str] = set()  # the URL keys entries answer to
-        self._linked: set[str] = set()  # the related URLs, as written
-
-    def add(self, facts: Iterable[FactsRow | None]) -> None:
-        """Count the next facts (in path order; None, for a file that did not parse, is
-        passed over)."""
-        chunk = [row for row in facts if row is not None]
-        self.facts += chunk
-        for slot, column in self._columns:
-            values = list(map(itemgetter(column), chunk))
-            if column == 3:
-                values = list(map(str.casefold, values))
-            self._values[slot] += values
-            self._counts[slot].update(values)
-        if self._links_on:
-            self._known.update(map(itemgetter(3), chunk))
-            links_of = map(itemgetter(4), chunk)
-            self._linked.update(chain.from_iterable(links[1::2] for links in links_of if links))
-
-    def findings(self) -> list[FindingRow]:
-        """The corpus findings of every fact counted, as :func:`check_corpus_rows`."""
-        config, facts = self.config, self.facts
-        out: list[FindingRow] = []
-        for slot, _ in self._columns:
-            values, counts = self._values[slot], self._counts[slot]
-            counts.pop("", None)
-            repeated = {value for value, count in counts.items() if count > 1}
-            if not repeated:
-                continue
-            groups: dict[str, list[FactsRow]] = {}
-            for value, fact in compress(
-                zip(values, facts, strict=True), map(repeated.__contains__, values)
-            ):
-                group = groups.get(value)
-                if group is None:
-                    groups[value] = [fact]
-                else:
-                    group.append(fact)
-            rule, field_column, template = self._rules[slot]
-            _duplicate_findings(
-                out, groups.values(), rule, config.severity(rule), field_column, template
-            )
-
-        if self._links_on:
-            known = self._known
-            known.discard("")
-            broken = _broken_urls(self._linked, known)
-            if broken:
-                _broken_link_findings(out, facts, broken, config.severity("related-broken"))
-        return out
-
-
-def _duplicate_findings(  # noqa: PLR0917 - one rule's parts
-    out: list[FindingRow],
-    groups: Iterable[list[FactsRow]],
-    rule: str,
-    severity: str,
-    field_column: int,
-    template: str,
-) -> None:
-    """One duplicate rule's findings, group by group (the facts of each group's members
-    in path order); shared by :class:`CorpusTally` and ``CorpusRules.all``."""
-    own_url = "{url}" in template
-    for group in groups:
-        paths = list(map(itemgetter(0), group))
-        for fact in group[:3]:
-            message = template.format(others=_others(paths, fact[0]), url=fact[3])
-            out.append((rule, severity, fact[0], fact[field_column], message, None, None))
-        if len(group) <= 3:
-            continue
-        # Members past the first three all name the same others: one message serves
-        # them all where it quotes no URL of their own (the slug rule's does).
-        rest = group[3:]
-        shared = _others(paths, paths[3])
-        messages: Iterable[str] = (
-            [template.format(others=shared, url=url) for url in map(itemgetter(3), rest)]
-            if own_url
-            else repeat(template.format(others=shared))
-        )
-        out.extend(
-            zip(
-                repeat(rule), repeat(severity), paths[3:],
-                map(itemgetter(field_column), rest), messages, repeat(None), repeat(None),
-            )
-        )  # fmt: skip
-
-
-def _broken_link_findings(
-    out: list[FindingRow], facts: Sequence[FactsRow], broken: set[str], severity: str
-) -> None:
-    for fact in facts:
-        links = fact[4]
-        if not links or broken.isdisjoint(links):
-            continue
-        for n in range(0, len(links), 2):
-            url = links[n + 1]
-            if url in broken:
-                message = BROKEN_LINK_MESSAGE.format(url=url)
-                out.append(("related-broken", severity, fact[0], links[n], message, None, None))

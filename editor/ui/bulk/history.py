@@ -24,7 +24,7 @@ from editor.content.atomic import fingerprint
 from editor.content.bulk.batch import AppliedBatch, apply_changes, undo_batch
 from editor.content.bulk.rename import AppliedRename, RenamePlan, apply_rename, undo_rename
 from editor.content.bulk.replace import Plan
-from editor.ui.session import Session
+from editor.ui.window.session import Session
 
 __all__ = ["BulkHistory", "EditorChange", "busy"]
 

@@ -25,7 +25,7 @@ from editor.ui.bulk.set_dialog import SetFieldDialog
 from editor.ui.bulk.unify_dialog import UnifyDialog
 
 if TYPE_CHECKING:
-    from editor.ui.main_window import MainWindow
+    from editor.ui.window.main_window import MainWindow
 
 __all__ = ["REPLACE_SHORTCUT", "BulkActions", "install_bulk_actions"]
 

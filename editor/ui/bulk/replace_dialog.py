@@ -44,7 +44,7 @@ from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.match_delegate import MatchDelegate
 from editor.ui.bulk.preview_job import PreviewRelay, PreviewRunner
 from editor.ui.bulk.preview_model import PreviewModel
-from editor.ui.session import Session
+from editor.ui.window.session import Session
 
 __all__ = ["ALL_FIELDS", "ReplaceDialog"]
 

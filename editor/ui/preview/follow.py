@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
-from editor.ui.form import EntryForm
+from editor.ui.form.form import EntryForm
 from editor.ui.preview.pane import PreviewPane
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from editor.content import fast_yaml, frontmatter
 from editor.content.search import letter_mask, search_bytes
-from editor.content.seo import metrics, rules
+from editor.content.seo import common, entry_fields, metrics, rules
 
 # --- fast_yaml: the screens ----------------------------------------------------------
 
@@ -174,13 +174,13 @@ _SPACEY = st.text(alphabet="ab \t\n\u00a0\u2028\x1c\u00e9.", max_size=100)
 @settings(max_examples=2000, deadline=None)
 @given(_SPACEY)
 def test_squash_is_split_and_join(text: str) -> None:
-    assert rules._squash(text) == " ".join(text.split())
+    assert entry_fields.squash(text) == " ".join(text.split())
     long = (text + " word") * 20
-    assert rules._squash(long) == " ".join(long.split())
+    assert entry_fields.squash(long) == " ".join(long.split())
 
 
 def words_plain(text: str) -> str:
-    return " " + " ".join(rules._NON_WORD.sub(" ", text.casefold()).split()) + " "
+    return " " + " ".join(entry_fields._NON_WORD.sub(" ", text.casefold()).split()) + " "
 
 
 _WORDY = st.text(alphabet="abN n\\_-.\u00df\u0130\u00c9 \t1\u00b2", max_size=30)
@@ -189,13 +189,13 @@ _WORDY = st.text(alphabet="abN n\\_-.\u00df\u0130\u00c9 \t1\u00b2", max_size=30)
 @settings(max_examples=3000, deadline=None)
 @given(_WORDY, _WORDY)
 def test_words_and_has_words_agree_with_the_plain_regex(phrase: str, text: str) -> None:
-    needle = rules._words(phrase)
+    needle = entry_fields.word_text(phrase)
     assert needle == words_plain(phrase)
     words = needle.split()
     if words:
-        assert rules._has_words(needle, words, text) == (needle in words_plain(text))
+        assert entry_fields.has_words(needle, words, text) == (needle in words_plain(text))
         inside = f"x {phrase} y"  # the phrase itself, at and off word boundaries
-        assert rules._has_words(needle, words, inside) == (needle in words_plain(inside))
+        assert entry_fields.has_words(needle, words, inside) == (needle in words_plain(inside))
 
 
 @pytest.mark.parametrize(
@@ -212,8 +212,8 @@ def test_words_and_has_words_agree_with_the_plain_regex(phrase: str, text: str) 
     ],
 )
 def test_has_words_cases(phrase: str, text: str, found: bool) -> None:
-    needle = rules._words(phrase)
-    assert rules._has_words(needle, needle.split(), text) is found
+    needle = entry_fields.word_text(phrase)
+    assert entry_fields.has_words(needle, needle.split(), text) is found
     assert (needle in words_plain(text)) is found
 
 
@@ -228,7 +228,7 @@ def slug_segments_fine(path: str) -> bool:
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet="/a9-A_ ?#:.", max_size=20))
 def test_slug_shortcuts_pass_only_good_paths(url: str) -> None:
-    path = rules._url_path(url)
+    path = common.url_path(url)
     if rules._SLUG_URL.match(url):
         assert path == url
         assert slug_segments_fine(path)
@@ -252,8 +252,10 @@ class _Mapping(dict[str, Any]):
 )
 def test_fetch_is_get_for_each_path(data: dict[str, Any]) -> None:
     paths = ("seo.title", "seo.page_description", "title", "url", "a.b.c", "a.b")
-    steps = tuple(map(rules._step, paths))
-    assert rules._fetch(data, steps) == [rules._get(data, p) for p in paths]
+    steps = tuple(map(entry_fields.field_step, paths))
+    assert entry_fields.field_values(data, steps) == [
+        entry_fields.field_value(data, p) for p in paths
+    ]
 
 
 def test_related_fields_are_the_related_article_keys_in_order() -> None:

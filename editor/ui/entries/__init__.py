@@ -1,0 +1,1 @@
+"""The entry list: its model, view and the rows it shows."""

@@ -1,0 +1,1 @@
+"""The SEO report dock: its model, view and height."""

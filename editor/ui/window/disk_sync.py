@@ -1,0 +1,178 @@
+"""Follow changes other programs make on disk (git pull, a branch switch, another editor).
+
+A :class:`FileWatcher` watches the content folder and the entries open in the window
+(the one shown and every one with unsaved edits). What happens, in the spirit of
+ReText's ``fileChanged`` and Frescobaldi's ``documentwatcher``:
+
+- An open entry changed and has no unsaved edits: it is read again quietly.
+- It changed and has unsaved edits: the editor chooses **Keep mine** (the edits stay;
+  the next save asks before overwriting theirs), **Take theirs** (the edits go) or
+  **Show differences** (the diff between the file now and the edits, then asked again).
+- It was deleted: it stays open with a banner; saving recreates it.
+- Entries added, removed or modified in the folder update the index, so the list and
+  the SEO report follow. The window's own saves are announced to the watcher before
+  the write (``Session.before_write``) and never prompt.
+
+Saving over such a change asks first (see :mod:`saving`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from editor.content.errors import ContentError
+from editor.content.index import CorpusIndex
+from editor.ui import dialogs
+from editor.ui.window.file_watcher import FileWatcher, FolderChange
+from editor.ui.window.session import Session
+
+log = logging.getLogger(__name__)
+
+KEEP_MINE = "Keep mine"
+TAKE_THEIRS = "Take theirs"
+SHOW_DIFFERENCES = "Show differences"
+
+
+class Host(Protocol):
+    """What disk sync needs from the window."""
+
+    session: Session
+
+    @property
+    def index(self) -> CorpusIndex | None: ...
+
+    def current_path(self) -> Path | None: ...
+    def files_changed(self, paths: list[Path]) -> None: ...
+    def refresh_entry(self, path: Path, *, reload_form: bool = True) -> None: ...
+
+
+def _index_is_current(index: CorpusIndex, path: Path) -> bool:
+    """Whether the index already holds ``path`` as it is on disk (our own saves, or a
+    change already taken in), so a folder event for it costs nothing."""
+    record = index.record(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return record is None
+    return record is not None and (record.mtime_ns, record.size) == (st.st_mtime_ns, st.st_size)
+
+
+class DiskSync(QObject):
+    """Owns the window's file watcher and reacts to what it reports."""
+
+    def __init__(self, host: Host, parent: QWidget, *, debounce_ms: int | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.parent_widget = parent
+        kwargs = {} if debounce_ms is None else {"debounce_ms": debounce_ms}
+        self.watcher = FileWatcher(self, **kwargs)
+        self.watcher.file_changed.connect(self._on_file_changed)
+        self.watcher.file_removed.connect(self._on_file_removed)
+        self.watcher.folder_changed.connect(self._on_folder_changed)
+        self._asking: set[Path] = set()
+
+    # -- what to watch
+
+    def watch_folder(self, folder: Path) -> None:
+        for path in self.watcher.watched_files():
+            self.watcher.unwatch_file(path)
+        self.watcher.watch_folder(folder)
+
+    def sync_watches(self) -> None:
+        """Watch exactly the shown entry and the entries with unsaved edits."""
+        wanted = {o.path for o in self.host.session.dirty_entries()}
+        current = self.host.current_path()
+        if current is not None:
+            wanted.add(current)
+        watched = set(self.watcher.watched_files())
+        for path in watched - wanted:
+            self.watcher.unwatch_file(path)
+        for path in wanted - watched:
+            self.watcher.watch_file(path)
+
+    def expect_own_write(self, path: Path, new_fingerprint: str) -> None:
+        self.watcher.expect_own_write(path, new_fingerprint)
+
+    def stop(self) -> None:
+        """The window closes: no more reports."""
+        self.watcher.blockSignals(True)
+        self.watcher.unwatch_folder()
+        for path in self.watcher.watched_files():
+            self.watcher.unwatch_file(path)
+
+    # -- reacting
+
+    def _on_file_changed(self, path: Path) -> None:
+        session = self.host.session
+        opened = session.get(path)
+        if opened is None or path in self._asking:
+            return
+        if not opened.dirty:
+            log.info("%s changed on disk: reloading", path)
+            session.revert(path)
+            self.host.refresh_entry(path)
+        else:
+            self._ask(path)
+        self.host.files_changed([path])
+
+    def _ask(self, path: Path) -> None:
+        session = self.host.session
+        self._asking.add(path)
+        try:
+            while True:
+                opened = session.get(path)
+                if opened is None or not opened.dirty:
+                    return
+                answer = dialogs.choose(
+                    self.parent_widget,
+                    "Entry changed on disk",
+                    f"“{opened.title}” ({path.name}) was changed on disk by another program, "
+                    "and you have unsaved changes to it.\n\n"
+                    "Keep mine: keep editing your version (saving will ask before it "
+                    "overwrites theirs).\nTake theirs: throw your changes away and load "
+                    "the file as it is now.",
+                    [KEEP_MINE, TAKE_THEIRS, SHOW_DIFFERENCES],
+                    default=KEEP_MINE,
+                    escape=KEEP_MINE,
+                )
+                if answer == SHOW_DIFFERENCES:
+                    self._show_differences(path)
+                    continue
+                break
+        finally:
+            self._asking.discard(path)
+        if answer == TAKE_THEIRS:
+            session.revert(path)
+            self.host.refresh_entry(path)
+        else:
+            session.mark_conflict(path)
+            self.host.refresh_entry(path, reload_form=False)
+
+    def _show_differences(self, path: Path) -> None:
+        try:
+            diff = self.host.session.diff_against_disk(path)
+        except ContentError as exc:
+            diff = f"The file on disk cannot be read as an entry:\n{exc}"
+        text = diff or "Your version and the file on disk are the same."
+        dialogs.show_diff(self.parent_widget, f"{path.name}: the file on disk → yours", text)
+
+    def _on_file_removed(self, path: Path) -> None:
+        if self.host.session.mark_missing(path) is not None:
+            log.info("%s was deleted on disk", path)
+            self.host.refresh_entry(path, reload_form=False)
+
+    def _on_folder_changed(self, change: FolderChange) -> None:
+        for path in change.removed:
+            self._on_file_removed(path)  # before the watcher's recheck, if it comes first
+        index = self.host.index
+        paths: Iterable[Path] = change.added | change.removed | change.modified
+        if index is not None:
+            paths = [p for p in paths if not _index_is_current(index, p)]
+        if paths:
+            self.host.files_changed(sorted(paths))

@@ -1,0 +1,153 @@
+"""The corpus index of the open folder, and what shows it: the entry list and the SEO report.
+
+Indexing runs off the GUI thread (:class:`IndexWorker`): the file names reach the list
+after the first step, the records and every finding at the end. After that the index
+is updated file by file (``CorpusIndex.update_paths``) when the window saves, creates
+or deletes an entry or another program changes one, and the report is synced
+(``sync_records``) rather than rebuilt, so findings follow each save at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressBar
+
+from editor.content.index import CorpusIndex
+from editor.content.seo import Finding, SeoConfig, check_entry
+from editor.ui import dialogs
+from editor.ui.entries.entry_model import EntryListModel
+from editor.ui.entries.list_rows import PreparedList
+from editor.ui.report.report_view import SeoReportView
+from editor.ui.window.session import OpenEntry
+from editor.ui.window.workers import IndexRelay, IndexResult, IndexWorker, entry_links
+
+
+class IndexFeed(QObject):
+    """Indexes one folder and keeps the list, the report and the progress bar current."""
+
+    # The list's rows or the index changed: the IndexChange of a save that added or
+    # removed no entry, None when the rows were set anew (names, records, other updates).
+    changed = Signal(object)
+
+    def __init__(
+        self,
+        model: EntryListModel,
+        report: SeoReportView,
+        progress: QProgressBar,
+        pool: QThreadPool,
+        *,
+        use_cache: bool,
+        dirty_paths: Callable[[], Iterable[Path]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.report = report
+        self.progress = progress
+        self.use_cache = use_cache
+        self.worker = IndexWorker(pool, self)
+        self._dirty_paths = dirty_paths
+        self.folder: Path | None = None
+        self.index: CorpusIndex | None = None
+        self.links: list[tuple[str, str]] = []  # see workers.entry_links
+        self.link_titles: dict[str, str] = {}  # the same as a mapping
+
+    def start(self, folder: Path) -> None:
+        """Forget the old folder's index and index ``folder``."""
+        self.close()
+        self.folder, self.index, self.links, self.link_titles = folder, None, [], {}
+        self.model.set_paths(folder, [])
+        self.report.set_records([], complete=False)
+        self._run()
+
+    def close(self) -> None:
+        """Stop indexing; write the index's cache if saves changed it (updates leave it
+        for this moment: see ``CorpusIndex.save_cache``)."""
+        self.worker.cancel()
+        if self.index is not None:
+            self.index.save_cache()
+
+    def files_changed(self, paths: list[Path]) -> None:
+        """Re-read these files (created, saved, deleted, changed on disk)."""
+        if self.index is None:
+            if self.folder is not None:
+                self._run()  # still indexing: start again (cheap, cached)
+            return
+        index = self.index
+        change = index.update_paths(paths)
+        touched = [*change.added, *change.changed, *change.refreshed]
+        records = [r for r in map(index.record, touched) if r is not None]
+        if change.links_changed:
+            self.links = entry_links(index)
+            self.link_titles = dict(self.links)
+        if change.added or change.removed:
+            self._use(index)  # rows come or go: the list is rebuilt
+        else:  # a save: only the rows it touched (at 50k a rebuild took ~0.5 s)
+            self.model.update_records(records)
+            self.changed.emit(change)
+        self.report.sync_changed(records, change.removed)
+
+    def entry_findings(self, opened: OpenEntry, config: SeoConfig) -> list[Finding]:
+        """The open entry's findings as edited, plus the corpus ones (duplicates, broken
+        links) while it is saved; the latter need the index and are re-run on save."""
+        if opened.schema is None or self.folder is None:
+            return []
+        rel = opened.path.relative_to(self.folder).as_posix()
+        own = check_entry(opened.data, opened.schema, config, rel)
+        if self.index is None or opened.dirty:
+            return own
+        return own + [f for f in self.index.corpus_findings if f.path == rel]
+
+    def _run(self) -> None:
+        assert self.folder is not None
+        self.worker.start(
+            self.folder, self._connect, cache=self.use_cache, sort=self.model.sort_wanted
+        )
+        self.report.set_indexing(True)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+    def _connect(self, relay: IndexRelay) -> None:
+        relay.listed.connect(self._on_listed)
+        relay.progress.connect(self._on_progress)
+        relay.finished.connect(self._on_indexed)
+        relay.failed.connect(self._on_failed)
+
+    def _on_listed(self, rows: PreparedList) -> None:
+        if self.folder is not None:
+            self.model.set_paths(self.folder, rows)
+            self._mark_dirty()
+            self.changed.emit(None)
+
+    def _on_progress(self, done: int, total: int, phase: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setToolTip(f"Indexing: {phase} ({done} of {total})")
+
+    def _on_indexed(self, result: IndexResult) -> None:
+        self.progress.hide()
+        self.links, self.link_titles = result.links, result.link_titles
+        self._use(result.index, result.rows)
+        self.report.set_prepared(result.report)
+
+    def _on_failed(self, message: str) -> None:
+        self.progress.hide()
+        self.report.set_indexing(False)
+        dialogs.error(self.progress.window(), "Indexing failed", message)
+
+    def _use(self, index: CorpusIndex, rows: PreparedList | None = None) -> None:
+        self.index = index
+        if rows is None:
+            self.model.set_records(index.records, index.search_job)
+        else:
+            self.model.set_rows(rows, index.search_job)
+        self._mark_dirty()
+        self.changed.emit(None)
+
+    def _mark_dirty(self) -> None:
+        """New rows know nothing of unsaved edits (restored work arrives before them)."""
+        for path in self._dirty_paths():
+            self.model.set_dirty(path, True)

@@ -1,0 +1,148 @@
+"""Background work for the window: indexing a folder off the GUI thread.
+
+``CorpusIndex.build()`` is a generator of progress steps (the terminal drives the same
+generator); here a ``QRunnable`` on a ``QThreadPool`` runs it and a small relay
+``QObject`` carries its steps back to the GUI thread as queued signals. The window
+never waits for it: the file names arrive after the first step, the records at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from editor.content.gc_pause import gc_paused
+from editor.content.index import CorpusIndex
+from editor.ui.entries.list_rows import (
+    PreparedList,
+    prepare_list,
+    prepare_list_rows,
+    rows_from_paths,
+)
+from editor.ui.report.findings_rows import PreparedRows, prepare_rows, records_inputs
+
+log = logging.getLogger(__name__)
+
+
+def entry_links(index: CorpusIndex) -> list[tuple[str, str]]:
+    """``(url, title)`` of every entry with a URL: related-link completion, broken-link
+    flags and the preview's link titles."""
+    return [(r.url, r.title) for r in index.records if r.url]
+
+
+@dataclass
+class IndexResult:
+    """A finished index and the list rows made from it (off the GUI thread)."""
+
+    index: CorpusIndex
+    rows: PreparedList
+    report: PreparedRows
+    links: list[tuple[str, str]]  # (url, title) of every entry with a URL
+    link_titles: dict[str, str]  # the same as a mapping (the preview's link titles)
+
+
+class IndexRelay(QObject):
+    """Signals of one indexing run (emitted on the worker thread, received queued)."""
+
+    listed = Signal(object)  # PreparedList: names only, before any file is read
+    progress = Signal(int, int, str)  # done, total, phase
+    finished = Signal(object)  # IndexResult
+    failed = Signal(str)
+
+
+class _IndexJob(QRunnable):
+    def __init__(
+        self,
+        index: CorpusIndex,
+        relay: IndexRelay,
+        cancel: threading.Event,
+        sort: tuple[int, bool] | None,
+    ) -> None:
+        super().__init__()
+        self._index = index
+        self._relay = relay
+        self._cancel = cancel
+        self._sort = sort
+
+    def run(self) -> None:
+        steps = self._index.build()
+        listed: PreparedList | None = None
+        try:
+            for step in steps:
+                if self._cancel.is_set():
+                    return
+                if step.phase == "scan":
+                    names = rows_from_paths(self._index.paths)
+                    listed = prepare_list_rows(names, self._sort)
+                    self._relay.listed.emit(listed)
+                self._relay.progress.emit(step.done, step.total, step.phase)
+        except Exception as exc:  # reported to the user, never lost on a thread
+            log.exception("indexing failed")
+            self._relay.failed.emit(str(exc))
+            return
+        finally:
+            close = getattr(steps, "close", None)
+            if close is not None:
+                close()  # ends the process pool of an unfinished build
+        if not self._cancel.is_set():
+            # Work the GUI thread would otherwise do: list rows and their sort order,
+            # the search buffer, the incremental corpus rules, the report's ~3 rows
+            # per entry, the links.
+            # The collector stays off meanwhile: a full collection over the ~2 million
+            # objects of a 50k index holds the GIL for ~200 ms and stalls the window.
+            # Then they move to the permanent generation (they live as long as the
+            # folder is open), so later collections do not walk them again either.
+            with gc_paused("permanent"):
+                rows = prepare_list(self._index.records, self._sort, listed)
+                listed = None
+                self._index.search("")
+                self._index.prepare_updates()  # the first save then costs no more
+                report = prepare_rows(records_inputs(self._index.records))
+                links = entry_links(self._index)
+                link_titles = dict(links)
+            result = IndexResult(self._index, rows, report, links, link_titles)
+            self._relay.finished.emit(result)
+
+
+class IndexWorker(QObject):
+    """Starts and cancels indexing runs; one at a time per window."""
+
+    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool if pool is not None else QThreadPool.globalInstance()
+        self._cancel: threading.Event | None = None
+        self.relay: IndexRelay | None = None
+
+    def start(
+        self,
+        folder: Path,
+        connect: Callable[[IndexRelay], None],
+        *,
+        cache: bool = True,
+        sort: tuple[int, bool] | None = None,
+    ) -> IndexRelay:
+        """Index ``folder``; ``connect`` hooks up the relay's signals before the job runs.
+        ``sort``: the list's sort (column, descending), to order its rows in advance.
+
+        Connecting after ``pool.start`` would race the job: with a warm cache the build
+        can finish and emit before the connections exist, and the result is lost."""
+        self.cancel()
+        relay = IndexRelay(self)
+        connect(relay)
+        cancel = threading.Event()
+        self._cancel, self.relay = cancel, relay
+        self.pool.start(_IndexJob(CorpusIndex(folder, cache=cache), relay, cancel, sort))
+        return relay
+
+    def cancel(self) -> None:
+        """Stop the running build at its next step; its later signals are dropped."""
+        if self._cancel is not None:
+            self._cancel.set()
+        if self.relay is not None:
+            self.relay.blockSignals(True)
+        self._cancel, self.relay = None, None

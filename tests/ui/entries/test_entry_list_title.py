@@ -1,0 +1,43 @@
+"""The entry list: the title column takes the spare width, long titles elide in the
+middle, and the full title is the tooltip."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from editor.ui.entries.list_rows import DATE, SCHEMA, STATUS, TITLE
+
+
+def test_titles_get_the_room(qtbot, make_window, sample_folder):
+    window = make_window(sample_folder)
+    view = window.entry_list.view
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(TITLE) > 0)
+
+    def others() -> int:
+        return sum(header.sectionSize(c) for c in (STATUS, SCHEMA, DATE)
+                   if not header.isSectionHidden(c))  # fmt: skip
+
+    qtbot.waitUntil(lambda: header.sectionSize(TITLE) >= 0.55 * view.viewport().width())
+    assert header.sectionSize(TITLE) >= view.viewport().width() - others() - 2
+    # a narrow list pane still leaves the title most of the row; a wide one shows all
+    window.splitter.setSizes([260, 700, 300])
+    qtbot.waitUntil(lambda: header.sectionSize(TITLE) >= 0.55 * view.viewport().width())
+    window.splitter.setSizes([700, 500, 100])
+    qtbot.waitUntil(lambda: not header.isSectionHidden(SCHEMA))
+    assert not header.isSectionHidden(DATE)
+    assert header.sectionSize(TITLE) >= 0.55 * view.viewport().width()
+    assert view.textElideMode() == Qt.TextElideMode.ElideMiddle
+
+
+def test_the_full_title_is_the_tooltip(qtbot, make_window, sample_folder):
+    window = make_window(sample_folder)
+    model = window.entry_list.model
+    titles = []
+    for row in range(model.rowCount()):
+        index = model.index(row, TITLE)
+        shown = model.data(index, Qt.ItemDataRole.DisplayRole)
+        tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
+        assert tip.splitlines()[0] == shown
+        titles.append(shown)
+    assert any(t.startswith("How does") for t in titles)

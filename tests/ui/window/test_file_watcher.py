@@ -1,0 +1,135 @@
+"""The file watcher: real changes only, own saves ignored, re-watch after atomic replace."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from editor.content.atomic import atomic_write, fingerprint
+from editor.ui.window.file_watcher import FileWatcher, FolderChange
+
+
+@pytest.fixture
+def folder(folder: Path) -> Path:
+    (folder / "sub").mkdir()
+    (folder / "a.md").write_bytes(b"---\ntitle: a\n---\n")
+    (folder / "sub" / "b.md").write_bytes(b"---\ntitle: b\n---\n")
+    return folder
+
+
+@pytest.fixture
+def watcher(qtbot: QtBot) -> Iterator[FileWatcher]:
+    w = FileWatcher(debounce_ms=50)
+    yield w
+    w.unwatch_folder()
+    for path in w.watched_files():
+        w.unwatch_file(path)
+
+
+def _replace_like_another_program(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".other~")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def test_external_write_is_reported(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
+    path = folder / "a.md"
+    watcher.watch_file(path)
+    with qtbot.waitSignal(watcher.file_changed, timeout=3000) as blocker, path.open("ab") as f:
+        f.write(b"more\n")
+    assert blocker.args == [path]
+
+
+def test_touch_without_new_content_is_not_a_change(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot
+) -> None:
+    path = folder / "a.md"
+    watcher.watch_file(path)
+    with qtbot.assertNotEmitted(watcher.file_changed, wait=300):
+        path.write_bytes(path.read_bytes())  # same bytes rewritten in place
+
+
+def test_own_write_announced_is_ignored_and_the_watch_survives(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot
+) -> None:
+    path = folder / "a.md"
+    watcher.watch_file(path)
+    mine = b"---\ntitle: mine\n---\n"
+    watcher.expect_own_write(path, fingerprint(mine))
+    with qtbot.assertNotEmitted(watcher.file_changed, wait=300):
+        atomic_write(path, mine)
+    qtbot.waitUntil(lambda: str(path) in watcher._watcher.files(), timeout=3000)
+    # a later change by someone else is still seen
+    with qtbot.waitSignal(watcher.file_changed, timeout=3000):
+        _replace_like_another_program(path, b"---\ntitle: theirs\n---\n")
+
+
+def test_atomic_replace_is_seen_twice(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
+    path = folder / "a.md"
+    watcher.watch_file(path)
+    with qtbot.waitSignal(watcher.file_changed, timeout=3000):
+        _replace_like_another_program(path, b"---\ntitle: one\n---\n")
+    with qtbot.waitSignal(watcher.file_changed, timeout=3000) as blocker:
+        _replace_like_another_program(path, b"---\ntitle: two\n---\n")
+    assert blocker.args == [path]
+
+
+def test_deleted_file_is_reported_removed(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
+    path = folder / "a.md"
+    watcher.watch_file(path)
+    with qtbot.waitSignal(watcher.file_removed, timeout=3000) as blocker:
+        path.unlink()
+    assert blocker.args == [path]
+
+
+def test_new_file_in_folder_is_added(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
+    watcher.watch_folder(folder)
+    new = folder / "sub" / "new.md"
+    with qtbot.waitSignal(watcher.folder_changed, timeout=3000) as blocker:
+        new.write_bytes(b"---\ntitle: new\n---\n")
+    change = blocker.args[0]
+    assert isinstance(change, FolderChange)
+    assert change.folder == folder
+    assert change.added == {new}
+    assert change.removed == frozenset()
+
+
+def test_burst_is_reported_once(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
+    watcher.watch_folder(folder)
+    changes: list[FolderChange] = []
+    watcher.folder_changed.connect(changes.append)
+    with qtbot.waitSignal(watcher.folder_changed, timeout=3000):
+        for i in range(30):
+            (folder / f"n{i}.md").write_bytes(b"x")
+        (folder / "a.md").rename(folder / "renamed.md")
+        shutil.rmtree(folder / "sub")
+        (folder / "deep" / "er").mkdir(parents=True)
+        (folder / "deep" / "er" / "d.md").write_bytes(b"x")
+        (folder / ".hidden.md").write_bytes(b"x")
+        (folder / "notes.txt").write_bytes(b"x")
+    qtbot.waitUntil(lambda: not watcher._debounce.isActive(), timeout=3000)
+    [change] = changes
+    assert change.added == {folder / f"n{i}.md" for i in range(30)} | {
+        folder / "renamed.md",
+        folder / "deep" / "er" / "d.md",
+    }
+    assert change.removed == {folder / "a.md", folder / "sub" / "b.md"}
+    # the new subfolder is watched too
+    with qtbot.waitSignal(watcher.folder_changed, timeout=3000) as blocker:
+        (folder / "deep" / "er" / "d.md").unlink()
+    assert blocker.args[0].removed == {folder / "deep" / "er" / "d.md"}
+
+
+def test_own_temp_files_do_not_count(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
+    watcher.watch_folder(folder)
+    changes: list[FolderChange] = []
+    watcher.folder_changed.connect(changes.append)
+    with qtbot.waitSignal(watcher.folder_changed, timeout=3000):
+        atomic_write(folder / "a.md", b"---\ntitle: saved\n---\n")  # temp + rename
+    assert changes[0].added == frozenset() and changes[0].removed == frozenset()
+    assert changes[0].modified == {folder / "a.md"}

@@ -3,15 +3,22 @@ middle, and the full title is the tooltip."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from editor.ui.entry_model import DATE, SCHEMA, STATUS, TITLE
+from editor.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-def test_titles_get_the_room(qtbot, make_window, sample_folder):
+def test_titles_get_the_room(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path
+) -> None:
     window = make_window(sample_folder)
     view = window.entry_list.view
     header = view.horizontalHeader()
@@ -33,7 +40,9 @@ def test_titles_get_the_room(qtbot, make_window, sample_folder):
     assert view.textElideMode() == Qt.TextElideMode.ElideMiddle
 
 
-def test_the_full_title_is_the_tooltip(qtbot, make_window, sample_folder):
+def test_the_full_title_is_the_tooltip(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path
+) -> None:
     window = make_window(sample_folder)
     model = window.entry_list.model
     titles = []

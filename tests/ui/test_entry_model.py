@@ -175,9 +175,12 @@ def test_a_sort_order_made_in_advance_is_taken_only_for_the_sort_shown(
     stale = entry_model.prepare_list(RECORDS, (TITLE, False))
     sorts: list[int] = []
     real_sort = entry_model.sort_rows
-    monkeypatch.setattr(
-        entry_model, "sort_rows", lambda rows, *how: sorts.append(how[0]) or real_sort(rows, *how)
-    )
+
+    def counted_sort(rows: Any, *how: Any) -> Any:
+        sorts.append(how[0])
+        return real_sort(rows, *how)
+
+    monkeypatch.setattr(entry_model, "sort_rows", counted_sort)
     model.set_rows(prepared)
     assert sorts == []  # taken as made
     assert titles(model) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]

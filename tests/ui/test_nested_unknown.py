@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
 
 from editor.content.document import load_entry
 from editor.content.schema import SchemaRegistry
@@ -14,7 +17,7 @@ from editor.ui.form import OTHER_FIELDS, EntryForm
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-def test_nested_unknown_key_is_shown_and_kept(qtbot, sample_folder):
+def test_nested_unknown_key_is_shown_and_kept(qtbot: QtBot, sample_folder: Path) -> None:
     registry = SchemaRegistry.load(sample_folder)
     entry = load_entry(sample_folder / "strategic-leverage.md")
     data = dict(entry.data)

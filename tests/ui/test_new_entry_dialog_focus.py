@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from editor.ui.new_entry_dialog import NewEntryDialog
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-def test_focus_starts_on_the_term_and_typing_keeps_the_type(qtbot):
+def test_focus_starts_on_the_term_and_typing_keeps_the_type(qtbot: QtBot) -> None:
     dialog = NewEntryDialog(
         [("default", "Q&A article"), ("glossary", "Glossary entry")], lambda _name: False
     )

@@ -3,20 +3,27 @@ the height it was given across a restart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
 
 from editor.ui.dock_height import MIN_ROWS
+from editor.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-def rows_shown(window) -> float:
+def rows_shown(window: MainWindow) -> float:
     table = window.report.table
     return table.viewport().height() / table.verticalHeader().defaultSectionSize()
 
 
-def test_report_opens_usable_and_remembers(qtbot, make_window, sample_folder):
+def test_report_opens_usable_and_remembers(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path
+) -> None:
     window = make_window(sample_folder)
     window.check_all()
     qtbot.waitUntil(lambda: rows_shown(window) >= 8)
@@ -38,7 +45,9 @@ def test_report_opens_usable_and_remembers(qtbot, make_window, sample_folder):
     assert abs(again.report_dock.height() - 380) < 30
 
 
-def test_a_saved_sliver_reopens_usable(qtbot, make_window, sample_folder, qsettings):
+def test_a_saved_sliver_reopens_usable(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path, qsettings: QSettings
+) -> None:
     window = make_window(sample_folder)
     window.check_all()
     qtbot.waitUntil(lambda: rows_shown(window) >= 8)

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from ui_keys import lead, line_position, qt_position, safe_cut, type_text
 
-from editor.content.schema import Field
+from editor.content.schema import Field, FieldKind
 from editor.ui.fields import LineEditor, TextEditor
 from editor.ui.widget_text import BLOCK_BREAK, dropped_prefix, restore_text, shown_text, usual_break
 
@@ -79,7 +79,7 @@ def test_a_typed_enter_makes_the_texts_own_break() -> None:
 # -- through the real widgets -------------------------------------------------------------
 
 
-def _text_editor(qtbot: Any, kind: str = "markdown") -> TextEditor:
+def _text_editor(qtbot: Any, kind: FieldKind = "markdown") -> TextEditor:
     editor = TextEditor(Field(key="definition", path="definition", label="D", kind=kind))
     qtbot.addWidget(editor.widget)
     return editor

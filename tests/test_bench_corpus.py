@@ -9,7 +9,7 @@ from pathlib import Path
 SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "corpus.py"
 
 
-def test_help_says_how_to_use_it():
+def test_help_says_how_to_use_it() -> None:
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, check=False
     )
@@ -17,7 +17,7 @@ def test_help_says_how_to_use_it():
     assert "usage: corpus.py" in done.stdout and "--entries" in done.stdout
 
 
-def test_a_small_corpus_is_written_and_counted(tmp_path: Path):
+def test_a_small_corpus_is_written_and_counted(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(SCRIPT), str(tmp_path / "c"), "-n", "7"],
         capture_output=True, text=True, check=False,

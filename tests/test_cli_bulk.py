@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from editor.cli import main
-from editor.content.bulk import batch as batch_module
 from editor.content.document import load_entry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,8 +84,8 @@ def test_replace_with_a_read_only_file_changes_nothing(
     folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     locked = folder / "batna.md"
-    real = batch_module.os.access
-    monkeypatch.setattr(batch_module.os, "access", lambda p, m: Path(p) != locked and real(p, m))
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, m: Path(p) != locked and real(p, m))
     before = _snapshot(folder)
     assert main(["replace", str(folder), "negotiation", "bargaining"]) == 2
     err = capsys.readouterr().err

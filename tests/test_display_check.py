@@ -19,7 +19,7 @@ def every_library(name: str) -> str | None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland platforms")
-def test_the_app_without_a_display_says_so_and_exits_2():
+def test_the_app_without_a_display_says_so_and_exits_2() -> None:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
     done = subprocess.run(
@@ -31,7 +31,7 @@ def test_the_app_without_a_display_says_so_and_exits_2():
     assert len(lines) == 1 and "no display" in lines[0]
 
 
-def test_what_is_judged():
+def test_what_is_judged() -> None:
     assert display_problem({}, "linux", every_library) is not None
     assert display_problem({"DISPLAY": ":0"}, "linux", every_library) is None
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", every_library) is None
@@ -42,7 +42,7 @@ def test_what_is_judged():
     assert display_problem({}, "darwin", every_library) is None
 
 
-def test_missing_xcb_libraries_are_named_with_their_packages():
+def test_missing_xcb_libraries_are_named_with_their_packages() -> None:
     def no_cursor(name: str) -> str | None:
         return None if name in ("xcb-cursor", "xcb-icccm") else f"lib{name}.so"
 

@@ -20,7 +20,7 @@ def readme_commands(verb: str) -> list[list[str]]:
     return [shlex.split(line)[1:] for line in lines if "FOLDER" not in line]
 
 
-def test_the_new_example_makes_a_new_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_the_new_example_makes_a_new_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(REPO / "sample_content", tmp_path / "sample_content")
     monkeypatch.chdir(tmp_path)
     commands = readme_commands("new")

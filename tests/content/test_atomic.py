@@ -56,7 +56,7 @@ def test_failure_leaves_original_and_no_temp_file(
     def boom(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(atomic.os, failing, boom)
+    monkeypatch.setattr(os, failing, boom)
     with pytest.raises(WriteError, match="disk is full"):
         atomic_write(target, b"new")
     monkeypatch.undo()
@@ -79,7 +79,7 @@ def test_read_only_file_is_refused_even_for_root(
 ) -> None:
     target = tmp_path / "entry.md"
     target.write_bytes(b"old")
-    monkeypatch.setattr(atomic.os, "access", lambda *_a, **_k: False)
+    monkeypatch.setattr(os, "access", lambda *_a, **_k: False)
     with pytest.raises(WriteError, match="read-only"):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
@@ -305,7 +305,7 @@ def test_an_outside_change_found_by_the_last_check_is_a_conflict(
         if target.read_bytes() == b"old":
             target.write_bytes(b"theirs")
 
-    monkeypatch.setattr(atomic.os, "fsync", fsync_then_edit)
+    monkeypatch.setattr(os, "fsync", fsync_then_edit)
     with pytest.raises(ConflictError):
         atomic_write(target, b"mine", expected_fingerprint=fingerprint(b"old"))
     monkeypatch.undo()

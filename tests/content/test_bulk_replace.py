@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editor.content.bulk import batch as batch_module
 from editor.content.bulk.batch import BatchError, apply_changes, undo_batch
 from editor.content.bulk.pattern import (
     FindOptions,
@@ -205,9 +204,7 @@ def test_read_only_file_in_the_batch_changes_nothing(
     locked.chmod(0o444)
     if os.geteuid() == 0:  # root writes anywhere: the check sees what a user would
         real = os.access
-        monkeypatch.setattr(
-            batch_module.os, "access", lambda p, m: Path(p) != locked and real(p, m)
-        )
+        monkeypatch.setattr(os, "access", lambda p, m: Path(p) != locked and real(p, m))
     before = _snapshot(folder)
     with pytest.raises(BatchError, match="read-only") as info:
         apply_changes(changes.changes, "t")
@@ -230,7 +227,7 @@ def test_failure_part_way_puts_back_the_files_already_written(
             raise OSError(errno.ENOSPC, "No space left on device")
         real(src, dst)
 
-    monkeypatch.setattr(batch_module.os, "replace", flaky)
+    monkeypatch.setattr(os, "replace", flaky)
     with pytest.raises(BatchError, match="were put back") as info:
         apply_changes(changes.changes, "t")
     assert "disk is full" in str(info.value)
@@ -345,7 +342,7 @@ _FILES = sorted(FIXTURES.glob("fm_*.md")) + sorted((ROOT / "sample_content").glo
 @given(
     find=st.sampled_from(["a", "e ", "the", "Acme", "-", ":", "\\n", "é", "s"]),
     replacement=st.text(
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=12
+        st.characters(blacklist_categories=["Cs"], blacklist_characters="\0"), max_size=12
     ),
     word=st.booleans(),
     case=st.booleans(),

@@ -83,12 +83,12 @@ def test_failing_write_leaves_the_original_and_no_temp_file(
     if failing == "write":
         real_fdopen = os.fdopen
         monkeypatch.setattr(
-            atomic.os, "fdopen", lambda fd, *a, **k: _FailingHandle(real_fdopen(fd, *a, **k))
+            os, "fdopen", lambda fd, *a, **k: _FailingHandle(real_fdopen(fd, *a, **k))
         )
     elif failing == "mkstemp":
-        monkeypatch.setattr(atomic.tempfile, "mkstemp", _raise(errno.ENOSPC))
+        monkeypatch.setattr(tempfile, "mkstemp", _raise(errno.ENOSPC))
     else:
-        monkeypatch.setattr(atomic.os, failing, _raise(errno.ENOSPC))
+        monkeypatch.setattr(os, failing, _raise(errno.ENOSPC))
     if failing == "replace":  # on Linux the rename is an exchange (renameat2)
         monkeypatch.setattr(atomic, "_exchange", _raise(errno.ENOSPC))
     with pytest.raises(WriteError, match="disk is full") as info:
@@ -104,7 +104,7 @@ def test_read_only_folder_gives_a_clear_message(
     before = _snapshot(qa_file.parent)
     entry = load_entry(qa_file)
     if os.geteuid() == 0:  # root writes anywhere: simulate the folder refusing new files
-        monkeypatch.setattr(atomic.tempfile, "mkstemp", _raise(errno.EACCES))
+        monkeypatch.setattr(tempfile, "mkstemp", _raise(errno.EACCES))
     else:
         qa_file.parent.chmod(0o555)
     try:
@@ -123,7 +123,7 @@ def test_read_only_file_gives_a_clear_message(
     entry = load_entry(qa_file)
     qa_file.chmod(0o444)
     if os.geteuid() == 0:
-        monkeypatch.setattr(atomic.os, "access", lambda *_a, **_k: False)
+        monkeypatch.setattr(os, "access", lambda *_a, **_k: False)
     with pytest.raises(WriteError, match="read-only"):
         save_entry(entry, _edit(entry), entry.body)
     assert qa_file.read_bytes() == before
@@ -133,7 +133,7 @@ def test_read_only_file_through_the_cli(
     qa_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = qa_file.read_bytes()
-    monkeypatch.setattr(atomic.os, "access", lambda *_a, **_k: False)
+    monkeypatch.setattr(os, "access", lambda *_a, **_k: False)
     assert main(["set", str(qa_file), "seo.title=New"]) == 2
     assert "read-only" in capsys.readouterr().err
     assert qa_file.read_bytes() == before

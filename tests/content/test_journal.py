@@ -318,7 +318,12 @@ def test_journaled_bytes_for_a_deleted_file_parse_back_to_the_work(
 ) -> None:
     path = folder / "entry.md"
     path.write_text("---\ntitle:   spaced\n# comment\nanswer: old\n---\nbody\n")
-    data = {"title": "spaced", "answer": "new: text", "date": dt.date(2024, 1, 2), 7: "seven"}
+    data: dict[Any, Any] = {
+        "title": "spaced",
+        "answer": "new: text",
+        "date": dt.date(2024, 1, 2),
+        7: "seven",
+    }
     journal.record(path, data, "my body\n", fingerprint(path.read_bytes()))
     [item] = journal.pending()
     in_style = journaled_bytes(item).decode()

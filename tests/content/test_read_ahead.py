@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,7 @@ def test_stopping_early_closes_the_files_opened_ahead(tmp_path: Path) -> None:
     paths = _files(tmp_path, 20)
     before = _open_fds()
     opened = opened_ahead(paths, 8)
+    assert isinstance(opened, Generator)  # close() is what is tested
     first = next(opened)
     assert isinstance(first, int)
     assert len(_open_fds() - before) > 1  # the next ones are open already

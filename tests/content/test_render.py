@@ -120,7 +120,7 @@ def test_every_sample_renders_with_its_sections(registry: SchemaRegistry) -> Non
 
 
 def test_head_uses_seo_fields_and_falls_back_to_title(registry: SchemaRegistry) -> None:
-    data = {
+    data: dict[str, Any] = {
         "_schema": "glossary",
         "title": "Quorum",
         "definition": "Enough members.",

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from editor.cli import main
-from editor.content import safe_read
 from editor.content.document import load_entry
 from editor.content.errors import ParseError
 from editor.content.safe_read import MAX_CONTENT_BYTES, file_kind, read_content
@@ -122,7 +121,7 @@ def test_a_file_that_grows_while_read_stops_at_the_limit(
         served += n
         return b"y" * n
 
-    monkeypatch.setattr(safe_read.os, "read", endless)
+    monkeypatch.setattr(os, "read", endless)
     with pytest.raises(ParseError, match="too large"):
         read_content(path, limit=1000)
     monkeypatch.undo()

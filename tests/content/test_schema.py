@@ -20,9 +20,11 @@ def test_bundled_schemas_follow_the_seed_shapes() -> None:
     ]  # fmt: skip
     assert qa.field("related_article3.url") is not None
     glossary = registry["glossary"]
-    assert glossary.field("faq") is not None and glossary.field("faq").kind == "objects"
-    assert glossary.seo_field("title").path == "seo.title"
-    assert glossary.seo_field("lead").path == "definition"
+    faq = glossary.field("faq")
+    assert faq is not None and faq.kind == "objects"
+    title, lead = glossary.seo_field("title"), glossary.seo_field("lead")
+    assert title is not None and title.path == "seo.title"
+    assert lead is not None and lead.path == "definition"
 
 
 def test_folder_schema_overrides_and_adds(tmp_path: Path) -> None:

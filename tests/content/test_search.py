@@ -222,6 +222,7 @@ def test_index_search_after_update_paths(tmp_path: Path, cache: bool, text_file_
     for i in range(40):
         _write(folder, f"e{i:02}.md", f"Entry {i}", " ".join(_word(rng) for _ in range(20)))
     index = CorpusIndex(folder, cache=cache, text_file_min=text_file_min).build_all()
+    assert index._search is not None
     assert isinstance(index._search.buffer, bytearray) == (text_file_min > 40)
     queries = ["e1", "entry 1", "zz", "x", "nego", "how does", "negotiation e0", ".md"]
     for query in queries:

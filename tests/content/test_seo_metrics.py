@@ -6,6 +6,7 @@ import importlib.util
 import json
 import unicodedata
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
@@ -18,7 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TABLE = resources_dir() / "metrics" / "liberation-sans-widths.json"
 
 
-def _tool():  # tools/ is not a package: load the generator script by path
+def _tool() -> ModuleType:  # tools/ is not a package: load the generator script by path
     spec = importlib.util.spec_from_file_location(
         "make_font_metrics", REPO_ROOT / "tools" / "make_font_metrics.py"
     )
@@ -30,7 +31,7 @@ def _tool():  # tools/ is not a package: load the generator script by path
 
 @pytest.fixture(scope="module")
 def font_path() -> Path:
-    found = _tool().find_font()
+    found: Path | None = _tool().find_font()
     if found is None:
         pytest.skip("Liberation Sans is not installed (apt-get install fonts-liberation2)")
     # The table was made from one release; another (Debian's fonts-liberation is 1.x)

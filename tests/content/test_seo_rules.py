@@ -10,7 +10,7 @@ import frontmatter
 import pytest
 
 from editor.content.errors import ParseError
-from editor.content.schema import SchemaRegistry, generic_schema
+from editor.content.schema import Schema, SchemaRegistry, generic_schema
 from editor.content.seo import (
     RULE_NAMES,
     SEVERITIES,
@@ -64,11 +64,13 @@ def qa_entry() -> dict[str, Any]:
     }
 
 
-def check(data: dict[str, Any], config: SeoConfig = CONFIG, schema=GLOSSARY) -> list[Finding]:
+def check(
+    data: dict[str, Any], config: SeoConfig = CONFIG, schema: Schema = GLOSSARY
+) -> list[Finding]:
     return check_entry(data, schema, config, "glossary/strategic-leverage.md")
 
 
-def rules(data: dict[str, Any], config: SeoConfig = CONFIG, schema=GLOSSARY) -> set[str]:
+def rules(data: dict[str, Any], config: SeoConfig = CONFIG, schema: Schema = GLOSSARY) -> set[str]:
     return {f.rule for f in check(data, config, schema)}
 
 
@@ -333,8 +335,8 @@ def test_generic_entry_falls_back_to_conventional_keys() -> None:
     found = {f.rule: f.field for f in check_entry(data, generic_schema(data), CONFIG, "x.md")}
     assert found == {"title-missing": "seo.title"}
     bare: dict[str, Any] = {"note": "no SEO fields at all"}
-    found = {f.rule for f in check_entry(bare, REGISTRY.for_data(bare), CONFIG, "bare.md")}
-    assert {"title-missing", "description-missing", "h1-missing"} <= found
+    bare_found = {f.rule for f in check_entry(bare, REGISTRY.for_data(bare), CONFIG, "bare.md")}
+    assert {"title-missing", "description-missing", "h1-missing"} <= bare_found
 
 
 def test_parse_error_finding_keeps_line_and_column() -> None:
@@ -365,7 +367,7 @@ def test_real_qa_files_are_checked_consistently(shared_dir: Path) -> None:
     files = [p for p in files if p.name != "SOURCES.md"]
     assert files
     for path in files:
-        data = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
+        data: dict[str, Any] = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
         found = check_entry(data, REGISTRY.for_data(data), CONFIG, path.name)
         assert {f.rule for f in found} <= set(RULE_NAMES)
         description = " ".join(str(data["seo"]["page_description"]).split())

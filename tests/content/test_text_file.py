@@ -34,7 +34,11 @@ def _text_files(folder: Path) -> list[Path]:
 
 
 def test_a_file_sink_gives_back_exactly_what_was_written(tmp_path: Path) -> None:
-    pieces = [b"alpha beta\n", memoryview(b"gamma\n"), bytearray(b"\xc3\xa9t\xc3\xa9\n")]
+    pieces: list[bytes | bytearray | memoryview] = [
+        b"alpha beta\n",
+        memoryview(b"gamma\n"),
+        bytearray(b"\xc3\xa9t\xc3\xa9\n"),
+    ]
     named, unnamed, memory = (
         TextSink(tmp_path / "named.text"),
         TextSink(directory=tmp_path),
@@ -186,7 +190,8 @@ def test_a_rebuild_copies_a_mapped_files_ranges_in_the_kernel_or_by_slices(
         calls.append(args[2])
         if not kernel:
             raise OSError(18, "Invalid cross-device link")  # as from another file system
-        return real(*args)
+        copied: int = real(*args)
+        return copied
 
     monkeypatch.setattr(os, "copy_file_range", counted)
     monkeypatch.setattr(text_file, "COPY_SLICE", 5)

@@ -76,6 +76,7 @@ def item_texts(text: str) -> list[str]:
     """The source text of each item of the ``tags`` flow list."""
     front = split(text).front
     root = yaml.compose(front, Loader=LOADER)
+    assert root is not None
     seq = next(v for k, v in root.value if k.value == "tags")
     return [front[item.start_mark.index : item.end_mark.index] for item in seq.value]
 

@@ -19,7 +19,7 @@ def data_of(text: str) -> dict[str, Any]:
     return parse_yaml(parts.front, None, parts.front_line)
 
 
-def write(text: str, change: Callable[[dict[str, Any]], None]) -> str:
+def write(text: str, change: Callable[[dict[str, Any]], object]) -> str:
     """``text`` with ``change`` applied to its data; the result reads back as intended."""
     data = copy.deepcopy(data_of(text))
     change(data)

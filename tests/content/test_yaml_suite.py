@@ -220,7 +220,7 @@ def edit_or_refusal(case: Case, edit: str, new: dict[Any, Any]) -> str | None:
     return None
 
 
-def by_id(cases: list[Case]) -> Any:
+def by_id(cases: list[Case]) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("case", cases, ids=[case.ident for case in cases])
 
 

@@ -8,12 +8,16 @@ import importlib
 import shutil
 import subprocess
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtGui import QAccessible, QAction
+from editor.ui.main_window import MainWindow
+from PySide6.QtCore import QCoreApplication, QLocale, QObject
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QAction
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from editor import desktop_entry
 from editor.paths import resources_dir
@@ -31,7 +35,7 @@ CONTROL_ROLES = {
 }  # fmt: skip
 
 
-def test_desktop_file_names_the_gui_launcher_and_an_icon_that_exists():
+def test_desktop_file_names_the_gui_launcher_and_an_icon_that_exists() -> None:
     entry = configparser.ConfigParser(interpolation=None)
     entry.optionxform = str  # type: ignore[assignment,method-assign]
     entry.read(DESKTOP, encoding="utf-8")
@@ -49,7 +53,7 @@ def test_desktop_file_names_the_gui_launcher_and_an_icon_that_exists():
         assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_gui_script_entry_point_resolves():
+def test_gui_script_entry_point_resolves() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     for target in project["gui-scripts"].values():
         module, _, name = target.partition(":")
@@ -57,7 +61,7 @@ def test_gui_script_entry_point_resolves():
     assert desktop_entry.gui_main(["get", "--help"]) == 0
 
 
-def test_install_puts_the_menu_entry_and_icon_where_menus_look(tmp_path: Path):
+def test_install_puts_the_menu_entry_and_icon_where_menus_look(tmp_path: Path) -> None:
     written = desktop_entry.install(tmp_path)
     assert (tmp_path / "applications" / "glossary-editor.desktop") in written
     assert (tmp_path / "icons/hicolor/scalable/apps/glossary-editor.svg").read_bytes() == (
@@ -65,7 +69,9 @@ def test_install_puts_the_menu_entry_and_icon_where_menus_look(tmp_path: Path):
     ).read_bytes()
 
 
-def test_about_says_version_licence_and_offers_about_qt(qtbot, make_window, dialog_script):
+def test_about_says_version_licence_and_offers_about_qt(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], dialog_script: Any
+) -> None:
     window = make_window(None)
     dialog_script.expect("info")
     window.acts.about.trigger()
@@ -79,7 +85,7 @@ def test_about_says_version_licence_and_offers_about_qt(qtbot, make_window, dial
     assert about_qt and about_qt[0].text() == "About &Qt"
 
 
-def test_qt_translations_follow_the_language(qapp: QApplication):
+def test_qt_translations_follow_the_language(qapp: QApplication) -> None:
     translators = install_qt_translations(qapp, QLocale("de_DE"))
     try:
         assert translators
@@ -89,11 +95,11 @@ def test_qt_translations_follow_the_language(qapp: QApplication):
             qapp.removeTranslator(translator)
 
 
-def unnamed_controls(root: object, named: list[str] | None = None) -> list[str]:
+def unnamed_controls(root: QObject, named: list[str] | None = None) -> list[str]:
     found: list[str] = []
     named = named if named is not None else []
 
-    def walk(iface: QAccessible | None, depth: int) -> None:
+    def walk(iface: QAccessibleInterface | None, depth: int) -> None:
         if iface is None or depth > 60 or not iface.isValid():
             return
         state = iface.state()
@@ -116,7 +122,9 @@ def unnamed_controls(root: object, named: list[str] | None = None) -> list[str]:
 @pytest.mark.parametrize(
     "name", ["strategic-leverage.md", "how-does-a-batna-shape-negotiating-power.md"]
 )
-def test_every_control_has_an_accessible_name(qtbot, make_window, sample_folder, name):
+def test_every_control_has_an_accessible_name(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path, name: str
+) -> None:
     window = make_window(sample_folder)
     window.open_entry(sample_folder / name)
     window.check_all()

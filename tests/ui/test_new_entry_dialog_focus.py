@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pytestqt.qtbot import QtBot
+
 from editor.ui.new_entry_dialog import NewEntryDialog
 
 
-def test_focus_starts_on_the_term_and_typing_keeps_the_type(qtbot):
+def test_focus_starts_on_the_term_and_typing_keeps_the_type(qtbot: QtBot) -> None:
     dialog = NewEntryDialog(
         [("default", "Q&A article"), ("glossary", "Glossary entry")], lambda _name: False
     )

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from editor.content.schema import Field
+from editor.content.schema import Field, FieldKind
 from editor.ui.form.fields import LineEditor, TextEditor
 from editor.ui.widget_text import BLOCK_BREAK, dropped_prefix, restore_text, shown_text, usual_break
 
@@ -76,7 +76,7 @@ def test_a_typed_enter_makes_the_texts_own_break() -> None:
 # -- through the real widgets -------------------------------------------------------------
 
 
-def _text_editor(qtbot: Any, kind: str = "markdown") -> TextEditor:
+def _text_editor(qtbot: Any, kind: FieldKind = "markdown") -> TextEditor:
     editor = TextEditor(Field(key="definition", path="definition", label="D", kind=kind))
     qtbot.addWidget(editor.widget)
     return editor

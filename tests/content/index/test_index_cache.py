@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
 
 from index_helpers import write_entry  # this folder is on sys.path (no __init__)
@@ -168,6 +169,7 @@ def test_a_build_abandoned_midway_leaves_no_temporary_file(tmp_path: Path) -> No
     for n in range(450):  # a few chunks of in-process parsing
         write_entry(tmp_path, f"e{n:03d}.md", id=n)
     steps = CorpusIndex(tmp_path).build()
+    assert isinstance(steps, Generator)  # close() is what is tested
     phases = [next(steps).phase for _ in range(4)]
     assert "parse" in phases
     steps.close()

@@ -115,7 +115,7 @@ def test_plain_dates_numbers_and_nesting_take_the_fast_path() -> None:
 
 # Text an editor may type, written in each style the writer and real files use.
 _TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x2FFF), max_size=30
+    alphabet=st.characters(blacklist_categories=["Cs"], max_codepoint=0x2FFF), max_size=30
 )
 
 

@@ -259,8 +259,9 @@ def test_fetch_is_get_for_each_path(data: dict[str, Any]) -> None:
 
 
 def test_related_fields_are_the_related_article_keys_in_order() -> None:
-    data = {"related_article2": {}, "x": 1, "related_article": {}, "related_article1x": 2,
-            "related_article10": {}, 7: "int key"}  # fmt: skip
+    data: dict[Any, Any] = {"related_article2": {}, "x": 1, "related_article": {},
+                            "related_article1x": 2, "related_article10": {},
+                            7: "int key"}  # fmt: skip
     fields = rules._related_fields(data)
     assert fields == (("related_article2", "related_article2.url"),
                       ("related_article10", "related_article10.url"))  # fmt: skip

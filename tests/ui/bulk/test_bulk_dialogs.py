@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
-from editor.content.bulk import batch as batch_module
 from editor.content.document import load_entry
 from editor.ui.bulk.install import REPLACE_SHORTCUT
 
@@ -130,8 +130,8 @@ def test_read_only_file_stops_the_whole_batch(
     dialog_script: Any,
 ) -> None:  # fmt: skip
     locked = sample_folder / "batna.md"
-    real = batch_module.os.access
-    monkeypatch.setattr(batch_module.os, "access", lambda p, m: Path(p) != locked and real(p, m))
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, m: Path(p) != locked and real(p, m))
     before = _snapshot(sample_folder)
     window = make_window(sample_folder)
     dialog = _open_dialog(qtbot, window)

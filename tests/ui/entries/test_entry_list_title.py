@@ -3,12 +3,19 @@ middle, and the full title is the tooltip."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from editor.ui.entries.list_rows import DATE, SCHEMA, STATUS, TITLE
+from editor.ui.window.main_window import MainWindow
 
 
-def test_titles_get_the_room(qtbot, make_window, sample_folder):
+def test_titles_get_the_room(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path
+) -> None:
     window = make_window(sample_folder)
     view = window.entry_list.view
     header = view.horizontalHeader()
@@ -30,7 +37,9 @@ def test_titles_get_the_room(qtbot, make_window, sample_folder):
     assert view.textElideMode() == Qt.TextElideMode.ElideMiddle
 
 
-def test_the_full_title_is_the_tooltip(qtbot, make_window, sample_folder):
+def test_the_full_title_is_the_tooltip(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path
+) -> None:
     window = make_window(sample_folder)
     model = window.entry_list.model
     titles = []

@@ -182,10 +182,13 @@ def test_a_sort_order_made_in_advance_is_taken_only_for_the_sort_shown(
     prepared = list_rows.prepare_list(RECORDS, model.sort_wanted)  # as the index thread
     stale = list_rows.prepare_list(RECORDS, (TITLE, False))
     sorts: list[int] = []
-    real_sort = entry_model.sort_rows
-    monkeypatch.setattr(
-        entry_model, "sort_rows", lambda rows, *how: sorts.append(how[0]) or real_sort(rows, *how)
-    )
+    real_sort = list_rows.sort_rows
+
+    def counted_sort(rows: Any, *how: Any) -> Any:
+        sorts.append(how[0])
+        return real_sort(rows, *how)
+
+    monkeypatch.setattr(entry_model, "sort_rows", counted_sort)
     model.set_rows(prepared)
     assert sorts == []  # taken as made
     assert titles(model) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]
@@ -303,7 +306,7 @@ def test_joined_haystacks_find_a_word_in_exactly_the_rows_holding_it(
 
 
 def test_the_quick_answer_follows_a_saved_title(model: EntryListModel) -> None:
-    model._searcher = model._jobs = None  # the quick search alone, as while indexing
+    model._jobs = None  # the quick search alone, as while indexing
     model.set_query("zopa")
     assert titles(model) == ["ZOPA"]
     model.update_records([Record("zopa.md", "Zone of agreement", subject="Negotiation")])

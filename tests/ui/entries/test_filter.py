@@ -88,7 +88,12 @@ def _slow_model(rels: list[str], answers: dict[str, tuple[list[int], int]]) -> E
 
 
 def shown(model: EntryListModel) -> list[str]:
-    return [model.path_at(model.index(r, 0)).name for r in range(model.rowCount())]
+    names: list[str] = []
+    for row in range(model.rowCount()):
+        path = model.path_at(model.index(row, 0))
+        assert path is not None
+        names.append(path.name)
+    return names
 
 
 def test_a_backspace_keeps_the_rows_shown_while_the_wider_search_runs(qtbot: Any) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from editor.content.schema import SchemaRegistry
 from editor.ui.form.editors import make_editor
@@ -46,14 +47,14 @@ def answer(editor: FaqEditor, index: int) -> TextEditor:
     return result
 
 
-def test_cards_are_labelled_by_their_question(faq):
+def test_cards_are_labelled_by_their_question(faq: FaqEditor) -> None:
     assert [c.title.text() for c in faq.cards] == [i["question"] for i in ITEMS]
     assert not faq.is_modified()
     assert faq.value() == ITEMS
     assert question(faq, 1).edit.accessibleName() == "Question 2"
 
 
-def test_editing_an_answer_changes_only_that_item(faq, qtbot):
+def test_editing_an_answer_changes_only_that_item(faq: FaqEditor, qtbot: QtBot) -> None:
     edit = answer(faq, 1).edit
     edit.setFocus()
     qtbot.keyClick(edit, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
@@ -66,7 +67,7 @@ def test_editing_an_answer_changes_only_that_item(faq, qtbot):
     assert faq.is_modified()
 
 
-def test_unknown_item_keys_are_kept(faq, qtbot):
+def test_unknown_item_keys_are_kept(faq: FaqEditor, qtbot: QtBot) -> None:
     edit = question(faq, 0).edit
     edit.setFocus()
     qtbot.keyClick(edit, Qt.Key.Key_End)
@@ -76,7 +77,7 @@ def test_unknown_item_keys_are_kept(faq, qtbot):
     assert faq.cards[0].title.text() == "What is a BATNA??"
 
 
-def test_add_item_with_the_button_and_type_into_it(faq, qtbot):
+def test_add_item_with_the_button_and_type_into_it(faq: FaqEditor, qtbot: QtBot) -> None:
     with qtbot.waitSignal(faq.changed):
         qtbot.mouseClick(faq.add_button, Qt.MouseButton.LeftButton)
     assert len(faq.cards) == 4
@@ -88,7 +89,7 @@ def test_add_item_with_the_button_and_type_into_it(faq, qtbot):
     assert faq.value()[:3] == ITEMS
 
 
-def test_add_shortcut(faq, qtbot):
+def test_add_shortcut(faq: FaqEditor, qtbot: QtBot) -> None:
     edit = question(faq, 0).edit
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus)
@@ -96,14 +97,14 @@ def test_add_shortcut(faq, qtbot):
     assert len(faq.cards) == 4
 
 
-def test_remove_with_the_button(faq, qtbot):
+def test_remove_with_the_button(faq: FaqEditor, qtbot: QtBot) -> None:
     with qtbot.waitSignal(faq.changed):
         qtbot.mouseClick(faq.cards[1].remove_button, Qt.MouseButton.LeftButton)
     assert faq.value() == [ITEMS[0], ITEMS[2]]
     assert faq.is_modified()
 
 
-def test_move_with_buttons_and_shortcuts(faq, qtbot):
+def test_move_with_buttons_and_shortcuts(faq: FaqEditor, qtbot: QtBot) -> None:
     qtbot.mouseClick(faq.cards[0].down_button, Qt.MouseButton.LeftButton)
     assert faq.value() == [ITEMS[1], ITEMS[0], ITEMS[2]]
     assert not faq.cards[0].up_button.isEnabled()
@@ -125,7 +126,7 @@ def test_move_with_buttons_and_shortcuts(faq, qtbot):
     assert faq.is_modified()  # one item fewer than loaded
 
 
-def test_reload_reuses_cards_and_forgets_edits(faq, qtbot):
+def test_reload_reuses_cards_and_forgets_edits(faq: FaqEditor, qtbot: QtBot) -> None:
     cards = faq.cards
     faq.add_item()
     with qtbot.assertNotEmitted(faq.changed):
@@ -135,14 +136,14 @@ def test_reload_reuses_cards_and_forgets_edits(faq, qtbot):
     assert faq.value() == ITEMS[:2]
 
 
-def test_focus_addresses_item_and_key(faq, qtbot):
+def test_focus_addresses_item_and_key(faq: FaqEditor, qtbot: QtBot) -> None:
     widget = faq.focus("2.answer")
     assert widget is answer(faq, 2).edit
     qtbot.waitUntil(widget.hasFocus)
     assert faq.focus("7.answer") is None
 
 
-def test_read_only_disables_structure_and_text(faq, qtbot):
+def test_read_only_disables_structure_and_text(faq: FaqEditor, qtbot: QtBot) -> None:
     faq.set_read_only(True)
     assert not faq.add_button.isEnabled()
     assert all(not c.remove_button.isEnabled() for c in faq.cards)
@@ -152,7 +153,7 @@ def test_read_only_disables_structure_and_text(faq, qtbot):
     assert len(faq.cards) == 3
 
 
-def test_absent_list_stays_absent_until_an_item_is_added(qtbot):
+def test_absent_list_stays_absent_until_an_item_is_added(qtbot: QtBot) -> None:
     field = SchemaRegistry.load()["glossary"].field("faq")
     assert field is not None
     editor = FaqEditor(field, make_editor)
@@ -168,7 +169,7 @@ def test_absent_list_stays_absent_until_an_item_is_added(qtbot):
     assert editor.value() == "not a list"
 
 
-def test_moving_back_to_the_loaded_order_is_no_change(faq, qtbot):
+def test_moving_back_to_the_loaded_order_is_no_change(faq: FaqEditor, qtbot: QtBot) -> None:
     qtbot.mouseClick(faq.cards[0].down_button, Qt.MouseButton.LeftButton)
     assert faq.is_modified()
     qtbot.mouseClick(faq.cards[1].up_button, Qt.MouseButton.LeftButton)

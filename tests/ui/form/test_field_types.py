@@ -169,7 +169,8 @@ def test_what_the_form_cannot_edit_yet_is_kept_on_save(
     entry = load_entry(path)
     registry = SchemaRegistry.load(root)
     schema = registry.for_file(entry.data, path)
-    assert schema.field("series") is not None and schema.field("series").kind == "other"
+    series = schema.field("series")
+    assert series is not None and series.kind == "other"
     form.load(schema, entry.data, entry.body)
     title = form.editor("title")
     assert title is not None

@@ -11,6 +11,7 @@ import pytest
 from helpers.keys import type_at_end
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
+from pytestqt.qtbot import QtBot
 
 from editor.content.frontmatter import load_bytes
 from editor.content.schema import SchemaRegistry
@@ -80,7 +81,9 @@ def assert_same_except(new: dict[str, Any], old: dict[str, Any], changed: set[st
             assert new[key] is value, key  # untouched scalars are the loaded objects
 
 
-def test_loading_emits_nothing_and_gives_the_data_back(form, registry, glossary, qtbot):
+def test_loading_emits_nothing_and_gives_the_data_back(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     with qtbot.assertNotEmitted(form.edited):
         load(form, registry, data, body)
@@ -92,7 +95,9 @@ def test_loading_emits_nothing_and_gives_the_data_back(form, registry, glossary,
     assert "glossary" in form.schema_label.text().lower()
 
 
-def test_typing_in_definition_changes_only_definition(form, registry, glossary, qtbot):
+def test_typing_in_definition_changes_only_definition(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     load(form, registry, data, body)
     with qtbot.waitSignal(form.edited):
@@ -104,7 +109,9 @@ def test_typing_in_definition_changes_only_definition(form, registry, glossary, 
     assert form.body() == body
 
 
-def test_undo_restores_the_text(form, registry, glossary, qtbot):
+def test_undo_restores_the_text(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     load(form, registry, data, body)
     edit = line(form, "title")
@@ -123,7 +130,9 @@ def test_undo_restores_the_text(form, registry, glossary, qtbot):
     assert not form.is_modified()
 
 
-def test_absent_keys_stay_absent_and_cleared_fields_become_empty(form, registry, glossary, qtbot):
+def test_absent_keys_stay_absent_and_cleared_fields_become_empty(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     del data["pronunciation"]
     del data["seo"]["focus_keyphrase"]
@@ -142,7 +151,9 @@ def test_absent_keys_stay_absent_and_cleared_fields_become_empty(form, registry,
     assert values["subject"] == ""
 
 
-def test_numbers_and_dates_keep_their_types(form, registry, sample_folder, qtbot):
+def test_numbers_and_dates_keep_their_types(
+    form: EntryForm, registry: SchemaRegistry, sample_folder: Path, qtbot: QtBot
+) -> None:
     data, body = read_entry(sample_folder, QANDA)
     assert isinstance(data["score"], float)
     assert isinstance(data["id"], int)
@@ -166,7 +177,9 @@ def test_numbers_and_dates_keep_their_types(form, registry, sample_folder, qtbot
     assert form.values()["date"] == dt.date(2025, 3, 4)
 
 
-def test_an_absent_date_stays_absent_until_set(form, registry, glossary, qtbot):
+def test_an_absent_date_stays_absent_until_set(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     del data["date"]
     load(form, registry, data, body)
@@ -181,12 +194,14 @@ def test_an_absent_date_stays_absent_until_set(form, registry, glossary, qtbot):
     assert list(form.values()).index("date") == len(data)  # a new key is appended
 
 
-def test_unknown_keys_show_under_other_fields_and_survive(form, registry, glossary, qtbot):
+def test_unknown_keys_show_under_other_fields_and_survive(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     data["reviewed_by"] = "Ana"
     data["extra"] = {"flag": True, "count": 3}
     load(form, registry, data, body)
-    assert form.findChild(type(form.schema_label), None) is not None
+    assert form.findChild(type(form.schema_label)) is not None
     headers = [w.text() for w in form.findChildren(type(form.schema_label)) if w.isVisibleTo(form)]
     assert OTHER_FIELDS in headers
     reviewer = line(form, "reviewed_by")
@@ -206,7 +221,9 @@ def test_unknown_keys_show_under_other_fields_and_survive(form, registry, glossa
     assert OTHER_FIELDS not in headers
 
 
-def test_widgets_are_reused_for_the_same_schema(form, registry, sample_folder, qtbot):
+def test_widgets_are_reused_for_the_same_schema(
+    form: EntryForm, registry: SchemaRegistry, sample_folder: Path, qtbot: QtBot
+) -> None:
     first, body1 = read_entry(sample_folder, GLOSSARY)
     second, body2 = read_entry(sample_folder, "batna.md")
     load(form, registry, first, body1)
@@ -218,14 +235,16 @@ def test_widgets_are_reused_for_the_same_schema(form, registry, sample_folder, q
     assert not form.is_modified()
 
 
-def test_read_only_makes_every_editor_read_only(form, registry, glossary, qtbot):
+def test_read_only_makes_every_editor_read_only(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     load(form, registry, data, body, read_only=True)
     for edit in form.findChildren(QLineEdit):
         if edit.isVisible() and edit.objectName() != "qt_spinbox_lineedit":
             assert edit.isReadOnly() or not edit.isEnabled(), edit.accessibleName()
-    for edit in form.findChildren(QPlainTextEdit):
-        assert edit.isReadOnly()
+    for text_edit in form.findChildren(QPlainTextEdit):
+        assert text_edit.isReadOnly()
     faq = form.editor("faq")
     assert isinstance(faq, FaqEditor)
     assert not faq.add_button.isEnabled()
@@ -237,7 +256,9 @@ def test_read_only_makes_every_editor_read_only(form, registry, glossary, qtbot)
     assert "read only" in form.schema_label.text()
 
 
-def test_accessible_names_are_the_labels(form, registry, glossary):
+def test_accessible_names_are_the_labels(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str]
+) -> None:
     data, body = glossary
     load(form, registry, data, body)
     schema = registry["glossary"]
@@ -254,7 +275,9 @@ def test_accessible_names_are_the_labels(form, registry, glossary):
         assert editor.focus_widget().accessibleName() == label
 
 
-def test_tab_follows_the_form(form, registry, glossary, qtbot):
+def test_tab_follows_the_form(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     load(form, registry, data, body)
     title = line(form, "title")
@@ -268,7 +291,9 @@ def test_tab_follows_the_form(form, registry, glossary, qtbot):
     qtbot.waitUntil(definition.hasFocus)
 
 
-def test_focus_field_scrolls_and_focuses(form, registry, glossary, qtbot):
+def test_focus_field_scrolls_and_focuses(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     load(form, registry, data, body)
     assert form.focus_field("seo.title")
@@ -286,7 +311,9 @@ def test_focus_field_scrolls_and_focuses(form, registry, glossary, qtbot):
     assert not form.focus_field("faq.9.answer")
 
 
-def test_findings_list_jumps_to_the_field(form, registry, glossary, qtbot):
+def test_findings_list_jumps_to_the_field(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     load(form, registry, data, body)
     findings = [
@@ -302,7 +329,9 @@ def test_findings_list_jumps_to_the_field(form, registry, glossary, qtbot):
     assert form.findings.fields() == []
 
 
-def test_related_completion_and_broken_flags(form, registry, glossary, qtbot):
+def test_related_completion_and_broken_flags(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     load(form, registry, data, body)
     related = form.editor("related")
@@ -331,7 +360,9 @@ def test_related_completion_and_broken_flags(form, registry, glossary, qtbot):
     assert form.values()["related"] == [*data["related"], "/glossary/zopa", "/glossary/nowhere"]
 
 
-def test_qanda_shows_only_present_related_articles(form, registry, sample_folder, qtbot):
+def test_qanda_shows_only_present_related_articles(
+    form: EntryForm, registry: SchemaRegistry, sample_folder: Path, qtbot: QtBot
+) -> None:
     data, body = read_entry(sample_folder, QANDA)
     present = [k for k in data if k.startswith("related_article")]
     assert present and len(present) < 5
@@ -350,7 +381,9 @@ def test_qanda_shows_only_present_related_articles(form, registry, sample_folder
     assert form.body() == body
 
 
-def test_generic_schema_entries_edit_too(form, registry, qtbot):
+def test_generic_schema_entries_edit_too(
+    form: EntryForm, registry: SchemaRegistry, qtbot: QtBot
+) -> None:
     data = {
         "_schema": "recipe",
         "name": "Soup",
@@ -369,7 +402,9 @@ def test_generic_schema_entries_edit_too(form, registry, qtbot):
     assert form.body() is None
 
 
-def test_text_fields_grow_with_content(form, registry, glossary, qtbot):
+def test_text_fields_grow_with_content(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     data["context"] = "one line"
     load(form, registry, data, body)
@@ -384,7 +419,9 @@ def test_text_fields_grow_with_content(form, registry, glossary, qtbot):
     assert edit.height() < 20 * edit.fontMetrics().lineSpacing()
 
 
-def test_seo_meter_follows_typing(form, registry, glossary, qtbot):
+def test_seo_meter_follows_typing(
+    form: EntryForm, registry: SchemaRegistry, glossary: tuple[dict[str, Any], str], qtbot: QtBot
+) -> None:
     data, body = glossary
     load(form, registry, data, body)
     meter = form.meter("seo.title")
@@ -398,7 +435,9 @@ def test_seo_meter_follows_typing(form, registry, glossary, qtbot):
     assert form.meter("seo.page_description") is not None
 
 
-def test_real_content_loads_unchanged(form, registry, shared_dir, qtbot):
+def test_real_content_loads_unchanged(
+    form: EntryForm, registry: SchemaRegistry, shared_dir: Path, qtbot: QtBot
+) -> None:
     files = sorted((shared_dir / "real_content").glob("*.md"))
     assert files
     for path in files:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QKeySequence, QTextCursor
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolBar, QWidget
+from pytestqt.qtbot import QtBot
 
 from editor.content.schema import Field
 from editor.ui.form import markdown_help
@@ -39,7 +41,7 @@ def select(edit: QPlainTextEdit, start: int, end: int) -> None:
 
 
 def press(qtbot: Any, edit: QWidget, keys: str) -> None:
-    combo = QKeySequence(keys)[0]
+    combo = QKeySequence(keys)[0]  # type: ignore[index]  # PySide6's stubs lack its []
     qtbot.keyClick(edit, combo.key(), combo.keyboardModifiers())
 
 
@@ -49,7 +51,7 @@ def press(qtbot: Any, edit: QWidget, keys: str) -> None:
     ("Ctrl+E", "Some `text` here"),
     ("Ctrl+K", "Some [text](https://) here"),
 ])  # fmt: skip
-def test_shortcuts_wrap_the_selection(qtbot, field, keys, out):
+def test_shortcuts_wrap_the_selection(qtbot: QtBot, field: TextEditor, keys: str, out: str) -> None:
     select(field.edit, 5, 9)
     with qtbot.waitSignal(field.changed):
         press(qtbot, field.edit, keys)
@@ -58,7 +60,9 @@ def test_shortcuts_wrap_the_selection(qtbot, field, keys, out):
     assert field.value() == "Some text here"
 
 
-def test_bold_twice_unwraps_and_empty_selection_gives_a_pair(qtbot, field):
+def test_bold_twice_unwraps_and_empty_selection_gives_a_pair(
+    qtbot: QtBot, field: TextEditor
+) -> None:
     select(field.edit, 5, 9)
     press(qtbot, field.edit, "Ctrl+B")
     press(qtbot, field.edit, "Ctrl+B")
@@ -69,15 +73,15 @@ def test_bold_twice_unwraps_and_empty_selection_gives_a_pair(qtbot, field):
     assert field.value() == "Some text here*x*"
 
 
-def test_link_leaves_the_url_selected(qtbot, field):
+def test_link_leaves_the_url_selected(qtbot: QtBot, field: TextEditor) -> None:
     select(field.edit, 5, 9)
     press(qtbot, field.edit, "Ctrl+K")
     qtbot.keyClicks(field.edit, "https://a.example/")
     assert field.value() == "Some [text](https://a.example/) here"
 
 
-def test_toolbar_buttons_do_the_same_and_are_named(qtbot, field):
-    bar = field.widget.findChild(markdown_help.QToolBar)
+def test_toolbar_buttons_do_the_same_and_are_named(qtbot: QtBot, field: TextEditor) -> None:
+    bar = field.widget.findChild(QToolBar)
     assert bar is not None and bar.isVisible()
     names = [bar.widgetForAction(a).accessibleName() for a in bar.actions()]
     assert names == ["Bold", "Italic", "Code", "Link", "Insert link to entry…"]
@@ -86,7 +90,7 @@ def test_toolbar_buttons_do_the_same_and_are_named(qtbot, field):
     assert field.value() == "**Some** text here"
 
 
-def test_insert_link_to_entry_writes_its_url(qtbot, field):
+def test_insert_link_to_entry_writes_its_url(qtbot: QtBot, field: TextEditor) -> None:
     helper = field.edit.findChild(MarkdownHelp)
     assert helper is not None
     helper.ask_entry = lambda _parent, entries: entries[1]
@@ -98,7 +102,7 @@ def test_insert_link_to_entry_writes_its_url(qtbot, field):
     assert field.value().startswith("[Zone of possible agreement](/glossary/zopa/)Some")
 
 
-def test_entry_link_dialog_completes_titles_and_resolves_typed_ones(qtbot):
+def test_entry_link_dialog_completes_titles_and_resolves_typed_ones(qtbot: QtBot) -> None:
     dialog = EntryLinkDialog(ENTRIES)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
@@ -123,7 +127,9 @@ def clipboard() -> Iterator[Any]:
     board.clear()
 
 
-def test_pasting_a_url_over_a_selection_makes_a_link(qtbot, field, clipboard):
+def test_pasting_a_url_over_a_selection_makes_a_link(
+    qtbot: QtBot, field: TextEditor, clipboard: Any
+) -> None:
     mime = QMimeData()
     mime.setText("https://example.org/x")
     clipboard.setMimeData(mime)
@@ -149,7 +155,9 @@ def test_pasting_a_url_over_a_selection_makes_a_link(qtbot, field, clipboard):
     ("- [x] done", "next", "- [x] done\n- [ ] next"),
     ("plain", "two", "plain\ntwo"),
 ])  # fmt: skip
-def test_enter_continues_a_list(qtbot, field, text, typed, out):
+def test_enter_continues_a_list(
+    qtbot: QtBot, field: TextEditor, text: str, typed: str, out: str
+) -> None:
     field.load(text)
     field.edit.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClick(field.edit, Qt.Key.Key_Return)
@@ -157,7 +165,7 @@ def test_enter_continues_a_list(qtbot, field, text, typed, out):
     assert field.value() == out
 
 
-def test_enter_on_an_empty_item_ends_the_list(qtbot, field):
+def test_enter_on_an_empty_item_ends_the_list(qtbot: QtBot, field: TextEditor) -> None:
     field.load("- one")
     field.edit.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClick(field.edit, Qt.Key.Key_Return)
@@ -166,7 +174,7 @@ def test_enter_on_an_empty_item_ends_the_list(qtbot, field):
     assert field.value() == "- one\nafter"
 
 
-def test_literal_newline_answers_stay_literal(qtbot, field):
+def test_literal_newline_answers_stay_literal(qtbot: QtBot, field: TextEditor) -> None:
     field.load("Intro\\n\\n- one")
     field.edit.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClick(field.edit, Qt.Key.Key_Return)
@@ -174,14 +182,14 @@ def test_literal_newline_answers_stay_literal(qtbot, field):
     assert field.value() == "Intro\\n\\n- one\\n- two"
 
 
-def test_read_only_fields_take_no_formatting(qtbot, field):
+def test_read_only_fields_take_no_formatting(qtbot: QtBot, field: TextEditor) -> None:
     field.set_read_only(True)
     select(field.edit, 5, 9)
     press(qtbot, field.edit, "Ctrl+B")
     assert field.edit.toPlainText() == "Some text here"
 
 
-def test_form_markdown_fields_and_body_get_the_toolbar(qtbot, sample_folder):
+def test_form_markdown_fields_and_body_get_the_toolbar(qtbot: QtBot, sample_folder: Path) -> None:
     from editor.content.document import load_entry
     from editor.content.schema import SchemaRegistry
     from editor.ui.form.form import EntryForm

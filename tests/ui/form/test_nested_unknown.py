@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
 
 from editor.content.document import load_entry
 from editor.content.schema import SchemaRegistry
@@ -11,7 +14,7 @@ from editor.ui.form.fields import LineEditor
 from editor.ui.form.form import OTHER_FIELDS, EntryForm
 
 
-def test_nested_unknown_key_is_shown_and_kept(qtbot, sample_folder):
+def test_nested_unknown_key_is_shown_and_kept(qtbot: QtBot, sample_folder: Path) -> None:
     registry = SchemaRegistry.load(sample_folder)
     entry = load_entry(sample_folder / "strategic-leverage.md")
     data = dict(entry.data)

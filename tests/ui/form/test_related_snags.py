@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from editor.content.schema import Field
 from editor.ui.form.related_editor import RelatedEditor
@@ -26,9 +27,12 @@ def related(qtbot: Any) -> RelatedEditor:
     return editor
 
 
-def test_down_and_enter_in_the_completion_adds_the_link_once(qtbot, related):
+def test_down_and_enter_in_the_completion_adds_the_link_once(
+    qtbot: QtBot, related: RelatedEditor
+) -> None:
     qtbot.keyClicks(related.add_edit, "possible")
     popup = related.completer.popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
@@ -37,15 +41,19 @@ def test_down_and_enter_in_the_completion_adds_the_link_once(qtbot, related):
     qtbot.waitUntil(lambda: related.add_edit.text() == "")
 
 
-def test_an_exact_title_becomes_the_entrys_url(qtbot, related):
+def test_an_exact_title_becomes_the_entrys_url(qtbot: QtBot, related: RelatedEditor) -> None:
     qtbot.keyClicks(related.add_edit, "zone of possible agreement")
-    related.completer.popup().hide()
+    popup = related.completer.popup()
+    assert popup is not None
+    popup.hide()
     qtbot.keyClick(related.add_edit, Qt.Key.Key_Return)
     assert related.texts() == ["/glossary/zopa"]
     assert not related.is_broken(0)
 
 
-def test_a_link_already_in_the_list_is_not_added_again(qtbot, related):
+def test_a_link_already_in_the_list_is_not_added_again(
+    qtbot: QtBot, related: RelatedEditor
+) -> None:
     related.add("/glossary/batna")
     related.add("BATNA")
     related.add("/glossary/batna/")

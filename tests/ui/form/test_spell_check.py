@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent, QTextCharFormat
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from pytestqt.qtbot import QtBot
 
 from editor.content.schema import SchemaRegistry
 from editor.content.spelling import DICTIONARY_FILE, Speller
@@ -51,7 +52,9 @@ def form(qtbot: Any, sample_folder: Path) -> EntryForm:
     return widget
 
 
-def test_text_fields_underline_misspelt_words_but_not_markup(qtbot, service):
+def test_text_fields_underline_misspelt_words_but_not_markup(
+    qtbot: QtBot, service: SpellService
+) -> None:
     edit = QPlainTextEdit()
     qtbot.addWidget(edit)
     spell_check.install(edit, service, "answer")
@@ -61,7 +64,7 @@ def test_text_fields_underline_misspelt_words_but_not_markup(qtbot, service):
     assert underlined(edit) == ["Teh", "recieve"]
 
 
-def test_highlighting_is_not_an_edit(qtbot, sample_folder, form):
+def test_highlighting_is_not_an_edit(qtbot: QtBot, sample_folder: Path, form: EntryForm) -> None:
     registry = SchemaRegistry.load(sample_folder)
     from editor.content.document import load_entry
 
@@ -75,7 +78,9 @@ def test_highlighting_is_not_an_edit(qtbot, sample_folder, form):
     assert form.values() == entry.data
 
 
-def test_every_text_field_of_the_form_is_checked(qtbot, sample_folder, form):
+def test_every_text_field_of_the_form_is_checked(
+    qtbot: QtBot, sample_folder: Path, form: EntryForm
+) -> None:
     from editor.content.document import load_entry
 
     registry = SchemaRegistry.load(sample_folder)
@@ -95,7 +100,9 @@ def test_every_text_field_of_the_form_is_checked(qtbot, sample_folder, form):
     assert title.edit.findChild(LineSpell) is not None
 
 
-def test_line_fields_underline_without_changing_the_text(qtbot, service):
+def test_line_fields_underline_without_changing_the_text(
+    qtbot: QtBot, service: SpellService
+) -> None:
     edit = QLineEdit()
     qtbot.addWidget(edit)
     events: list[QInputMethodEvent] = []
@@ -117,7 +124,7 @@ def test_line_fields_underline_without_changing_the_text(qtbot, service):
     assert [(a.start + edit.cursorPosition(), a.length) for a in attrs] == [(0, 3), (14, 7)]
 
 
-def test_context_menu_offers_suggestions_and_replaces(qtbot, service):
+def test_context_menu_offers_suggestions_and_replaces(qtbot: QtBot, service: SpellService) -> None:
     edit = QPlainTextEdit()
     qtbot.addWidget(edit)
     edit.show()
@@ -137,7 +144,7 @@ def test_context_menu_offers_suggestions_and_replaces(qtbot, service):
     assert edit.toPlainText() == "We recieve it"
 
 
-def test_add_to_dictionary_from_a_line_menu(qtbot, tmp_path):
+def test_add_to_dictionary_from_a_line_menu(qtbot: QtBot, tmp_path: Path) -> None:
     service = SpellService(Speller(tmp_path))
     service.speller.engine()
     edit = QLineEdit("Zorblax rules")
@@ -155,7 +162,9 @@ def test_add_to_dictionary_from_a_line_menu(qtbot, tmp_path):
     assert edit.text() == "Zorblax rules"
 
 
-def test_the_dictionary_loads_off_the_gui_thread(qtbot, monkeypatch):
+def test_the_dictionary_loads_off_the_gui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from editor.content import spelling
 
     monkeypatch.setattr(spelling, "_ENGINES", {})
@@ -169,7 +178,7 @@ def test_the_dictionary_loads_off_the_gui_thread(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: underlined(edit) == ["Teh"])
 
 
-def test_titles_in_the_folder_are_not_flagged(qtbot, form):
+def test_titles_in_the_folder_are_not_flagged(qtbot: QtBot, form: EntryForm) -> None:
     form.set_related_candidates([("/zopa/", "Zopa"), ("/batna/", "BATNA")])
     edit = QPlainTextEdit()
     qtbot.addWidget(edit)
@@ -178,14 +187,16 @@ def test_titles_in_the_folder_are_not_flagged(qtbot, form):
     assert underlined(edit) == ["Wrongg"]
 
 
-def test_the_menu_is_the_custom_one(qtbot, service):
+def test_the_menu_is_the_custom_one(qtbot: QtBot, service: SpellService) -> None:
     edit = QLineEdit()
     qtbot.addWidget(edit)
     spell_check.install(edit, service, "title")
     assert edit.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
 
 
-def test_a_very_long_line_is_checked_when_typing_pauses(qtbot, service):
+def test_a_very_long_line_is_checked_when_typing_pauses(
+    qtbot: QtBot, service: SpellService
+) -> None:
     edit = QPlainTextEdit()
     qtbot.addWidget(edit)
     highlighter = spell_check.install(edit, service, "answer")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from helpers.git_team import Team, git, isolate_git, make_team
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTreeWidget
 
 from editor.cli_git import setup_folder
 from editor.content.document import load_entry, save_entry
@@ -38,6 +38,16 @@ def edit_file(path: Path, key: str, value: str) -> None:
     else:
         data[key] = value
     save_entry(entry, data, entry.body, list(data))
+
+
+def top_level_texts(tree: QTreeWidget) -> list[str]:
+    """The first column of each top-level row of a review or history tree."""
+    texts: list[str] = []
+    for n in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(n)
+        assert item is not None
+        texts.append(item.text(0))
+    return texts
 
 
 def type_in_definition(qtbot: Any, window: Any, text: str) -> None:
@@ -149,7 +159,7 @@ def test_review_shows_fields_and_discards_one(
         window.git.review()
     dialog = window.git.dialogs["review"]
     assert isinstance(dialog, ReviewDialog)
-    keys = [dialog.tree.topLevelItem(n).text(0) for n in range(dialog.tree.topLevelItemCount())]
+    keys = top_level_texts(dialog.tree)
     assert keys == ["subject", "url"]
     dialog_script.expect("show_diff")
     dialog.raw_button.click()
@@ -221,7 +231,7 @@ def test_history_restores_one_field_from_a_commit(
     assert dialog.commit_list.count() == 2
     dialog.commit_list.setCurrentRow(1)  # the initial commit: the whole entry added
     dialog.commit_list.setCurrentRow(0)
-    keys = [dialog.tree.topLevelItem(n).text(0) for n in range(dialog.tree.topLevelItemCount())]
+    keys = top_level_texts(dialog.tree)
     assert keys == ["subject", "url"]
     dialog.commit_list.setCurrentRow(1)
     dialog.select_field("subject")

@@ -61,7 +61,9 @@ class Renderer:
 
 
 @pytest.fixture
-def pane(qtbot: Any, thread_pool: QThreadPool) -> Iterator[tuple[PreviewPane, Renderer, dict]]:
+def pane(
+    qtbot: Any, thread_pool: QThreadPool
+) -> Iterator[tuple[PreviewPane, Renderer, dict[str, Any]]]:
     renderer = Renderer()
     state: dict[str, Any] = {"data": data(), "body": "", "schema": None}
     widget = PreviewPane(renderer, delay_ms=20, pool=thread_pool)
@@ -251,6 +253,7 @@ def test_real_page_in_the_preview(
     with qtbot.waitSignal(widget.rendered):
         widget.show_now()
     assert widget.html() == render_page(entry.data, entry.body, glossary)
+    assert widget.browser is not None
     assert "Strategic Leverage" in widget.browser.toPlainText()
     widget.clear("Nothing here.")
     assert widget.html() == "" and widget.placeholder.text() == "Nothing here."
@@ -288,11 +291,11 @@ def test_snippet_and_page_clicks_focus_the_field_and_fields_scroll_the_page(
     shown: list[str] = []
     monkeypatch.setattr(window.preview, "show_field", shown.append)
     window.preview.field_clicked.emit("faq.1.answer")  # what a click on the page says
-    answer = window.form.editor("faq").cards[1].editors["answer"].widget  # type: ignore[union-attr]
+    answer = window.form.editor("faq").cards[1].editors["answer"].widget
     qtbot.waitUntil(lambda: answer.hasFocus() or answer.isAncestorOf(QApplication.focusWidget()))
     assert shown[-1] == "faq.1.answer"  # focus moved in the form: the page follows
     window.preview.snippet.clicked.emit("title")
-    title = window.form.editor("seo.title").widget  # type: ignore[union-attr]
+    title = window.form.editor("seo.title").widget
     qtbot.waitUntil(
         lambda: (
             QApplication.focusWidget() is title or title.isAncestorOf(QApplication.focusWidget())

@@ -3,17 +3,24 @@ the height it was given across a restart."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
 
 from editor.ui.report.dock_height import MIN_ROWS
+from editor.ui.window.main_window import MainWindow
 
 
-def rows_shown(window) -> float:
+def rows_shown(window: MainWindow) -> float:
     table = window.report.table
     return table.viewport().height() / table.verticalHeader().defaultSectionSize()
 
 
-def test_report_opens_usable_and_remembers(qtbot, make_window, sample_folder):
+def test_report_opens_usable_and_remembers(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path
+) -> None:
     window = make_window(sample_folder)
     window.check_all()
     qtbot.waitUntil(lambda: rows_shown(window) >= 8)
@@ -35,7 +42,9 @@ def test_report_opens_usable_and_remembers(qtbot, make_window, sample_folder):
     assert abs(again.report_dock.height() - 380) < 30
 
 
-def test_a_saved_sliver_reopens_usable(qtbot, make_window, sample_folder, qsettings):
+def test_a_saved_sliver_reopens_usable(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sample_folder: Path, qsettings: QSettings
+) -> None:
     window = make_window(sample_folder)
     window.check_all()
     qtbot.waitUntil(lambda: rows_shown(window) >= 8)

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QPlainTextEdit
 
 from editor.ui.settings import SettingsStore
 from editor.ui.window.main_window import MainWindow
@@ -102,7 +103,11 @@ def test_sigkill_mid_edit_then_restart_restores_every_word(
     qtbot.waitUntil(lambda: window.index is not None, timeout=10_000)
     assert window.current_path() == path
     assert window.session.is_dirty(path)
-    text = window.form.editor("definition").focus_widget().toPlainText()
+    definition = window.form.editor("definition")
+    assert definition is not None
+    edit = definition.focus_widget()
+    assert isinstance(edit, QPlainTextEdit)
+    text = edit.toPlainText()
     assert text.endswith(TYPED)
     assert path.read_bytes() == original  # restored as unsaved edits, not written
     dialog_script.expect("ask_save", "discard")  # closing at teardown asks; leave it

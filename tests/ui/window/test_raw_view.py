@@ -28,6 +28,7 @@ def _open(window: Any, path: Path) -> RawTextView:
     assert window.current_path() == path
     raw = window.pane.raw_view
     assert window.pane.pages.currentWidget() is raw
+    assert isinstance(raw, RawTextView)
     return raw
 
 
@@ -85,6 +86,7 @@ def test_a_duplicate_key_file_is_fixed_the_same_way(
     raw = _open(window, path)
     assert "duplicate" in raw.message.text().lower()
     line = raw.error.line if raw.error is not None else 0
+    assert line is not None
     assert raw.edit.document().findBlockByNumber(line - 1).text() == "  title: Again"
     cursor = QTextCursor(raw.edit.document().findBlockByNumber(line - 1))
     cursor.movePosition(QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,7 @@ def test_failed_write_shows_why_and_keeps_the_edits(
     def disk_full(*_args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(atomic.os, "replace", disk_full)
+    monkeypatch.setattr(os, "replace", disk_full)
     monkeypatch.setattr(atomic, "_exchange", disk_full)  # the rename on Linux (renameat2)
     dialog_script.expect("error", None)
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)

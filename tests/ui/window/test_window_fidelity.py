@@ -129,7 +129,7 @@ def _get(data: Any, keys: Key) -> tuple[Any, bool]:
         if (isinstance(data, dict) and key in data) or (
             isinstance(data, list) and isinstance(key, int) and key < len(data)
         ):
-            data = data[key]
+            data = data[key]  # type: ignore[index]  # an int key for a list: tested just above
         else:
             return None, False
     return data, True

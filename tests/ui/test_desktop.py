@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from editor.ui.main_window import MainWindow
 from PySide6.QtCore import QCoreApplication, QLocale, QObject
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QAction
 from PySide6.QtWidgets import QApplication
@@ -22,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from editor import desktop_entry
 from editor.paths import resources_dir
 from editor.ui.about import LICENCE, about_text, app_version, install_qt_translations
+from editor.ui.window.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
 DESKTOP = resources_dir() / "desktop" / "glossary-editor.desktop"

@@ -65,14 +65,11 @@ class EntryList(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(24)
-        # Fixed widths from the font, not ResizeToContents: that asks the model for up
-        # to 1,000 rows' data per column after every filter keystroke.
-        metrics = self.view.fontMetrics()
-        for column, sample in ((STATUS, "SEO"), (SCHEMA, "glossary"), (DATE, "2024-12-31")):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        self._widths: dict[int, int] = {}  # each fixed column's width, from the font
+        self._size_columns()
+        # A model reset gives the header new sections at default sizes: size them again.
+        model.modelReset.connect(self._size_columns)
         header.setHighlightSections(False)
         # Q&A titles all start "How does…": cut the middle, keep start and end.
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
@@ -160,6 +157,23 @@ class EntryList(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
 
+    def _size_columns(self) -> None:
+        """The title takes the spare width; the other columns are as wide as their
+        longest value, measured from the font (ResizeToContents would ask the model for
+        up to 1,000 rows' data per column after every filter keystroke). Fixed, not
+        Interactive: beside a stretched title, Qt shrinks interactive sections to their
+        minimum in a narrow list ("202…-12"); these step aside whole (_fit_columns)."""
+        header = self.view.horizontalHeader()
+        if header.count() <= max(STATUS, SCHEMA, DATE, TITLE):
+            return
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        metrics = self.view.fontMetrics()
+        for column, sample in ((STATUS, "SEO"), (SCHEMA, "glossary"), (DATE, "2024-12-31")):
+            self._widths[column] = metrics.horizontalAdvance(sample) + 16
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, self._widths[column])
+        self._fit_columns()
+
     def _fit_columns(self) -> None:
         """Keep most of a narrow list for the titles: the Type, then the Date column
         step aside while the title would get under 55 % of the width, and come back."""
@@ -169,10 +183,14 @@ class EntryList(QWidget):
             return
         shown = [STATUS]
         for column in (DATE, SCHEMA):
-            need = sum(header.sectionSize(c) for c in (*shown, column))
+            # Their own widths, not the sections': a hidden section measures 0, and one
+            # shown again comes back at the minimum size unless it is given its width.
+            need = sum(self._widths.get(c, header.sectionSize(c)) for c in (*shown, column))
             visible = width - need >= 0.55 * width
             if header.isSectionHidden(column) == visible:
                 header.setSectionHidden(column, not visible)
+                if visible and column in self._widths:
+                    header.resizeSection(column, self._widths[column])
             if visible:
                 shown.append(column)
 

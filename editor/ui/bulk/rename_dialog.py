@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,6 +22,7 @@ from editor.content.bulk.batch import BatchError
 from editor.content.bulk.rename import SLUG, RenamePlan, plan_rename
 from editor.content.errors import ContentError
 from editor.ui import dialogs
+from editor.ui.bulk.diff_parts import apply_buttons, diff_view
 from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
@@ -45,15 +43,9 @@ class RenameDialog(QDialog):
         self.slug = QLineEdit(path.stem)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b;")
-        self.diff = QPlainTextEdit(readOnly=True)
-        self.diff.setObjectName("renameDiff")
-        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.diff = diff_view("renameDiff")
         self.preview_button = QPushButton("&Preview")
-        buttons = QDialogButtonBox()
-        self.rename_button = buttons.addButton("&Rename", QDialogButtonBox.ButtonRole.ApplyRole)
-        self.rename_button.setEnabled(False)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        buttons, self.rename_button = apply_buttons(self, "&Rename")
         form = QFormLayout()
         form.addRow("New &slug:", self.slug)
         form.addRow("", self.error)

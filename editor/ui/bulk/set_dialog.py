@@ -12,16 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from editor.content.bulk.bulk_set import FieldEdit, Operation, plan_edit
 from editor.content.bulk.replace import Plan
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
+from editor.ui.bulk.diff_parts import apply_buttons, diff_view
 from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
@@ -72,16 +70,10 @@ class SetFieldDialog(QDialog):
         self.completer = QCompleter(self.choices, self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.value.setCompleter(self.completer)
-        self.diff = QPlainTextEdit(readOnly=True)
-        self.diff.setObjectName("setFieldDiff")
-        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.diff = diff_view("setFieldDiff")
         self.summary = QLabel(f"{len(paths)} entries selected.")
         self.preview_button = QPushButton("&Preview")
-        buttons = QDialogButtonBox()
-        self.apply_button = buttons.addButton("&Apply", QDialogButtonBox.ButtonRole.ApplyRole)
-        self.apply_button.setEnabled(False)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        buttons, self.apply_button = apply_buttons(self, "&Apply")
         form = QFormLayout()
         form.addRow("&Field:", self.field)
         form.addRow("&Action:", self.operation)

@@ -1,0 +1,32 @@
+"""The parts every bulk dialog that previews a diff builds the same way.
+
+Rename, Set Field and Unify each show the planned change as a unified diff before
+anything is written, then apply it with one button beside Close; built here once so
+the three look and behave alike.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QPushButton
+
+__all__ = ["apply_buttons", "diff_view"]
+
+
+def diff_view(object_name: str = "") -> QPlainTextEdit:
+    """A read-only, fixed-width, unwrapped text view for a diff."""
+    view = QPlainTextEdit(readOnly=True)
+    if object_name:
+        view.setObjectName(object_name)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    return view
+
+
+def apply_buttons(dialog: QDialog, label: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """The button row: *label* (disabled until a preview allows it) and Close."""
+    buttons = QDialogButtonBox()
+    apply = buttons.addButton(label, QDialogButtonBox.ButtonRole.ApplyRole)
+    apply.setEnabled(False)
+    buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(dialog.close)
+    return buttons, apply

@@ -152,6 +152,8 @@ class RelayRunner(QObject):
 class IndexWorker(RelayRunner):
     """Starts and cancels indexing runs; one at a time per window."""
 
+    relay: IndexRelay | None
+
     def start(
         self,
         folder: Path,

@@ -44,7 +44,7 @@ class _PreviewArgs(NamedTuple):
     folder: Path
     options: FindOptions
     scope: Scope
-    index: CorpusIndex | None
+    corpus: CorpusIndex | None  # (``index`` is a tuple's method)
     open_docs: OpenDocs
 
 
@@ -94,6 +94,8 @@ class _PreviewJob(QRunnable):
 
 class PreviewRunner(RelayRunner):
     """Starts previews on a thread pool; starting one cancels the one before."""
+
+    relay: PreviewRelay | None
 
     def start(  # noqa: PLR0917 - one job's inputs
         self,

@@ -10,7 +10,6 @@ waits for its preview, and saves ``QWidget.grab()`` of the window as a PNG.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -18,13 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screenshot_common import make_app, open_copy, wait_until
+from screenshot_common import folder_parser, make_app, open_copy, wait_until
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("output", type=Path)
+    parser = folder_parser(__doc__)
     parser.add_argument("--entry", default="strategic-leverage.md")
     parser.add_argument("--size", default="1500x900", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--report", action="store_true", help="show the SEO report dock")

@@ -13,7 +13,6 @@ the dialog.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -23,13 +22,11 @@ from PySide6.QtCore import Qt
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screenshot_common import make_app, open_copy, wait_until
+from screenshot_common import folder_parser, make_app, open_copy, wait_until
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("output", type=Path)
+    parser = folder_parser(__doc__)
     parser.add_argument("--find", default=r"(\w+) power")
     parser.add_argument("--replace", default=r"\1 influence")
     parser.add_argument(

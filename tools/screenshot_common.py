@@ -6,6 +6,7 @@ by its folder; it is not part of the ``editor`` package because only they need i
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 from collections.abc import Callable
@@ -17,6 +18,14 @@ from PySide6.QtWidgets import QApplication
 from editor.ui.app import APPLICATION, ORGANISATION
 from editor.ui.main_window import APP_NAME, MainWindow, app_icon
 from editor.ui.settings import SettingsStore
+
+
+def folder_parser(doc: str) -> argparse.ArgumentParser:
+    """A parser with the FOLDER to copy and the OUTPUT image, described by ``doc``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("output", type=Path)
+    return parser
 
 
 def wait_until(done: Callable[[], object], timeout_ms: int = 20_000) -> None:

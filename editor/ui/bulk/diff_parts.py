@@ -8,9 +8,17 @@ the three look and behave alike.
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-__all__ = ["apply_buttons", "diff_view"]
+__all__ = ["apply_buttons", "diff_view", "form_preview_layout"]
 
 
 def diff_view(object_name: str = "") -> QPlainTextEdit:
@@ -30,3 +38,22 @@ def apply_buttons(dialog: QDialog, label: str) -> tuple[QDialogButtonBox, QPushB
     apply.setEnabled(False)
     buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(dialog.close)
     return buttons, apply
+
+
+def form_preview_layout(  # noqa: PLR0917 - the dialog's parts, top to bottom
+    dialog: QDialog,
+    form: QLayout,
+    preview: QPushButton,
+    diff: QPlainTextEdit,
+    buttons: QDialogButtonBox,
+    status: QWidget | None = None,
+) -> None:
+    """Rename's and Set Field's layout: the form, Preview, the diff, a status line, buttons."""
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(preview)
+    layout.addWidget(diff, 1)
+    if status is not None:
+        layout.addWidget(status)
+    layout.addWidget(buttons)
+    dialog.resize(760, 520)

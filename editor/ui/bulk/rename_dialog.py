@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -22,7 +21,7 @@ from editor.content.bulk.batch import BatchError
 from editor.content.bulk.rename import SLUG, RenamePlan, plan_rename
 from editor.content.errors import ContentError
 from editor.ui import dialogs
-from editor.ui.bulk.diff_parts import apply_buttons, diff_view
+from editor.ui.bulk.diff_parts import apply_buttons, diff_view, form_preview_layout
 from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
@@ -49,12 +48,7 @@ class RenameDialog(QDialog):
         form = QFormLayout()
         form.addRow("New &slug:", self.slug)
         form.addRow("", self.error)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.preview_button)
-        layout.addWidget(self.diff, 1)
-        layout.addWidget(buttons)
-        self.resize(760, 520)
+        form_preview_layout(self, form, self.preview_button, self.diff, buttons)
         self.slug.textChanged.connect(self._changed)
         self.slug.returnPressed.connect(self.preview)
         self.preview_button.clicked.connect(self.preview)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,7 +28,7 @@ from editor.content.bulk.bulk_set import FieldEdit, Operation, plan_edit
 from editor.content.bulk.replace import Plan
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
-from editor.ui.bulk.diff_parts import apply_buttons, diff_view
+from editor.ui.bulk.diff_parts import apply_buttons, diff_view, form_preview_layout
 from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
@@ -78,13 +77,7 @@ class SetFieldDialog(QDialog):
         form.addRow("&Field:", self.field)
         form.addRow("&Action:", self.operation)
         form.addRow("&Value:", self.value)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.preview_button)
-        layout.addWidget(self.diff, 1)
-        layout.addWidget(self.summary)
-        layout.addWidget(buttons)
-        self.resize(760, 520)
+        form_preview_layout(self, form, self.preview_button, self.diff, buttons, self.summary)
         self.field.currentTextChanged.connect(self._changed)
         self.operation.currentIndexChanged.connect(self._changed)
         self.value.textChanged.connect(self._changed)

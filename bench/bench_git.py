@@ -155,24 +155,16 @@ def window_refreshes(
             print(f"a plain thread running {label}: longest stall {stall:.0f} ms")
     for _ in range(5):
         panel.kinds = {}
-        gaps: list[int] = []
-        last = [0]
-        ticker = QTimer(interval=5)
+        took: list[float] = []
 
-        def tick(gaps: list[int] = gaps, last: list[int] = last) -> None:
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
+        def refresh(took: list[float] = took) -> None:
+            started = time.perf_counter()
+            panel.refresh()
+            wait_until(lambda: bool(panel.kinds) and not panel.runner.busy)
+            took.append(time.perf_counter() - started)
 
-        ticker.timeout.connect(tick)
-        clock.start()
-        ticker.start()
-        started = time.perf_counter()
-        panel.refresh()
-        wait_until(lambda: bool(panel.kinds) and not panel.runner.busy)
-        took = time.perf_counter() - started
-        ticker.stop()
-        results.append((took, float(max(gaps, default=0))))
+        stall = stall_while(clock, refresh)
+        results.append((took[0], stall))
     gc.callbacks.remove(on_gc)
     print(f"GUI thread's share of a refresh (list badges, Changed dock): max "
           f"{max(gui_costs, default=0) * 1000:.1f} ms")  # fmt: skip

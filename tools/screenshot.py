@@ -10,36 +10,18 @@ waits for its preview, and saves ``QWidget.grab()`` of the window as a PNG.
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from editor.ui.app import APPLICATION, ORGANISATION
-from editor.ui.settings import SettingsStore
-from editor.ui.window.main_window import APP_NAME, MainWindow, app_icon
-
-
-def wait_until(app: QApplication, done: object, timeout_ms: int = 15_000) -> None:
-    """Run the event loop until ``done()`` is true (or the timeout passes)."""
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.setInterval(20)
-    poll.timeout.connect(lambda: loop.quit() if done() else None)  # type: ignore[operator]
-    QTimer.singleShot(timeout_ms, loop.quit)
-    poll.start()
-    loop.exec()
-    poll.stop()
+from screenshot_common import folder_parser, make_app, open_copy, wait_until
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("output", type=Path)
+    parser = folder_parser(__doc__)
     parser.add_argument("--entry", default="strategic-leverage.md")
     parser.add_argument("--size", default="1500x900", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--report", action="store_true", help="show the SEO report dock")
@@ -49,32 +31,20 @@ def main() -> int:
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
-    app = QApplication(sys.argv[:1])
-    app.setOrganizationName(ORGANISATION)
-    app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setWindowIcon(app_icon())
+    app = make_app()
     with tempfile.TemporaryDirectory(prefix="glossary-screenshot-") as tmp:
-        folder = Path(tmp) / args.folder.resolve().name
-        shutil.copytree(args.folder, folder)
-        store = SettingsStore(
-            QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
-        )
-        window = MainWindow(folder, settings=store, use_cache=False)
-        window.resize(width, height)
+        window, folder = open_copy(app, args.folder, Path(tmp), (width, height))
         window.splitter.setSizes([int(width * 0.27), int(width * 0.40), int(width * 0.33)])
-        window.show()
-        wait_until(app, lambda: window.index is not None)
         shown: list[bool] = []
         window.preview.rendered.connect(lambda: shown.append(True))
         window.preview.set_phone(args.phone)
         window.open_entry(folder / args.entry)
-        wait_until(app, lambda: bool(shown) and window.preview.is_idle())
+        wait_until(lambda: bool(shown) and window.preview.is_idle())
         if args.report:
             window.acts.check_all.trigger()
         if args.focus:
             window.form.focus_field(args.focus)
-        wait_until(app, lambda: False, 1000)  # let layouts (and the engine) paint
+        wait_until(lambda: False, 1000)  # let layouts (and the engine) paint
         args.output.parent.mkdir(parents=True, exist_ok=True)
         # The browser-engine preview draws outside QWidget.grab(): take the screen (Xvfb).
         widget = window.preview.page_view().widget if args.preview_only else window

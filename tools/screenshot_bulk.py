@@ -13,29 +13,20 @@ the dialog.
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screenshot import wait_until
-
-from editor.ui.app import APPLICATION, ORGANISATION
-from editor.ui.settings import SettingsStore
-from editor.ui.window.main_window import APP_NAME, MainWindow, app_icon
+from screenshot_common import folder_parser, make_app, open_copy, wait_until
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("output", type=Path)
+    parser = folder_parser(__doc__)
     parser.add_argument("--find", default=r"(\w+) power")
     parser.add_argument("--replace", default=r"\1 influence")
     parser.add_argument(
@@ -46,28 +37,15 @@ def main() -> int:
     parser.add_argument("--entry", default="reservation-point.md")
     args = parser.parse_args()
 
-    app = QApplication(sys.argv[:1])
-    app.setOrganizationName(ORGANISATION)
-    app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setWindowIcon(app_icon())
+    app = make_app()
     with tempfile.TemporaryDirectory(prefix="glossary-screenshot-") as tmp:
-        folder = Path(tmp) / args.folder.resolve().name
-        shutil.copytree(args.folder, folder)
-        store = SettingsStore(
-            QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
-        )
-        window = MainWindow(folder, settings=store, use_cache=False)
-        window.resize(1500, 900)
-        window.move(0, 0)
-        window.show()
-        wait_until(app, lambda: window.index is not None)
+        window, folder = open_copy(app, args.folder, Path(tmp))
         if args.backlinks:
             window.bulk.toggle_backlinks.trigger()
             window.open_entry(folder / args.entry)
             dock = window.bulk.backlinks
-            wait_until(app, lambda: bool(dock.found) or "No entry" in dock.heading.text())
-            wait_until(app, lambda: False, 400)
+            wait_until(lambda: bool(dock.found) or "No entry" in dock.heading.text())
+            wait_until(lambda: False, 400)
             args.output.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(args.output))
             window.close()
@@ -82,11 +60,11 @@ def main() -> int:
         dialog.replace_edit.setText(args.replace)
         dialog.start_preview()
         model = dialog.model
-        wait_until(app, lambda: dialog.progress.isHidden() and bool(model.entries))
+        wait_until(lambda: dialog.progress.isHidden() and bool(model.entries))
         if len(model.entries) > 1:
             check = Qt.ItemDataRole.CheckStateRole
             model.setData(model.match_index(1, 0), Qt.CheckState.Unchecked, check)
-        wait_until(app, lambda: False, 400)  # let layouts settle
+        wait_until(lambda: False, 400)  # let layouts settle
         shot = dialog.grab()
         args.output.parent.mkdir(parents=True, exist_ok=True)
         if not shot.save(str(args.output)):

@@ -18,8 +18,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
+from screenshot_common import wait_until
 
 from editor.cli_git import setup_folder
 from editor.content.document import load_entry, save_entry
@@ -29,16 +33,6 @@ from editor.ui.window.main_window import MainWindow
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_content"
 ENTRY = "strategic-leverage.md"
-
-
-def wait_until(done: object, timeout_ms: int = 20_000) -> None:
-    loop = QEventLoop()
-    poll = QTimer(interval=20)
-    poll.timeout.connect(lambda: loop.quit() if done() else None)  # type: ignore[operator]
-    QTimer.singleShot(timeout_ms, loop.quit)
-    poll.start()
-    loop.exec()
-    poll.stop()
 
 
 def git(cwd: Path, *args: str) -> None:

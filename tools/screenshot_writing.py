@@ -15,12 +15,11 @@ a temporary file), types a sentence with misspellings into a Markdown field, and
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, QTimer
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
@@ -28,14 +27,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tools"))
 
-from screenshot import wait_until  # noqa: E402
+from screenshot_common import make_app, open_copy, wait_until  # noqa: E402
 
-from editor.ui.app import APPLICATION, ORGANISATION  # noqa: E402
 from editor.ui.form import spell_check  # noqa: E402
 from editor.ui.form.fields import TextEditor  # noqa: E402
 from editor.ui.form.markdown_help import MarkdownHelp  # noqa: E402
-from editor.ui.settings import SettingsStore  # noqa: E402
-from editor.ui.window.main_window import APP_NAME, MainWindow, app_icon  # noqa: E402
+from editor.ui.window.main_window import MainWindow  # noqa: E402
 
 TYPED = " Negotiators often recieve a seperate offer that definately changes the balance."
 
@@ -44,35 +41,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("output", type=Path, help="folder for the PNG files")
     args = parser.parse_args()
-    app = QApplication(sys.argv[:1])
-    app.setOrganizationName(ORGANISATION)
-    app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setWindowIcon(app_icon())
+    app = make_app()
     args.output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="glossary-screenshot-") as tmp:
-        folder = Path(tmp) / "sample_content"
-        shutil.copytree(REPO / "sample_content", folder)
-        store = SettingsStore(
-            QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
-        )
-        window = MainWindow(folder, settings=store, use_cache=False)
-        window.resize(1500, 900)
+        window, folder = open_copy(app, REPO / "sample_content", Path(tmp))
         window.splitter.setSizes([380, 620, 500])
-        window.move(0, 0)
-        window.show()
-        wait_until(app, lambda: window.index is not None)
         window.open_entry(folder / "strategic-leverage.md")
         editor = window.form.editor("definition")
         assert isinstance(editor, TextEditor)
         speller = window.form.writing.spell.speller
-        wait_until(app, speller.is_ready, 20_000)
+        wait_until(speller.is_ready, 20_000)
         edit = editor.edit
         edit.setFocus()
         edit.moveCursor(QTextCursor.MoveOperation.End)
         edit.insertPlainText(TYPED)
         window.form.scroll_area.ensureWidgetVisible(edit, 40, 40)
-        wait_until(app, lambda: False, 600)
+        wait_until(lambda: False, 600)
         window.grab().save(str(args.output / "spell-check.png"))
 
         # The context menu on "recieve", from the screen (the menu is its own window).
@@ -105,7 +89,7 @@ def main() -> int:
         helper.ask_entry = lambda _parent, entries: next(e for e in entries if e[1] == "BATNA")
         helper.link_to_entry()
         window.form.scroll_area.ensureWidgetVisible(answer.widget, 40, 40)
-        wait_until(app, lambda: False, 400)
+        wait_until(lambda: False, 400)
         top = answer.widget.mapTo(window, QPoint(0, 0))
         area = window.grab().copy(
             max(0, top.x() - 140), max(0, top.y() - 8),

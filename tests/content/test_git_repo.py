@@ -6,10 +6,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers.git_team import Team, git, isolate_git, make_team
+from helpers.git_team import Team, edit_field, git, isolate_git, isolated_team
 
 from editor.cli_git import setup_folder
-from editor.content.document import load_entry, save_entry
+from editor.content.document import load_entry
 from editor.content.git_repo import GitError, GitErrorKind, GitRepo, classify
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_content"
@@ -18,25 +18,12 @@ ENTRY = "anchoring.md"
 
 @pytest.fixture
 def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Team:
-    isolate_git(monkeypatch, tmp_path / "home")
-    return make_team(tmp_path, SAMPLE)
-
-
-def edit(path: Path, key: str, value: str) -> None:
-    """Change one field through the byte-preserving writer, as the window saves."""
-    entry = load_entry(path)
-    data = dict(entry.data)
-    if "." in key:
-        top, sub = key.split(".")
-        data[top] = {**data[top], sub: value}
-    else:
-        data[key] = value
-    save_entry(entry, data, entry.body, list(data))
+    return isolated_team(tmp_path, monkeypatch, SAMPLE)
 
 
 def test_status_names_each_kind_of_change(team: Team) -> None:
     repo = GitRepo.discover(team.alice)
-    edit(team.alice / ENTRY, "subject", "Changed")
+    edit_field(team.alice / ENTRY, "subject", "Changed")
     (team.alice / "batna.md").unlink()
     (team.alice / "new.md").write_text("---\ntitle: New\n---\n", encoding="utf-8")
     (team.alice / "staged.md").write_text("---\ntitle: S\n---\n", encoding="utf-8")
@@ -56,10 +43,10 @@ def test_status_names_each_kind_of_change(team: Team) -> None:
 
 
 def test_ahead_behind_and_upstream_changes_after_fetch(team: Team) -> None:
-    edit(team.bob / ENTRY, "subject", "Bob's")
+    edit_field(team.bob / ENTRY, "subject", "Bob's")
     team.commit_all(team.bob, "Bob edits")
     git(team.bob, "push", "-q")
-    edit(team.alice / "batna.md", "subject", "Alice's")
+    edit_field(team.alice / "batna.md", "subject", "Alice's")
     team.commit_all(team.alice, "Alice edits")
     repo = GitRepo.discover(team.alice)
     repo.fetch()
@@ -71,8 +58,8 @@ def test_ahead_behind_and_upstream_changes_after_fetch(team: Team) -> None:
 
 def test_commit_takes_only_the_picked_entries_and_history_follows(team: Team) -> None:
     repo = GitRepo.discover(team.alice)
-    edit(team.alice / ENTRY, "subject", "One")
-    edit(team.alice / "batna.md", "subject", "Two")
+    edit_field(team.alice / ENTRY, "subject", "One")
+    edit_field(team.alice / "batna.md", "subject", "Two")
     sha = repo.commit([ENTRY], "Update subject of 1 entry")
     assert set(repo.status().files) == {"batna.md"}
     log = repo.log(ENTRY)
@@ -84,7 +71,7 @@ def test_commit_takes_only_the_picked_entries_and_history_follows(team: Team) ->
 
 def test_discard_puts_an_entry_back_as_head_has_it(team: Team) -> None:
     repo = GitRepo.discover(team.alice)
-    edit(team.alice / ENTRY, "subject", "Changed")
+    edit_field(team.alice / ENTRY, "subject", "Changed")
     (team.alice / "new.md").write_text("x", encoding="utf-8")
     repo.discard([ENTRY, "new.md"])
     assert (team.alice / ENTRY).read_bytes() == (SAMPLE / ENTRY).read_bytes()
@@ -100,10 +87,10 @@ def test_two_editors_sync_different_fields_of_one_entry_cleanly(team: Team) -> N
     git(team.alice, "push", "-q")
     alice, bob = GitRepo.discover(team.alice), GitRepo.discover(team.bob)
     bob.sync()  # bob takes alice's .gitattributes commit (his own is the same file)
-    edit(team.alice / ENTRY, "seo.title", "Alice's title")
+    edit_field(team.alice / ENTRY, "seo.title", "Alice's title")
     alice.commit([ENTRY], "Alice: title")
     alice.sync()
-    edit(team.bob / ENTRY, "seo.page_description", "Bob's description")
+    edit_field(team.bob / ENTRY, "seo.page_description", "Bob's description")
     bob.commit([ENTRY], "Bob: description")
     steps: list[str] = []
     result = bob.sync(steps.append)
@@ -120,10 +107,10 @@ def test_two_editors_sync_different_fields_of_one_entry_cleanly(team: Team) -> N
 
 
 def test_same_field_on_both_sides_stops_as_a_conflict(team: Team) -> None:
-    edit(team.alice / ENTRY, "seo.title", "Alice's title")
+    edit_field(team.alice / ENTRY, "seo.title", "Alice's title")
     team.commit_all(team.alice, "Alice")
     git(team.alice, "push", "-q")
-    edit(team.bob / ENTRY, "seo.title", "Bob's title")
+    edit_field(team.bob / ENTRY, "seo.title", "Bob's title")
     team.commit_all(team.bob, "Bob")
     bob = GitRepo.discover(team.bob)
     with pytest.raises(GitError) as caught:
@@ -144,10 +131,10 @@ def test_same_field_on_both_sides_stops_as_a_conflict(team: Team) -> None:
 
 
 def test_rejected_push_is_named(team: Team) -> None:
-    edit(team.alice / ENTRY, "subject", "A")
+    edit_field(team.alice / ENTRY, "subject", "A")
     team.commit_all(team.alice, "A")
     git(team.alice, "push", "-q")
-    edit(team.bob / "batna.md", "subject", "B")
+    edit_field(team.bob / "batna.md", "subject", "B")
     team.commit_all(team.bob, "B")
     with pytest.raises(GitError) as caught:
         GitRepo.discover(team.bob).push()
@@ -181,10 +168,10 @@ def test_no_remote_no_upstream_and_detached_head(team: Team) -> None:
 
 
 def test_rebase_in_progress_blocks_sync_and_commit(team: Team) -> None:
-    edit(team.alice / ENTRY, "subject", "A")
+    edit_field(team.alice / ENTRY, "subject", "A")
     team.commit_all(team.alice, "A")
     git(team.alice, "push", "-q")
-    edit(team.bob / ENTRY, "subject", "B")
+    edit_field(team.bob / ENTRY, "subject", "B")
     team.commit_all(team.bob, "B")
     git(team.bob, "fetch", "-q")
     git(team.bob, "rebase", "origin/main", check=False)
@@ -199,10 +186,10 @@ def test_rebase_in_progress_blocks_sync_and_commit(team: Team) -> None:
 
 
 def test_a_dirty_tree_in_the_way_of_a_pull_is_named(team: Team) -> None:
-    edit(team.alice / ENTRY, "subject", "A")
+    edit_field(team.alice / ENTRY, "subject", "A")
     team.commit_all(team.alice, "A")
     git(team.alice, "push", "-q")
-    edit(team.bob / ENTRY, "subject", "B (saved, not committed)")
+    edit_field(team.bob / ENTRY, "subject", "B (saved, not committed)")
     with pytest.raises(GitError) as caught:
         GitRepo.discover(team.bob).sync()
     assert caught.value.kind is GitErrorKind.DIRTY
@@ -213,7 +200,7 @@ def test_a_failing_hook_shows_its_output(team: Team) -> None:
     hook = team.alice / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho 'seo.title is too long' >&2\nexit 1\n", encoding="utf-8")
     hook.chmod(0o755)
-    edit(team.alice / ENTRY, "subject", "A")
+    edit_field(team.alice / ENTRY, "subject", "A")
     with pytest.raises(GitError) as caught:
         GitRepo.discover(team.alice).commit([ENTRY], "A")
     assert caught.value.kind is GitErrorKind.HOOK_FAILED
@@ -248,11 +235,11 @@ def test_classify_reads_gits_messages(output: str, kind: GitErrorKind) -> None:
 
 
 def test_sync_pulls_with_rebase_when_the_repository_says_so(team: Team) -> None:
-    edit(team.alice / ENTRY, "subject", "A")
+    edit_field(team.alice / ENTRY, "subject", "A")
     team.commit_all(team.alice, "A")
     git(team.alice, "push", "-q")
     git(team.bob, "config", "pull.rebase", "true")
-    edit(team.bob / "batna.md", "subject", "B")
+    edit_field(team.bob / "batna.md", "subject", "B")
     team.commit_all(team.bob, "B")
     result = GitRepo.discover(team.bob).sync()
     assert result.pulled_files == [ENTRY]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from editor.content.document import load_entry, save_entry
+
 
 def isolate_git(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     """Point git at no global or system config (identities: each clone's own config)."""
@@ -76,3 +78,22 @@ def make_team(root: Path, content: Path, *, who: tuple[str, str] = ("Alice", "Bo
         git(clone, "config", "user.email", f"{name.lower()}@example.org")
         clones.append(clone)
     return Team(remote, clones[0], clones[1])
+
+
+def isolated_team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: Path) -> Team:
+    """The usual ``team`` fixture's body: git isolated under ``tmp_path``, then a team."""
+    isolate_git(monkeypatch, tmp_path / "home")
+    return make_team(tmp_path, content)
+
+
+def edit_field(path: Path, key: str, value: str) -> None:
+    """Change one field (``key`` or ``top.sub``) through the byte-preserving writer,
+    as the window saves."""
+    entry = load_entry(path)
+    data = dict(entry.data)
+    if "." in key:
+        top, sub = key.split(".")
+        data[top] = {**data[top], sub: value}
+    else:
+        data[key] = value
+    save_entry(entry, data, entry.body, list(data))

@@ -90,17 +90,71 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
     file sets off: RecursionError, MemoryError, ValueError...) is a ``parse-error`` in
     its own row, so every other entry of the folder is still checked.
     ``opened`` is the file's descriptor if it is open already (see :func:`read_file`)."""
+    listed = size, mtime_ns  # the row of an unforeseen failure keeps the listed figures
     try:
-        return _parse_file(folder, rel, size, mtime_ns, registry, config, opened)
+        data: dict[str, Any] = {}
+        try:
+            try:
+                raw, size, mtime_ns = read_file(f"{folder}{os.sep}{rel}", size, mtime_ns, opened)
+            except OSError as exc:
+                raise ContentError(
+                    f"cannot read the file: {exc.strerror or exc}", Path(rel)
+                ) from exc
+            except ContentError as exc:
+                raise ContentError(exc.message, Path(rel)) from exc
+            try:
+                text, _ = frontmatter.decode(raw)
+            except ParseError:
+                text, _ = frontmatter.decode(raw, Path(rel))  # again, to name the file
+            texts = [rel]  # the search text's parts, gathered by the fast path's own walk
+            front, fast = fast_yaml.fast_front(text, texts)  # quick_front, then try_fast
+            if fast is not None:
+                data = fast
+            elif front is not None:
+                data = frontmatter.parse_yaml(front, Path(rel), 2)
+            else:
+                where = Path(rel)
+                parts = frontmatter.split(text, where)
+                if parts.format == "yaml":
+                    data = fast_yaml.load_front(parts.front, where, parts.front_line)
+                elif parts.format != "none":
+                    _, data, _ = frontmatter.load_bytes(raw, where)
+        except ContentError as err:
+            return error_parts(rel, size, mtime_ns, err, config)
+        schema = registry.for_data(data, rel)
+        findings, facts = check_entry_rows(data, schema, config, rel)
+        if fast is None:
+            texts = [rel]
+            collect_values(data, texts)
+        search = search_bytes(texts)
+        # ``value_text`` of a string (the usual value) is its strip: no call for it
+        get = data.get
+        title = get(schema.title_key) if schema.title_key else ""
+        subject, url = get("subject"), get("url")
+        # Subjects and dates repeat from file to file: interned here, marshal keeps them
+        # interned, so the main process gets one shared object each without any work.
+        intern = sys.intern
+        return (
+            (
+                rel, size, mtime_ns, schema.name,
+                title.strip() if type(title) is str else value_text(title),
+                intern(subject.strip() if type(subject) is str else value_text(subject)),
+                url.strip() if type(url) is str else value_text(url),
+                intern(value_text(get("date"))),
+                BY_RANK[min([RANK[f[1]] for f in findings])] if findings else "",  # ``worst``
+                tuple(chain.from_iterable(findings)), None,
+            ),
+            facts, search, letter_mask(search),
+        )  # fmt: skip
     except Exception as exc:  # one file must never stop the folder's check
         log.info("%s: could not be checked", rel, exc_info=True)
         detail = str(exc)
         detail = detail if len(detail) <= 120 else detail[:117] + "..."
-        err = ContentError(
+        failure = ContentError(
             f"could not be checked ({type(exc).__name__}{': ' if detail else ''}{detail})",
             Path(rel),
         )
-        return error_parts(rel, size, mtime_ns, err, config)
+        return error_parts(rel, *listed, failure, config)
 
 
 def error_parts(
@@ -115,69 +169,6 @@ def error_parts(
     return (
         (rel, size, mtime_ns, "", "", "", "", "", finding.severity, own, error),
         None, search, letter_mask(search),
-    )  # fmt: skip
-
-
-def _parse_file(  # noqa: PLR0917 - see parse_file
-    folder: str,
-    rel: str,
-    size: int,
-    mtime_ns: int,
-    registry: SchemaRegistry,
-    config: SeoConfig,
-    opened: int | OSError | None,
-) -> FileParts:
-    data: dict[str, Any] = {}
-    try:
-        try:
-            raw, size, mtime_ns = read_file(f"{folder}{os.sep}{rel}", size, mtime_ns, opened)
-        except OSError as exc:
-            raise ContentError(f"cannot read the file: {exc.strerror or exc}", Path(rel)) from exc
-        except ContentError as exc:
-            raise ContentError(exc.message, Path(rel)) from exc
-        try:
-            text, _ = frontmatter.decode(raw)
-        except ParseError:
-            text, _ = frontmatter.decode(raw, Path(rel))  # again, to name the file
-        texts = [rel]  # the search text's parts, gathered by the fast path's own walk
-        front, fast = fast_yaml.fast_front(text, texts)  # quick_front, then try_fast
-        if fast is not None:
-            data = fast
-        elif front is not None:
-            data = frontmatter.parse_yaml(front, Path(rel), 2)
-        else:
-            where = Path(rel)
-            parts = frontmatter.split(text, where)
-            if parts.format == "yaml":
-                data = fast_yaml.load_front(parts.front, where, parts.front_line)
-            elif parts.format != "none":
-                _, data, _ = frontmatter.load_bytes(raw, where)
-    except ContentError as err:
-        return error_parts(rel, size, mtime_ns, err, config)
-    schema = registry.for_data(data, rel)
-    findings, facts = check_entry_rows(data, schema, config, rel)
-    if fast is None:
-        texts = [rel]
-        collect_values(data, texts)
-    search = search_bytes(texts)
-    # ``value_text`` of a string (the usual value) is its strip: no call for it
-    get = data.get
-    title = get(schema.title_key) if schema.title_key else ""
-    subject, url = get("subject"), get("url")
-    # Subjects and dates repeat from file to file: interned here, marshal keeps them
-    # interned, so the main process gets one shared object each without any work.
-    intern = sys.intern
-    return (
-        (
-            rel, size, mtime_ns, schema.name,
-            title.strip() if type(title) is str else value_text(title),
-            intern(subject.strip() if type(subject) is str else value_text(subject)),
-            url.strip() if type(url) is str else value_text(url),
-            intern(value_text(get("date"))),
-            BY_RANK[min([RANK[f[1]] for f in findings])] if findings else "",  # ``worst``
-            tuple(chain.from_iterable(findings)), None,
-        ),
-        facts, search, letter_mask(search),
     )  # fmt: skip
 
 

@@ -13,14 +13,16 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Signal
 
 from editor.content.bulk.batch import Problem
 from editor.content.bulk.pattern import FindOptions
 from editor.content.bulk.replace import EntryMatches, OpenDocs, candidates, iter_preview
 from editor.content.bulk.scope import Scope
 from editor.content.index import CorpusIndex
+from editor.ui.window.workers import RelayRunner
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +40,18 @@ class PreviewRelay(QObject):
     failed = Signal(str)
 
 
+class _PreviewArgs(NamedTuple):
+    folder: Path
+    options: FindOptions
+    scope: Scope
+    corpus: CorpusIndex | None  # (``index`` is a tuple's method)
+    open_docs: OpenDocs
+
+
 class _PreviewJob(QRunnable):
-    def __init__(  # noqa: PLR0917 - one job's inputs
-        self,
-        folder: Path,
-        options: FindOptions,
-        scope: Scope,
-        index: CorpusIndex | None,
-        open_docs: OpenDocs,
-        relay: PreviewRelay,
-        cancel: threading.Event,
-    ) -> None:
+    def __init__(self, args: _PreviewArgs, relay: PreviewRelay, cancel: threading.Event) -> None:
         super().__init__()
-        self.args = (folder, options, scope, index, open_docs)
+        self.args = args
         self.relay = relay
         self.cancel = cancel
 
@@ -91,14 +92,10 @@ class _PreviewJob(QRunnable):
             self.relay.finished.emit(skipped)
 
 
-class PreviewRunner(QObject):
+class PreviewRunner(RelayRunner):
     """Starts previews on a thread pool; starting one cancels the one before."""
 
-    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.pool = pool if pool is not None else QThreadPool.globalInstance()
-        self._cancel: threading.Event | None = None
-        self.relay: PreviewRelay | None = None
+    relay: PreviewRelay | None
 
     def start(  # noqa: PLR0917 - one job's inputs
         self,
@@ -109,19 +106,7 @@ class PreviewRunner(QObject):
         open_docs: OpenDocs,
         connect: Callable[[PreviewRelay], None],
     ) -> PreviewRelay:
-        """Run a preview; ``connect`` hooks up the relay's signals before the job starts
-        (connected later, a quick job's signals could be emitted to nobody)."""
-        self.cancel()
+        """Run a preview; ``connect`` hooks up the relay's signals before the job starts."""
+        args = _PreviewArgs(folder, options, scope, index, open_docs)
         relay = PreviewRelay(self)
-        connect(relay)
-        cancel = threading.Event()
-        self._cancel, self.relay = cancel, relay
-        self.pool.start(_PreviewJob(folder, options, scope, index, open_docs, relay, cancel))
-        return relay
-
-    def cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-        if self.relay is not None:
-            self.relay.blockSignals(True)
-        self._cancel, self.relay = None, None
+        return self.launch(relay, connect, lambda cancel: _PreviewJob(args, relay, cancel))

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +21,7 @@ from editor.content.bulk.batch import BatchError
 from editor.content.bulk.rename import SLUG, RenamePlan, plan_rename
 from editor.content.errors import ContentError
 from editor.ui import dialogs
+from editor.ui.bulk.diff_parts import apply_buttons, diff_view, form_preview_layout
 from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
@@ -45,24 +42,13 @@ class RenameDialog(QDialog):
         self.slug = QLineEdit(path.stem)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b;")
-        self.diff = QPlainTextEdit(readOnly=True)
-        self.diff.setObjectName("renameDiff")
-        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.diff = diff_view("renameDiff")
         self.preview_button = QPushButton("&Preview")
-        buttons = QDialogButtonBox()
-        self.rename_button = buttons.addButton("&Rename", QDialogButtonBox.ButtonRole.ApplyRole)
-        self.rename_button.setEnabled(False)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        buttons, self.rename_button = apply_buttons(self, "&Rename")
         form = QFormLayout()
         form.addRow("New &slug:", self.slug)
         form.addRow("", self.error)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.preview_button)
-        layout.addWidget(self.diff, 1)
-        layout.addWidget(buttons)
-        self.resize(760, 520)
+        form_preview_layout(self, form, self.preview_button, self.diff, buttons)
         self.slug.textChanged.connect(self._changed)
         self.slug.returnPressed.connect(self.preview)
         self.preview_button.clicked.connect(self.preview)

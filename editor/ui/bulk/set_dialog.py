@@ -12,18 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +28,7 @@ from editor.content.bulk.bulk_set import FieldEdit, Operation, plan_edit
 from editor.content.bulk.replace import Plan
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
+from editor.ui.bulk.diff_parts import apply_buttons, diff_view, form_preview_layout
 from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
@@ -72,27 +69,15 @@ class SetFieldDialog(QDialog):
         self.completer = QCompleter(self.choices, self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.value.setCompleter(self.completer)
-        self.diff = QPlainTextEdit(readOnly=True)
-        self.diff.setObjectName("setFieldDiff")
-        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.diff = diff_view("setFieldDiff")
         self.summary = QLabel(f"{len(paths)} entries selected.")
         self.preview_button = QPushButton("&Preview")
-        buttons = QDialogButtonBox()
-        self.apply_button = buttons.addButton("&Apply", QDialogButtonBox.ButtonRole.ApplyRole)
-        self.apply_button.setEnabled(False)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        buttons, self.apply_button = apply_buttons(self, "&Apply")
         form = QFormLayout()
         form.addRow("&Field:", self.field)
         form.addRow("&Action:", self.operation)
         form.addRow("&Value:", self.value)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.preview_button)
-        layout.addWidget(self.diff, 1)
-        layout.addWidget(self.summary)
-        layout.addWidget(buttons)
-        self.resize(760, 520)
+        form_preview_layout(self, form, self.preview_button, self.diff, buttons, self.summary)
         self.field.currentTextChanged.connect(self._changed)
         self.operation.currentIndexChanged.connect(self._changed)
         self.value.textChanged.connect(self._changed)

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -30,6 +27,7 @@ from editor.content.bulk.bulk_set import FieldEdit, plan_edit
 from editor.content.bulk.replace import Plan
 from editor.content.bulk.variants import variant_groups
 from editor.ui import dialogs
+from editor.ui.bulk.diff_parts import apply_buttons, diff_view
 from editor.ui.bulk.history import BulkHistory, busy
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
@@ -77,15 +75,10 @@ class UnifyDialog(QDialog):
             if self.groups
             else "Every subject is spelled one way."
         )
-        self.diff = QPlainTextEdit(readOnly=True)
-        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.diff = diff_view()
         self.preview_button = QPushButton("&Preview")
         self.preview_button.setEnabled(bool(self.groups))
-        buttons = QDialogButtonBox()
-        self.apply_button = buttons.addButton("&Unify", QDialogButtonBox.ButtonRole.ApplyRole)
-        self.apply_button.setEnabled(False)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        buttons, self.apply_button = apply_buttons(self, "&Unify")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(scroll, 1)

@@ -78,6 +78,50 @@ def _fill_changes(tree: QTreeWidget, changes: Sequence[FieldChange], error: str 
         tree.resizeColumnToContents(column)
 
 
+def _entry_label(entry: EntryChange) -> str:
+    return f"{STATUS_WORDS.get(entry.kind, entry.kind)}: {entry.rel}"
+
+
+def _select_key(tree: QTreeWidget, key: str) -> None:
+    """Make the row of field *key* current (the dialogs' tests and the panel pick fields)."""
+    for n in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(n)
+        if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == key:
+            tree.setCurrentItem(item)
+
+
+def _list_detail_layout(
+    dialog: QDialog,
+    left: QWidget,
+    right: QWidget,
+    sizes: list[int],
+    buttons: Sequence[QPushButton],
+    *,
+    header: QWidget | None = None,
+) -> None:
+    """Lay out the shape the Review, Conflicts and History dialogs share.
+
+    A list beside its detail in a splitter, then the dialog's buttons and Close;
+    *header* (if any) goes above the splitter.
+    """
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    close = QPushButton("Close")
+    close.clicked.connect(dialog.close)
+    row.addWidget(close)
+    splitter = QSplitter()
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setSizes(sizes)
+    layout = QVBoxLayout(dialog)
+    if header is not None:
+        layout.addWidget(header)
+    layout.addWidget(splitter, 1)
+    layout.addLayout(row)
+
+
 class ReviewDialog(QDialog):
     """Every changed entry against HEAD, field by field; discard a field or an entry."""
 
@@ -92,26 +136,19 @@ class ReviewDialog(QDialog):
         self.entries = list(entries)
         self.entry_list = QListWidget()
         for entry in self.entries:
-            item = QListWidgetItem(f"{STATUS_WORDS.get(entry.kind, entry.kind)}: {entry.rel}")
+            item = QListWidgetItem(_entry_label(entry))
             self.entry_list.addItem(item)
         self.tree = _change_tree()
         self.raw_button = QPushButton("Raw Diff…")
         self.field_button = QPushButton("Discard Field")
         self.entry_button = QPushButton("Discard Entry…")
-        buttons = QHBoxLayout()
-        for button in (self.raw_button, self.field_button, self.entry_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QPushButton("Close")
-        close.clicked.connect(self.close)
-        buttons.addWidget(close)
-        splitter = QSplitter()
-        splitter.addWidget(self.entry_list)
-        splitter.addWidget(self.tree)
-        splitter.setSizes([300, 700])
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(buttons)
+        _list_detail_layout(
+            self,
+            self.entry_list,
+            self.tree,
+            [300, 700],
+            (self.raw_button, self.field_button, self.entry_button),
+        )
         self.entry_list.currentRowChanged.connect(self._show)
         self.raw_button.clicked.connect(self._raw)
         self.field_button.clicked.connect(self._discard_field)
@@ -130,10 +167,7 @@ class ReviewDialog(QDialog):
                 self.entry_list.setCurrentRow(row)
 
     def select_field(self, key: str) -> None:
-        for n in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(n)
-            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == key:
-                self.tree.setCurrentItem(item)
+        _select_key(self.tree, key)
 
     def _show(self, _row: int) -> None:
         entry = self.current()
@@ -182,7 +216,7 @@ class CommitDialog(QDialog):
         self.entries = list(entries)
         self.entry_list = QListWidget()
         for entry in self.entries:
-            item = QListWidgetItem(f"{STATUS_WORDS.get(entry.kind, entry.kind)}: {entry.rel}")
+            item = QListWidgetItem(_entry_label(entry))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.entry_list.addItem(item)
@@ -290,23 +324,16 @@ class ConflictDialog(QDialog):
         self.resolve_button = QPushButton("Resolve Entry")
         self.mine_button = QPushButton("Take Mine Whole")
         self.theirs_button = QPushButton("Take Theirs Whole")
-        buttons = QHBoxLayout()
-        for button in (self.resolve_button, self.mine_button, self.theirs_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QPushButton("Close")
-        close.clicked.connect(self.close)
-        buttons.addWidget(close)
-        splitter = QSplitter()
-        splitter.addWidget(self.entry_list)
-        splitter.addWidget(self.area)
-        splitter.setSizes([250, 650])
-        layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(buttons)
+        _list_detail_layout(
+            self,
+            self.entry_list,
+            self.area,
+            [250, 650],
+            (self.resolve_button, self.mine_button, self.theirs_button),
+            header=self.summary,
+        )
         self.entry_list.currentRowChanged.connect(self._show)
         self.resolve_button.clicked.connect(self._resolve)
         self.mine_button.clicked.connect(lambda: self._whole(MINE))
@@ -384,20 +411,9 @@ class HistoryDialog(QDialog):
         self.entry_button = QPushButton("Restore Entry…")
         self.field_button.setToolTip("Set the selected field as it was after this commit")
         self.entry_button.setToolTip("Put the whole entry back as it was after this commit")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.field_button)
-        buttons.addWidget(self.entry_button)
-        buttons.addStretch(1)
-        close = QPushButton("Close")
-        close.clicked.connect(self.close)
-        buttons.addWidget(close)
-        splitter = QSplitter()
-        splitter.addWidget(self.commit_list)
-        splitter.addWidget(self.tree)
-        splitter.setSizes([380, 620])
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(buttons)
+        _list_detail_layout(
+            self, self.commit_list, self.tree, [380, 620], (self.field_button, self.entry_button)
+        )
         self.commit_list.currentRowChanged.connect(self._show)
         self.field_button.clicked.connect(self._restore_field)
         self.entry_button.clicked.connect(self._restore_entry)
@@ -412,10 +428,7 @@ class HistoryDialog(QDialog):
             self.tree.setCurrentItem(first)
 
     def select_field(self, key: str) -> None:
-        for n in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(n)
-            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == key:
-                self.tree.setCurrentItem(item)
+        _select_key(self.tree, key)
 
     def _restore_field(self) -> None:
         item = self.tree.currentItem()

@@ -1,5 +1,7 @@
 """Background work for the window: indexing a folder off the GUI thread.
 
+:class:`RelayRunner` is the one-job-at-a-time starter the bulk previews use as well.
+
 ``CorpusIndex.build()`` is a generator of progress steps (the terminal drives the same
 generator); here a ``QRunnable`` on a ``QThreadPool`` runs it and a small relay
 ``QObject`` carries its steps back to the GUI thread as queued signals. The window
@@ -13,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -27,6 +30,8 @@ from editor.ui.entries.list_rows import (
 from editor.ui.report.findings_rows import PreparedRows, prepare_rows, records_inputs
 
 log = logging.getLogger(__name__)
+
+RelayT = TypeVar("RelayT", bound=QObject)
 
 
 def entry_links(index: CorpusIndex) -> list[tuple[str, str]]:
@@ -109,14 +114,50 @@ class _IndexJob(QRunnable):
             self._relay.finished.emit(result)
 
 
-class IndexWorker(QObject):
-    """Starts and cancels indexing runs; one at a time per window."""
+class RelayRunner(QObject):
+    """One background job at a time on a pool: starting one cancels the one before.
+
+    Indexing and the bulk previews run this way: a ``QRunnable`` reports through a
+    relay ``QObject`` of queued signals and checks a ``threading.Event`` between steps;
+    a cancelled run's relay is muted so its late signals reach nobody.
+    """
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = pool if pool is not None else QThreadPool.globalInstance()
         self._cancel: threading.Event | None = None
-        self.relay: IndexRelay | None = None
+        self.relay: QObject | None = None
+
+    def launch(
+        self,
+        relay: RelayT,
+        connect: Callable[[RelayT], None],
+        job: Callable[[threading.Event], QRunnable],
+    ) -> RelayT:
+        """Cancel the running job, connect ``relay``, then start ``job(cancel)``.
+
+        Connecting after ``pool.start`` would race the job: a quick one can finish and
+        emit before the connections exist, and its result is lost."""
+        self.cancel()
+        connect(relay)
+        cancel = threading.Event()
+        self._cancel, self.relay = cancel, relay
+        self.pool.start(job(cancel))
+        return relay
+
+    def cancel(self) -> None:
+        """Stop the running job at its next step; its later signals are dropped."""
+        if self._cancel is not None:
+            self._cancel.set()
+        if self.relay is not None:
+            self.relay.blockSignals(True)
+        self._cancel, self.relay = None, None
+
+
+class IndexWorker(RelayRunner):
+    """Starts and cancels indexing runs; one at a time per window."""
+
+    relay: IndexRelay | None
 
     def start(
         self,
@@ -127,22 +168,10 @@ class IndexWorker(QObject):
         sort: tuple[int, bool] | None = None,
     ) -> IndexRelay:
         """Index ``folder``; ``connect`` hooks up the relay's signals before the job runs.
-        ``sort``: the list's sort (column, descending), to order its rows in advance.
-
-        Connecting after ``pool.start`` would race the job: with a warm cache the build
-        can finish and emit before the connections exist, and the result is lost."""
-        self.cancel()
+        ``sort``: the list's sort (column, descending), to order its rows in advance."""
         relay = IndexRelay(self)
-        connect(relay)
-        cancel = threading.Event()
-        self._cancel, self.relay = cancel, relay
-        self.pool.start(_IndexJob(CorpusIndex(folder, cache=cache), relay, cancel, sort))
-        return relay
-
-    def cancel(self) -> None:
-        """Stop the running build at its next step; its later signals are dropped."""
-        if self._cancel is not None:
-            self._cancel.set()
-        if self.relay is not None:
-            self.relay.blockSignals(True)
-        self._cancel, self.relay = None, None
+        return self.launch(
+            relay,
+            connect,
+            lambda cancel: _IndexJob(CorpusIndex(folder, cache=cache), relay, cancel, sort),
+        )

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.git_team import Team, git, isolate_git, make_team
+from helpers.git_team import Team, edit_field, git, isolated_team
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTreeWidget
 
 from editor.cli_git import setup_folder
-from editor.content.document import load_entry, save_entry
+from editor.content.document import load_entry
 from editor.ui.git.views import THEIRS, CommitDialog, ConflictDialog, HistoryDialog, ReviewDialog
 
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_content"
@@ -25,19 +25,7 @@ WAIT_MS = 10_000
 
 @pytest.fixture
 def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Team:
-    isolate_git(monkeypatch, tmp_path / "home")
-    return make_team(tmp_path, SAMPLE)
-
-
-def edit_file(path: Path, key: str, value: str) -> None:
-    entry = load_entry(path)
-    data = dict(entry.data)
-    if "." in key:
-        top, sub = key.split(".")
-        data[top] = {**data[top], sub: value}
-    else:
-        data[key] = value
-    save_entry(entry, data, entry.body, list(data))
+    return isolated_team(tmp_path, monkeypatch, SAMPLE)
 
 
 def top_level_texts(tree: QTreeWidget) -> list[str]:
@@ -70,7 +58,7 @@ def refreshed(qtbot: Any, window: Any) -> None:
 
 
 def test_status_badges_branch_and_changed_entries(qtbot: Any, make_window: Any, team: Team) -> None:
-    edit_file(team.alice / ENTRY, "subject", "Changed")
+    edit_field(team.alice / ENTRY, "subject", "Changed")
     (team.alice / "fresh.md").write_text("---\ntitle: Fresh\n---\n", encoding="utf-8")
     window = make_window(team.alice)
     refreshed(qtbot, window)
@@ -112,8 +100,8 @@ def test_commit_asks_to_save_unsaved_edits_and_prefills_the_message(
 def test_sync_pulls_reloads_a_clean_entry_and_asks_for_a_dirty_one(
     qtbot: Any, make_window: Any, team: Team, dialog_script: Any
 ) -> None:
-    edit_file(team.bob / ENTRY, "subject", "From Bob")
-    edit_file(team.bob / "batna.md", "subject", "Bob again")
+    edit_field(team.bob / ENTRY, "subject", "From Bob")
+    edit_field(team.bob / "batna.md", "subject", "Bob again")
     team.commit_all(team.bob, "Bob")
     git(team.bob, "push", "-q")
     window = make_window(team.alice)
@@ -151,8 +139,8 @@ def test_a_rejected_push_and_a_failing_remote_are_explained(
 def test_review_shows_fields_and_discards_one(
     qtbot: Any, make_window: Any, team: Team, dialog_script: Any
 ) -> None:
-    edit_file(team.alice / ENTRY, "subject", "Changed")
-    edit_file(team.alice / ENTRY, "url", "/glossary/changed")
+    edit_field(team.alice / ENTRY, "subject", "Changed")
+    edit_field(team.alice / ENTRY, "url", "/glossary/changed")
     window = make_window(team.alice)
     wait_idle(qtbot, window)
     with qtbot.waitSignal(window.git.runner.finished, timeout=WAIT_MS):
@@ -178,12 +166,12 @@ def test_same_field_conflict_is_resolved_per_field_in_the_app(
 ) -> None:
     for clone in (team.alice, team.bob):
         setup_folder(clone)
-    edit_file(team.bob / ENTRY, "seo.title", "Bob's title")
-    edit_file(team.bob / ENTRY, "subject", "Bob's subject")
+    edit_field(team.bob / ENTRY, "seo.title", "Bob's title")
+    edit_field(team.bob / ENTRY, "subject", "Bob's subject")
     team.commit_all(team.bob, "Bob")
     git(team.bob, "push", "-q")
-    edit_file(team.alice / ENTRY, "seo.title", "Alice's title")
-    edit_file(team.alice / ENTRY, "url", "/glossary/alice")
+    edit_field(team.alice / ENTRY, "seo.title", "Alice's title")
+    edit_field(team.alice / ENTRY, "url", "/glossary/alice")
     team.commit_all(team.alice, "Alice")
     window = make_window(team.alice)
     wait_idle(qtbot, window)
@@ -218,8 +206,8 @@ def test_history_restores_one_field_from_a_commit(
     qtbot: Any, make_window: Any, team: Team, dialog_script: Any
 ) -> None:
     original = load_entry(team.alice / ENTRY).data["subject"]
-    edit_file(team.alice / ENTRY, "subject", "Second")
-    edit_file(team.alice / ENTRY, "url", "/glossary/second")
+    edit_field(team.alice / ENTRY, "subject", "Second")
+    edit_field(team.alice / ENTRY, "url", "/glossary/second")
     team.commit_all(team.alice, "Second version")
     window = make_window(team.alice)
     window.open_entry(team.alice / ENTRY)
@@ -247,7 +235,7 @@ def test_a_failing_hook_shows_its_output_and_keeps_the_changes(
     hook = team.alice / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho 'title-long: seo.title' >&2\nexit 1\n", encoding="utf-8")
     hook.chmod(0o755)
-    edit_file(team.alice / ENTRY, "subject", "Changed")
+    edit_field(team.alice / ENTRY, "subject", "Changed")
     window = make_window(team.alice)
     wait_idle(qtbot, window)
     window.git.commit()

@@ -33,6 +33,7 @@ from editor.content.seo.config import SeoConfig
 from editor.ui.faq_editor import FaqEditor
 from editor.ui.field_checks import FieldChecks
 from editor.ui.fields import FieldEditor, LineEditor, TextEditor, copy_tree, describe, make_editor
+from editor.ui.keep_in_view import KeepInView
 from editor.ui.related_editor import RelatedEditor
 from editor.ui.seo_findings import SeoFindingsView
 from editor.ui.seo_meter import SeoMeter
@@ -146,6 +147,7 @@ class EntryForm(QWidget):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self.scroll_area, 1)
+        self._keep_in_view = KeepInView(self.scroll_area)
 
     # -- building ----------------------------------------------------------------------
     def _build(self, schema: Schema) -> None:
@@ -461,7 +463,7 @@ class EntryForm(QWidget):
             widget = self._by_path[first].focus()
         if widget is None:
             return False
-        self.scroll_area.ensureWidgetVisible(widget, 40, 40)
+        self._keep_in_view.show(widget)
         return True
 
     def set_related_candidates(self, entries: Sequence[tuple[str, str]]) -> None:

@@ -41,6 +41,7 @@ class KeepInView(QObject):
     def show(self, widget: QWidget) -> None:
         self._target = widget
         self._area.ensureWidgetVisible(widget, MARGIN, MARGIN)
+        self._again.start()  # and again once a pending layout has placed it
 
     def _settled(self) -> None:
         target = self._target

@@ -49,6 +49,13 @@ def _preview(qtbot: Any, dialog: Any, find: str, replace: str) -> None:
     )
 
 
+def _apply(qtbot: Any, dialog: Any) -> None:
+    """Click Apply and wait for the batch, planned and written on the pool."""
+    with qtbot.waitSignal(dialog.applied, timeout=10_000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.isEnabled()
+
+
 def test_preview_checkboxes_apply_and_undo_restore_every_file(
     qtbot: Any, make_window: Any, sample_folder: Path
 ) -> None:
@@ -73,7 +80,7 @@ def test_preview_checkboxes_apply_and_undo_restore_every_file(
     check = Qt.ItemDataRole.CheckStateRole
     assert Qt.CheckState(model.data(partial_top, check)) == Qt.CheckState.PartiallyChecked
     assert Qt.CheckState(model.data(model.entry_index(0), check)) == Qt.CheckState.Unchecked
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _apply(qtbot, dialog)
 
     after = _snapshot(sample_folder)
     assert after[skipped_name] == before[skipped_name]
@@ -119,7 +126,7 @@ def test_unsaved_open_entry_changes_in_its_editor_not_on_disk(
     _preview(qtbot, dialog, "Zorblax", "Quux")
     assert [e.path.name for e in dialog.model.entries] == ["batna.md"]
     assert "unsaved edits" in dialog.model.data(dialog.model.index(0, 0))
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _apply(qtbot, dialog)
     assert path.read_bytes() == on_disk
     assert window.session.get(path).data["definition"].endswith(" Quux.")
     assert window.form.values()["definition"].endswith(" Quux.")
@@ -139,7 +146,7 @@ def test_read_only_file_stops_the_whole_batch(
     dialog = _open_dialog(qtbot, window)
     _preview(qtbot, dialog, "negotiation", "bargaining")
     dialog_script.expect("error")
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _apply(qtbot, dialog)
     ((title, text),) = dialog_script.called("error")
     assert title == "Nothing was replaced"
     assert "batna.md: the file is read-only" in text
@@ -154,7 +161,7 @@ def test_undo_asks_when_a_file_changed_since(
     window = make_window(sample_folder)
     dialog = _open_dialog(qtbot, window)
     _preview(qtbot, dialog, "BATNA", "Walk-away option")
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _apply(qtbot, dialog)
     touched = sorted(n for n, b in _snapshot(sample_folder).items() if b != before[n])
     assert len(touched) >= 2
     later = sample_folder / touched[0]

@@ -21,12 +21,12 @@ runs both behind ``CorpusRules``' interface, which is how the index uses them.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from editor.content.bulk.variants import variant_key
+from editor.content.bulk.variants import variant_key as _variant_key
 from editor.content.seo.config import SeoConfig
 from editor.content.seo.corpus_rules import CorpusRules
 from editor.content.seo.rules import FactsRow, FindingRow, _url_key
@@ -45,6 +45,11 @@ UNIFY_ACTION = "Edit › Unify Subject Spellings"
 # ](target) or ](<target>), the target up to a space, ) or >
 _MARKDOWN_LINK = re.compile(rb"\]\(\s*<?([^)\s>]+)")
 _NOT_A_PAGE = (b"#", b"mailto:", b"tel:", b"data:", b"javascript:")
+
+
+# Subjects repeat across a corpus (a few hundred for 50k entries); the key looks at
+# every character, so each distinct subject's is worked out once.
+variant_key = functools.lru_cache(maxsize=1 << 16)(_variant_key)
 
 
 class LinkFacts(NamedTuple):
@@ -106,13 +111,13 @@ class LinkRules:
 
     def _reset(self) -> None:
         self._facts: dict[str, LinkFacts] = {}
+        self._found: dict[str, tuple[FindingRow, ...]] = {}  # the entries with findings
         self._known: dict[str, set[str]] = {}  # URL key -> paths answering to it
-        self._inbound: Counter[str] = Counter()  # URL key -> links from other entries
-        self._stems: dict[str, Counter[str]] = {}  # file name -> its entries' URL keys
+        self._stems: dict[str, dict[str, int]] = {}  # file name -> its entries' URL keys
         self._by_key: dict[str, set[str]] = {}  # linked URL key -> paths linking it
         self._by_slug: dict[str, set[str]] = {}  # its last segment -> paths linking it
-        self._spellings: dict[str, Counter[str]] = {}  # variant key -> spelling -> uses
-        self._holders: dict[str, set[str]] = {}  # variant key -> paths holding one
+        # variant key -> spelling -> the paths holding it
+        self._holders: dict[str, dict[str, set[str]]] = {}
 
     @property
     def active(self) -> bool:
@@ -125,6 +130,7 @@ class LinkRules:
         if self.active:
             for entry in facts:
                 self._add(entry)
+            self._refresh(self._facts)
 
     def update(self, removed: Iterable[str], added: Iterable[LinkFacts]) -> set[str]:
         """Remove, then add or replace; exactly the paths (other than the changed ones,
@@ -146,45 +152,92 @@ class LinkRules:
                 variants.add(variant_key(entry.subject))
         own = {entry.path for entry in (*olds, *added)}
         # Only the changed entries' own links, URLs and subjects move, so the entries
-        # whose findings can change are found from the state before the change.
-        others = self._affected(keys, slugs, variants) - own
+        # whose link findings can change are found from the state before the change.
+        others = self._affected(keys, slugs) - own
         before = {path: self.findings_of(path) for path in others}
+        shown = {variant: self._shown(variant) for variant in variants}
+        minority = {variant: self._minority(variant) for variant in variants}
         for entry in olds:
             self._remove(entry)
         for entry in added:
             self._add(entry)
-        return own | {path for path in others if self.findings_of(path) != before[path]}
+        changed = own | {path for path in others if self.findings_of(path) != before[path]}
+        if self.on["value-variant"]:
+            for variant, was in shown.items():
+                if self._shown(variant) != was:  # every variant message reads differently
+                    changed |= minority[variant] | self._minority(variant)
+        self._refresh(changed)
+        return changed
 
-    def _affected(self, keys: set[str], slugs: set[str], variants: set[str]) -> set[str]:
-        """Entries linking to ``keys`` or ``slugs``, answering to ``keys`` or holding a
-        subject of ``variants``."""
+    def _refresh(self, paths: Iterable[str]) -> None:
+        """Keep the findings of ``paths`` (so :meth:`all` makes none)."""
+        found = self._found
+        for path in paths:
+            rows = self.findings_of(path)
+            if rows:
+                found[path] = rows
+            else:
+                found.pop(path, None)
+
+    def _affected(self, keys: set[str], slugs: set[str]) -> set[str]:
+        """Entries linking to ``keys`` or ``slugs``, or answering to ``keys``."""
         out: set[str] = set()
         for key in keys:
             out |= self._by_key.get(key, set())
             out |= self._known.get(key, set())
         for slug in slugs:
             out |= self._by_slug.get(slug, set())
-        for variant in variants:
-            out |= self._holders.get(variant, set())
         return out
 
-    def _targets(self, entry: LinkFacts) -> set[str]:
+    def _ranked(self, variant: str) -> list[tuple[str, int]]:
+        spellings = self._holders.get(variant, {})
+        return sorted(((s, len(p)) for s, p in spellings.items()), key=lambda su: (-su[1], su[0]))
+
+    def _shown(self, variant: str) -> tuple[tuple[str, int], ...]:
+        """What the variant messages of a subject group show (nothing for one spelling)."""
+        ranked = self._ranked(variant)
+        return (*ranked[:4], ("", len(ranked))) if len(ranked) > 1 else ()
+
+    def _minority(self, variant: str) -> set[str]:
+        """The entries holding a spelling other than the most used: those with findings."""
+        ranked = self._ranked(variant)
+        spellings = self._holders.get(variant, {})
+        return set().union(*(spellings[s] for s, _ in ranked[1:])) if len(ranked) > 1 else set()
+
+    @staticmethod
+    def _targets(entry: LinkFacts) -> set[str]:
         """The URL keys ``entry`` links to, its own left out."""
-        return {_url_key(url) for _, url in entry.links} - {entry.url, ""}
+        if not entry.links:
+            return set()
+        targets = {_url_key(url) for _, url in entry.links}
+        targets.discard(entry.url)
+        targets.discard("")
+        return targets
 
     def _add(self, entry: LinkFacts) -> None:
-        self._facts[entry.path] = entry
+        # get-then-create throughout: ``setdefault(key, set())`` makes a set per call,
+        # which at 50k entries was a third of a build
+        path = entry.path
+        self._facts[path] = entry
         if entry.url:
-            self._known.setdefault(entry.url, set()).add(entry.path)
-            self._stems.setdefault(_stem(entry.path), Counter())[entry.url] += 1
-        for key in self._targets(entry):
-            self._inbound[key] += 1
-            self._by_key.setdefault(key, set()).add(entry.path)
-            self._by_slug.setdefault(_slug(key), set()).add(entry.path)
+            _join(self._known, entry.url, path)
+            stem = _stem(path)
+            urls = self._stems.get(stem)
+            if urls is None:
+                self._stems[stem] = {entry.url: 1}
+            else:
+                urls[entry.url] = urls.get(entry.url, 0) + 1
+        if entry.links:
+            for key in self._targets(entry):
+                _join(self._by_key, key, path)
+                _join(self._by_slug, _slug(key), path)
         if entry.subject:
             variant = variant_key(entry.subject)
-            self._spellings.setdefault(variant, Counter())[entry.subject] += 1
-            self._holders.setdefault(variant, set()).add(entry.path)
+            spellings = self._holders.get(variant)
+            if spellings is None:
+                self._holders[variant] = {entry.subject: {path}}
+            else:
+                _join(spellings, entry.subject, path)
 
     def _remove(self, entry: LinkFacts) -> None:
         del self._facts[entry.path]
@@ -195,15 +248,14 @@ class LinkRules:
             if not self._stems[stem]:
                 del self._stems[stem]
         for key in self._targets(entry):
-            _decrement(self._inbound, key)
             _discard(self._by_key, key, entry.path)
             _discard(self._by_slug, _slug(key), entry.path)
         if entry.subject:
             variant = variant_key(entry.subject)
-            _decrement(self._spellings[variant], entry.subject)
-            if not self._spellings[variant]:
-                del self._spellings[variant]
-            _discard(self._holders, variant, entry.path)
+            spellings = self._holders[variant]
+            _discard(spellings, entry.subject, entry.path)
+            if not spellings:
+                del self._holders[variant]
 
     # -- reading
 
@@ -213,7 +265,7 @@ class LinkRules:
             return ()
         out: list[FindingRow] = []
         severity = self.config.severity
-        if self.on["orphan"] and entry.url and not self._inbound.get(entry.url):
+        if self.on["orphan"] and entry.url and not self._by_key.get(entry.url):
             out.append((
                 "orphan", severity("orphan"), path, "",
                 f"No other entry links to {entry.url}: link to it from a related entry "
@@ -245,10 +297,10 @@ class LinkRules:
         return out
 
     def _variant(self, entry: LinkFacts) -> list[FindingRow]:
-        spellings = self._spellings.get(variant_key(entry.subject))
-        if spellings is None or len(spellings) < 2:
+        variant = variant_key(entry.subject)
+        if len(self._holders.get(variant, ())) < 2:
             return []
-        ranked = sorted(spellings.items(), key=lambda su: (-su[1], su[0]))
+        ranked = self._ranked(variant)
         if ranked[0][0] == entry.subject:
             return []
         shown = ", ".join(f'"{s}" ({n})' for s, n in ranked[:4])
@@ -264,18 +316,23 @@ class LinkRules:
 
     def all(self) -> list[FindingRow]:
         """Every finding, by path."""
-        out: list[FindingRow] = []
-        if self.active:
-            for path in sorted(self._facts):
-                out.extend(self.findings_of(path))
-        return out
+        found = self._found
+        return [row for path in sorted(found) for row in found[path]]
 
 
-def _decrement(counter: Counter[str], key: str) -> None:
+def _decrement(counter: dict[str, int], key: str) -> None:
     if counter[key] > 1:
         counter[key] -= 1
     else:
         counter.pop(key, None)
+
+
+def _join(table: dict[str, set[str]], key: str, path: str) -> None:
+    members = table.get(key)
+    if members is None:
+        table[key] = {path}
+    else:
+        members.add(path)
 
 
 def _discard(table: dict[str, set[str]], key: str, path: str) -> None:

@@ -147,7 +147,7 @@ class EntryForm(QWidget):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self.scroll_area, 1)
-        self._keep_in_view = KeepInView(self.scroll_area)
+        self.keep_in_view = KeepInView(self.scroll_area)
 
     # -- building ----------------------------------------------------------------------
     def _build(self, schema: Schema) -> None:
@@ -463,7 +463,7 @@ class EntryForm(QWidget):
             widget = self._by_path[first].focus()
         if widget is None:
             return False
-        self._keep_in_view.show(widget)
+        self.keep_in_view.show(widget)
         return True
 
     def set_related_candidates(self, entries: Sequence[tuple[str, str]]) -> None:

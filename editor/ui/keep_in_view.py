@@ -3,13 +3,13 @@
 Why: the form scrolls to a field as soon as it is focused, but the multi-line editors
 above it fit their height to their wrapped lines a moment later (``GrowingTextEdit``
 refits from a zero timer once shown), which pushes the field down and out of sight.
-Every growth (and a dock taking height) changes the scroll range, so each range change
-scrolls the field back into view, until the focus moves on or the user scrolls.
+Every growth changes the scroll range (or the viewport's size, when a dock takes height),
+so each such change scrolls the field back into view, until the focus moves on or the user scrolls.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractSlider, QApplication, QScrollArea, QWidget
 
 __all__ = ["KeepInView"]
@@ -34,14 +34,27 @@ class KeepInView(QObject):
         bar = area.verticalScrollBar()
         bar.rangeChanged.connect(self._again.start)
         bar.actionTriggered.connect(self._user_scrolled)
+        # A viewport that shrinks as the content grows (a dock taking height) may leave
+        # the range as it was: its resizes count too.
+        area.viewport().installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
+
+    @property
+    def pending(self) -> bool:
+        """A scroll back into view is due once control returns to the event loop."""
+        return self._again.isActive()
 
     def show(self, widget: QWidget) -> None:
         self._target = widget
         self._area.ensureWidgetVisible(widget, MARGIN, MARGIN)
         self._again.start()  # and again once a pending layout has placed it
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self._target is not None:
+            self._again.start()
+        return False
 
     def _settled(self) -> None:
         target = self._target

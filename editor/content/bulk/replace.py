@@ -113,7 +113,9 @@ class Preview:
 def _context(text: str, start: int, end: int) -> tuple[str, str]:
     left = text[max(0, start - CONTEXT) : start]
     right = text[end : end + CONTEXT]
-    return _one_line(left), _one_line(right)
+    if "\n" in text or "\r" in text:  # most values (titles) are one line: no copies
+        return _one_line(left), _one_line(right)
+    return left, right
 
 
 def _one_line(text: str) -> str:

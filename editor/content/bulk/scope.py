@@ -106,8 +106,12 @@ def string_values(
                 if parts[0] != SCHEMA_KEY:
                     yield parts, value
             return
+        patterns = scope.patterns
+        if len(patterns) == 1:  # the usual scope (seo.title): no set, no nested walk
+            yield from _follow(data, patterns[0], prefix)
+            return
         seen: set[Parts] = set()
-        for pattern in scope.patterns:
+        for pattern in patterns:
             for parts, value in _follow(data, pattern, prefix):
                 if parts not in seen:
                     seen.add(parts)
@@ -133,6 +137,15 @@ def _items(data: Any) -> Sequence[tuple[str | int, Any]]:
 
 
 def _follow(node: Any, pattern: tuple[str, ...], prefix: Parts) -> Iterator[tuple[Parts, str]]:
+    # Plain keys down dictionaries: one look-up a level, no generator per level. Only
+    # the string key itself can be named so (an int key's text is digits).
+    while pattern and type(node) is dict:
+        head = pattern[0]
+        if head == "*" or head.lstrip("-").isdigit():
+            break
+        if head not in node:
+            return
+        node, pattern, prefix = node[head], pattern[1:], (*prefix, head)
     if not pattern:
         if isinstance(node, str):
             yield prefix, node

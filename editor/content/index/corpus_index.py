@@ -53,7 +53,7 @@ from editor.content.search import (
     letter_mask,
 )
 from editor.content.seo import Finding, SeoConfig, load_config
-from editor.content.seo.corpus_rules import CorpusRules
+from editor.content.seo.link_rules import LinkFacts, WholeCorpusRules, link_facts, link_findings
 from editor.content.seo.rules import (
     CorpusTally,
     FactsRow,
@@ -98,7 +98,8 @@ class CorpusIndex:
         self._by_path: dict[str, EntryRecord] = {}
         self._corpus: list[FindingRow] = []
         self._with_corpus: set[str] = set()  # paths of the records with corpus findings
-        self._rules: CorpusRules | None = None  # made at the first update (see _rerun_corpus)
+        # made at the first update (see _rerun_corpus)
+        self._rules: WholeCorpusRules | None = None
         self._corpus_objects: list[Finding] | None = None
         self._search: SearchText | None = SearchText(bytearray(), array("q", [0]), array("Q"))
         self._found: list[Listed] = []
@@ -242,26 +243,36 @@ class CorpusIndex:
         build: every record's facts, in order, as the chunks came)."""
         self._rules = None
         if tally is None:
-            self._set_corpus(check_corpus_rows(self._all_facts(), self.config))
+            found = check_corpus_rows(self._all_facts(), self.config)
         else:
-            self._set_corpus(tally.findings())
+            found = tally.findings()
+        found += link_findings(self.config, map(self._link_facts, self._by_path))
+        self._set_corpus(found)
+
+    def _link_facts(self, rel: str) -> LinkFacts | None:
+        """What the link and spelling rules (``seo/link_rules.py``) need of an entry."""
+        record = self._by_path.get(rel)
+        facts = record.facts_row() if record is not None else None
+        if record is None or facts is None:
+            return None
+        return link_facts(rel, record.subject, facts, record.search)
 
     def prepare_updates(self) -> None:
         """Make the incremental corpus rules now (the window does, off its GUI thread,
         once the index is built), so the first save does not pay ~0.3 s for them."""
         if self._rules is None:
-            rules = CorpusRules(self.config)
+            rules = WholeCorpusRules(self.config, self._link_facts)
             rules.build(self._all_facts())
             self._rules = rules
 
     def _rerun_corpus(self, change: IndexChange) -> None:
         """The corpus rules after an update: only the groups and links the changed
-        entries touch are looked at again (:class:`CorpusRules`, made from every entry's
+        entries touch are looked at again (:class:`WholeCorpusRules`, made from every entry's
         facts by :meth:`prepare_updates` or at the first update)."""
         rules = self._rules
         fresh = [*change.added, *change.changed]
         if rules is None:
-            rules = self._rules = CorpusRules(self.config)
+            rules = self._rules = WholeCorpusRules(self.config, self._link_facts)
             rules.build(self._all_facts())
             before = {r.path: r._corpus for r in self._records}
             self._set_corpus(rules.all())

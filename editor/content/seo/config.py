@@ -25,7 +25,7 @@ from editor.content.settings_file import read_settings
 SECTION = "seo"
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 # Bump when a rule's logic changes, so cached findings are recomputed.
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 # Every rule with its default severity, in the order reports list them.
 DEFAULT_SEVERITIES: Mapping[str, str] = {
@@ -48,6 +48,10 @@ DEFAULT_SEVERITIES: Mapping[str, str] = {
     "h1-missing": "error",
     "faq-incomplete": "error",
     "related-broken": "warning",
+    # Corpus rules of ``link_rules.py``; orphan runs only when ``seo.enable`` names it.
+    "orphan": "info",
+    "link-moved": "warning",
+    "value-variant": "info",
     # Validation of the fields a schema or the site's CMS configuration declares.
     "field-required": "error",
     "field-invalid": "error",
@@ -56,6 +60,8 @@ DEFAULT_SEVERITIES: Mapping[str, str] = {
 # Roles whose key ``seo.fields`` may name (see ``site/seo_map.py``).
 SEO_ROLES: tuple[str, ...] = ("title", "description", "keywords", "keyphrase", "slug", "h1")
 RULE_NAMES: tuple[str, ...] = tuple(DEFAULT_SEVERITIES)
+# Rules that run only when ``seo.enable`` lists them.
+OFF_BY_DEFAULT: frozenset[str] = frozenset({"orphan"})
 
 
 @dataclass(frozen=True)
@@ -73,13 +79,15 @@ class SeoConfig:
     description_font_px: float = 14
     keyphrase_max_words: int = 8
     disabled: frozenset[str] = frozenset()
+    enabled_rules: frozenset[str] = frozenset()  # ``seo.enable``: rules off by default
     severity_overrides: tuple[tuple[str, str], ...] = ()
     # ``seo.fields``: role -> dotted key, overriding the detected SEO mapping
     fields: tuple[tuple[str, str], ...] = ()
     _severities: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for rule in (*self.disabled, *(r for r, _ in self.severity_overrides)):
+        overrides = (r for r, _ in self.severity_overrides)
+        for rule in (*self.disabled, *self.enabled_rules, *overrides):
             if rule not in DEFAULT_SEVERITIES:
                 raise ValueError(f"unknown SEO rule {rule!r}")
         for _, level in self.severity_overrides:
@@ -89,6 +97,8 @@ class SeoConfig:
         self._severities.update(self.severity_overrides)
 
     def enabled(self, rule: str) -> bool:
+        if rule in OFF_BY_DEFAULT and rule not in self.enabled_rules:
+            return False
         return rule not in self.disabled
 
     def severity(self, rule: str) -> str:
@@ -98,6 +108,7 @@ class SeoConfig:
         """Stable across runs and processes; changes when any setting or the rules change."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
         values["disabled"] = sorted(self.disabled)
+        values["enabled_rules"] = sorted(self.enabled_rules)
         values["severity_overrides"] = sorted(self.severity_overrides)
         values["fields"] = sorted(self.fields)
         values["rules_version"] = RULES_VERSION
@@ -108,9 +119,9 @@ class SeoConfig:
 _THRESHOLDS: dict[str, type] = {
     f.name: (int if f.type in ("int", int) else float)
     for f in dataclasses.fields(SeoConfig)
-    if f.init and f.name not in ("disabled", "severity_overrides", "fields")
+    if f.init and f.name not in ("disabled", "enabled_rules", "severity_overrides", "fields")
 }
-_KNOWN_KEYS = (*_THRESHOLDS, "disable", "severity", "fields")
+_KNOWN_KEYS = (*_THRESHOLDS, "disable", "enable", "severity", "fields")
 
 
 def load_config(folder: Path | None) -> SeoConfig:
@@ -149,6 +160,8 @@ def parse_config(text: str, path: Path | str | None = None) -> SeoConfig:
             values[key] = _number(key, value_node, _THRESHOLDS[key], path)
         elif key == "disable":
             values["disabled"] = frozenset(_rule_list(value_node, path))
+        elif key == "enable":
+            values["enabled_rules"] = frozenset(_rule_list(value_node, path, key))
         elif key == "severity":
             values["severity_overrides"] = tuple(_severity_map(value_node, path))
         elif key == "fields":
@@ -192,12 +205,12 @@ def _rule_name(node: yaml.Node, where: str, path: Path | str | None) -> str:
     return name
 
 
-def _rule_list(node: yaml.Node, path: Path | str | None) -> list[str]:
+def _rule_list(node: yaml.Node, path: Path | str | None, key: str = "disable") -> list[str]:
     if _is_null(node):
         return []
     if not isinstance(node, yaml.SequenceNode):
-        raise _error("seo.disable must be a list of rule names", node, path)
-    return [_rule_name(item, "seo.disable", path) for item in node.value]
+        raise _error(f"seo.{key} must be a list of rule names", node, path)
+    return [_rule_name(item, f"seo.{key}", path) for item in node.value]
 
 
 def _severity_map(node: yaml.Node, path: Path | str | None) -> list[tuple[str, str]]:

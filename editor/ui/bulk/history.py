@@ -93,11 +93,20 @@ class BulkHistory(QObject):
     def apply(self, plan: Plan, label: str) -> Step:
         """Write ``plan``'s files (raises :class:`BatchError`, nothing changed) and change
         its open entries in their editors."""
+        self.announce_plan(plan)
+        with busy():
+            files = apply_changes(plan.changes, label)
+        return self.record(plan, files, label)
+
+    def announce_plan(self, plan: Plan) -> None:
+        """Tell the watcher the batch's writes are ours (before they are made)."""
         for change in plan.changes:
             if self.announce is not None:
                 self.announce(change.path, fingerprint(change.new))
-        with busy():
-            files = apply_changes(plan.changes, label)
+
+    def record(self, plan: Plan, files: AppliedBatch, label: str) -> Step:
+        """After ``plan``'s files were written (``files``, on any thread): change its
+        open entries in their editors and keep the step for undo."""
         editors: list[EditorChange] = []
         session = self.window.session
         for path, (data, body) in plan.in_editor.items():

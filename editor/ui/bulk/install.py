@@ -1,7 +1,8 @@
 """The window's bulk actions, installed with one call (``install_bulk_actions(window)``).
 
 Edit › Find and Replace… (Ctrl+Shift+H), Edit › Set Field on Selected Entries…, and
-Edit › Undo Replace / Undo Bulk Edit, which takes back the last batch in one step. The
+Edit › Undo Replace / Undo Bulk Edit, which takes back the last batch in one step;
+View › Next / Previous Finding (F8 / Shift+F8, ``fix_report.py``). The
 list allows several selected entries (Shift/Ctrl+click) so a bulk edit can target them.
 Kept out of ``main_window``/``actions`` so those stay a wiring board.
 """
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu
 from editor.content.bulk.batch import BatchError
 from editor.ui import dialogs
 from editor.ui.bulk.backlinks import BacklinksDock
+from editor.ui.bulk.fix_report import ReportWalker
 from editor.ui.bulk.history import BulkHistory
 from editor.ui.bulk.rename_dialog import RenameDialog
 from editor.ui.bulk.replace_dialog import ReplaceDialog
@@ -66,9 +68,11 @@ class BulkActions:
         self.toggle_backlinks.setText("Show &Backlinks")
         self.toggle_backlinks.setShortcut(QKeySequence("Ctrl+Shift+B"))
         window.entry_list.current_changed.connect(self.backlinks.show_for)
+        self.walker = ReportWalker(window)  # F8 / Shift+F8 and offered fixes
         view = _menu(window, "View")
         if view is not None:
             view.addAction(self.toggle_backlinks)
+            self.walker.add_to_menu(view)
         window.addAction(self.toggle_backlinks)
         menu = _menu(window, "Edit")
         if menu is not None:

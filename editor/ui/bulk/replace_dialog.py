@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QModelIndex, QThreadPool, QTimer
+from PySide6.QtCore import QModelIndex, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,14 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.content.bulk.batch import BatchError, Problem
+from editor.content.bulk.batch import AppliedBatch, BatchError, Problem, apply_changes
 from editor.content.bulk.pattern import FindOptions, PatternError, compile_find
-from editor.content.bulk.replace import EntryMatches, Preview, plan
+from editor.content.bulk.replace import EntryMatches, Plan, Preview, plan
 from editor.content.bulk.scope import BODY, Scope
+from editor.content.errors import ContentError
 from editor.content.index import CorpusIndex
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
-from editor.ui.bulk.history import BulkHistory, busy
+from editor.ui.bulk.apply_job import run_batch
+from editor.ui.bulk.history import BulkHistory
 from editor.ui.bulk.match_delegate import MatchDelegate
 from editor.ui.bulk.preview_job import PreviewRelay, PreviewRunner
 from editor.ui.bulk.preview_model import PreviewModel
@@ -79,6 +81,8 @@ class Host(Protocol):
 class ReplaceDialog(QDialog):
     """Find, preview, tick, apply; one batch per apply."""
 
+    applied = Signal()  # an apply ended: written, or refused with a message
+
     def __init__(
         self,
         host: Host,
@@ -90,6 +94,7 @@ class ReplaceDialog(QDialog):
         self.setObjectName("replaceDialog")
         self.setWindowTitle("Find and Replace")
         self.host, self.history, self.selected = host, history, selected
+        self.applying = False  # a batch is being planned or written on the pool
         self.runner = PreviewRunner(host.pool, self)
         self.preview: Preview | None = None
         self._updating = False
@@ -321,23 +326,56 @@ class ReplaceDialog(QDialog):
     # -- apply --------------------------------------------------------------------
 
     def apply(self) -> None:
-        if self.preview is None:
+        """Plan and write the checked matches on the thread pool (``apply_job.py``: 1,000
+        files froze the window for seconds on the GUI thread); the dialog waits, disabled,
+        and :attr:`applied` is emitted once the batch is written or refused."""
+        preview = self.preview
+        if preview is None or self.applying:
             return
-        label = self.preview.options.describe()
-        try:
-            with busy():
-                changes = plan(self.preview, self.selection())
-            step = self.history.apply(changes, label)
-        except BatchError as exc:
-            dialogs.error(self, "Nothing was replaced", batch_message(exc))
-            return
-        self._clear_tree()
-        self.preview = None
-        self.apply_button.setEnabled(False)
-        self.summary.setText(
-            f"Replaced {changes.match_count} matches in {step.size} entries. "
-            f"Edit › {UNDO_TEXT} takes it back."
-        )
+        label = preview.options.describe()
+        selection = self.selection()
+        history = self.history
+
+        def planned(changes: Plan) -> None:  # on the GUI thread, between the two jobs
+            history.announce_plan(changes)  # the watcher: these writes are ours
+            run_batch(
+                self.host.pool,
+                lambda: apply_changes(changes.changes, label),
+                lambda files: written(changes, files),
+                failed,
+                self,
+            )
+
+        def written(changes: Plan, files: AppliedBatch) -> None:
+            self._applied_done()
+            step = history.record(changes, files, label)
+            self._clear_tree()
+            self.preview = None
+            self.apply_button.setEnabled(False)
+            self.summary.setText(
+                f"Replaced {changes.match_count} matches in {step.size} entries. "
+                f"Edit › {UNDO_TEXT} takes it back."
+            )
+            self.applied.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._applied_done()
+            self.applied.emit()
+            if isinstance(exc, BatchError):
+                dialogs.error(self, "Nothing was replaced", batch_message(exc))
+            elif isinstance(exc, ContentError):
+                dialogs.error(self, "Nothing was replaced", str(exc))
+            else:
+                raise exc
+
+        self.applying = True
+        self.setEnabled(False)
+        self.summary.setText("Writing the changes…")
+        run_batch(self.host.pool, lambda: plan(preview, selection), planned, failed, self)
+
+    def _applied_done(self) -> None:
+        self.applying = False
+        self.setEnabled(True)
 
     def _clear_tree(self) -> None:
         self.model.clear()

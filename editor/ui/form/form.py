@@ -40,6 +40,7 @@ from editor.ui.form.fields import (
     copy_tree,
     describe,
 )
+from editor.ui.form.keep_in_view import KeepInView
 from editor.ui.form.related_editor import RelatedEditor
 from editor.ui.form.seo_findings import SeoFindingsView
 from editor.ui.form.seo_meter import SeoMeter
@@ -153,6 +154,7 @@ class EntryForm(QWidget):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self.scroll_area, 1)
+        self.keep_in_view = KeepInView(self.scroll_area)
 
     # -- building ----------------------------------------------------------------------
     def _build(self, schema: Schema) -> None:
@@ -468,7 +470,7 @@ class EntryForm(QWidget):
             widget = self._by_path[first].focus()
         if widget is None:
             return False
-        self.scroll_area.ensureWidgetVisible(widget, 40, 40)
+        self.keep_in_view.show(widget)
         return True
 
     def set_related_candidates(self, entries: Sequence[tuple[str, str]]) -> None:

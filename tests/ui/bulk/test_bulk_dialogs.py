@@ -7,44 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.bulk_dialog import _apply, _click_check, _open_dialog, _preview
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QTextCursor
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
 
 from editor.content.document import load_entry
-from editor.ui.bulk.install import REPLACE_SHORTCUT
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.md"))}
-
-
-def _open_dialog(qtbot: Any, window: Any) -> Any:
-    window.activateWindow()
-    assert window.bulk.replace.shortcut() == QKeySequence(REPLACE_SHORTCUT)
-    window.bulk.replace.trigger()
-    dialog = window.bulk.replace_dialog
-    qtbot.waitExposed(dialog)
-    return dialog
-
-
-def _click_check(qtbot: Any, view: Any, index: Any) -> None:
-    """Click the checkbox of ``index`` in ``view``, where the style draws it."""
-    view.scrollTo(index)
-    option = QStyleOptionViewItem()
-    option.rect = view.visualRect(index)
-    option.features = QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
-    box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
-
-
-def _preview(qtbot: Any, dialog: Any, find: str, replace: str) -> None:
-    dialog.find_edit.setText(find)
-    dialog.replace_edit.setText(replace)
-    qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: dialog.apply_button.isEnabled() or "No matches" in dialog.summary.text()
-    )
 
 
 def test_preview_checkboxes_apply_and_undo_restore_every_file(
@@ -71,7 +43,7 @@ def test_preview_checkboxes_apply_and_undo_restore_every_file(
     check = Qt.ItemDataRole.CheckStateRole
     assert Qt.CheckState(model.data(partial_top, check)) == Qt.CheckState.PartiallyChecked
     assert Qt.CheckState(model.data(model.entry_index(0), check)) == Qt.CheckState.Unchecked
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _apply(qtbot, dialog)
 
     after = _snapshot(sample_folder)
     assert after[skipped_name] == before[skipped_name]
@@ -117,7 +89,7 @@ def test_unsaved_open_entry_changes_in_its_editor_not_on_disk(
     _preview(qtbot, dialog, "Zorblax", "Quux")
     assert [e.path.name for e in dialog.model.entries] == ["batna.md"]
     assert "unsaved edits" in dialog.model.data(dialog.model.index(0, 0))
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _apply(qtbot, dialog)
     assert path.read_bytes() == on_disk
     assert window.session.get(path).data["definition"].endswith(" Quux.")
     assert window.form.values()["definition"].endswith(" Quux.")
@@ -137,7 +109,7 @@ def test_read_only_file_stops_the_whole_batch(
     dialog = _open_dialog(qtbot, window)
     _preview(qtbot, dialog, "negotiation", "bargaining")
     dialog_script.expect("error")
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _apply(qtbot, dialog)
     ((title, text),) = dialog_script.called("error")
     assert title == "Nothing was replaced"
     assert "batna.md: the file is read-only" in text
@@ -152,7 +124,7 @@ def test_undo_asks_when_a_file_changed_since(
     window = make_window(sample_folder)
     dialog = _open_dialog(qtbot, window)
     _preview(qtbot, dialog, "BATNA", "Walk-away option")
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _apply(qtbot, dialog)
     touched = sorted(n for n, b in _snapshot(sample_folder).items() if b != before[n])
     assert len(touched) >= 2
     later = sample_folder / touched[0]

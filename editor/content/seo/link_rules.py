@@ -1,0 +1,382 @@
+"""Corpus rules about links and spellings: ``orphan``, ``link-moved``, ``value-variant``.
+
+* ``orphan`` (off by default; ``seo: {enable: [orphan]}`` in ``glossary-editor.yaml``):
+  no other entry links to this one, neither from a related field nor from a Markdown
+  link in its text fields.
+* ``link-moved``: a link (related field or Markdown) points at no entry, but its last
+  segment is the file name of an entry that answers to another URL - the entry moved
+  and the link was left behind. The rename module keeps no record of old URLs, so the
+  file name is the evidence.
+* ``value-variant``: the subject is spelled in more than one way across the corpus
+  ("Digital Media" / "Digital media"); the entries holding the less used spellings are
+  told the variants and to unify them with Edit › Unify Subject Spellings.
+
+Markdown links are read from the index's search text of an entry (every front-matter
+value, lower-cased; site paths are lower-case slugs), so the body is not looked at.
+
+:class:`LinkRules` keeps what the rules need and, like ``corpus_rules.CorpusRules``,
+re-checks after a save only what the changed entries touch; :class:`WholeCorpusRules`
+runs both behind ``CorpusRules``' interface, which is how the index uses them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
+
+from editor.content.bulk.variants import variant_key as _variant_key
+from editor.content.seo.common import FactsRow, FindingRow, url_key
+from editor.content.seo.config import SeoConfig
+from editor.content.seo.corpus_rules import CorpusRules
+
+__all__ = [
+    "LINK_RULES",
+    "LinkFacts",
+    "LinkRules",
+    "WholeCorpusRules",
+    "link_facts",
+    "markdown_links",
+]
+
+LINK_RULES = ("orphan", "link-moved", "value-variant")
+UNIFY_ACTION = "Edit › Unify Subject Spellings"
+# ](target) or ](<target>), the target up to a space, ) or >
+_MARKDOWN_LINK = re.compile(rb"\]\(\s*<?([^)\s>]+)")
+_NOT_A_PAGE = (b"#", b"mailto:", b"tel:", b"data:", b"javascript:")
+
+
+# Subjects repeat across a corpus (a few hundred for 50k entries); the key looks at
+# every character, so each distinct subject's is worked out once.
+variant_key = functools.lru_cache(maxsize=1 << 16)(_variant_key)
+
+
+class LinkFacts(NamedTuple):
+    """What the rules need of one entry (small; made from its index record)."""
+
+    path: str  # relative to the folder, "/" separators
+    url: str  # the key of the URL it answers to ("" for none)
+    subject: str
+    links: tuple[tuple[str, str], ...]  # (field, URL as written): related, then Markdown
+
+
+def markdown_links(search: bytes) -> list[str]:
+    """The targets of the Markdown links in an entry's search text, as written (minus a
+    ``#part``), page links only."""
+    if b"](" not in search:
+        return []
+    found: list[str] = []
+    for match in _MARKDOWN_LINK.finditer(search):
+        target = match.group(1)
+        if target.startswith(_NOT_A_PAGE):
+            continue
+        target = target.split(b"#", 1)[0]
+        if target:
+            found.append(target.decode("utf-8", "replace"))
+    return found
+
+
+def link_facts(path: str, subject: str, facts: FactsRow, search: bytes) -> LinkFacts:
+    """An entry's :class:`LinkFacts` from its index record's parts: its SEO facts (the
+    URL key it answers to, its related links) and its search text (Markdown links)."""
+    related = facts[4]
+    links = [(related[n], related[n + 1]) for n in range(0, len(related), 2)]
+    links += [("markdown", target) for target in markdown_links(search)]
+    return LinkFacts(path, facts[3], subject.strip(), tuple(links))
+
+
+def _slug(key: str) -> str:
+    return key.rsplit("/", 1)[-1].casefold()
+
+
+def _stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return (name[:-3] if name.endswith(".md") else name).casefold()
+
+
+class LinkRules:
+    """The three rules' findings, kept up to date entry by entry.
+
+    ``build(facts)`` starts over; ``update(removed, added)`` applies a change and gives
+    the paths whose findings of these rules may differ now (the changed entries, those
+    linking to a URL or slug that came or went, the members of a subject group that
+    changed); ``findings_of(path)`` and ``all()`` make the findings when asked.
+    """
+
+    def __init__(self, config: SeoConfig) -> None:
+        self.config = config
+        self.on = {rule: config.enabled(rule) for rule in LINK_RULES}
+        self._reset()
+
+    def _reset(self) -> None:
+        self._facts: dict[str, LinkFacts] = {}
+        self._found: dict[str, tuple[FindingRow, ...]] = {}  # the entries with findings
+        self._known: dict[str, set[str]] = {}  # URL key -> paths answering to it
+        self._stems: dict[str, dict[str, int]] = {}  # file name -> its entries' URL keys
+        self._by_key: dict[str, set[str]] = {}  # linked URL key -> paths linking it
+        self._by_slug: dict[str, set[str]] = {}  # its last segment -> paths linking it
+        # variant key -> spelling -> the paths holding it
+        self._holders: dict[str, dict[str, set[str]]] = {}
+
+    @property
+    def active(self) -> bool:
+        return any(self.on.values())
+
+    # -- building and changing
+
+    def build(self, facts: Iterable[LinkFacts]) -> None:
+        self._reset()
+        if self.active:
+            for entry in facts:
+                self._add(entry)
+            self._refresh(self._facts)
+
+    def update(self, removed: Iterable[str], added: Iterable[LinkFacts]) -> set[str]:
+        """Remove, then add or replace; exactly the paths (other than the changed ones,
+        which are always given) whose findings of these rules changed."""
+        if not self.active:
+            return set()
+        added = list(added)
+        gone = [*removed, *(entry.path for entry in added)]
+        olds = [self._facts[path] for path in dict.fromkeys(gone) if path in self._facts]
+        keys: set[str] = set()
+        slugs: set[str] = set()
+        variants: set[str] = set()
+        for entry in (*olds, *added):
+            keys.add(entry.url)
+            slugs.add(_slug(entry.url))
+            slugs.add(_stem(entry.path))
+            keys.update(url_key(url) for _, url in entry.links)
+            if entry.subject:
+                variants.add(variant_key(entry.subject))
+        own = {entry.path for entry in (*olds, *added)}
+        # Only the changed entries' own links, URLs and subjects move, so the entries
+        # whose link findings can change are found from the state before the change.
+        others = self._affected(keys, slugs) - own
+        before = {path: self.findings_of(path) for path in others}
+        shown = {variant: self._shown(variant) for variant in variants}
+        minority = {variant: self._minority(variant) for variant in variants}
+        for entry in olds:
+            self._remove(entry)
+        for entry in added:
+            self._add(entry)
+        changed = own | {path for path in others if self.findings_of(path) != before[path]}
+        if self.on["value-variant"]:
+            for variant, was in shown.items():
+                if self._shown(variant) != was:  # every variant message reads differently
+                    changed |= minority[variant] | self._minority(variant)
+        self._refresh(changed)
+        return changed
+
+    def _refresh(self, paths: Iterable[str]) -> None:
+        """Keep the findings of ``paths`` (so :meth:`all` makes none)."""
+        found = self._found
+        for path in paths:
+            rows = self.findings_of(path)
+            if rows:
+                found[path] = rows
+            else:
+                found.pop(path, None)
+
+    def _affected(self, keys: set[str], slugs: set[str]) -> set[str]:
+        """Entries linking to ``keys`` or ``slugs``, or answering to ``keys``."""
+        out: set[str] = set()
+        for key in keys:
+            out |= self._by_key.get(key, set())
+            out |= self._known.get(key, set())
+        for slug in slugs:
+            out |= self._by_slug.get(slug, set())
+        return out
+
+    def _ranked(self, variant: str) -> list[tuple[str, int]]:
+        spellings = self._holders.get(variant, {})
+        return sorted(((s, len(p)) for s, p in spellings.items()), key=lambda su: (-su[1], su[0]))
+
+    def _shown(self, variant: str) -> tuple[tuple[str, int], ...]:
+        """What the variant messages of a subject group show (nothing for one spelling)."""
+        ranked = self._ranked(variant)
+        return (*ranked[:4], ("", len(ranked))) if len(ranked) > 1 else ()
+
+    def _minority(self, variant: str) -> set[str]:
+        """The entries holding a spelling other than the most used: those with findings."""
+        ranked = self._ranked(variant)
+        spellings = self._holders.get(variant, {})
+        return set().union(*(spellings[s] for s, _ in ranked[1:])) if len(ranked) > 1 else set()
+
+    @staticmethod
+    def _targets(entry: LinkFacts) -> set[str]:
+        """The URL keys ``entry`` links to, its own left out."""
+        if not entry.links:
+            return set()
+        targets = {url_key(url) for _, url in entry.links}
+        targets.discard(entry.url)
+        targets.discard("")
+        return targets
+
+    def _add(self, entry: LinkFacts) -> None:
+        # get-then-create throughout: ``setdefault(key, set())`` makes a set per call,
+        # which at 50k entries was a third of a build
+        path = entry.path
+        self._facts[path] = entry
+        if entry.url:
+            _join(self._known, entry.url, path)
+            stem = _stem(path)
+            urls = self._stems.get(stem)
+            if urls is None:
+                self._stems[stem] = {entry.url: 1}
+            else:
+                urls[entry.url] = urls.get(entry.url, 0) + 1
+        if entry.links:
+            for key in self._targets(entry):
+                _join(self._by_key, key, path)
+                _join(self._by_slug, _slug(key), path)
+        if entry.subject:
+            variant = variant_key(entry.subject)
+            spellings = self._holders.get(variant)
+            if spellings is None:
+                self._holders[variant] = {entry.subject: {path}}
+            else:
+                _join(spellings, entry.subject, path)
+
+    def _remove(self, entry: LinkFacts) -> None:
+        del self._facts[entry.path]
+        if entry.url:
+            _discard(self._known, entry.url, entry.path)
+            stem = _stem(entry.path)
+            _decrement(self._stems[stem], entry.url)
+            if not self._stems[stem]:
+                del self._stems[stem]
+        for key in self._targets(entry):
+            _discard(self._by_key, key, entry.path)
+            _discard(self._by_slug, _slug(key), entry.path)
+        if entry.subject:
+            variant = variant_key(entry.subject)
+            spellings = self._holders[variant]
+            _discard(spellings, entry.subject, entry.path)
+            if not spellings:
+                del self._holders[variant]
+
+    # -- reading
+
+    def findings_of(self, path: str) -> tuple[FindingRow, ...]:
+        entry = self._facts.get(path)
+        if entry is None or not self.active:
+            return ()
+        out: list[FindingRow] = []
+        severity = self.config.severity
+        if self.on["orphan"] and entry.url and not self._by_key.get(entry.url):
+            out.append((
+                "orphan", severity("orphan"), path, "",
+                f"No other entry links to {entry.url}: link to it from a related entry "
+                "or the text of one",
+                None, None,
+            ))  # fmt: skip
+        if self.on["link-moved"]:
+            out.extend(self._moved_links(entry))
+        if self.on["value-variant"] and entry.subject:
+            out.extend(self._variant(entry))
+        return tuple(out)
+
+    def _moved_links(self, entry: LinkFacts) -> list[FindingRow]:
+        out: list[FindingRow] = []
+        seen: set[str] = set()
+        for field, url in entry.links:
+            key = url_key(url)
+            if not key or key in self._known or key in seen:
+                continue
+            seen.add(key)
+            moved = sorted(u for u in self._stems.get(_slug(key), ()) if u and u != key)
+            if moved:
+                out.append((
+                    "link-moved", self.config.severity("link-moved"), entry.path, field,
+                    f"Link {url} points to no entry, but {_slug(key)}.md answers to "
+                    f"{moved[0]}: point the link there",
+                    None, None,
+                ))  # fmt: skip
+        return out
+
+    def _variant(self, entry: LinkFacts) -> list[FindingRow]:
+        variant = variant_key(entry.subject)
+        if len(self._holders.get(variant, ())) < 2:
+            return []
+        ranked = self._ranked(variant)
+        if ranked[0][0] == entry.subject:
+            return []
+        shown = ", ".join(f'"{s}" ({n})' for s, n in ranked[:4])
+        more = f" and {len(ranked) - 4} more" if len(ranked) > 4 else ""
+        return [
+            (
+                "value-variant", self.config.severity("value-variant"), entry.path, "subject",
+                f'Subject "{entry.subject}" is spelled several ways: {shown}{more}; '
+                f"unify them with {UNIFY_ACTION}",
+                None, None,
+            )
+        ]  # fmt: skip
+
+    def all(self) -> list[FindingRow]:
+        """Every finding, by path."""
+        found = self._found
+        return [row for path in sorted(found) for row in found[path]]
+
+
+def _decrement(counter: dict[str, int], key: str) -> None:
+    if counter[key] > 1:
+        counter[key] -= 1
+    else:
+        counter.pop(key, None)
+
+
+def _join(table: dict[str, set[str]], key: str, path: str) -> None:
+    members = table.get(key)
+    if members is None:
+        table[key] = {path}
+    else:
+        members.add(path)
+
+
+def _discard(table: dict[str, set[str]], key: str, path: str) -> None:
+    members = table.get(key)
+    if members is not None:
+        members.discard(path)
+        if not members:
+            del table[key]
+
+
+def link_findings(config: SeoConfig, facts: Iterable[LinkFacts | None]) -> list[FindingRow]:
+    """The three rules over every entry at once (None: a file that did not parse)."""
+    rules = LinkRules(config)
+    rules.build(f for f in facts if f is not None)
+    return rules.all()
+
+
+class WholeCorpusRules(CorpusRules):
+    """``CorpusRules`` and :class:`LinkRules` behind one interface; ``link_facts_of``
+    gives an entry's :class:`LinkFacts` by path (None: not an entry)."""
+
+    def __init__(self, config: SeoConfig, link_facts_of: Callable[[str], LinkFacts | None]) -> None:
+        super().__init__(config)
+        self.links = LinkRules(config)
+        self._link_facts_of = link_facts_of
+
+    def _link_facts(self, paths: Iterable[str]) -> list[LinkFacts]:
+        return [f for f in map(self._link_facts_of, paths) if f is not None]
+
+    def build(self, facts: Sequence[FactsRow]) -> None:
+        super().build(facts)
+        if self.links.active:
+            self.links.build(self._link_facts(f[0] for f in facts))
+
+    def update(self, removed: Iterable[str], added: Iterable[FactsRow]) -> set[str]:
+        removed, added = list(removed), list(added)
+        changed = super().update(removed, added)
+        if self.links.active:
+            fresh = self._link_facts(f[0] for f in added)
+            changed |= self.links.update(removed, fresh)
+        return changed
+
+    def findings_of(self, path: str) -> tuple[FindingRow, ...]:
+        return super().findings_of(path) + self.links.findings_of(path)
+
+    def all(self) -> list[FindingRow]:
+        return super().all() + self.links.all()

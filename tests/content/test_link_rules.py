@@ -1,0 +1,139 @@
+"""orphan, link-moved and value-variant: found in a build, kept right after saves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from editor.content.index import CorpusIndex
+from editor.content.seo.config import SeoConfig, parse_config
+from editor.content.seo.link_rules import LinkFacts, LinkRules, markdown_links
+
+NEW_RULES = {"orphan", "link-moved", "value-variant"}
+
+
+def found(index: CorpusIndex) -> list[tuple[str, str, str, str]]:
+    """(rule, path, field, message) of the new rules' findings, sorted."""
+    return sorted(
+        (f.rule, f.path, f.field, f.message) for f in index.findings() if f.rule in NEW_RULES
+    )
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def build(folder: Path) -> CorpusIndex:
+    return CorpusIndex(folder, cache=False).build_all()
+
+
+def enable_orphan(folder: Path) -> None:
+    (folder / "glossary-editor.yaml").write_text("seo:\n  enable: [orphan]\n", encoding="utf-8")
+
+
+def add_lonely(folder: Path) -> None:
+    """An entry no other links to (every sample entry is linked from another)."""
+    text = (folder / "zopa.md").read_text(encoding="utf-8")
+    (folder / "lonely.md").write_text(
+        text.replace("url: /glossary/zopa", "url: /glossary/lonely"), encoding="utf-8"
+    )
+
+
+def test_orphan_is_off_by_default_and_enabled_in_the_settings(sample_folder: Path) -> None:
+    add_lonely(sample_folder)
+    assert not [r for r, *_ in found(build(sample_folder)) if r == "orphan"]
+    assert not SeoConfig().enabled("orphan")
+    assert parse_config("seo:\n  enable: [orphan]\n").enabled("orphan")
+    enable_orphan(sample_folder)
+    orphans = [(p, m) for r, p, _, m in found(build(sample_folder)) if r == "orphan"]
+    assert orphans == [
+        (
+            "lonely.md",
+            "No other entry links to /glossary/lonely: link to it from a related entry "
+            "or the text of one",
+        )
+    ]
+
+
+def test_a_markdown_link_in_a_text_field_counts_as_an_inbound_link(sample_folder: Path) -> None:
+    add_lonely(sample_folder)
+    enable_orphan(sample_folder)
+    index = build(sample_folder)
+    assert ("orphan", "lonely.md") in {(r, p) for r, p, *_ in found(index)}
+    edit(sample_folder / "batna.md", "BATNA", "[BATNA](/glossary/lonely#top)")
+    change = index.update_paths([sample_folder / "batna.md"])
+    assert "lonely.md" in change.refreshed
+    assert ("orphan", "lonely.md") not in {(r, p) for r, p, *_ in found(index)}
+    assert found(index) == found(build(sample_folder))  # incremental = a full check
+
+
+def test_a_link_left_at_an_entrys_old_url_is_reported(sample_folder: Path) -> None:
+    edit(sample_folder / "zopa.md", "    - /glossary/batna\n", "    - /terms/batna\n")
+    edit(sample_folder / "zopa.md", "is the range", "is the [range](/old/anchoring/)")
+    index = build(sample_folder)
+    moved = {(p, field): m for r, p, field, m in found(index) if r == "link-moved"}
+    assert set(moved) == {("zopa.md", "related.0"), ("zopa.md", "markdown")}
+    assert "answers to /glossary/batna" in moved["zopa.md", "related.0"]
+    assert "answers to /glossary/anchoring" in moved["zopa.md", "markdown"]
+    # renaming the target's file takes the evidence away; the related link stays broken
+    (sample_folder / "batna.md").rename(sample_folder / "batna-2.md")
+    index.update_paths([sample_folder / "batna.md", sample_folder / "batna-2.md"])
+    assert [field for r, _, field, _ in found(index) if r == "link-moved"] == ["markdown"]
+    assert found(index) == found(build(sample_folder))
+
+
+def test_subject_spellings_are_reported_with_the_variants_and_unified_by_a_save(
+    sample_folder: Path,
+) -> None:
+    edit(sample_folder / "zopa.md", "subject: Negotiation", "subject: negotiation.")
+    index = build(sample_folder)
+    variants = [(p, field, m) for r, p, field, m in found(index) if r == "value-variant"]
+    assert len(variants) == 1
+    path, field, message = variants[0]
+    assert (path, field) == ("zopa.md", "subject")
+    assert '"Negotiation" (4)' in message and '"negotiation." (1)' in message
+    assert "Unify Subject Spellings" in message
+    edit(sample_folder / "zopa.md", "subject: negotiation.", "subject: Negotiation")
+    change = index.update_paths([sample_folder / "zopa.md"])
+    assert "zopa.md" in change.changed
+    assert not [r for r, *_ in found(index) if r == "value-variant"]
+
+
+def test_markdown_links_are_page_links_without_their_part() -> None:
+    text = b"see [a](/glossary/a#x) and [b]( </glossary/b> ) [m](mailto:x@y) [t](#top) ![i](/i.png)"
+    assert markdown_links(text) == ["/glossary/a", "/glossary/b", "/i.png"]
+
+
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_updates_in_any_order_give_what_a_build_gives(order: int) -> None:
+    config = parse_config("seo:\n  enable: [orphan]\n")
+    entries = [
+        LinkFacts("a.md", "/g/a", "Media", (("related.0", "/g/b"),)),
+        LinkFacts("b.md", "/g/b", "media", (("markdown", "/x/c"),)),
+        LinkFacts("c.md", "/g/c", "Media", ()),
+        LinkFacts("d.md", "/g/d", "", (("markdown", "/g/a"),)),
+    ]
+    changes = [
+        LinkFacts("b.md", "/g/b", "Media", (("markdown", "/g/c"),)),
+        LinkFacts("c.md", "/g/c", "MEDIA", (("related.0", "/g/d"),)),
+        LinkFacts("d.md", "/g/d", "Media", ()),
+    ]
+    rules = LinkRules(config)
+    rules.build(entries)
+    current = {e.path: e for e in entries}
+    for change in changes[order:] + changes[:order]:
+        before = {p: rules.findings_of(p) for p in current}
+        touched = rules.update([], [change])
+        current[change.path] = change
+        fresh = LinkRules(config)
+        fresh.build(current.values())
+        assert rules.all() == fresh.all()
+        assert {p for p in current if rules.findings_of(p) != before[p]} <= touched
+    rules.update(["a.md"], [])
+    del current["a.md"]
+    fresh = LinkRules(config)
+    fresh.build(current.values())
+    assert rules.all() == fresh.all()

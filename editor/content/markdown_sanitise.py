@@ -104,10 +104,9 @@ _CLEANER: Final = nh3.Cleaner(
     link_rel=None,  # no rel added: the pipeline's own links stay as they were
 )
 
-# What a browser ignores before it reads a URL's scheme (WHATWG URL parser): leading
-# and trailing C0 controls and spaces, and tabs/newlines anywhere.
-_URL_EDGE = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
-_URL_NOISE = re.compile(r"[\t\n\r]")
+# A browser (WHATWG URL parser) ignores leading and trailing C0 controls and spaces and
+# tabs/newlines anywhere before it reads a URL's scheme; safe_url ignores them all.
+_URL_ANY_SPACE = re.compile(r"[\x00-\x20]")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
@@ -119,7 +118,9 @@ def sanitise_html(html: str) -> str:
 def safe_url(url: str) -> str:
     """``url`` when a browser would open it as a plain link (relative, http(s), mailto,
     tel), else ``""``: ``javascript:``, ``data:``, ``vbscript:``... in any spelling."""
-    cleaned = _URL_NOISE.sub("", _URL_EDGE.sub("", url))
+    # Stricter than a browser (which keeps inner spaces): every control and space goes
+    # before the scheme is read, so no spelling of one slips through ("java script:").
+    cleaned = _URL_ANY_SPACE.sub("", url)
     match = _SCHEME.match(cleaned)
     if match is None or match.group(1).lower() in URL_SCHEMES:
         return url

@@ -123,6 +123,9 @@ class Schema:
     # a corpus's findings do not change; a site's or the folder's own schemas report them.
     checks_required: bool = True
     _by_path: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+    # What other modules derive from this schema and keep for its lifetime (the SEO rules'
+    # field plan): the schema's own cached properties, without the schema knowing them.
+    derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         def walk(fields: Iterable[Field]) -> None:

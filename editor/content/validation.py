@@ -81,18 +81,13 @@ def needs_check(f: Field) -> bool:
     )
 
 
-_PLANS: dict[int, tuple[Schema, tuple[_Check, ...]]] = {}
-
-
 def plan(schema: Schema) -> tuple[_Check, ...]:
-    """The checks of a schema, worked out once per schema object."""
+    """The checks of a schema, worked out once per schema object (kept on it)."""
     if schema.generic:
         return ()  # nothing declared: keys inferred from the values themselves
-    cached = _PLANS.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    checks = _make_plan(schema)
-    _PLANS[id(schema)] = (schema, checks)
+    checks: tuple[_Check, ...] | None = schema.derived.get("validation.plan")
+    if checks is None:
+        checks = schema.derived["validation.plan"] = _make_plan(schema)
     return checks
 
 

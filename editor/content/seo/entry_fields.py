@@ -68,16 +68,12 @@ class FieldPlan:
     steps: tuple[FieldStep, ...]
 
 
-_PLANS: dict[int, tuple[Schema, FieldPlan]] = {}
-
-
 def field_plan(schema: Schema) -> FieldPlan:
-    cached = _PLANS.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    plan = _make_plan(schema)
-    if not schema.generic:  # generic schemas are made per entry; do not hoard them
-        _PLANS[id(schema)] = (schema, plan)
+    """Where each SEO role reads its value in entries of ``schema`` (made once a schema,
+    kept on it: it goes when the schema goes, a generic per-entry one included)."""
+    plan: FieldPlan | None = schema.derived.get("seo.field_plan")
+    if plan is None:
+        plan = schema.derived["seo.field_plan"] = _make_plan(schema)
     return plan
 
 

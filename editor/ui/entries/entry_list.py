@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,7 +75,11 @@ class EntryList(QWidget):
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._viewport = self.view.viewport()
         self._viewport.installEventFilter(self)
-        header.sectionResized.connect(lambda *_: self._fit_columns())
+        # Fitted once the header's own resizing is over: hiding or sizing a section from
+        # inside it leaves the stretched title at its old width.
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit_columns)
+        header.sectionResized.connect(lambda *_: self._fit_timer.start())
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
@@ -198,7 +202,7 @@ class EntryList(QWidget):
         if event.type() == QEvent.Type.Resize:
             # Compared, not asked: no call into widgets that may be half torn down.
             if watched is getattr(self, "_viewport", None):
-                self._fit_columns()
+                self._fit_timer.start()
             return super().eventFilter(watched, event)
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return super().eventFilter(watched, event)

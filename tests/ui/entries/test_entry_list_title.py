@@ -31,8 +31,8 @@ def test_titles_get_the_room(
     window.splitter.setSizes([260, 700, 300])
     qtbot.waitUntil(lambda: header.sectionSize(TITLE) >= 0.55 * view.viewport().width())
     window.splitter.setSizes([700, 500, 100])
-    qtbot.waitUntil(lambda: not header.isSectionHidden(SCHEMA))
-    assert not header.isSectionHidden(DATE)
+    # (a narrow list may already show Type where Date does not fit: wait for both)
+    qtbot.waitUntil(lambda: not header.isSectionHidden(SCHEMA) and not header.isSectionHidden(DATE))
     # the stretched title takes the rest once the header's (deferred) layout has run
     qtbot.waitUntil(lambda: header.sectionSize(TITLE) >= 0.55 * view.viewport().width())
     # a column shown again comes back whole: its values are never cut ("202…-12")

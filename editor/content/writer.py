@@ -866,17 +866,9 @@ class _Patcher:
         dotted: str,
         path: tuple[Any, ...],
     ) -> None:
-        if id(vnode) in self.following:
-            return
-        self._check_anchor(vnode, new, dotted)
         col = self._entry_col(knode)
-        mark = len(self.edits)
-        try:
-            if self._patch_nested(vnode, old, new, dotted, path):
-                return
-        except _RerenderError:
-            del self.edits[mark:]
-        self._check_within(vnode, dotted, "replacing")
+        if self._patched_within(vnode, old, new, dotted, path):
+            return
         if not _is_empty(vnode) and self._replace_inline(vnode, new, col, str(knode.value)):
             return
         # The value changes shape: rewrite everything from the ":" on.
@@ -1078,20 +1070,30 @@ class _Patcher:
                     sep = self._flow_sep(starts, ends, 0)
                     self._edit(starts[0], starts[0], sep.join(texts) + sep)
 
-    def _patch_flow_node(
+    def _patched_within(
         self, node: yaml.Node, old: Any, new: Any, dotted: str, path: tuple[Any, ...]
-    ) -> None:
-        """Patch one value inside a flow collection in place."""
+    ) -> bool:
+        """Whether a changed value needs no replacing of its own: another edit covers it
+        (an alias that follows its anchor), or it was patched inside, entry by entry.
+        Otherwise it is checked for being replaceable whole, and the caller replaces it."""
         if id(node) in self.following:
-            return
+            return True
         self._check_anchor(node, new, dotted)
         mark = len(self.edits)
         try:
             if self._patch_nested(node, old, new, dotted, path):
-                return
+                return True
         except _RerenderError:
             del self.edits[mark:]
         self._check_within(node, dotted, "replacing")
+        return False
+
+    def _patch_flow_node(
+        self, node: yaml.Node, old: Any, new: Any, dotted: str, path: tuple[Any, ...]
+    ) -> None:
+        """Patch one value inside a flow collection in place."""
+        if self._patched_within(node, old, new, dotted, path):
+            return
         hint = _style(node) if isinstance(new, str) and not _is_alias(node) else ""
         text = self._flow_text(new, hint if hint in ("'", '"') else "")
         text = self._kept_props(node, new) + text
@@ -1213,16 +1215,8 @@ class _Patcher:
         dotted: str,
         path: tuple[Any, ...],
     ) -> None:
-        if id(inode) in self.following:
+        if self._patched_within(inode, old, new, dotted, path):
             return
-        self._check_anchor(inode, new, dotted)
-        mark = len(self.edits)
-        try:
-            if self._patch_nested(inode, old, new, dotted, path):
-                return
-        except _RerenderError:
-            del self.edits[mark:]
-        self._check_within(inode, dotted, "replacing")
         if self._replace_inline(inode, new, dash, f"{key}[]"):
             return
         start = self._line_start(inode.start_mark.index) + dash  # from the item's dash

@@ -18,6 +18,18 @@ from urllib.parse import urlsplit
 from editor.content.errors import ContentError
 from editor.content.seo.config import SEVERITIES, SeoConfig
 
+# Where each SEO role lives in the built-in glossary schema: what the rules read when
+# neither the schema nor the site's mapping names a key, and what site detection starts
+# from for a glossary-shaped corpus.
+GLOSSARY_SEO_MAP: dict[str, str] = {
+    "title": "seo.title",
+    "description": "seo.page_description",
+    "keywords": "seo.page_keywords",
+    "keyphrase": "seo.focus_keyphrase",
+    "slug": "url",
+    "h1": "title",
+}
+
 __all__ = [
     "FactsRow",
     "Finding",

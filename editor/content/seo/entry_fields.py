@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from editor.content.schema import Schema, SeoRole
+from editor.content.seo.common import GLOSSARY_SEO_MAP
 
 __all__ = [
     "MISSING",
@@ -34,14 +35,7 @@ __all__ = [
 ]
 
 MISSING: Any = object()
-_FALLBACK = {
-    "title": "seo.title",
-    "description": "seo.page_description",
-    "keywords": "seo.page_keywords",
-    "keyphrase": "seo.focus_keyphrase",
-    "slug": "url",
-    "h1": "title",
-}
+_FALLBACK = GLOSSARY_SEO_MAP
 _LEAD_FALLBACKS = ("definition", "answer")
 RELATED_ARTICLE = re.compile(r"related_article\d+\Z")
 _NON_WORD = re.compile(r"\\n|[\W_]+")

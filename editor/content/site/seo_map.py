@@ -23,16 +23,10 @@ from editor.content.errors import ContentError
 from editor.content.frontmatter import load_bounded
 from editor.content.safe_read import read_head
 from editor.content.schema import Schema
+from editor.content.seo.common import GLOSSARY_SEO_MAP
 
 ROLES = ("title", "description", "keywords", "keyphrase", "slug", "h1")
-GLOSSARY_MAP: dict[str, str] = {
-    "title": "seo.title",
-    "description": "seo.page_description",
-    "keywords": "seo.page_keywords",
-    "keyphrase": "seo.focus_keyphrase",
-    "slug": "url",
-    "h1": "title",
-}
+GLOSSARY_MAP = GLOSSARY_SEO_MAP
 _DESCRIPTION_KEYS = ("description", "summary", "excerpt", "meta_description")
 _SAMPLE = 120  # files read to detect the mapping (a handful of ms)
 _READ = 16384  # bytes of each: front matter sits at the top

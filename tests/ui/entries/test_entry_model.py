@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.list_records import Record
 from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt
@@ -19,19 +19,6 @@ from editor.ui.entries.entry_model import EntryListModel
 from editor.ui.entries.list_rows import DATE, STATUS, TITLE
 
 FOLDER = Path("/content")
-
-
-@dataclass
-class Record:
-    """The attributes of an index record the list reads."""
-
-    path: str
-    title: str = ""
-    schema: str = "glossary"
-    subject: str = ""
-    date: str = ""
-    severity: str = ""
-    error: ParseError | None = None
 
 
 RECORDS = [

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from helpers.list_records import Record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,18 +15,6 @@ from editor.ui.entries.list_rows import (
     quick_matches,
     sort_rows,
 )
-
-
-@dataclass
-class Record:
-    path: str
-    title: str = ""
-    schema: str = "glossary"
-    subject: str = ""
-    date: str = ""
-    severity: str = ""
-    error: object | None = None
-
 
 WORDS = st.sampled_from(["soft", "power", "batna", "zopa", "so", "ft", "ower", "a"])
 HAYS = st.lists(st.lists(WORDS, max_size=4).map(" ".join), max_size=12)

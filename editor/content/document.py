@@ -58,7 +58,10 @@ def parse_entry(data: bytes, path: Path) -> Entry:
             "the editor writes YAML front matter only"
         )
     elif split.format == "none":  # the writer would refuse it: say so before any typing
-        reason = "This file has no front matter, so it is shown read-only"
+        reason = (
+            "This file has no front matter (no opening ---), so its fields cannot be edited; "
+            "add a front-matter block in a text editor first"
+        )
     return Entry(
         path=path,
         data=dict(values),

@@ -71,6 +71,9 @@ def test_a_markdown_link_in_a_text_field_counts_as_an_inbound_link(sample_folder
 
 
 def test_a_link_left_at_an_entrys_old_url_is_reported(sample_folder: Path) -> None:
+    (sample_folder / "glossary-editor.yaml").write_text(
+        "seo:\n  enable: [link-moved]\n", encoding="utf-8"
+    )
     edit(sample_folder / "zopa.md", "    - /glossary/batna\n", "    - /terms/batna\n")
     edit(sample_folder / "zopa.md", "is the range", "is the [range](/old/anchoring/)")
     index = build(sample_folder)

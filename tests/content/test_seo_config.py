@@ -24,8 +24,9 @@ def test_defaults_are_the_documented_thresholds() -> None:
     assert (config.description_max_chars, config.description_max_px) == (156, 920)
     assert (config.description_min_chars, config.description_font_px) == (120, 14)
     assert config.keyphrase_max_words == 8
-    assert all(config.enabled(rule) for rule in DEFAULT_SEVERITIES if rule != "orphan")
-    assert not config.enabled("orphan")  # off unless seo.enable names it
+    opt_in = {"orphan", "link-moved"}  # off unless seo.enable names them
+    assert all(config.enabled(rule) for rule in DEFAULT_SEVERITIES if rule not in opt_in)
+    assert not any(config.enabled(rule) for rule in opt_in)
     assert config.severity("title-missing") == "error"
     assert config.severity("title-short") == "info"
     assert config.severity("slug-duplicate") == "error"

@@ -140,7 +140,8 @@ def cmd_replace(args: argparse.Namespace) -> int:
 
 
 def cmd_rename(args: argparse.Namespace) -> int:
-    from editor.cli import EXIT_OK, _content_root, emit
+    from editor.cli import EXIT_OK, emit
+    from editor.cli_common import content_root as _content_root
     from editor.content.bulk.rename import apply_rename, plan_rename
 
     path = Path(args.file)

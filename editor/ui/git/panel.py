@@ -74,8 +74,12 @@ class GitPanel(QObject):
         self.cancel_button = QToolButton(autoRaise=True)
         self.cancel_button.setText("Cancel")
         self.cancel_button.setToolTip("Stop the sync (nothing is lost)")
-        self.ops = GitOperations(self)
-        self.cancel_button.clicked.connect(self.ops.cancel)
+        self.ops = ops = GitOperations(self)
+        # What the menu runs, reachable on the panel too (``window.git.sync()``).
+        self.review, self.commit, self.sync = ops.review, ops.commit, ops.sync
+        self.resolve_conflicts, self.history = ops.resolve_conflicts, ops.history
+        self.cancel = ops.cancel  # stop a running sync's network step
+        self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
         self.runner.busy_changed.connect(
             lambda busy: self.cancel_button.setVisible(busy and self.runner.running == "sync")
@@ -133,27 +137,6 @@ class GitPanel(QObject):
 
     def toggle_changes(self) -> None:
         self.dock.setVisible(not self.dock.isVisible())
-
-    # -- the operations (operations.py), as the menu runs them
-
-    def review(self) -> None:
-        self.ops.review()
-
-    def commit(self) -> None:
-        self.ops.commit()
-
-    def sync(self) -> None:
-        self.ops.sync()
-
-    def cancel(self) -> None:
-        """Stop a running sync's network step."""
-        self.ops.cancel()
-
-    def resolve_conflicts(self) -> None:
-        self.ops.resolve_conflicts()
-
-    def history(self) -> None:
-        self.ops.history()
 
     # -- the repository
 

@@ -140,7 +140,7 @@ def run_check(args: argparse.Namespace) -> int:
     if changed is not None:
         rows = (r for r in rows if r[2] in changed)  # FindingRow: (rule, severity, path, ...)
     findings = sorted_findings(rows, only)
-    from editor.cli import emit
+    from editor.cli_common import emit
 
     if args.format == "json":
         emit(report_json_text(folder, len(index), findings))

@@ -97,13 +97,13 @@ def add_bulk_commands(sub: Any, set_parser: argparse.ArgumentParser) -> None:
 
 
 def _usage(message: str) -> Exception:
-    from editor.cli import UsageError
+    from editor.cli_common import UsageError
 
     return UsageError(message)
 
 
 def cmd_replace(args: argparse.Namespace) -> int:
-    from editor.cli import EXIT_OK, emit
+    from editor.cli_common import EXIT_OK, emit
     from editor.content.bulk.batch import apply_changes
     from editor.content.bulk.pattern import FindOptions
     from editor.content.bulk.replace import plan, preview
@@ -140,7 +140,8 @@ def cmd_replace(args: argparse.Namespace) -> int:
 
 
 def cmd_rename(args: argparse.Namespace) -> int:
-    from editor.cli import EXIT_OK, _content_root, emit
+    from editor.cli_common import EXIT_OK, emit
+    from editor.cli_common import content_root as _content_root
     from editor.content.bulk.rename import apply_rename, plan_rename
 
     path = Path(args.file)
@@ -164,7 +165,8 @@ def _warn(text: str) -> None:
 
 def cmd_set_bulk(args: argparse.Namespace) -> int:
     """``set`` on one file as before; on several files or a folder, one batch."""
-    from editor.cli import EXIT_OK, cmd_set, emit, planned_set
+    from editor.cli_common import EXIT_OK, emit
+    from editor.cli_set import cmd_set, planned_set
     from editor.content.bulk.batch import FileChange, apply_changes
     from editor.content.bulk.replace import file_diff
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-import editor.cli
+import editor.cli_entry
+import editor.cli_set
 from editor.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +75,8 @@ def test_unexpected_errors_are_one_line_exit_2(
         raise error
 
     before = qa.read_bytes()
-    monkeypatch.setattr(editor.cli, "load_entry", fail)
+    for module in (editor.cli_entry, editor.cli_set):  # get and render; set
+        monkeypatch.setattr(module, "load_entry", fail)
     for argv in (["get", str(qa)], ["set", str(qa), "title=X"], ["render", str(qa)]):
         assert main(argv) == 2
         out, err = capsys.readouterr()
@@ -90,7 +92,7 @@ def test_interrupt_exits_quietly(
     def interrupted(path: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(editor.cli, "load_entry", interrupted)
+    monkeypatch.setattr(editor.cli_entry, "load_entry", interrupted)
     assert main(["get", str(qa)]) == 130
     assert capsys.readouterr() == ("", "")
 

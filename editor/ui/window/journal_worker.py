@@ -18,15 +18,14 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from editor.content.edit_session import DirtyItem
 from editor.content.journal import Journal
 
 log = logging.getLogger(__name__)
 
-DirtyItem = tuple[Path, dict[str, Any], str, str | None]
 Snapshot = Callable[[], Iterable[DirtyItem]]
 
 

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from editor.content.edit_session import DirtyItem
 from editor.content.journal import Journal
-from editor.ui.window.journal_worker import DirtyItem, JournalWorker
+from editor.ui.window.journal_worker import JournalWorker
 
 
 class Dirty:

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from editor.content.document import read_bytes
 from editor.content.errors import ContentError
 from editor.content.field_diff import commit_message, take_field
+from editor.content.frontmatter import BOM, decode
 from editor.content.git_changes import (
     ConflictItem,
     EntryChange,
@@ -294,10 +296,17 @@ class GitOperations:
                     return
                 text = item.text
             else:
-                current = path.read_text(encoding="utf-8") if path.exists() else item.text
+                current = _current_text(path) if path.exists() else item.text
                 text = take_field(current, item.text, key)
             self.host.write_outside(path, text)
         except (ContentError, OSError) as exc:
             dialogs.error(self.main, "Restore", str(exc))
             return
         self.host.refresh()
+
+
+def _current_text(path: Path) -> str:
+    """The entry's text as on disk (a BOM kept), read through the file layer: a file that
+    is no longer a regular UTF-8 text file is a :class:`ParseError` saying where."""
+    text, had_bom = decode(read_bytes(path), path)
+    return BOM.decode() + text if had_bom else text

@@ -229,6 +229,30 @@ def test_history_restores_one_field_from_a_commit(
     assert data["url"] == "/glossary/second"
 
 
+def test_history_restore_of_a_field_reads_the_file_through_the_file_layer(
+    qtbot: Any, make_window: Any, team: Team, dialog_script: Any
+) -> None:
+    """A file no longer UTF-8 on disk is an error message, and it is left as it is."""
+    edit_field(team.alice / ENTRY, "subject", "Second")
+    team.commit_all(team.alice, "Second version")
+    window = make_window(team.alice)
+    window.open_entry(team.alice / ENTRY)
+    wait_idle(qtbot, window)
+    with qtbot.waitSignal(window.git.runner.finished, timeout=WAIT_MS):
+        window.git.history()
+    dialog = window.git.dialogs["history"]
+    assert isinstance(dialog, HistoryDialog)
+    broken = (team.alice / ENTRY).read_bytes().replace(b"Second", b"Second \xff", 1)
+    (team.alice / ENTRY).write_bytes(broken)
+    dialog_script.expect("error")
+    dialog.commit_list.setCurrentRow(1)
+    dialog.select_field("subject")
+    dialog.field_button.click()
+    ((title, message),) = dialog_script.called("error")
+    assert title == "Restore" and "invalid UTF-8" in message and f"{ENTRY}:" in message
+    assert (team.alice / ENTRY).read_bytes() == broken
+
+
 def test_a_failing_hook_shows_its_output_and_keeps_the_changes(
     qtbot: Any, make_window: Any, team: Team, dialog_script: Any
 ) -> None:

@@ -22,8 +22,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from editor.content.atomic import atomic_write
 from editor.content.git_repo import GitError, GitRepo
 from editor.content.merge import MergeError, merge_texts
+from editor.content.safe_read import read_text
 
 GIT_COMMANDS = ("merge-file", "git-setup")
 DRIVER = "glossary-editor"
@@ -119,11 +121,14 @@ def setup_folder(folder: Path, command: str | None = None) -> list[str]:
     """Install the merge driver for ``folder``; the lines written, for the user to see."""
     repo = GitRepo.discover(folder)
     attributes = folder / ".gitattributes"
-    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    try:
+        text = read_text(attributes)
+    except FileNotFoundError:
+        text = ""
     if ATTRIBUTE_LINE not in text.splitlines():
         if text and not text.endswith("\n"):
             text += "\n"
-        attributes.write_text(text + ATTRIBUTE_LINE + "\n", encoding="utf-8")
+        atomic_write(attributes, (text + ATTRIBUTE_LINE + "\n").encode("utf-8"))
     driver = driver_command(command)
     repo.run(["config", f"merge.{DRIVER}.name", "Glossary Editor: merge entries by field"])
     repo.run(["config", f"merge.{DRIVER}.driver", driver])

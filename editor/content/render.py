@@ -43,6 +43,7 @@ from editor.content.markdown_lists import ListIndentExtension
 from editor.content.markdown_math import MathExtension, expand_literal_newlines
 from editor.content.markdown_sanitise import DEFAULT_RAW_HTML, RawHtml, safe_url, sanitise_html
 from editor.content.render_config import RenderConfig
+from editor.content.safe_read import read_text
 from editor.content.schema import SCHEMA_KEY, Schema, infer_field
 from editor.paths import resources_dir
 
@@ -290,7 +291,7 @@ def _css() -> str:
 
 @lru_cache(maxsize=32)
 def _read_css(path: Path, _stamp: tuple[int, int]) -> str:
-    return path.read_text(encoding="utf-8")
+    return read_text(path)
 
 
 def site_css(stylesheets: tuple[Path, ...]) -> str:
@@ -301,7 +302,7 @@ def site_css(stylesheets: tuple[Path, ...]) -> str:
         try:
             stat = path.stat()
             parts.append(_read_css(path, (stat.st_mtime_ns, stat.st_size)))
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ContentError) as exc:
             raise ContentError(f"cannot read the stylesheet: {exc}", path) from exc
     return "\n".join(parts).replace("</", "<\\/")
 

@@ -259,15 +259,15 @@ class SiteDictionary:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            old = self.path.read_bytes()
+            text = read_text(self.path)
         except FileNotFoundError:
             words = sorted({key, *(_norm(w) for w in seed)})
             create_new(self.path, (DICTIONARY_HEADER + "".join(f"{w}\n" for w in words)).encode())
             self._words.update(words)
             return
-        except OSError as exc:
+        except (OSError, ContentError) as exc:
+            # Not written back mangled: a file that is not UTF-8 text is left as it is.
             raise WriteError(f"cannot read the site dictionary: {exc}", self.path) from exc
-        text = old.decode("utf-8", errors="replace")
         if text and not text.endswith("\n"):
             text += "\n"
         atomic_write(self.path, (text + key + "\n").encode("utf-8"))

@@ -9,18 +9,21 @@ crash of the whole folder, a hang or a run-away parse.
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from helpers.blocking import within
+from helpers.git_team import git, isolate_git
 
-from editor.content.errors import ContentError
+from editor.cli_git import setup_folder
+from editor.content.errors import ContentError, WriteError
 from editor.content.folder_style import learn_style
 from editor.content.index import CorpusIndex
+from editor.content.render import render_page
+from editor.content.render_config import load_render_config
 from editor.content.schema import SchemaRegistry
 from editor.content.seo.config import load_config
+from editor.content.spelling import DICTIONARY_FILE, Speller
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
@@ -29,26 +32,6 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     for i in range(8)
 )
 GOOD = "---\ntitle: Soft power\ndescription: Getting others to want what you want.\n---\nBody\n"
-
-
-def within(seconds: float, work: Callable[[], Any]) -> Any:
-    """``work()``'s result, failing the test if it runs longer than ``seconds`` (a hang)."""
-    result: list[Any] = []
-    error: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as exc:  # handed to the test below
-            error.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    if error:
-        raise error[0]
-    return result[0]
 
 
 @pytest.fixture
@@ -90,3 +73,37 @@ def test_an_alias_bomb_in_a_cms_configuration_is_a_named_problem(folder: Path) -
     registry = within(10, lambda: SchemaRegistry.load(folder))
     problems = [str(p) for p in registry.site.problems] if registry.site else []
     assert any("cloudcannon.config.yml" in p and "alias" in p for p in problems), problems
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_swapped_in_for_the_site_stylesheet_is_an_error_not_a_hang(folder: Path) -> None:
+    (folder / "site.css").write_text("h1 { color: red; }\n", encoding="utf-8")
+    (folder / "glossary-editor.yaml").write_text("render:\n  stylesheets: site.css\n")
+    config = load_render_config(folder)
+    registry = SchemaRegistry.load(folder)
+    (folder / "site.css").unlink()
+    os.mkfifo(folder / "site.css")
+    with pytest.raises(ContentError, match=r"stylesheet.*FIFO"):
+        within(10, lambda: render_page({"title": "Q"}, "", registry["glossary"], config=config))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_git_setup_refuses_a_fifo_in_place_of_gitattributes(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate_git(monkeypatch, tmp_path / "home")
+    git(folder, "init", "-q")
+    os.mkfifo(folder / ".gitattributes")
+    with pytest.raises(ContentError, match="FIFO"):
+        within(10, lambda: setup_folder(folder))
+
+
+def test_a_site_dictionary_that_is_not_utf8_is_refused_not_written_back_mangled(
+    folder: Path,
+) -> None:
+    path = folder / DICTIONARY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"# words\ncaf\xe9\n")
+    with pytest.raises(WriteError, match="not UTF-8"):
+        Speller(folder).add_to_dictionary("zorblax")
+    assert path.read_bytes() == b"# words\ncaf\xe9\n"

@@ -22,7 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from editor.content.git_repo import GitError, GitRepo
+from editor.content.git_errors import GitError
+from editor.content.git_repo import GitRepo
 from editor.content.merge import MergeError, merge_texts
 
 GIT_COMMANDS = ("merge-file", "git-setup")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
+from editor.content.errors import WriteError
 from editor.content.writer.data import KEY, lookup, same_data
 from editor.content.writer.nodes import ALIAS_OF, LOADER, children, is_alias
 from editor.content.writer.source import Source
@@ -97,23 +99,25 @@ class Aliases:
         if all(same_data(lookup(self.new_root, path), new) for path, _ in found):
             self.following.update(id(stand) for _, stand in found)
             return
-        name = self.source.anchor_name(node) or "?"
-        raise self.source.fail(
-            f"the value of {dotted!r} is anchored (&{name}) and an alias (*{name}) repeats it "
-            "elsewhere; changing it here would change that copy too. Give the alias a value "
-            "of its own first (or change both alike)",
+        raise self._refusal(
             node,
+            lambda name: (
+                f"the value of {dotted!r} is anchored (&{name}) and an alias "
+                f"(*{name}) repeats it elsewhere; changing it here would change that copy too. "
+                "Give the alias a value of its own first (or change both alike)"
+            ),
         )
 
     def check_removal(self, vnode: yaml.Node, dotted: str, what: str = "the value of") -> None:
         """Refuse to remove a value whose anchor (or one inside it) an alias still uses."""
         if not is_alias(vnode) and self.aliases.get(id(vnode)):
-            name = self.source.anchor_name(vnode) or "?"
-            raise self.source.fail(
-                f"{what} {dotted!r} is anchored (&{name}) and an alias (*{name}) repeats "
-                "it elsewhere; removing it would leave the alias without a value. Give the "
-                "alias a value of its own first",
+            raise self._refusal(
                 vnode,
+                lambda name: (
+                    f"{what} {dotted!r} is anchored (&{name}) and an alias (*{name}) "
+                    "repeats it elsewhere; removing it would leave the alias without a value. "
+                    "Give the alias a value of its own first"
+                ),
             )
         self.check_within(vnode, dotted, "removing")
 
@@ -127,11 +131,16 @@ class Aliases:
             if is_alias(inner):
                 continue
             if self.aliases.get(id(inner)):
-                name = self.source.anchor_name(inner) or "?"
-                raise self.source.fail(
-                    f"{dotted!r} holds the anchor &{name}, which an alias (*{name}) repeats "
-                    f"elsewhere; {doing} it would leave the alias without a value. Give the "
-                    "alias a value of its own first",
+                raise self._refusal(
                     inner,
+                    lambda name: (
+                        f"{dotted!r} holds the anchor &{name}, which an alias "
+                        f"(*{name}) repeats elsewhere; {doing} it would leave the alias without a "
+                        "value. Give the alias a value of its own first"
+                    ),
                 )
             stack += [child for _, child in children(inner)]
+
+    def _refusal(self, node: yaml.Node, message: Callable[[str], str]) -> WriteError:
+        """A refusal at ``node``, its message naming the node's anchor."""
+        return self.source.fail(message(self.source.anchor_name(node) or "?"), node)

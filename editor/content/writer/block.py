@@ -13,36 +13,23 @@ from typing import Any
 
 import yaml
 
-from editor.content.writer.aliases import Aliases
 from editor.content.writer.data import MISSING, canon, same_data
-from editor.content.writer.edits import Edits, RerenderError
+from editor.content.writer.edits import RerenderError
 from editor.content.writer.emit import flow_collection
-from editor.content.writer.flow import FlowEdits, Within
-from editor.content.writer.layout import Layout
+from editor.content.writer.flow import FlowEdits
 from editor.content.writer.nodes import STR, is_alias, is_empty, style_of
-from editor.content.writer.source import BLOCK_HEADER, ITEM_PREFIX, Source
+from editor.content.writer.parts import PartEditor, Parts
+from editor.content.writer.source import BLOCK_HEADER, ITEM_PREFIX
 
 __all__ = ["BlockEdits"]
 
 
-class BlockEdits:
+class BlockEdits(PartEditor):
     """Patches block mappings and sequences, delegating flow ones to :class:`FlowEdits`."""
 
-    def __init__(  # noqa: PLR0917 - the writer's parts, wired once by the patcher
-        self,
-        source: Source,
-        edits: Edits,
-        aliases: Aliases,
-        layout: Layout,
-        flow: FlowEdits,
-        within: Within,
-    ) -> None:
-        self.source = source
-        self.edits = edits
-        self.aliases = aliases
-        self.layout = layout
+    def __init__(self, parts: Parts, flow: FlowEdits) -> None:
+        super().__init__(parts)
         self.flow = flow
-        self.within = within
 
     # -- mappings ------------------------------------------------------------------
 

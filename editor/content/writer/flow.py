@@ -8,37 +8,21 @@ quoting, and a removed item takes one separator with it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 from typing import Any
 
 import yaml
 
-from editor.content.writer.aliases import Aliases
 from editor.content.writer.data import MISSING, canon, same_data
-from editor.content.writer.edits import Edits, RerenderError
+from editor.content.writer.edits import RerenderError
 from editor.content.writer.emit import flow_text, yaml_key
-from editor.content.writer.layout import Layout
 from editor.content.writer.nodes import STR, is_alias, is_empty, style_of
-from editor.content.writer.source import Source
+from editor.content.writer.parts import PartEditor
 
-__all__ = ["FlowEdits", "Within"]
-
-# Whether a changed value was patched inside, or needs no edit of its own (node, old
-# value, new value, dotted key, path); see ``Patcher.patched_within``.
-Within = Callable[[yaml.Node, Any, Any, str, tuple[Any, ...]], bool]
+__all__ = ["FlowEdits"]
 
 
-class FlowEdits:
+class FlowEdits(PartEditor):
     """Patches flow mappings and sequences in place, item by item."""
-
-    def __init__(
-        self, source: Source, edits: Edits, aliases: Aliases, layout: Layout, within: Within
-    ) -> None:
-        self.source = source
-        self.edits = edits
-        self.aliases = aliases
-        self.layout = layout
-        self.within = within
 
     def patch_mapping(
         self,

@@ -21,6 +21,7 @@ from editor.content.writer.edits import Edits, RerenderError
 from editor.content.writer.flow import FlowEdits
 from editor.content.writer.layout import Layout
 from editor.content.writer.nodes import LOADER, is_alias
+from editor.content.writer.parts import Parts
 from editor.content.writer.source import Source
 
 __all__ = ["Patcher"]
@@ -36,10 +37,9 @@ class Patcher:
         self.edits = Edits(self.source, newline)
         self.layout = Layout(self.source, key_order)
         self.aliases = Aliases(self.source, {})
-        self.flow = FlowEdits(self.source, self.edits, self.aliases, self.layout, self.within)
-        self.block = BlockEdits(
-            self.source, self.edits, self.aliases, self.layout, self.flow, self.within
-        )
+        parts = Parts(self.source, self.edits, self.aliases, self.layout, self.within)
+        self.flow = FlowEdits(parts)
+        self.block = BlockEdits(parts, self.flow)
 
     def patch(self, old: dict[str, Any], new: dict[str, Any]) -> str:
         source = self.source

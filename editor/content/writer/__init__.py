@@ -14,7 +14,7 @@ One job a module, from the entry point down:
 
 - ``update.py`` — :func:`update_text` and the verification of its result
 - ``patcher.py`` — one front matter patched: the parts below wired together
-- ``block.py`` / ``flow.py`` — edits of block and of flow collections
+- ``block.py`` / ``flow.py`` — edits of block and of flow collections, sharing ``parts.py``
 - ``aliases.py`` — alias positions, and edits an anchor forbids
 - ``layout.py`` — the file's indentation and styles, learnt and followed by new lines
 - ``emit.py`` — a value's new text in the nearest style that reads back

@@ -232,7 +232,7 @@ def _where(text: str) -> tuple[str, str]:
 
 
 def _reads(data: dict[str, object], key: str, value: str) -> bool:
-    from editor.content.search import value_text
+    from editor.content.search_rows import value_text
 
     try:
         found = get_path(data, key)

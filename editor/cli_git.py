@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from editor.content.atomic import atomic_write
-from editor.content.git_repo import GitError, GitRepo
+from editor.content.git_errors import GitError
+from editor.content.git_repo import GitRepo
 from editor.content.merge import MergeError, merge_texts
 from editor.content.safe_read import read_text
 

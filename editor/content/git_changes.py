@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from editor.content.errors import ContentError
 from editor.content.field_diff import FieldChange, text_changes
-from editor.content.git_repo import Commit, GitRepo, RepoStatus
+from editor.content.git_output import Commit, RepoStatus
+from editor.content.git_repo import GitRepo
 from editor.content.merge import MergeError, MergeResult, merge_texts
 
 EMPTY_ENTRY = "---\n---\n"  # the base of an entry both sides added

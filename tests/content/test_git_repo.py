@@ -10,7 +10,8 @@ from helpers.git_team import Team, edit_field, git, isolate_git, isolated_team
 
 from editor.cli_git import setup_folder
 from editor.content.document import load_entry
-from editor.content.git_repo import GitError, GitErrorKind, GitRepo, classify
+from editor.content.git_errors import GitError, GitErrorKind, classify
+from editor.content.git_repo import GitRepo
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_content"
 ENTRY = "anchoring.md"

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from editor.content import search
+from editor.content import search, search_job
 from editor.content.index import CorpusIndex
-from editor.content.search import SearchBuilder, SearchText, letter_mask
+from editor.content.search import SearchBuilder, SearchText
+from editor.content.search_rows import letter_mask
 from editor.content.text_file import TextSink
 
 SYLLABLES = ["ne", "go", "ti", "a", "tion", "how", "does", "me", "pe", "tu", "lu", "ba", "si"]
@@ -58,8 +59,8 @@ def rng(request: pytest.FixtureRequest) -> random.Random:
 
 @pytest.fixture(autouse=True)
 def _small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "_SLICE_BYTES", 200)  # many slices even in a small buffer
-    monkeypatch.setattr(search, "_RUN_SPAN", 300)  # and many runs of a mapped file's rows
+    monkeypatch.setattr(search_job, "_SLICE_BYTES", 200)  # many slices even in a small buffer
+    monkeypatch.setattr(search_job, "_RUN_SPAN", 300)  # and many runs of a mapped file's rows
 
 
 def test_find_equals_brute_force(rng: random.Random) -> None:
@@ -73,7 +74,7 @@ def test_rare_byte_path_is_taken_and_exact(rng: random.Random) -> None:
     texts = _texts(rng, 300)
     texts[7] += b" abzzqxcd"
     store = _store(texts)
-    assert store.byte_share(ord("x")) < search._RARE_SHARE
+    assert store.byte_share(ord("x")) < search_job._RARE_SHARE
     job = store.job("zzqx")
     job.step(0)
     assert job._needle in (b"x", b"q")  # the rarest byte, not the term
@@ -94,7 +95,7 @@ def test_mask_pre_filter_runs_in_slices_too(
     rng: random.Random, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The letter masks are checked a few rows a slice, narrowing or not, same rows."""
-    monkeypatch.setattr(search, "_MASK_ROWS", 7)
+    monkeypatch.setattr(search_job, "_MASK_ROWS", 7)
     texts = _texts(rng, 200)
     store = _store(texts)
     sliced = _store(texts)

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from editor.content import writer
 from editor.content.errors import ParseError, ReadOnlyError, WriteError
 from editor.content.frontmatter import decode, parse_yaml, split
 from editor.content.schema import SchemaRegistry
 from editor.content.writer import same_data, update_text
+from editor.content.writer.edits import Edits
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_CONTENT = Path(__file__).resolve().parents[2] / "sample_content"
@@ -583,12 +583,12 @@ def test_values_yaml_cannot_hold_are_refused() -> None:
 
 def test_verification_refuses_a_wrong_result(monkeypatch: pytest.MonkeyPatch) -> None:
     text = read(QA)
-    original = writer._Patcher._apply
+    original = Edits.apply
 
     def sabotaged(self: Any) -> str:
         return original(self).replace("id: 90210", "id: 90211")
 
-    monkeypatch.setattr(writer._Patcher, "_apply", sabotaged)
+    monkeypatch.setattr(Edits, "apply", sabotaged)
     with pytest.raises(WriteError) as info:
         edited(text, lambda d: d.update(subject="Anything"))
     assert "'id'" in info.value.message

@@ -45,13 +45,9 @@ from editor.content.index.records import (
 )
 from editor.content.index.scan import Listed, inside, scan_folder
 from editor.content.schema import SchemaRegistry
-from editor.content.search import (
-    OVERRIDES_MAX,
-    SearchBuilder,
-    SearchJob,
-    SearchText,
-    letter_mask,
-)
+from editor.content.search import OVERRIDES_MAX, SearchBuilder, SearchText
+from editor.content.search_job import SearchJob
+from editor.content.search_rows import letter_mask
 from editor.content.seo import Finding, SeoConfig, load_config
 from editor.content.seo.link_rules import LinkFacts, WholeCorpusRules, link_facts, link_findings
 from editor.content.seo.rules import (

@@ -22,7 +22,13 @@ from editor.content.index.scan import Listed
 from editor.content.read_ahead import READ_FLAGS, needs_reading_ahead, opened_ahead
 from editor.content.safe_read import MAX_CONTENT_BYTES
 from editor.content.schema import SchemaRegistry
-from editor.content.search import collect_values, letter_mask, search_bytes, search_text, value_text
+from editor.content.search_rows import (
+    collect_values,
+    letter_mask,
+    search_bytes,
+    search_text,
+    value_text,
+)
 from editor.content.seo import SeoConfig, finding_from_error
 from editor.content.seo.rules import check_entry_rows
 

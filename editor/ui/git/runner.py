@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from editor.content.errors import ContentError
-from editor.content.git_repo import GitError, GitErrorKind
+from editor.content.git_errors import GitError, GitErrorKind
 
 log = logging.getLogger(__name__)
 

@@ -165,7 +165,7 @@ def test_the_fast_walk_gathers_the_same_texts_as_the_index(
     fixtures_dir: Path, shared_dir: Path
 ) -> None:
     """``try_fast(front, texts)`` collects what the index's own walk would."""
-    from editor.content.search import collect_values
+    from editor.content.search_rows import collect_values
 
     sample = Path(__file__).resolve().parents[3] / "sample_content"
     fronts = [f for folder in (sample, fixtures_dir, shared_dir / "real_content")

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor.content import fast_yaml, frontmatter
-from editor.content.search import letter_mask, search_bytes
+from editor.content.search_rows import letter_mask, search_bytes
 from editor.content.seo import common, entry_fields, metrics, rules
 
 # --- fast_yaml: the screens ----------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QTableView
 
-from editor.content import search
+from editor.content import search_job
 from editor.content.index import CorpusIndex
 from editor.ui.entries import entry_model, list_rows
 from editor.ui.entries.entry_list import EntryList
@@ -173,7 +173,7 @@ def test_list_shows_the_complete_result_after_typing(
     qtbot: Any, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(entry_model, "SLICE_SECONDS", 0.0)  # every query goes on a timer
-    monkeypatch.setattr(search, "_SLICE_BYTES", 256)
+    monkeypatch.setattr(search_job, "_SLICE_BYTES", 256)
     index = CorpusIndex(folder, cache=False).build_all()
     model = EntryListModel()
     model.set_paths(folder, index.paths)

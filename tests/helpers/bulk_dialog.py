@@ -44,3 +44,15 @@ def _apply(qtbot: Any, dialog: Any) -> None:
     with qtbot.waitSignal(dialog.applied, timeout=10_000):
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert dialog.isEnabled()
+
+
+def _undo(qtbot: Any, window: Any) -> None:
+    """Edit › Undo of the last batch, and wait for it: its files are put back on the pool."""
+    with qtbot.waitSignal(window.bulk.undo_ended, timeout=10_000):
+        window.bulk.undo.trigger()
+
+
+def _click_and_wait(qtbot: Any, button: Any, signal: Any) -> None:
+    """Click ``button`` of a bulk dialog and wait for ``signal`` (its work is on the pool)."""
+    with qtbot.waitSignal(signal, timeout=10_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -12,7 +12,15 @@
 
 from editor.content.index.corpus_index import CorpusIndex
 from editor.content.index.parse import parse_file
-from editor.content.index.records import EntryRecord, IndexChange, Progress
+from editor.content.index.records import EntryRecord, IndexChange, PreparedUpdate, Progress
 from editor.content.index.scan import scan_folder
 
-__all__ = ["CorpusIndex", "EntryRecord", "IndexChange", "Progress", "parse_file", "scan_folder"]
+__all__ = [
+    "CorpusIndex",
+    "EntryRecord",
+    "IndexChange",
+    "PreparedUpdate",
+    "Progress",
+    "parse_file",
+    "scan_folder",
+]

@@ -40,6 +40,7 @@ from editor.content.index.records import (
     FileParts,
     IndexChange,
     LazyFacts,
+    PreparedUpdate,
     Progress,
     grouped,
 )
@@ -371,14 +372,15 @@ class CorpusIndex:
 
     def update_paths(self, paths: Iterable[Path | str]) -> IndexChange:
         """Re-read changed, added or removed files, then re-run the corpus rules."""
-        change = IndexChange()
+        return self.apply_update(self.read_paths(paths))
+
+    def read_paths(self, paths: Iterable[Path | str]) -> PreparedUpdate:
+        """The file work of :meth:`update_paths`: each file read and parsed again (None
+        when it is gone). Nothing of the index changes, so a worker thread may run this
+        while another reads the index; :meth:`apply_update` puts the result in."""
         folder = os.fspath(self.folder)
-        store = self.text
-        index_cache.wait_for_writes(self.folder)
-        old_paths = self.paths
-        # (old row, path, new row or None): a new row goes before the old row it names
-        # (added) or in its place (changed); None drops the old row (removed).
-        edits: dict[str, tuple[int, str, FileParts | None]] = {}
+        index_cache.wait_for_writes(self.folder)  # so the apply does not wait for it
+        files: dict[str, FileParts | None] = {}
         for path in paths:
             rel = self.relative(path)
             if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith(".md"):
@@ -391,20 +393,35 @@ class CorpusIndex:
                 )
             except OSError:
                 exists = False
+            files[rel] = (
+                parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
+                if exists
+                else None
+            )
+        return PreparedUpdate(files)
+
+    def apply_update(self, update: PreparedUpdate) -> IndexChange:
+        """Put files read by :meth:`read_paths` into the paths, records, search texts and
+        corpus findings: no file is read (1,000 files take ~xx ms at 50k entries)."""
+        change = IndexChange()
+        store = self.text
+        index_cache.wait_for_writes(self.folder)
+        old_paths = self.paths
+        # (old row, path, new row or None): a new row goes before the old row it names
+        # (added) or in its place (changed); None drops the old row (removed).
+        edits: list[tuple[int, str, FileParts | None]] = []
+        for rel, parts in update.files.items():
             position = bisect.bisect_left(old_paths, rel)
             present = position < len(old_paths) and old_paths[position] == rel
-            if not exists:
+            if parts is None:
                 if present:
-                    edits[rel] = (position, rel, None)
+                    edits.append((position, rel, None))
                     change.removed.append(rel)
                 continue
-            parts = parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
-            edits[rel] = (position, rel, parts)
+            edits.append((position, rel, parts))
             (change.changed if present else change.added).append(rel)
         if edits:
-            change.links_changed = self._apply(
-                store, sorted(edits.values(), key=lambda e: (e[0], e[1]))
-            )
+            change.links_changed = self._apply(store, sorted(edits, key=lambda e: (e[0], e[1])))
         self.parsed = len(change.added) + len(change.changed)
         self._rerun_corpus(change)
         self.cache_stale = self.use_cache

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.content.bulk.batch import AppliedBatch, BatchError, Problem, apply_changes
+from editor.content.bulk.batch import BatchError, Problem
 from editor.content.bulk.pattern import FindOptions, PatternError, compile_find
 from editor.content.bulk.replace import EntryMatches, Plan, Preview, plan
 from editor.content.bulk.scope import BODY, Scope
@@ -41,8 +41,7 @@ from editor.content.errors import ContentError
 from editor.content.index import CorpusIndex
 from editor.content.schema import SchemaRegistry
 from editor.ui import dialogs
-from editor.ui.bulk.apply_job import run_batch
-from editor.ui.bulk.history import BulkHistory
+from editor.ui.bulk.history import BulkHistory, Step
 from editor.ui.bulk.match_delegate import MatchDelegate
 from editor.ui.bulk.preview_job import PreviewRelay, PreviewRunner
 from editor.ui.bulk.preview_model import PreviewModel
@@ -326,29 +325,21 @@ class ReplaceDialog(QDialog):
     # -- apply --------------------------------------------------------------------
 
     def apply(self) -> None:
-        """Plan and write the checked matches on the thread pool (``apply_job.py``: 1,000
-        files froze the window for seconds on the GUI thread); the dialog waits, disabled,
-        and :attr:`applied` is emitted once the batch is written or refused."""
+        """Plan and write the checked matches on the thread pool (1,000 files froze the
+        window for seconds on the GUI thread); the dialog waits, disabled, and
+        :attr:`applied` is emitted once the batch is written or refused."""
         preview = self.preview
-        if preview is None or self.applying:
+        history = self.history
+        if preview is None or self.applying or history.busy:
             return
         label = preview.options.describe()
         selection = self.selection()
-        history = self.history
 
         def planned(changes: Plan) -> None:  # on the GUI thread, between the two jobs
-            history.announce_plan(changes)  # the watcher: these writes are ours
-            run_batch(
-                self.host.pool,
-                lambda: apply_changes(changes.changes, label),
-                lambda files: written(changes, files),
-                failed,
-                self,
-            )
+            history.apply(changes, label, lambda step: written(changes, step), failed)
 
-        def written(changes: Plan, files: AppliedBatch) -> None:
+        def written(changes: Plan, step: Step) -> None:
             self._applied_done()
-            step = history.record(changes, files, label)
             self._clear_tree()
             self.preview = None
             self.apply_button.setEnabled(False)
@@ -371,7 +362,8 @@ class ReplaceDialog(QDialog):
         self.applying = True
         self.setEnabled(False)
         self.summary.setText("Writing the changes…")
-        run_batch(self.host.pool, lambda: plan(preview, selection), planned, failed, self)
+        # the plan reads the open entries' edits: the window's edits wait from here
+        history.jobs.run(lambda: plan(preview, selection), planned, failed)
 
     def _applied_done(self) -> None:
         self.applying = False

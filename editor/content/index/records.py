@@ -77,14 +77,6 @@ class IndexChange:
     links_changed: bool = False
 
 
-@dataclass(frozen=True)
-class PreparedUpdate:
-    """Files read again by :meth:`CorpusIndex.read_paths` (on any thread) for
-    :meth:`CorpusIndex.apply_update`: each relative path's parse, None when it is gone."""
-
-    files: dict[str, FileParts | None]
-
-
 def grouped(flat: Iterable[str | int | None]) -> Iterator[FindingRow]:
     """Findings' fields, stored flat (one tuple per record, not one per finding: fewer
     objects for the garbage collector to walk), back as one tuple per finding."""

@@ -27,6 +27,7 @@ from editor.ui import dialogs
 from editor.ui.entries.entry_model import EntryListModel
 from editor.ui.entries.list_rows import PreparedList
 from editor.ui.report.report_view import SeoReportView
+from editor.ui.window.disk_sync import _index_is_current
 from editor.ui.window.session import OpenEntry
 from editor.ui.window.workers import (
     IndexRelay,
@@ -35,6 +36,9 @@ from editor.ui.window.workers import (
     entry_links,
     run_job,
 )
+
+# Updates of more files than this read them on the pool (a save's few are read at once).
+SYNC_UPDATE_MAX = 20
 
 
 class IndexFeed(QObject):
@@ -124,9 +128,17 @@ class IndexFeed(QObject):
         run_job(self.pool, read, done, failed, self)
 
     def _read_waiting(self) -> None:
+        """The files changed while the pool read: those the index does not hold as they
+        are now (the folder watcher reports the batch's own files too, meanwhile)."""
+        index = self.index
         waiting, self._waiting = self._waiting, []
-        if waiting:
-            self.files_changed(waiting)
+        if index is None or not waiting:
+            return
+        paths = [p for p in dict.fromkeys(waiting) if not _index_is_current(index, p)]
+        if len(paths) > SYNC_UPDATE_MAX:
+            self.files_changed_in_background(paths)
+        elif paths:
+            self.files_changed(paths)
 
     def _show(self, change: IndexChange) -> None:
         """The list, the report and the links after an update of the index."""

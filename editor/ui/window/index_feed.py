@@ -101,9 +101,10 @@ class IndexFeed(QObject):
             return
         self._show(self.index.update_paths(paths))
 
-    def files_changed_in_background(self, paths: list[Path]) -> None:
+    def files_changed_in_background(self, paths: list[Path], *, stale_only: bool = False) -> None:
         """:meth:`files_changed`, the files read and parsed on the pool (a bulk batch's
-        1,000 stalled the window ~0.6 s); the index, list and report follow after."""
+        1,000 stalled the window ~0.6 s); the index, list and report follow after.
+        ``stale_only``: leave out the files the index holds as they are on disk."""
         if self.index is None or self.updating:
             self.files_changed(paths)
             return
@@ -111,6 +112,8 @@ class IndexFeed(QObject):
         self.updating = True
 
         def read() -> PreparedUpdate:
+            if stale_only:
+                return index.read_paths([p for p in paths if not _index_is_current(index, p)])
             return index.read_paths(paths)
 
         def done(update: PreparedUpdate) -> None:
@@ -131,13 +134,14 @@ class IndexFeed(QObject):
         """The files changed while the pool read: those the index does not hold as they
         are now (the folder watcher reports the batch's own files too, meanwhile)."""
         index = self.index
-        waiting, self._waiting = self._waiting, []
+        waiting, self._waiting = list(dict.fromkeys(self._waiting)), []
         if index is None or not waiting:
             return
-        paths = [p for p in dict.fromkeys(waiting) if not _index_is_current(index, p)]
-        if len(paths) > SYNC_UPDATE_MAX:
-            self.files_changed_in_background(paths)
-        elif paths:
+        if len(waiting) > SYNC_UPDATE_MAX:  # even the stat of each is work for the pool
+            self.files_changed_in_background(waiting, stale_only=True)
+            return
+        paths = [p for p in waiting if not _index_is_current(index, p)]
+        if paths:
             self.files_changed(paths)
 
     def _show(self, change: IndexChange) -> None:

@@ -674,6 +674,11 @@ class CorpusIndex:
     def record(self, path: Path | str) -> EntryRecord | None:
         return self._by_path.get(self.relative(path))
 
+    def records_of(self, rels: Iterable[str]) -> list[EntryRecord]:
+        """The records of these index keys (as :class:`IndexChange` names them), in that
+        order; keys the index does not hold are left out."""
+        return [r for r in map(self._by_path.get, rels) if r is not None]
+
     def row_of(self, path: Path | str) -> int:
         """Row of ``path`` in :attr:`records`, or -1."""
         rel = self.relative(path)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressBar
 
 from editor.content.index import CorpusIndex, IndexChange, PreparedUpdate
@@ -117,9 +117,16 @@ class IndexFeed(QObject):
             return index.read_paths(paths)
 
         def done(update: PreparedUpdate) -> None:
-            if self.index is index:  # not a folder opened meanwhile
+            if self.index is not index:  # a folder opened meanwhile
+                return
+            change = index.apply_update(update) if update.files else IndexChange()
+            # the views in the next turn of the event loop: two shorter waits, not one
+            QTimer.singleShot(0, self, lambda: shown(change))
+
+        def shown(change: IndexChange) -> None:
+            if self.index is index:
                 self.updating = False
-                self._show(index.apply_update(update))
+                self._show(change)
                 self._read_waiting()
 
         def failed(exc: BaseException) -> None:
@@ -148,8 +155,7 @@ class IndexFeed(QObject):
         """The list, the report and the links after an update of the index."""
         index = self.index
         assert index is not None
-        touched = [*change.added, *change.changed, *change.refreshed]
-        records = [r for r in map(index.record, touched) if r is not None]
+        records = index.records_of([*change.added, *change.changed, *change.refreshed])
         if change.links_changed:
             self.links = entry_links(index)
             self.link_titles = dict(self.links)

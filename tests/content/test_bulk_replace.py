@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import stat
 import sys
@@ -278,6 +279,32 @@ def test_index_candidates_find_what_a_full_scan_finds(folder: Path) -> None:
         assert [e.path for e in fast.entries] == [e.path for e in full.entries]
         assert fast.match_count == full.match_count > 0
         assert fast.scanned <= len(index.paths)
+
+
+@pytest.mark.parametrize("text_file_min", [1, 10_000])  # the index's text: a file, memory
+def test_phrase_candidates_follow_saves(folder: Path, text_file_min: int) -> None:
+    """A phrase is found in the index's whole text, rows saved since (overridden) apart:
+    a file that gained it is a candidate, one that lost it is not."""
+    shutil.copytree(ROOT / "sample_content", folder / "sample")
+    index = CorpusIndex(folder, cache=False, text_file_min=text_file_min).build_all()
+    options = FindOptions("first offer", "x")
+    before = candidates(folder, options, Scope(), index=index)
+    lost, gained = before[0], folder / "sample" / "soft-power.md"
+    assert gained not in before
+    lost.write_bytes(re.sub(rb"(?i)first offer", b"opening bid", lost.read_bytes()))
+    gained.write_bytes(
+        gained.read_bytes().replace(
+            b"definition: >-\n    ", b"definition: >-\n    A first offer. ", 1
+        )
+    )
+    index.update_paths([lost, gained])
+    assert index.text.overrides  # the saved rows' texts are kept beside the buffer
+    after = candidates(folder, options, Scope(), index=index)
+    assert gained in after and lost not in after
+    full = preview(folder, options)
+    assert [e.path for e in preview(folder, options, index=index).entries] == [
+        e.path for e in full.entries
+    ]
 
 
 def test_open_entries_are_matched_and_changed_in_their_editor(folder: Path) -> None:

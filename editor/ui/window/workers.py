@@ -134,9 +134,15 @@ class _Job(QRunnable):
             result = self.work()
         except Exception as exc:  # handed to the GUI thread, never lost on a thread
             log.debug("background job failed: %s", exc)
-            self.relay.failed.emit(exc)
+            self._emit("failed", exc)
             return
-        self.relay.done.emit(result)
+        self._emit("done", result)
+
+    def _emit(self, name: str, value: object) -> None:
+        try:
+            getattr(self.relay, name).emit(value)
+        except RuntimeError:  # the relay went with its window: nobody waits any more
+            log.debug("background job ended after its window")
 
 
 def run_job(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import re
 import shutil
@@ -23,7 +24,14 @@ from editor.content.bulk.pattern import (
     index_phrases,
     index_terms,
 )
-from editor.content.bulk.replace import candidates, key_lines, load_fast, plan, preview
+from editor.content.bulk.replace import (
+    candidates,
+    iter_preview,
+    key_lines,
+    load_fast,
+    plan,
+    preview,
+)
 from editor.content.bulk.scope import Scope
 from editor.content.document import load_entry, parse_entry
 from editor.content.errors import ContentError
@@ -305,6 +313,21 @@ def test_phrase_candidates_follow_saves(folder: Path, text_file_min: int) -> Non
     assert [e.path for e in preview(folder, options, index=index).entries] == [
         e.path for e in full.entries
     ]
+
+
+def test_the_collector_is_off_while_the_preview_reads_and_on_after(folder: Path) -> None:
+    """The matches make no cycles; collections set off by them walked every object."""
+    options, scope = FindOptions("Acme", "Apex"), Scope()
+    paths = candidates(folder, options, scope)
+    found = iter_preview(paths, options, scope)
+    next(found)
+    assert not gc.isenabled()
+    list(found)
+    assert gc.isenabled()
+    stopped = iter_preview(paths, options, scope)
+    next(stopped)
+    stopped.close()  # a preview cancelled part-way
+    assert gc.isenabled()
 
 
 def test_open_entries_are_matched_and_changed_in_their_editor(folder: Path) -> None:

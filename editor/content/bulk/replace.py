@@ -35,6 +35,7 @@ from editor.content.bulk.pattern import (
 from editor.content.bulk.scope import BODY, Parts, Scope, dotted, string_values
 from editor.content.document import BOM, Entry, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
+from editor.content.gc_pause import gc_paused
 from editor.content.index import CorpusIndex, scan_folder
 from editor.content.schema import SCHEMA_KEY
 from editor.content.search import SearchText
@@ -311,6 +312,21 @@ def iter_preview(
     added to ``skipped`` with the reason. With ``partial`` (for files the index found
     to parse), a scope of named fields reads only those fields' lines of each file.
     """
+    # The collector is off meanwhile: the matches are ~10 objects a file, none in a
+    # cycle, and the collections they set off walked every object of the process
+    # (26k files at 50k entries: 1.14-1.32 s of CPU with them, 0.92-1.02 s without).
+    with gc_paused("old"):
+        yield from _iter_preview(paths, options, scope, open_docs, skipped, partial)
+
+
+def _iter_preview(  # noqa: PLR0917 - iter_preview's arguments
+    paths: Iterable[Path],
+    options: FindOptions,
+    scope: Scope,
+    open_docs: OpenDocs | None,
+    skipped: list[Problem] | None,
+    partial: bool,
+) -> Iterator[EntryMatches | None]:
     compiled = compile_find(options)
     docs = open_docs or {}
     keys = _scope_keys(scope) if partial else None

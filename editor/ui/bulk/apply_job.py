@@ -7,9 +7,11 @@ Rename all hand their file work to one :class:`BatchRunner` (the history's): it 
 the pool and the result comes back on the GUI thread, where the history records it and
 the open entries are changed.
 
-While a batch is planned, written or undone the runner is *busy*: the window locks its
-edits (``install.py``), because an edit made meanwhile to an entry of the batch would be
-silently replaced by it. Planning only a preview (nothing written) does not lock.
+While a batch is planned, written or undone - until the index, list and report show it
+(:meth:`BatchRunner.hold`) - the runner is *busy*: the window locks its edits and the
+bulk actions (``install.py``), because an edit made meanwhile to an entry of the batch
+would be silently replaced by it, and an undo started before the list shows the batch
+would open the wrong entry. Planning only a preview (nothing written) does not lock.
 """
 
 from __future__ import annotations
@@ -69,6 +71,17 @@ class BatchRunner(QObject):
                     self._hold(-1)
 
         run_job(self.pool, work, finished, refused, self)
+
+    def hold(self) -> Callable[[], None]:
+        """Stay busy until the returned function is called (once)."""
+        self._hold(1)
+        held = [True]
+
+        def release() -> None:
+            if held.pop() if held else False:
+                self._hold(-1)
+
+        return release
 
     def _hold(self, step: int) -> None:
         was = self.busy

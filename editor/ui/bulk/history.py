@@ -219,9 +219,11 @@ class BulkHistory(QObject):
         for edit in step.editors:
             if edit.path == current:
                 self.window.refresh_entry(edit.path)
-        # the index re-reads the batch's files on the pool (1,000 took ~0.6 s)
+        # the index re-reads the batch's files on the pool (1,000 took ~0.6 s); the
+        # window's edits stay locked until the index, list and report show the batch
         self.window.feed.files_changed_in_background(
-            sorted({c.path for c in step.files.changes} | set(moved), key=os.fspath)
+            sorted({c.path for c in step.files.changes} | set(moved), key=os.fspath),
+            then=self.jobs.hold(),
         )
         self.changed.emit()
 

@@ -101,12 +101,20 @@ class IndexFeed(QObject):
             return
         self._show(self.index.update_paths(paths))
 
-    def files_changed_in_background(self, paths: list[Path], *, stale_only: bool = False) -> None:
+    def files_changed_in_background(
+        self,
+        paths: list[Path],
+        *,
+        stale_only: bool = False,
+        then: Callable[[], None] = lambda: None,
+    ) -> None:
         """:meth:`files_changed`, the files read and parsed on the pool (a bulk batch's
-        1,000 stalled the window ~0.6 s); the index, list and report follow after.
-        ``stale_only``: leave out the files the index holds as they are on disk."""
+        1,000 stalled the window ~0.6 s); the index, list and report follow after, and
+        then ``then()`` (whatever the outcome). ``stale_only``: leave out the files the
+        index holds as they are on disk."""
         if self.index is None or self.updating:
             self.files_changed(paths)
+            then()
             return
         index = self.index
         self.updating = True
@@ -118,22 +126,29 @@ class IndexFeed(QObject):
 
         def done(update: PreparedUpdate) -> None:
             if self.index is not index:  # a folder opened meanwhile
+                then()
                 return
             change = index.apply_update(update) if update.files else IndexChange()
             # the views in the next turn of the event loop: two shorter waits, not one
             QTimer.singleShot(0, self, lambda: shown(change))
 
         def shown(change: IndexChange) -> None:
-            if self.index is index:
-                self.updating = False
-                self._show(change)
-                self._read_waiting()
+            try:
+                if self.index is index:
+                    self.updating = False
+                    self._show(change)
+                    self._read_waiting()
+            finally:
+                then()
 
         def failed(exc: BaseException) -> None:
-            if self.index is index:
-                self.updating = False
-                dialogs.error(self.progress.window(), "Updating the index failed", str(exc))
-                self._read_waiting()
+            try:
+                if self.index is index:
+                    self.updating = False
+                    dialogs.error(self.progress.window(), "Updating the index failed", str(exc))
+                    self._read_waiting()
+            finally:
+                then()
 
         run_job(self.pool, read, done, failed, self)
 

@@ -201,7 +201,7 @@ def test_edits_are_locked_while_a_batch_is_written(
         assert not window.bulk.replace.isEnabled() and not window.bulk.set_field.isEnabled()
         assert window.statusBar().currentMessage() == BUSY_MESSAGE
         release.set()
-    assert not history.busy
+    qtbot.waitUntil(lambda: not history.busy)  # the index shows the batch too
     assert window.pane.isEnabled() and window.bulk.replace.isEnabled()
     assert window.statusBar().currentMessage() != BUSY_MESSAGE
     _settled(qtbot, window)
@@ -224,3 +224,23 @@ def test_a_save_while_the_index_reads_a_batch_is_taken_after_it(
     release.set()
     _settled(qtbot, window)
     assert "overlap zone" in window.index.record(path).search.decode()
+
+
+def test_edits_wait_until_the_index_shows_the_batch(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch is written, its files still being read on the pool: no edit, no undo
+    yet (an undo then would open the entry by rows the list does not have yet)."""
+    window = make_window(sample_folder)
+    qtbot.waitUntil(lambda: window.index is not None)
+    dialog = _open_dialog(qtbot, window)
+    _preview(qtbot, dialog, "negotiation", "bargaining")
+    started, release = _held(monkeypatch, CorpusIndex, "read_paths")
+    with qtbot.waitSignal(dialog.applied, timeout=10_000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(started.is_set)
+    assert window.bulk.history.busy and window.feed.updating
+    assert not window.pane.isEnabled() and not window.bulk.undo.isEnabled()
+    release.set()
+    _settled(qtbot, window)
+    assert window.pane.isEnabled() and window.bulk.undo.isEnabled()

@@ -17,7 +17,7 @@ import copy
 import difflib
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -303,7 +303,7 @@ def iter_preview(
     open_docs: OpenDocs | None = None,
     skipped: list[Problem] | None = None,
     partial: bool = False,
-) -> Iterator[EntryMatches | None]:
+) -> Generator[EntryMatches | None, None, None]:
     """Read and match each file; yields its matches, or None for a file without any.
 
     Files open with unsaved edits (``open_docs``: path -> data, body; the paths as the

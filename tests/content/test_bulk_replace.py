@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
+import re
 import shutil
 import stat
 import sys
@@ -22,7 +24,14 @@ from editor.content.bulk.pattern import (
     index_phrases,
     index_terms,
 )
-from editor.content.bulk.replace import candidates, key_lines, load_fast, plan, preview
+from editor.content.bulk.replace import (
+    candidates,
+    iter_preview,
+    key_lines,
+    load_fast,
+    plan,
+    preview,
+)
 from editor.content.bulk.scope import Scope
 from editor.content.document import load_entry, parse_entry
 from editor.content.errors import ContentError
@@ -278,6 +287,47 @@ def test_index_candidates_find_what_a_full_scan_finds(folder: Path) -> None:
         assert [e.path for e in fast.entries] == [e.path for e in full.entries]
         assert fast.match_count == full.match_count > 0
         assert fast.scanned <= len(index.paths)
+
+
+@pytest.mark.parametrize("text_file_min", [1, 10_000])  # the index's text: a file, memory
+def test_phrase_candidates_follow_saves(folder: Path, text_file_min: int) -> None:
+    """A phrase is found in the index's whole text, rows saved since (overridden) apart:
+    a file that gained it is a candidate, one that lost it is not."""
+    shutil.copytree(ROOT / "sample_content", folder / "sample")
+    index = CorpusIndex(folder, cache=False, text_file_min=text_file_min).build_all()
+    options = FindOptions("first offer", "x")
+    before = candidates(folder, options, Scope(), index=index)
+    lost, gained = before[0], folder / "sample" / "soft-power.md"
+    assert gained not in before
+    lost.write_bytes(re.sub(rb"(?i)first offer", b"opening bid", lost.read_bytes()))
+    gained.write_bytes(
+        gained.read_bytes().replace(
+            b"definition: >-\n    ", b"definition: >-\n    A first offer. ", 1
+        )
+    )
+    index.update_paths([lost, gained])
+    assert index.text.overrides  # the saved rows' texts are kept beside the buffer
+    after = candidates(folder, options, Scope(), index=index)
+    assert gained in after and lost not in after
+    full = preview(folder, options)
+    assert [e.path for e in preview(folder, options, index=index).entries] == [
+        e.path for e in full.entries
+    ]
+
+
+def test_the_collector_is_off_while_the_preview_reads_and_on_after(folder: Path) -> None:
+    """The matches make no cycles; collections set off by them walked every object."""
+    options, scope = FindOptions("Acme", "Apex"), Scope()
+    paths = candidates(folder, options, scope)
+    found = iter_preview(paths, options, scope)
+    next(found)
+    assert not gc.isenabled()
+    list(found)
+    assert gc.isenabled()
+    stopped = iter_preview(paths, options, scope)
+    next(stopped)
+    stopped.close()  # a preview cancelled part-way
+    assert gc.isenabled()
 
 
 def test_open_entries_are_matched_and_changed_in_their_editor(folder: Path) -> None:

@@ -40,7 +40,26 @@ def _preview(qtbot: Any, dialog: Any, find: str, replace: str) -> None:
 
 
 def _apply(qtbot: Any, dialog: Any) -> None:
-    """Click Apply and wait for the batch, planned and written on the pool."""
+    """Click Apply and wait for the batch, planned and written on the pool, and for the
+    window to show it (the index reads its files on the pool; edits wait till then)."""
     with qtbot.waitSignal(dialog.applied, timeout=10_000):
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert dialog.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.history.busy)
+
+
+def _undo(qtbot: Any, window: Any) -> None:
+    """Edit › Undo of the last batch, and wait for it: its files are put back on the pool.
+    The action waits until the batch before it is written and shown."""
+    qtbot.waitUntil(window.bulk.undo.isEnabled)
+    with qtbot.waitSignal(window.bulk.undo_ended, timeout=10_000):
+        window.bulk.undo.trigger()
+
+
+def _click_and_wait(qtbot: Any, button: Any, signal: Any) -> None:
+    """Click ``button`` of a bulk dialog and wait for ``signal`` (its work is on the pool)
+    and for the window to show what it wrote."""
+    with qtbot.waitSignal(signal, timeout=10_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = button.window()
+    qtbot.waitUntil(lambda: not dialog.history.busy)

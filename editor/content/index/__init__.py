@@ -10,9 +10,17 @@
 - :mod:`.corpus_index` — :class:`CorpusIndex`, which ties them together
 """
 
-from editor.content.index.corpus_index import CorpusIndex
+from editor.content.index.corpus_index import CorpusIndex, PreparedUpdate
 from editor.content.index.parse import parse_file
 from editor.content.index.records import EntryRecord, IndexChange, Progress
 from editor.content.index.scan import scan_folder
 
-__all__ = ["CorpusIndex", "EntryRecord", "IndexChange", "Progress", "parse_file", "scan_folder"]
+__all__ = [
+    "CorpusIndex",
+    "EntryRecord",
+    "IndexChange",
+    "PreparedUpdate",
+    "Progress",
+    "parse_file",
+    "scan_folder",
+]

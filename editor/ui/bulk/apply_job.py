@@ -1,60 +1,90 @@
-"""A batch written off the GUI thread.
+"""The one way bulk work runs off the GUI thread: planning, writing and undoing batches.
 
 Planning and writing 1,000 files (the writer's verification, the batch's checks, the
-fsyncs) takes 4-5 s on the benchmark's machine; on the GUI thread that froze the window
-for all of it. :func:`run_batch` runs that work on the pool and hands the result (or
-the exception) back on the GUI thread, where the history records it and the open
-entries are changed.
+fsyncs) takes 2-5 s on the benchmark's machine, and undoing them 1-3 s; on the GUI
+thread that froze the window for all of it. Find and Replace, Set Field, Unify and
+Rename all hand their file work to one :class:`BatchRunner` (the history's): it runs on
+the pool and the result comes back on the GUI thread, where the history records it and
+the open entries are changed.
+
+While a batch is planned, written or undone - until the index, list and report show it
+(:meth:`BatchRunner.hold`) - the runner is *busy*: the window locks its edits and the
+bulk actions (``install.py``), because an edit made meanwhile to an entry of the batch
+would be silently replaced by it, and an undo started before the list shows the batch
+would open the wrong entry. Planning only a preview (nothing written) does not lock.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
-log = logging.getLogger("editor.ui.bulk")
+from editor.ui.window.workers import run_job
 
-__all__ = ["BatchRelay", "run_batch"]
+__all__ = ["BatchRunner"]
 
-
-class BatchRelay(QObject):
-    """The signals of one batch (emitted on the worker thread, received queued)."""
-
-    done = Signal(object)
-    failed = Signal(object)  # the exception
+T = TypeVar("T")
 
 
-class _BatchJob(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: BatchRelay) -> None:
-        super().__init__()
-        self.work = work
-        self.relay = relay
+class BatchRunner(QObject):
+    """Runs bulk work on a pool; :attr:`busy` while a locking job is under way."""
 
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except Exception as exc:
-            log.debug("batch failed: %s", exc)
-            self.relay.failed.emit(exc)
-            return
-        self.relay.done.emit(result)
+    busy_changed = Signal(bool)
 
+    def __init__(self, pool: QThreadPool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool
+        self._held = 0  # locking jobs under way (a batch's plan hands over to its write)
 
-def run_batch(
-    pool: QThreadPool,
-    work: Callable[[], Any],
-    done: Callable[[Any], None],
-    failed: Callable[[BaseException], None],
-    parent: QObject,
-) -> BatchRelay:
-    """Run ``work`` on ``pool``; ``done(result)`` or ``failed(exc)`` on the GUI thread."""
-    relay = BatchRelay(parent)
-    relay.done.connect(done)
-    relay.failed.connect(failed)
-    relay.done.connect(relay.deleteLater)
-    relay.failed.connect(relay.deleteLater)
-    pool.start(_BatchJob(work, relay))
-    return relay
+    @property
+    def busy(self) -> bool:
+        return self._held > 0
+
+    def run(
+        self,
+        work: Callable[[], T],
+        done: Callable[[T], None],
+        failed: Callable[[BaseException], None],
+        *,
+        lock: bool = True,
+    ) -> None:
+        """Run ``work`` (files only: no Qt, no session) on the pool; ``done(result)`` or
+        ``failed(exc)`` follow on the GUI thread. With ``lock`` the runner is busy until
+        they return, so a job that ``done`` starts keeps the lock without a gap."""
+        if lock:
+            self._hold(1)
+
+        def finished(result: Any) -> None:
+            try:
+                done(cast("T", result))
+            finally:
+                if lock:
+                    self._hold(-1)
+
+        def refused(exc: BaseException) -> None:
+            try:
+                failed(exc)
+            finally:
+                if lock:
+                    self._hold(-1)
+
+        run_job(self.pool, work, finished, refused, self)
+
+    def hold(self) -> Callable[[], None]:
+        """Stay busy until the returned function is called (once)."""
+        self._hold(1)
+        held = [True]
+
+        def release() -> None:
+            if held.pop() if held else False:
+                self._hold(-1)
+
+        return release
+
+    def _hold(self, step: int) -> None:
+        was = self.busy
+        self._held += step
+        if self.busy != was:
+            self.busy_changed.emit(self.busy)

@@ -4,6 +4,9 @@ Edit › Find and Replace… (Ctrl+Shift+H), Edit › Set Field on Selected Entr
 Edit › Undo Replace / Undo Bulk Edit, which takes back the last batch in one step;
 View › Next / Previous Finding (F8 / Shift+F8, ``fix_report.py``). The
 list allows several selected entries (Shift/Ctrl+click) so a bulk edit can target them.
+While a batch is planned, written or undone on the pool, the entry pane takes no edits
+and the bulk actions wait (a busy cursor and a status message say why): an edit made
+meanwhile to an entry of the batch would be silently replaced by it.
 Kept out of ``main_window``/``actions`` so those stay a wiring board.
 """
 
@@ -12,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu
 
 from editor.content.bulk.batch import BatchError
 from editor.ui import dialogs
@@ -32,16 +35,21 @@ if TYPE_CHECKING:
 __all__ = ["REPLACE_SHORTCUT", "BulkActions", "install_bulk_actions"]
 
 REPLACE_SHORTCUT = "Ctrl+Shift+H"
+BUSY_MESSAGE = "Writing a bulk change… (editing waits for it)"
 
 
-class BulkActions:
+class BulkActions(QObject):
     """The bulk actions of one window, their dialogs and the batch history."""
 
+    undo_ended = Signal(object)  # an Edit › Undo is over: the paths left alone (or [])
+
     def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
         self.window = window
-        self.history = BulkHistory(window, window)
+        self.history = BulkHistory(window, window.pool, window)
         self.history.announce = window.disk.expect_own_write
         self.history.changed.connect(self._update)
+        self.history.jobs.busy_changed.connect(self._set_busy)
         window.entry_list.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.replace = QAction("Find and &Replace…", window)
         self.replace.setShortcut(QKeySequence(REPLACE_SHORTCUT))
@@ -146,14 +154,28 @@ class BulkActions:
                 counts[record.subject] = counts.get(record.subject, 0) + 1
         return sorted(counts, key=lambda s: (-counts[s], s))
 
-    def undo_last(self) -> list[Path]:
-        """Undo the last batch; asks before leaving out files changed on disk since."""
+    def undo_last(self) -> None:
+        """Undo the last batch (its files on the pool); asks before leaving out files
+        changed on disk since. :attr:`undo_ended` says when it is over."""
         step = self.history.last
-        if step is None:
-            return []
-        try:
-            left = self.history.undo()
-        except BatchError as exc:
+        if step is None or self.history.busy:
+            return
+        history = self.history
+
+        def done(left: list[Path]) -> None:
+            if left:
+                names = "\n".join(f"• {p.name}" for p in left[:15])
+                dialogs.info(
+                    self.window,
+                    "Undo done in part",
+                    f"Left as they are now (changed since):\n{names}",
+                )
+            self.undo_ended.emit(left)
+
+        def refused(exc: BaseException) -> None:
+            if not isinstance(exc, BatchError):
+                self.undo_ended.emit([])
+                raise exc
             names = "\n".join(f"• {p.name}" for p in exc.paths[:15])
             if not dialogs.confirm(
                 self.window,
@@ -162,22 +184,36 @@ class BulkActions:
                 "Undo the change in the other files and leave these as they are now?",
                 action="Undo the Others",
             ):
-                return []
-            try:
-                left = self.history.undo(skip_changed=True)
-            except BatchError as again:
-                dialogs.error(self.window, "Undo failed", str(again))
-                return []
-        if left:
-            names = "\n".join(f"• {p.name}" for p in left[:15])
-            dialogs.info(
-                self.window, "Undo done in part", f"Left as they are now (changed since):\n{names}"
-            )
-        return left
+                self.undo_ended.emit([])
+                return
+            history.undo(done, failed_again, skip_changed=True)
+
+        def failed_again(exc: BaseException) -> None:
+            dialogs.error(self.window, "Undo failed", str(exc))
+            self.undo_ended.emit([])
+
+        history.undo(done, refused)
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a batch is planned, written or undone on the pool: the entry pane (form
+        and file text) takes no edits, the bulk actions wait, and the wait cursor and a
+        status message say why."""
+        window = self.window
+        window.pane.setEnabled(not busy)
+        for action in (self.replace, self.set_field, self.rename, self.unify):
+            action.setEnabled(not busy)
+        if busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+            window.statusBar().showMessage(BUSY_MESSAGE)
+        else:
+            QApplication.restoreOverrideCursor()
+            if window.statusBar().currentMessage() == BUSY_MESSAGE:
+                window.statusBar().clearMessage()
+        self._update()
 
     def _update(self) -> None:
         step = self.history.last
-        self.undo.setEnabled(step is not None)
+        self.undo.setEnabled(step is not None and not self.history.busy)
         if step is None:
             self.undo.setText("Undo Replace")
         else:

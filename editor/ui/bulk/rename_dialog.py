@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,24 +19,24 @@ from PySide6.QtWidgets import (
 from editor.content.bulk.batch import BatchError
 from editor.content.bulk.rename import SLUG, RenamePlan, plan_rename
 from editor.content.errors import ContentError
-from editor.ui import dialogs
-from editor.ui.bulk.diff_parts import apply_buttons, diff_view, form_preview_layout
-from editor.ui.bulk.history import BulkHistory, busy
+from editor.ui.bulk.diff_parts import PlanDialog, apply_buttons, diff_view, form_preview_layout
+from editor.ui.bulk.history import BulkHistory, Step
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
 __all__ = ["RenameDialog"]
 
 
-class RenameDialog(QDialog):
-    """New slug, preview of every change, rename."""
+class RenameDialog(PlanDialog):
+    """New slug, preview of every change, rename; the plan (a search of the corpus) and
+    the batch run on the pool."""
 
     def __init__(
         self, host: Host, history: BulkHistory, path: Path, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(history, parent)
         self.setObjectName("renameDialog")
         self.setWindowTitle(f"Rename {path.name}")
-        self.host, self.history, self.path = host, history, path
+        self.host, self.path = host, path
         self.plan: RenamePlan | None = None
         self.slug = QLineEdit(path.stem)
         self.error = QLabel()
@@ -57,6 +56,7 @@ class RenameDialog(QDialog):
 
     def _changed(self) -> None:
         self.plan = None
+        self.outdate()
         self.rename_button.setEnabled(False)
         slug = self.slug.text()
         ok = bool(SLUG.fullmatch(slug)) and slug != self.path.stem
@@ -67,22 +67,25 @@ class RenameDialog(QDialog):
         self.preview_button.setEnabled(ok)
 
     def preview(self) -> None:
-        if not self.preview_button.isEnabled() or self.host.folder is None:
+        folder = self.host.folder
+        if not self.preview_button.isEnabled() or folder is None or self.planning:
             return
         opened = self.host.session.get(self.path)
         if opened is not None and opened.dirty:
             self.error.setText("Save or revert this entry's changes first.")
             return
-        try:
-            with busy():
-                self.plan = plan_rename(
-                    self.host.folder, self.path, self.slug.text(), index=self.host.index
-                )
-        except (BatchError, ContentError) as exc:
-            text = batch_message(exc) if isinstance(exc, BatchError) else exc.message
-            self.error.setText(text)
-            return
-        plan = self.plan
+        path, slug, index = self.path, self.slug.text(), self.host.index
+        self.plan = None
+        self.rename_button.setEnabled(False)
+        self.plan_on_pool(
+            lambda: plan_rename(folder, path, slug, index=index), self._show, self._refused
+        )
+
+    def _refused(self, exc: ContentError) -> None:
+        self.error.setText(batch_message(exc) if isinstance(exc, BatchError) else exc.message)
+
+    def _show(self, plan: RenamePlan) -> None:
+        self.plan = plan
         self.diff.setPlainText(
             plan.changes.diff(self.host.folder)
             + f"rename {plan.old_path.name} -> {plan.new_path.name}\n"
@@ -94,11 +97,15 @@ class RenameDialog(QDialog):
         self.rename_button.setEnabled(True)
 
     def rename(self) -> None:
-        if self.plan is None:
+        plan = self.plan
+        if plan is None or self.history.busy:
             return
-        try:
-            self.history.apply_rename(self.plan)
-        except BatchError as exc:
-            dialogs.error(self, "Nothing was renamed", batch_message(exc))
-            return
-        self.accept()
+
+        def done(_step: Step) -> None:
+            self.accept()
+
+        self.apply_on_pool(
+            lambda ok, failed: self.history.apply_rename(plan, ok, failed),
+            done,
+            "Nothing was renamed",
+        )

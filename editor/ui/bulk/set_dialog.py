@@ -15,7 +15,6 @@ from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,10 +25,10 @@ from PySide6.QtWidgets import (
 from editor.content.bulk.batch import BatchError
 from editor.content.bulk.bulk_set import FieldEdit, Operation, plan_edit
 from editor.content.bulk.replace import Plan
+from editor.content.errors import ContentError
 from editor.content.schema import SchemaRegistry
-from editor.ui import dialogs
-from editor.ui.bulk.diff_parts import apply_buttons, diff_view, form_preview_layout
-from editor.ui.bulk.history import BulkHistory, busy
+from editor.ui.bulk.diff_parts import PlanDialog, apply_buttons, diff_view, form_preview_layout
+from editor.ui.bulk.history import BulkHistory, Step
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
 __all__ = ["SetFieldDialog"]
@@ -43,8 +42,9 @@ OPERATIONS: tuple[tuple[str, Operation], ...] = (
 FIELDS = ("subject", "author", "seo.page_keywords", "seo.focus_keyphrase", "related", "tags")
 
 
-class SetFieldDialog(QDialog):
-    """One field edit on the chosen entries: preview (the diff), then apply as a batch."""
+class SetFieldDialog(PlanDialog):
+    """One field edit on the chosen entries: preview (the diff), then apply as a batch;
+    both read or write the files on the pool."""
 
     def __init__(
         self,
@@ -54,10 +54,10 @@ class SetFieldDialog(QDialog):
         values: Callable[[str], list[str]] = lambda _key: [],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(history, parent)
         self.setObjectName("setFieldDialog")
         self.setWindowTitle("Set Field on Selected Entries")
-        self.host, self.history, self.paths, self.values = host, history, paths, values
+        self.host, self.paths, self.values = host, paths, values
         self.plan: Plan | None = None
         self.field = QComboBox(editable=True)
         self.field.addItems(FIELDS)
@@ -91,6 +91,7 @@ class SetFieldDialog(QDialog):
 
     def _changed(self) -> None:
         self.plan = None
+        self.outdate()
         self.apply_button.setEnabled(False)
         key = self.field.currentText().strip()
         self.value.setEnabled(self.operation.currentData() != "unset")
@@ -98,34 +99,53 @@ class SetFieldDialog(QDialog):
         self.preview_button.setEnabled(bool(key))
 
     def preview(self) -> None:
-        """Plan the edit (nothing is written) and show the diff of every file."""
-        docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
-        try:
-            registry = SchemaRegistry.load(self.host.folder)
-            with busy():
-                self.plan = plan_edit(self.paths, self.edit(), registry=registry, open_docs=docs)
-        except BatchError as exc:
-            self.plan = None
-            self.diff.setPlainText(batch_message(exc))
-            self.summary.setText("Nothing can be changed as asked.")
+        """Plan the edit on the pool (nothing is written), then show the diff of every file."""
+        if self.planning:
             return
-        text = self.plan.diff(self.host.folder)
-        editors = len(self.plan.in_editor)
+        docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
+        folder, paths, edit = self.host.folder, self.paths, self.edit()
+        self.plan = None
+        self.apply_button.setEnabled(False)
+        self.summary.setText("Reading the entries…")
+
+        def work() -> Plan:
+            registry = SchemaRegistry.load(folder)
+            return plan_edit(paths, edit, registry=registry, open_docs=docs)
+
+        self.plan_on_pool(work, self._show, self._refused)
+
+    def _refused(self, exc: ContentError) -> None:
+        self.plan = None
+        text = batch_message(exc) if isinstance(exc, BatchError) else exc.message
+        self.diff.setPlainText(text)
+        self.summary.setText("Nothing can be changed as asked.")
+
+    def _show(self, plan: Plan) -> None:
+        self.plan = plan
+        text = plan.diff(self.host.folder)
+        editors = len(plan.in_editor)
         if editors:
             text += f"\n{editors} entries with unsaved edits change in their editor.\n"
         self.diff.setPlainText(text or "Nothing would change.")
-        count = len(self.plan.changes) + editors
+        count = len(plan.changes) + editors
         self.summary.setText(f"{count} of {len(self.paths)} entries change.")
         self.apply_button.setEnabled(count > 0)
 
     def apply(self) -> None:
-        if self.plan is None:
+        plan = self.plan
+        if plan is None or self.history.busy:
             return
-        try:
-            step = self.history.apply(self.plan, self.edit().describe())
-        except BatchError as exc:
-            dialogs.error(self, "Nothing was changed", batch_message(exc))
-            return
-        self.plan = None
-        self.apply_button.setEnabled(False)
-        self.summary.setText(f"Changed {step.size} entries. Edit › Undo Bulk Edit takes it back.")
+        label = self.edit().describe()
+
+        def done(step: Step) -> None:
+            self.plan = None
+            self.apply_button.setEnabled(False)
+            self.summary.setText(
+                f"Changed {step.size} entries. Edit › Undo Bulk Edit takes it back."
+            )
+
+        self.apply_on_pool(
+            lambda ok, failed: self.history.apply(plan, label, ok, failed),
+            done,
+            "Nothing was changed",
+        )

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QGridLayout,
     QLabel,
     QPushButton,
@@ -26,22 +25,23 @@ from editor.content.bulk.batch import BatchError
 from editor.content.bulk.bulk_set import FieldEdit, plan_edit
 from editor.content.bulk.replace import Plan
 from editor.content.bulk.variants import variant_groups
-from editor.ui import dialogs
-from editor.ui.bulk.diff_parts import apply_buttons, diff_view
-from editor.ui.bulk.history import BulkHistory, busy
+from editor.content.errors import ContentError
+from editor.ui.bulk.diff_parts import PlanDialog, apply_buttons, diff_view
+from editor.ui.bulk.history import BulkHistory, Step
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
 __all__ = ["UnifyDialog"]
 
 
-class UnifyDialog(QDialog):
-    """One row per group of variant spellings of the subject: keep which, and whether."""
+class UnifyDialog(PlanDialog):
+    """One row per group of variant spellings of the subject: keep which, and whether.
+    The plan and the batch read and write the files on the pool."""
 
     def __init__(self, host: Host, history: BulkHistory, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(history, parent)
         self.setObjectName("unifyDialog")
         self.setWindowTitle("Unify Subject Spellings")
-        self.host, self.history = host, history
+        self.host = host
         self.plan: Plan | None = None
         index = host.index
         self.by_value: dict[str, list[Path]] = {}
@@ -91,35 +91,52 @@ class UnifyDialog(QDialog):
 
     def _changed(self) -> None:
         self.plan = None
+        self.outdate()
         self.apply_button.setEnabled(False)
 
     def preview(self) -> None:
-        docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
-        combined = Plan()
-        try:
-            with busy():
-                for box, keep, spellings in self.rows:
-                    if not box.isChecked():
-                        continue
-                    target = keep.currentText()
-                    paths = [p for v in spellings if v != target for p in self.by_value[v]]
-                    part = plan_edit(paths, FieldEdit("subject", "set", target), open_docs=docs)
-                    combined.changes += part.changes
-                    combined.in_editor.update(part.in_editor)
-                    combined.match_count += part.match_count
-        except BatchError as exc:
-            self.diff.setPlainText(batch_message(exc))
+        if self.planning:
             return
-        self.plan = combined
-        self.diff.setPlainText(combined.diff(self.host.folder) or "Nothing would change.")
-        self.apply_button.setEnabled(combined.match_count > 0)
+        docs = {o.path: (dict(o.data), o.body) for o in self.host.session.dirty_entries()}
+        edits: list[tuple[str, list[Path]]] = []
+        for box, keep, spellings in self.rows:
+            if box.isChecked():
+                target = keep.currentText()
+                edits.append(
+                    (target, [p for v in spellings if v != target for p in self.by_value[v]])
+                )
+
+        def work() -> Plan:
+            combined = Plan()
+            for target, paths in edits:
+                part = plan_edit(paths, FieldEdit("subject", "set", target), open_docs=docs)
+                combined.changes += part.changes
+                combined.in_editor.update(part.in_editor)
+                combined.match_count += part.match_count
+            return combined
+
+        self.plan = None
+        self.apply_button.setEnabled(False)
+        self.plan_on_pool(work, self._show, self._refused)
+
+    def _refused(self, exc: ContentError) -> None:
+        self.diff.setPlainText(batch_message(exc) if isinstance(exc, BatchError) else exc.message)
+
+    def _show(self, plan: Plan) -> None:
+        self.plan = plan
+        self.diff.setPlainText(plan.diff(self.host.folder) or "Nothing would change.")
+        self.apply_button.setEnabled(plan.match_count > 0)
 
     def apply(self) -> None:
-        if self.plan is None:
+        plan = self.plan
+        if plan is None or self.history.busy:
             return
-        try:
-            self.history.apply(self.plan, "Unify subject spellings")
-        except BatchError as exc:
-            dialogs.error(self, "Nothing was changed", batch_message(exc))
-            return
-        self.accept()
+
+        def done(_step: Step) -> None:
+            self.accept()
+
+        self.apply_on_pool(
+            lambda ok, failed: self.history.apply(plan, "Unify subject spellings", ok, failed),
+            done,
+            "Nothing was changed",
+        )

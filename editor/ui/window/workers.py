@@ -1,6 +1,8 @@
 """Background work for the window: indexing a folder off the GUI thread.
 
-:class:`RelayRunner` is the one-job-at-a-time starter the bulk previews use as well.
+:class:`RelayRunner` is the one-job-at-a-time starter the bulk previews use as well;
+:func:`run_job` runs one piece of work on the pool and hands its result back on the GUI
+thread (the index's updates after a bulk batch, the bulk batches themselves).
 
 ``CorpusIndex.build()`` is a generator of progress steps (the terminal drives the same
 generator); here a ``QRunnable`` on a ``QThreadPool`` runs it and a small relay
@@ -15,7 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -112,6 +114,56 @@ class _IndexJob(QRunnable):
                 link_titles = dict(links)
             result = IndexResult(self._index, rows, report, links, link_titles)
             self._relay.finished.emit(result)
+
+
+class JobRelay(QObject):
+    """The signals of one :func:`run_job` (emitted on the worker thread, received queued)."""
+
+    done = Signal(object)  # the work's result
+    failed = Signal(object)  # the exception it raised
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: JobRelay) -> None:
+        super().__init__()
+        self.work = work
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception as exc:  # handed to the GUI thread, never lost on a thread
+            log.debug("background job failed: %s", exc)
+            self._emit("failed", exc)
+            return
+        self._emit("done", result)
+
+    def _emit(self, name: str, value: object) -> None:
+        try:
+            getattr(self.relay, name).emit(value)
+        except RuntimeError:  # the relay went with its window: nobody waits any more
+            log.debug("background job ended after its window")
+
+
+def run_job(
+    pool: QThreadPool,
+    work: Callable[[], Any],
+    done: Callable[[Any], None],
+    failed: Callable[[BaseException], None],
+    parent: QObject,
+) -> JobRelay:
+    """Run ``work`` on ``pool``; then ``done(result)`` or ``failed(exc)`` on the GUI thread.
+
+    ``work`` must change nothing the GUI thread reads (it reads files and builds new
+    objects); the GUI thread puts its result in place in ``done``.
+    """
+    relay = JobRelay(parent)
+    relay.done.connect(done)
+    relay.failed.connect(failed)
+    relay.done.connect(relay.deleteLater)
+    relay.failed.connect(relay.deleteLater)
+    pool.start(_Job(work, relay))
+    return relay
 
 
 class RelayRunner(QObject):

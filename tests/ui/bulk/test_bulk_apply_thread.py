@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from helpers.bulk_dialog import _apply, _open_dialog, _preview
 
-from editor.ui.bulk import replace_dialog
+from editor.ui.bulk import history, replace_dialog
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -18,8 +18,8 @@ def test_planning_and_writing_run_on_the_pool(
     qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: dict[str, threading.Thread] = {}
-    # the dialog's own names for them (patched where the dialog looks them up)
-    real_plan, real_apply = vars(replace_dialog)["plan"], vars(replace_dialog)["apply_changes"]
+    # the names the dialog and the history look them up by
+    real_plan, real_apply = vars(replace_dialog)["plan"], vars(history)["apply_changes"]
 
     def plan(*args: Any) -> Any:
         threads["plan"] = threading.current_thread()
@@ -30,7 +30,7 @@ def test_planning_and_writing_run_on_the_pool(
         return real_apply(*args)
 
     monkeypatch.setattr(replace_dialog, "plan", plan)
-    monkeypatch.setattr(replace_dialog, "apply_changes", apply_changes)
+    monkeypatch.setattr(history, "apply_changes", apply_changes)
     window = make_window(sample_folder)
     dialog = _open_dialog(qtbot, window)
     _preview(qtbot, dialog, "negotiation", "bargaining")

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.bulk_dialog import _apply, _click_check, _open_dialog, _preview
+from helpers.bulk_dialog import (
+    _apply,
+    _click_and_wait,
+    _click_check,
+    _open_dialog,
+    _preview,
+    _undo,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
@@ -53,7 +60,7 @@ def test_preview_checkboxes_apply_and_undo_restore_every_file(
     assert window.bulk.undo.isEnabled()
     assert "Undo Replace" in window.bulk.undo.text()
 
-    window.bulk.undo.trigger()
+    _undo(qtbot, window)
     assert _snapshot(sample_folder) == before
     assert not window.bulk.undo.isEnabled()
 
@@ -93,7 +100,7 @@ def test_unsaved_open_entry_changes_in_its_editor_not_on_disk(
     assert path.read_bytes() == on_disk
     assert window.session.get(path).data["definition"].endswith(" Quux.")
     assert window.form.values()["definition"].endswith(" Quux.")
-    window.bulk.undo.trigger()
+    _undo(qtbot, window)
     assert window.session.get(path).data["definition"].endswith(" Zorblax.")
 
 
@@ -132,7 +139,7 @@ def test_undo_asks_when_a_file_changed_since(
     edited = later.read_bytes()
     dialog_script.expect("confirm", True)
     dialog_script.expect("info")
-    window.bulk.undo_last()
+    _undo(qtbot, window)
     ((_title, text, *_),) = dialog_script.called("confirm")
     assert touched[0] in text
     assert later.read_bytes() == edited
@@ -157,13 +164,13 @@ def test_set_field_on_selected_entries_previews_applies_and_undoes(
     assert "Negotiation" in window.bulk.corpus_values("subject")
     dialog.field.setCurrentText("subject")
     dialog.value.setText("Bargaining")
-    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    _click_and_wait(qtbot, dialog.preview_button, dialog.previewed)
     assert "+subject: Bargaining" in dialog.diff.toPlainText()
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _click_and_wait(qtbot, dialog.apply_button, dialog.applied)
     for path in chosen:
         assert load_entry(path).data["subject"] == "Bargaining"
     assert "Set subject" in window.bulk.undo.text()
-    window.bulk.undo.trigger()
+    _undo(qtbot, window)
     assert _snapshot(sample_folder) == before
     QApplication.processEvents()
 
@@ -195,14 +202,14 @@ def test_rename_the_open_entry_from_the_window_and_undo(
     assert "Lowercase letters" in dialog.error.text()
     assert not dialog.preview_button.isEnabled()
     dialog.slug.setText("walk-away")
-    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    _click_and_wait(qtbot, dialog.preview_button, dialog.previewed)
     assert dialog.diff.toPlainText().endswith("rename batna.md -> walk-away.md\n")
-    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    _click_and_wait(qtbot, dialog.rename_button, dialog.applied)
     moved = sample_folder / "walk-away.md"
     assert moved.exists() and not path.exists()
     assert window.current_path() == moved
     assert "Rename batna.md to walk-away.md" in window.bulk.undo.text()
-    window.bulk.undo.trigger()
+    _undo(qtbot, window)
     assert _snapshot(sample_folder) == before
     assert window.current_path() == path
 
@@ -242,11 +249,11 @@ def test_unify_subject_spellings_is_one_bulk_set_and_one_undo(
     _box, keep, spellings = dialog.rows[0]
     assert keep.currentText() == "Negotiation"  # the most used spelling is kept
     assert spellings[0] == "Negotiation" and "negotiation" in spellings
-    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    _click_and_wait(qtbot, dialog.preview_button, dialog.previewed)
     assert "-subject: negotiation\n+subject: Negotiation\n" in dialog.diff.toPlainText()
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    _click_and_wait(qtbot, dialog.apply_button, dialog.applied)
     assert load_entry(odd).data["subject"] == "Negotiation"
     changed = [n for n, b in _snapshot(sample_folder).items() if b != before[n]]
     assert changed == ["anchoring.md"]
-    window.bulk.undo.trigger()
+    _undo(qtbot, window)
     assert _snapshot(sample_folder) == before

@@ -20,7 +20,7 @@ from editor.ui.git.views import THEIRS, CommitDialog, ConflictDialog, HistoryDia
 
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_content"
 ENTRY = "strategic-leverage.md"
-WAIT_MS = 10_000
+WAIT_MS = 30_000  # git runs several processes a step; a busy two-core machine is slow
 
 
 @pytest.fixture

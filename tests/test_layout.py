@@ -90,6 +90,7 @@ def test_no_module_imports_another_modules_private_names() -> None:
 
 QT_FREE = [
     "editor.ui.entries.list_rows",
+    "editor.ui.memory",
     "editor.ui.report.findings_rows",
     "editor.ui.word_query",
 ]

@@ -222,9 +222,11 @@ class LinkRules:
         # get-then-create throughout: ``setdefault(key, set())`` makes a set per call,
         # which at 50k entries was a third of a build
         path = entry.path
-        self._facts[path] = entry
         if self._links_on:
             self._add_links(entry)
+        elif entry.links:
+            entry = entry._replace(links=())  # nothing reads them: not kept by the 50k
+        self._facts[path] = entry
         if entry.subject:
             variant = variant_key(entry.subject)
             spellings = self._holders.get(variant)

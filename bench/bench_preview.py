@@ -11,7 +11,10 @@
 2. **Memory.** RSS of the window's process with the preview open, and of the browser
    engine's own processes (``QtWebEngineProcess`` children). With ``--entries N`` the
    window opens a generated corpus of N entries (``bench/corpus.py``) instead, so the
-   figure is the one DESIGN.md sets a target for (≤ 350 MB at 50k).
+   figure is the one DESIGN.md sets a target for (≤ 350 MB at 50k). ``--breakdown``
+   adds where it goes: RSS by mapping (the anonymous heap apart from each library), each
+   engine process's, and, run with ``PYTHONTRACEMALLOC=1``, the Python heap's largest
+   lines (tracing roughly doubles the heap and the time).
 3. **Start-up.** Fresh processes from start to the window's first paint, with the
    text preview and with the browser preview, taking turns; fastest of five each.
    QtWebEngine is imported and started with the first page, so the window itself

@@ -240,6 +240,7 @@ def refresh_and_memory(folder: Path, keys: int, rounds: int, breakdown: bool) ->
                 print(f"engine process {pid} by mapping:\n" + memory_breakdown(pid, 6))
             print("Python allocations:\n" + python_heap())
         window.hide()
+        shutil.rmtree(tmp, ignore_errors=True)  # os._exit skips the finally below
         os._exit(0)  # do not ask about the typed edits; the folder is a throwaway copy
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

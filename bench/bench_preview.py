@@ -11,7 +11,10 @@
 2. **Memory.** RSS of the window's process with the preview open, and of the browser
    engine's own processes (``QtWebEngineProcess`` children). With ``--entries N`` the
    window opens a generated corpus of N entries (``bench/corpus.py``) instead, so the
-   figure is the one DESIGN.md sets a target for (≤ 350 MB at 50k).
+   figure is the one DESIGN.md sets a target for (≤ 350 MB at 50k). ``--breakdown``
+   adds where it goes: RSS by mapping (the anonymous heap apart from each library), each
+   engine process's, and, run with ``PYTHONTRACEMALLOC=1``, the Python heap's largest
+   lines (tracing roughly doubles the heap and the time).
 3. **Start-up.** Fresh processes from start to the window's first paint, with the
    text preview and with the browser preview, taking turns; fastest of five each.
    QtWebEngine is imported and started with the first page, so the window itself
@@ -83,6 +86,51 @@ def engine_processes() -> list[tuple[int, float]]:
     ]
 
 
+def memory_breakdown(pid: int | str = "self", top: int = 12) -> str:
+    """The process's RSS by mapping (``/proc/PID/smaps``): the anonymous heap apart from
+    each file-backed library, largest first, then ``smaps_rollup``'s totals."""
+    rss: dict[str, int] = {}
+    anon: dict[str, int] = {}
+    name = ""
+    try:
+        text = Path(f"/proc/{pid}/smaps").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return "(no /proc)"
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields[0].endswith(":"):  # a mapping's header line: address range first
+            name = fields[5] if len(fields) > 5 else "[anonymous]"
+            name = name if name.startswith("[") else Path(name).name
+        elif fields[0] in ("Rss:", "Anonymous:"):
+            into = rss if fields[0] == "Rss:" else anon
+            into[name] = into.get(name, 0) + int(fields[1])
+    lines = [f"  {kb / 1024:7.1f} MB  ({anon.get(n, 0) / 1024:6.1f} anonymous)  {n}"
+             for n, kb in sorted(rss.items(), key=lambda item: -item[1])[:top]]  # fmt: skip
+    totals = [
+        f"  {key} {int(value) / 1024:.0f} MB"
+        for key, value in (row.split()[:2] for row in rollup.splitlines()[1:])
+        if key in ("Rss:", "Pss:", "Anonymous:", "Pss_Anon:", "Pss_File:", "Shared_Clean:")
+    ]
+    return "\n".join([*lines, *totals])
+
+
+def python_heap(top: int = 15) -> str:
+    """The largest Python allocations by line, when ``tracemalloc`` traces."""
+    import tracemalloc
+
+    if not tracemalloc.is_tracing():
+        return "  (run with PYTHONTRACEMALLOC=1 to see them)"
+    snapshot = tracemalloc.take_snapshot()
+    total = sum(stat.size for stat in snapshot.statistics("filename"))
+    lines = [f"  Python heap traced: {total / 2**20:.0f} MB"]
+    for stat in snapshot.statistics("lineno")[:top]:
+        frame = stat.traceback[0]
+        lines.append(f"  {stat.size / 2**20:7.1f} MB {stat.count:9d} blocks  "
+                     f"{frame.filename.split('/editor/')[-1]}:{frame.lineno}")  # fmt: skip
+    return "\n".join(lines)
+
+
 def longest_entry(folder: Path) -> Path:
     from editor.content.document import load_entry
 
@@ -95,7 +143,7 @@ def longest_entry(folder: Path) -> Path:
     return max(sorted(folder.glob("*.md")), key=size)
 
 
-def refresh_and_memory(folder: Path, keys: int, rounds: int) -> int:
+def refresh_and_memory(folder: Path, keys: int, rounds: int, breakdown: bool) -> int:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -186,7 +234,13 @@ def refresh_and_memory(folder: Path, keys: int, rounds: int) -> int:
             f"browser engine processes: {len(engines)}, RSS {sum(m for _p, m in engines):.0f} MB "
             f"({', '.join(f'{m:.0f}' for _p, m in engines)})"
         )
+        if breakdown:
+            print("window process by mapping:\n" + memory_breakdown())
+            for pid, _mb in engines:
+                print(f"engine process {pid} by mapping:\n" + memory_breakdown(pid, 6))
+            print("Python allocations:\n" + python_heap())
         window.hide()
+        shutil.rmtree(tmp, ignore_errors=True)  # os._exit skips the finally below
         os._exit(0)  # do not ask about the typed edits; the folder is a throwaway copy
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -231,10 +285,13 @@ def main() -> int:
     parser.add_argument("--engine", choices=("web", "text"), default="web",
                         help="the preview's view (text: for comparison)")  # fmt: skip
     parser.add_argument("--no-start-up", action="store_true", help="skip the start-up runs")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="RSS by mapping, each engine process's too, and the Python "
+                        "heap's largest lines (with PYTHONTRACEMALLOC=1)")  # fmt: skip
     parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run is not None:
-        return refresh_and_memory(args.run, args.keys, args.rounds)
+        return refresh_and_memory(args.run, args.keys, args.rounds, args.breakdown)
 
     if not args.no_start_up:
         runs = [(start_up("text"), start_up("web")) for _ in range(5)]  # taking turns: noise
@@ -257,7 +314,8 @@ def main() -> int:
         for name in ("cache", "state", "data", "config"):
             env[f"XDG_{name.upper()}_HOME"] = str(work / name)
         command = [sys.executable, __file__, "--run", str(folder),
-                   "--keys", str(args.keys), "--rounds", str(args.rounds)]  # fmt: skip
+                   "--keys", str(args.keys), "--rounds", str(args.rounds),
+                   *(["--breakdown"] if args.breakdown else [])]  # fmt: skip
         subprocess.run(command, env=env, check=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -125,7 +125,10 @@ def warm_open(folder: Path) -> int:
 def run_warm(folder: Path, cache_home: Path) -> list[str]:
     """Two fresh processes on ``folder``: one writes the cache, one reads it (its
     figures: seconds to the index, MB after it, MB after a search, peak MB, parsed)."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "QT_QPA_PLATFORM": "offscreen"}
+    # A state dir of their own: the benchmark's window still holds the folder's lock
+    # there, and a second window on the folder would stop at the "opened read-only" note.
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "QT_QPA_PLATFORM": "offscreen",
+           "XDG_STATE_HOME": str(cache_home.parent / "state")}  # fmt: skip
     command = [sys.executable, __file__, "--warm-open", str(folder)]
     fields: list[str] = []
     for _ in range(2):

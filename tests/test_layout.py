@@ -107,6 +107,7 @@ def test_no_module_imports_another_modules_private_names(pattern: str) -> None:
 
 QT_FREE = [
     "editor.ui.entries.list_rows",
+    "editor.ui.memory",
     "editor.ui.report.findings_rows",
     "editor.ui.word_query",
 ]

@@ -140,3 +140,25 @@ def test_updates_in_any_order_give_what_a_build_gives(order: int) -> None:
     fresh = LinkRules(config)
     fresh.build(current.values())
     assert rules.all() == fresh.all()
+
+
+def test_the_link_tables_are_kept_only_for_the_rules_that_read_them() -> None:
+    """orphan and link-moved are off by default: their URL and link tables (~45 MB at 50k
+    entries) are then never made, and value-variant still works and updates."""
+    entries = [
+        LinkFacts("a.md", "/g/a", "Media", (("related.0", "/g/b"),)),
+        LinkFacts("b.md", "/g/b", "media", (("markdown", "/g/a"),)),
+    ]
+    rules = LinkRules(SeoConfig())
+    rules.build(entries)
+    tables = (rules._known, rules._stems, rules._by_key, rules._by_slug)
+    assert tables == ({}, {}, {}, {})
+    assert [entry.links for entry in rules._facts.values()] == [(), ()]
+    assert [row[0] for row in rules.all()] == ["value-variant"]
+    touched = rules.update(["b.md"], [LinkFacts("b.md", "/g/c", "Media", ())])
+    assert touched == {"b.md"}
+    assert rules.all() == []
+    assert (rules._known, rules._stems, rules._by_key, rules._by_slug) == ({}, {}, {}, {})
+    linked = LinkRules(parse_config("seo:\n  enable: [orphan]\n"))
+    linked.build(entries)
+    assert linked._known == {"/g/a": {"a.md"}, "/g/b": {"b.md"}}

@@ -107,6 +107,10 @@ class LinkRules:
     def __init__(self, config: SeoConfig) -> None:
         self.config = config
         self.on = {rule: config.enabled(rule) for rule in LINK_RULES}
+        # The URL and link tables serve only orphan and link-moved (off by default); left
+        # empty otherwise: at 50k entries they held ~45 MB of small sets and dicts that
+        # value-variant alone never reads.
+        self._links_on = self.on["orphan"] or self.on["link-moved"]
         self._reset()
 
     def _reset(self) -> None:
@@ -218,7 +222,21 @@ class LinkRules:
         # get-then-create throughout: ``setdefault(key, set())`` makes a set per call,
         # which at 50k entries was a third of a build
         path = entry.path
+        if self._links_on:
+            self._add_links(entry)
+        elif entry.links:
+            entry = entry._replace(links=())  # nothing reads them: not kept by the 50k
         self._facts[path] = entry
+        if entry.subject:
+            variant = variant_key(entry.subject)
+            spellings = self._holders.get(variant)
+            if spellings is None:
+                self._holders[variant] = {entry.subject: {path}}
+            else:
+                _join(spellings, entry.subject, path)
+
+    def _add_links(self, entry: LinkFacts) -> None:
+        path = entry.path
         if entry.url:
             _join(self._known, entry.url, path)
             stem = _stem(path)
@@ -231,16 +249,19 @@ class LinkRules:
             for key in self._targets(entry):
                 _join(self._by_key, key, path)
                 _join(self._by_slug, _slug(key), path)
-        if entry.subject:
-            variant = variant_key(entry.subject)
-            spellings = self._holders.get(variant)
-            if spellings is None:
-                self._holders[variant] = {entry.subject: {path}}
-            else:
-                _join(spellings, entry.subject, path)
 
     def _remove(self, entry: LinkFacts) -> None:
         del self._facts[entry.path]
+        if self._links_on:
+            self._remove_links(entry)
+        if entry.subject:
+            variant = variant_key(entry.subject)
+            spellings = self._holders[variant]
+            _discard(spellings, entry.subject, entry.path)
+            if not spellings:
+                del self._holders[variant]
+
+    def _remove_links(self, entry: LinkFacts) -> None:
         if entry.url:
             _discard(self._known, entry.url, entry.path)
             stem = _stem(entry.path)
@@ -250,12 +271,6 @@ class LinkRules:
         for key in self._targets(entry):
             _discard(self._by_key, key, entry.path)
             _discard(self._by_slug, _slug(key), entry.path)
-        if entry.subject:
-            variant = variant_key(entry.subject)
-            spellings = self._holders[variant]
-            _discard(spellings, entry.subject, entry.path)
-            if not spellings:
-                del self._holders[variant]
 
     # -- reading
 

@@ -64,6 +64,7 @@ from editor.ui.entries.list_rows import (
     sort_rows,
 )
 from editor.ui.entries.visible_rows import VisibleRowsModel
+from editor.ui.memory import release_memory
 from editor.ui.word_query import refines
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -239,7 +240,11 @@ class EntryListModel(VisibleRowsModel):
         keeps its place under the user's eyes); otherwise the list is rebuilt. Dirty
         markers are kept either way.
 
-        Costly queries run in slices off the keystroke (see :meth:`set_query`)."""
+        Costly queries run in slices off the keystroke (see :meth:`set_query`).
+
+        Once the event loop is back (the report has taken its rows too), the memory the
+        build freed is handed back to the OS (:func:`release_memory`)."""
+        QTimer.singleShot(0, release_memory)
         self._jobs = jobs
         self._cancel_search()
         rows, by_rel = prepared.rows, prepared.by_rel

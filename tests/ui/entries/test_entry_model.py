@@ -301,3 +301,20 @@ def test_the_quick_answer_follows_a_saved_title(model: EntryListModel) -> None:
     assert titles(model) == ["Zone of agreement"]
     model.set_query("zopa")  # the file name still holds it
     assert titles(model) == ["Zone of agreement"]
+
+
+def test_new_rows_hand_the_builds_memory_back_once_the_loop_is_back(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each build or reload the list takes the rows and then the freed memory goes
+    back to the OS (bench_preview.py --breakdown measures it)."""
+    calls: list[bool] = []
+    monkeypatch.setattr(entry_model, "release_memory", lambda: calls.append(True))
+    fresh = EntryListModel()
+    fresh.set_paths(FOLDER, [r.path for r in RECORDS])
+    assert calls == []
+    fresh.set_records(RECORDS)
+    assert calls == []  # not while the caller is still taking the build's result
+    qtbot.waitUntil(lambda: calls == [True])
+    fresh.set_records(list(reversed(RECORDS)))  # a reload
+    qtbot.waitUntil(lambda: calls == [True, True])

@@ -255,9 +255,10 @@ class CorpusIndex:
         facts = record.facts_row() if record is not None else None
         if record is None or facts is None:
             return None
-        # Markdown links only for the rules that read them: the text is the costly part.
+        # Links only for the rules that read them: the text is the costly part.
         wanted = self.config.enabled("orphan") or self.config.enabled("link-moved")
-        return link_facts(rel, record.subject, facts, record.search if wanted else b"")
+        search = record.search if wanted else b""
+        return link_facts(rel, record.subject, facts, search, with_links=wanted)
 
     def prepare_updates(self) -> None:
         """Make the incremental corpus rules now (the window does, off its GUI thread,

@@ -34,6 +34,7 @@ from typing import IO
 from editor.content.errors import ContentError
 from editor.content.gc_pause import no_collection_at_exit
 from editor.content.index import CorpusIndex, Progress
+from editor.content.index.records import check_order
 from editor.content.schema import SchemaRegistry
 from editor.content.seo import RULE_NAMES, SEVERITIES, load_config, severity_rank
 from editor.content.seo.rules import FindingRow
@@ -136,10 +137,11 @@ def run_check(args: argparse.Namespace) -> int:
     no_collection_at_exit()
 
     changed = getattr(args, "only_paths", None)  # check --changed-since (cli_git.py)
-    rows = index.finding_rows()
+    findings = index.ordered_finding_rows()  # sorted as sorted_findings sorts
     if changed is not None:
-        rows = (r for r in rows if r[2] in changed)  # FindingRow: (rule, severity, path, ...)
-    findings = sorted_findings(rows, only)
+        findings = [r for r in findings if r[2] in changed]  # (rule, severity, path, ...)
+    if not only.issuperset(RULE_NAMES):
+        findings = [r for r in findings if r[0] in only]
     from editor.cli import emit
 
     if args.format == "json":
@@ -154,18 +156,14 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _sort_key(row: FindingRow) -> tuple[str, int, int, str, str]:
-    rule, _, path, field, _, line, column = row
-    return path, line or 0, column or 0, rule, field
-
-
 def sorted_findings(rows: Iterable[FindingRow], only: Collection[str]) -> list[FindingRow]:
-    """The findings of ``only`` these rules, by path, line, column, rule and field.
+    """The findings of ``only`` these rules, by path, line, column, rule and field (the
+    order of :meth:`CorpusIndex.ordered_finding_rows`, which the check reports).
 
     Plain tuples, not :class:`Finding` objects: at 190k findings, making the objects
     and reading their fields by name took longer than writing the report.
     """
-    return sorted([r for r in rows if r[0] in only], key=_sort_key)
+    return sorted([r for r in rows if r[0] in only], key=check_order)
 
 
 def _counts(findings: Sequence[FindingRow]) -> Counter[str]:

@@ -41,6 +41,7 @@ from editor.content.index.records import (
     IndexChange,
     LazyFacts,
     Progress,
+    check_order,
     grouped,
 )
 from editor.content.index.scan import Listed, inside, scan_folder
@@ -101,6 +102,10 @@ class CorpusIndex:
         # made at the first update (see _rerun_corpus)
         self._rules: WholeCorpusRules | None = None
         self._corpus_objects: list[Finding] | None = None
+        # the check's order of the findings (ordered_finding_rows): positions in
+        # finding_rows(); or their bytes, as the cache of an unchanged folder gave them
+        self._ordered: array[int] | None = None
+        self._ordered_blob: bytes | None = None
         self._search: SearchText | None = SearchText(bytearray(), array("q", [0]), array("Q"))
         self._found: list[Listed] = []
         self._key = index_cache.fingerprint(
@@ -189,6 +194,7 @@ class CorpusIndex:
 
             if unchanged and cached is not None:
                 self._set_corpus(list(cached.corpus))
+                self._ordered_blob = cached.ordered
             else:
                 self._run_corpus(tally)
             cached = tally = None
@@ -199,6 +205,7 @@ class CorpusIndex:
                     (store.buffer, store.starts, store.masks),
                     store.path,
                     background=len(self._records) >= BACKGROUND_SAVE_MIN,
+                    ordered=self._check_order().tobytes(),
                 )
             elif self.use_cache and not unchanged:
                 self._save()
@@ -272,6 +279,7 @@ class CorpusIndex:
         """The corpus rules after an update: only the groups and links the changed
         entries touch are looked at again (:class:`WholeCorpusRules`, made from every entry's
         facts by :meth:`prepare_updates` or at the first update)."""
+        self._ordered = self._ordered_blob = None
         rules = self._rules
         fresh = [*change.added, *change.changed]
         if rules is None:
@@ -311,6 +319,7 @@ class CorpusIndex:
     def _set_corpus(self, findings: list[FindingRow]) -> None:
         self._corpus = findings
         self._corpus_objects = None
+        self._ordered = self._ordered_blob = None
         by_file: dict[str, FindingRow | list[FindingRow]] = {}
         setdefault = by_file.setdefault
         for finding in findings:
@@ -356,6 +365,7 @@ class CorpusIndex:
             (store.buffer, store.starts, store.masks),
             text_path=store.path,
             background=len(self._records) >= BACKGROUND_SAVE_MIN,
+            ordered=self._check_order().tobytes(),
         )
 
     # -- incremental
@@ -407,6 +417,7 @@ class CorpusIndex:
                 store, sorted(edits.values(), key=lambda e: (e[0], e[1]))
             )
         self.parsed = len(change.added) + len(change.changed)
+        self._ordered = self._ordered_blob = None
         self._rerun_corpus(change)
         self.cache_stale = self.use_cache
         return change
@@ -540,6 +551,30 @@ class CorpusIndex:
         flat = chain.from_iterable(chain.from_iterable(pairs))
         return grouped(flat)
 
+    def ordered_finding_rows(self) -> list[FindingRow]:
+        """Every finding in the order the ``check`` command reports them: by path, line,
+        column, rule and field (findings alike in all five keep :meth:`finding_rows`'s
+        order). The order is worked out once and kept with the cache, as positions in
+        :meth:`finding_rows`: a check of an unchanged folder sorts nothing (sorting
+        190k findings took ~0.1 s, a tenth of a warm check; taking them in the kept
+        order a third of that)."""
+        rows = list(self.finding_rows())
+        return list(map(rows.__getitem__, self._check_order(rows)))
+
+    def _check_order(self, rows: list[FindingRow] | None = None) -> array[int]:
+        """Positions in :meth:`finding_rows` (``rows``, when the caller has them) in the
+        check's order."""
+        if self._ordered is None:
+            blob, self._ordered_blob = self._ordered_blob, None
+            if rows is None:
+                rows = list(self.finding_rows())
+            order = _order_of(blob, len(rows)) if blob is not None else None
+            if order is None:
+                keys = list(map(check_order, rows))
+                order = array(_POSITION, sorted(range(len(rows)), key=keys.__getitem__))
+            self._ordered = order
+        return self._ordered
+
     # -- filtering
 
     @property
@@ -562,6 +597,21 @@ class CorpusIndex:
         """:meth:`search` as a job to run in slices (the window's filter-as-you-type);
         the list holds this method, which always asks the index's current store."""
         return self.text.job(query)
+
+
+_POSITION = "L"  # array type of the positions (at least 32 bits)
+
+
+def _order_of(blob: bytes, count: int) -> array[int] | None:
+    """The cache's order of ``count`` findings, or None when it is not one."""
+    order = array(_POSITION)
+    try:
+        order.frombytes(blob)
+    except ValueError:
+        return None
+    if len(order) != count or (count and max(order) >= count):
+        return None
+    return order
 
 
 def _rebuild_sink(store: SearchText) -> TextSink | None:

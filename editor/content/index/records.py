@@ -84,6 +84,12 @@ def grouped(flat: Iterable[str | int | None]) -> Iterator[FindingRow]:
     return zip(*[fields] * FINDING_WIDTH, strict=True)
 
 
+def check_order(row: FindingRow) -> tuple[str, int, int, str, str]:
+    """The order findings are reported in: by path, line, column, rule and field."""
+    rule, _, path, field, _, line, column = row
+    return path, line or 0, column or 0, rule, field
+
+
 def worst(severities: Iterable[str]) -> str:
     """The worst of ``severities`` ("" when there is none)."""
     return BY_RANK[min((RANK[s] for s in severities), default=NO_SEVERITY)]

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Generator
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
 from index_helpers import write_entry  # this folder is on sys.path (no __init__)
 
 from editor.content import index_cache
-from editor.content.index import CorpusIndex
+from editor.content.index import CorpusIndex, corpus_index
+from editor.content.index.records import check_order
 from editor.content.schema import SchemaRegistry
+from editor.content.seo.rules import FindingRow
 
 
 def reopen(folder: Path) -> CorpusIndex:
@@ -195,3 +199,37 @@ def test_warm_reopen_reads_the_facts_only_when_the_corpus_rules_run_again(
     again.update_paths([first.path])  # the corpus rules run over every record's facts
     assert snapshot(again) == snapshot(cold)
     assert [f.rule for f in again.findings()] == [f.rule for f in cold.findings()]
+
+
+def _not_sorted(row: object) -> NoReturn:
+    raise AssertionError("the findings were sorted again")
+
+
+def test_the_checks_order_is_kept_with_the_cache_and_never_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    same = "The same description for both entries, long enough for the length rule. " * 2
+    for name in ("a.md", "b.md"):  # title-short (own) sorts after description-duplicate
+        write_entry(tmp_path, name, seo_title="Short", description=same)
+    write_entry(tmp_path, "c.md")
+    (tmp_path / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+
+    def checked(index: CorpusIndex) -> list[FindingRow]:
+        rows = index.ordered_finding_rows()
+        assert rows == sorted(index.finding_rows(), key=check_order)
+        return rows
+
+    cold = reopen(tmp_path)
+    rows = checked(cold)
+    assert rows != list(cold.finding_rows())  # the case needs sorting
+    with monkeypatch.context() as patched:  # an unchanged folder: taken from the cache
+        patched.setattr(corpus_index, "check_order", _not_sorted)
+        assert reopen(tmp_path).ordered_finding_rows() == rows
+
+    bump(write_entry(tmp_path, "c.md", seo_title="Short", description=same))
+    cold.update_paths([tmp_path / "c.md"])  # a save: c.md joins the duplicates
+    assert len(checked(cold)) > len(rows)
+    assert len(checked(reopen(tmp_path))) > len(rows)  # changed since the cache
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_index, "check_order", _not_sorted)
+        assert reopen(tmp_path).ordered_finding_rows() == checked(cold)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO
 
 from editor.content.errors import ContentError
-from editor.content.gc_pause import no_collection_at_exit
+from editor.content.gc_pause import gc_paused, no_collection_at_exit
 from editor.content.index import CorpusIndex, Progress
 from editor.content.index.records import check_order
 from editor.content.schema import SchemaRegistry
@@ -135,7 +135,19 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     progress.close()
     no_collection_at_exit()
+    # The report makes only acyclic tuples, lists and strings; the first full collection
+    # after the build would walk every record for nothing (~0.05 s at 50k entries).
+    with gc_paused():
+        findings = _report(args, index, folder, only)
+    level = FAIL_LEVELS[args.fail_on]
+    failed = any(severity_rank(severity) <= level for severity in _counts(findings))
+    return 1 if failed else 0
 
+
+def _report(
+    args: argparse.Namespace, index: CorpusIndex, folder: Path, only: set[str]
+) -> list[FindingRow]:
+    """Write the findings of ``only`` these rules as ``args.format`` says; returns them."""
     changed = getattr(args, "only_paths", None)  # check --changed-since (cli_git.py)
     findings = index.ordered_finding_rows()  # sorted as sorted_findings sorts
     if changed is not None:
@@ -151,9 +163,7 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         emit(report_text(len(index), findings, colour=colour))
-    level = FAIL_LEVELS[args.fail_on]
-    failed = any(severity_rank(severity) <= level for severity in _counts(findings))
-    return 1 if failed else 0
+    return findings
 
 
 def sorted_findings(rows: Iterable[FindingRow], only: Collection[str]) -> list[FindingRow]:

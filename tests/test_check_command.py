@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import base64
 import csv
+import gc
 import io
 import json
 import os
@@ -296,3 +297,26 @@ def test_the_plain_tuple_writers_give_what_the_finding_objects_gave(
         for f in by_objects
     )  # fmt: skip
     assert report_csv(rows) == expected.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_the_report_is_written_with_the_collector_paused_and_on_again_after(
+    folder: Path, fmt: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report makes only acyclic objects; a full collection over the index then
+    would be waste (the process ends right after)."""
+    import editor.cli
+
+    seen: list[bool] = []
+    real_emit = editor.cli.emit
+
+    def emit(text: str) -> None:
+        seen.append(gc.isenabled())
+        real_emit(text)
+
+    monkeypatch.setattr(editor.cli, "emit", emit)
+    assert gc.isenabled()
+    code, out, _ = run(capsys, "--format", fmt, "--fail-on", "never", str(folder))
+    assert (code, seen) == (0, [False])
+    assert "no-description" in out
+    assert gc.isenabled()

@@ -9,6 +9,8 @@ import gc
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -320,3 +322,16 @@ def test_the_report_is_written_with_the_collector_paused_and_on_again_after(
     assert (code, seen) == (0, [False])
     assert "no-description" in out
     assert gc.isenabled()
+
+
+def test_the_check_loads_no_process_pool_until_a_cold_build_needs_one() -> None:
+    """A warm check never parses: multiprocessing and concurrent.futures are left out."""
+    script = (
+        "import sys, editor.cli, editor.check_command\n"
+        "print(sorted(m for m in sys.modules if m.startswith("
+        "('multiprocessing', 'concurrent', 'editor.content.index.pool'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

@@ -30,7 +30,6 @@ from editor.content.errors import ContentError
 from editor.content.gc_pause import gc_paused
 from editor.content.index.chunk_parser import ChunkParser, InProcessParser
 from editor.content.index.parse import parse_file
-from editor.content.index.pool import PoolParser
 from editor.content.index.reconcile import Placer, reconcile
 from editor.content.index.records import (
     BY_RANK,
@@ -240,6 +239,10 @@ class CorpusIndex:
         folder = os.fspath(self.folder)
         if files < self.pool_min_files or self.workers < 2:
             return InProcessParser(folder, self.registry, self.config)
+        # imported here: a warm reopen or check never needs the pool, and multiprocessing
+        # with concurrent.futures was a tenth of a warm check's imports
+        from editor.content.index.pool import PoolParser
+
         return PoolParser(folder, self.registry, self.config, self.workers)
 
     def _all_facts(self) -> list[FactsRow]:

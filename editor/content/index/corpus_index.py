@@ -354,8 +354,10 @@ class CorpusIndex:
                 rank = min(rank, rank_of[finding[1]])
             record.severity = BY_RANK[rank]
 
-    def _save(self) -> None:
-        """Write the cache; a big one in a background thread (the results are ready now)."""
+    def _save(self, *, order: bool = True) -> None:
+        """Write the cache; a big one in a background thread (the results are ready now).
+        With ``order`` the check's order of the findings is worked out for it if it is
+        not known (~0.1 s at 50k entries); without, it is written only if known."""
         store = self._search
         assert store is not None
         if store.overrides:  # saved rows' texts: into the buffer the cache is made of
@@ -368,7 +370,7 @@ class CorpusIndex:
             (store.buffer, store.starts, store.masks),
             text_path=store.path,
             background=len(self._records) >= BACKGROUND_SAVE_MIN,
-            ordered=self._check_order().tobytes(),
+            ordered=self._check_order().tobytes() if order or self._ordered is not None else None,
         )
 
     # -- incremental
@@ -434,7 +436,7 @@ class CorpusIndex:
         """
         if self.cache_stale:
             self.cache_stale = False
-            self._save()
+            self._save(order=False)  # on the window's thread: the next check sorts instead
 
     def _apply(self, store: SearchText, edits: list[tuple[int, str, FileParts | None]]) -> bool:
         """Put the edits (sorted by old row, then path) into the paths, records and

@@ -233,3 +233,14 @@ def test_the_checks_order_is_kept_with_the_cache_and_never_stale(
     with monkeypatch.context() as patched:
         patched.setattr(corpus_index, "check_order", _not_sorted)
         assert reopen(tmp_path).ordered_finding_rows() == checked(cold)
+
+    # The window writes its cache at close without working the order out: the next
+    # check of the folder sorts instead, never reads a stale order.
+    bump(write_entry(tmp_path, "c.md"))
+    cold.update_paths([tmp_path / "c.md"])
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_index, "check_order", _not_sorted)
+        cold.save_cache()
+    index_cache.wait_for_writes()
+    assert checked(reopen(tmp_path)) == checked(cold)
+    assert len(checked(cold)) == len(rows)

@@ -281,10 +281,13 @@ def _plain(texts: list[str]) -> bool:
 
 def _json_string(text: str) -> str:
     """``text`` as a JSON string that UTF-8 holds and that stays on one line."""
-    return _valid_utf8(encode_basestring(text))
+    encoded = encode_basestring(text)
+    return encoded if text.isascii() else _valid_utf8(encoded)
 
 
 def _path_json(name: str) -> str:
+    if name.isascii():  # the usual name: valid UTF-8, nothing for _valid_utf8 to do
+        return encode_basestring(name)
     path, path_bytes = _json_name(name)
     text = _json_string(path)
     return text if path_bytes is None else f'{text}, "path_bytes": "{path_bytes}"'

@@ -132,7 +132,10 @@ def load_facts(pieces: Sequence[bytes]) -> list[FactsRow | None]:
 
 # magic, offset and length of the marshalled head
 _HEADER = struct.Struct("<8sQQ")
-_MAGIC = b"GEIDX\x00\x00\x08"
+# A new last byte with every change of the file's layout (9: the check's order in the
+# head), so a cache of the layout before is told apart ("another version", rebuilt
+# quietly) rather than failing to read ("unreadable", a warning).
+_MAGIC = b"GEIDX\x00\x00\x09"
 # Rows are marshalled in pieces: marshal holds the GIL for a whole call, and a window
 # reading or writing its cache from a worker thread must not freeze that long.
 _PIECE_ROWS = 4000

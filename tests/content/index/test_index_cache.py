@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import marshal
 import os
 from collections.abc import Generator
 from pathlib import Path
@@ -244,3 +246,28 @@ def test_the_checks_order_is_kept_with_the_cache_and_never_stale(
     index_cache.wait_for_writes()
     assert checked(reopen(tmp_path)) == checked(cold)
     assert len(checked(cold)) == len(rows)
+
+
+def test_a_cache_of_the_layout_before_is_rebuilt_without_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("a.md", "b.md"):
+        write_entry(tmp_path, name)
+    reopen(tmp_path)
+    path = index_cache.cache_path(tmp_path)
+    data = path.read_bytes()
+    _, at, length = index_cache._HEADER.unpack_from(data)
+    head = marshal.loads(data[at : at + length])[:7]  # no order: the head before it
+    old = marshal.dumps(head)
+    path.write_bytes(
+        index_cache._HEADER.pack(b"GEIDX\x00\x00\x08", at, len(old))
+        + data[index_cache._HEADER.size : at]
+        + old
+    )
+
+    with caplog.at_level(logging.INFO, logger="editor.content.index_cache"):
+        again = reopen(tmp_path)
+
+    assert again.parsed == 2
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+    assert "another version" in caplog.records[0].getMessage()

@@ -40,8 +40,9 @@ from editor.content.index.records import (
     IndexChange,
     LazyFacts,
     Progress,
-    check_order,
+    check_positions,
     grouped,
+    order_from_bytes,
 )
 from editor.content.index.scan import Listed, inside, scan_folder
 from editor.content.schema import SchemaRegistry
@@ -573,11 +574,8 @@ class CorpusIndex:
             blob, self._ordered_blob = self._ordered_blob, None
             if rows is None:
                 rows = list(self.finding_rows())
-            order = _order_of(blob, len(rows)) if blob is not None else None
-            if order is None:
-                keys = list(map(check_order, rows))
-                order = array(_POSITION, sorted(range(len(rows)), key=keys.__getitem__))
-            self._ordered = order
+            order = order_from_bytes(blob, len(rows)) if blob is not None else None
+            self._ordered = check_positions(rows) if order is None else order
         return self._ordered
 
     # -- filtering
@@ -602,21 +600,6 @@ class CorpusIndex:
         """:meth:`search` as a job to run in slices (the window's filter-as-you-type);
         the list holds this method, which always asks the index's current store."""
         return self.text.job(query)
-
-
-_POSITION = "L"  # array type of the positions (at least 32 bits)
-
-
-def _order_of(blob: bytes, count: int) -> array[int] | None:
-    """The cache's order of ``count`` findings, or None when it is not one."""
-    order = array(_POSITION)
-    try:
-        order.frombytes(blob)
-    except ValueError:
-        return None
-    if len(order) != count or (count and max(order) >= count):
-        return None
-    return order
 
 
 def _rebuild_sink(store: SearchText) -> TextSink | None:

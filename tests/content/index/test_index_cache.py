@@ -13,7 +13,7 @@ import pytest
 from index_helpers import write_entry  # this folder is on sys.path (no __init__)
 
 from editor.content import index_cache
-from editor.content.index import CorpusIndex, corpus_index
+from editor.content.index import CorpusIndex, records
 from editor.content.index.records import check_order
 from editor.content.schema import SchemaRegistry
 from editor.content.seo.rules import FindingRow
@@ -225,7 +225,7 @@ def test_the_checks_order_is_kept_with_the_cache_and_never_stale(
     rows = checked(cold)
     assert rows != list(cold.finding_rows())  # the case needs sorting
     with monkeypatch.context() as patched:  # an unchanged folder: taken from the cache
-        patched.setattr(corpus_index, "check_order", _not_sorted)
+        patched.setattr(records, "check_order", _not_sorted)
         assert reopen(tmp_path).ordered_finding_rows() == rows
 
     bump(write_entry(tmp_path, "c.md", seo_title="Short", description=same))
@@ -233,7 +233,7 @@ def test_the_checks_order_is_kept_with_the_cache_and_never_stale(
     assert len(checked(cold)) > len(rows)
     assert len(checked(reopen(tmp_path))) > len(rows)  # changed since the cache
     with monkeypatch.context() as patched:
-        patched.setattr(corpus_index, "check_order", _not_sorted)
+        patched.setattr(records, "check_order", _not_sorted)
         assert reopen(tmp_path).ordered_finding_rows() == checked(cold)
 
     # The window writes its cache at close without working the order out: the next
@@ -241,7 +241,7 @@ def test_the_checks_order_is_kept_with_the_cache_and_never_stale(
     bump(write_entry(tmp_path, "c.md"))
     cold.update_paths([tmp_path / "c.md"])
     with monkeypatch.context() as patched:
-        patched.setattr(corpus_index, "check_order", _not_sorted)
+        patched.setattr(records, "check_order", _not_sorted)
         cold.save_cache()
     index_cache.wait_for_writes()
     assert checked(reopen(tmp_path)) == checked(cold)

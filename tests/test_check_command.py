@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import base64
 import csv
+import gc
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -296,3 +299,39 @@ def test_the_plain_tuple_writers_give_what_the_finding_objects_gave(
         for f in by_objects
     )  # fmt: skip
     assert report_csv(rows) == expected.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_the_report_is_written_with_the_collector_paused_and_on_again_after(
+    folder: Path, fmt: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report makes only acyclic objects; a full collection over the index then
+    would be waste (the process ends right after)."""
+    import editor.cli_common
+
+    seen: list[bool] = []
+    real_emit = editor.cli_common.emit
+
+    def emit(text: str) -> None:
+        seen.append(gc.isenabled())
+        real_emit(text)
+
+    monkeypatch.setattr(editor.cli_common, "emit", emit)
+    assert gc.isenabled()
+    code, out, _ = run(capsys, "--format", fmt, "--fail-on", "never", str(folder))
+    assert (code, seen) == (0, [False])
+    assert "no-description" in out
+    assert gc.isenabled()
+
+
+def test_the_check_loads_no_process_pool_until_a_cold_build_needs_one() -> None:
+    """A warm check never parses: multiprocessing and concurrent.futures are left out."""
+    script = (
+        "import sys, editor.cli, editor.check_command\n"
+        "print(sorted(m for m in sys.modules if m.startswith("
+        "('multiprocessing', 'concurrent', 'editor.content.index.pool'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

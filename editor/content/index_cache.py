@@ -3,7 +3,8 @@
 A file's row is reused when its relative path, size and mtime_ns are unchanged; the
 whole cache is dropped when its *fingerprint* differs (cache format, app version,
 parser versions, schemas, SEO settings), so a rule or schema change recomputes every
-finding. The corpus rules' findings are kept too: they are reused when no file changed.
+finding. The corpus rules' findings are kept too, and every finding in the order the
+``check`` command reports them: both are reused when no file changed.
 
 Rows are written with :mod:`marshal`, not pickle: they are plain tuples of str, int
 and None, which marshal reads several times faster (and it shares repeated interned
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 APP_NAME = "glossary-editor"
 
 
@@ -108,6 +109,9 @@ class Payload:
     masks: array[int]  # which ASCII letters each row holds
     facts: list[bytes]  # the rows' facts, as marshalled lists, in row order
     text_path: Path | None = None  # the file ``buffer`` comes from
+    # The check's order of the findings (``CorpusIndex.ordered_finding_rows``): the
+    # bytes of an array of positions; None when not written.
+    ordered: bytes | None = None
 
     def text_view(self) -> memoryview:
         return memoryview(self.buffer)
@@ -128,7 +132,10 @@ def load_facts(pieces: Sequence[bytes]) -> list[FactsRow | None]:
 
 # magic, offset and length of the marshalled head
 _HEADER = struct.Struct("<8sQQ")
-_MAGIC = b"GEIDX\x00\x00\x08"
+# A new last byte with every change of the file's layout (9: the check's order in the
+# head), so a cache of the layout before is told apart ("another version", rebuilt
+# quietly) rather than failing to read ("unreadable", a warning).
+_MAGIC = b"GEIDX\x00\x00\x09"
 # Rows are marshalled in pieces: marshal holds the GIL for a whole call, and a window
 # reading or writing its cache from a worker thread must not freeze that long.
 _PIECE_ROWS = 4000
@@ -158,7 +165,7 @@ def load(folder: Path, key: str) -> Payload | None:
             if magic != _MAGIC:
                 raise _OtherFormatError(path)
             stream.seek(at)
-            stored_key, _folder, corpus, starts, masks, pieces, text_name = marshal.loads(
+            stored_key, _folder, corpus, starts, masks, pieces, text_name, ordered = marshal.loads(
                 _read_exactly(stream, length)
             )
             if stored_key != key:
@@ -170,7 +177,11 @@ def load(folder: Path, key: str) -> Payload | None:
                 for rows_length, facts_length in pieces:
                     rows += marshal.loads(_read_exactly(stream, rows_length))
                     facts.append(_read_exactly(stream, facts_length))
-        if not isinstance(corpus, list) or not isinstance(text_name, str):
+        if (
+            not isinstance(corpus, list)
+            or not isinstance(text_name, str)
+            or not isinstance(ordered, bytes | None)
+        ):
             raise ValueError("the head is not as written")
         starts_array, masks_array = array("q"), array("Q")
         starts_array.frombytes(starts)
@@ -187,7 +198,7 @@ def load(folder: Path, key: str) -> Payload | None:
     except Exception as exc:  # truncated, corrupt...
         log.warning("ignoring unreadable index cache %s: %s", path, exc)
         return None
-    return Payload(rows, corpus, buffer, starts_array, masks_array, facts, text_path)
+    return Payload(rows, corpus, buffer, starts_array, masks_array, facts, text_path, ordered)
 
 
 def _map_text(path: Path, size: int) -> Buffer:
@@ -218,6 +229,7 @@ def save(
     *,
     text_path: Path | None = None,
     background: bool = False,
+    ordered: bytes | None = None,
 ) -> None:
     """Write the cache atomically (temp file + rename); failure only logs.
 
@@ -235,7 +247,7 @@ def save(
         writer.piece(
             marshal.dumps([row[:-1] for row in piece]), marshal.dumps([row[-1] for row in piece])
         )
-    writer.finish(key, corpus, search, text_path, background=background)
+    writer.finish(key, corpus, search, text_path, background=background, ordered=ordered)
 
 
 class Writer:
@@ -297,9 +309,11 @@ class Writer:
         text_path: Path | None = None,
         *,
         background: bool = False,
+        ordered: bytes | None = None,
     ) -> None:
         """Write the head (and the search texts unless ``text_path`` holds them), then
-        put the file in place and remove the folder's other search-text files."""
+        put the file in place and remove the folder's other search-text files.
+        ``ordered``: the check's order of the findings, as bytes (or None)."""
         if self.stream is None:
             return
         self.finishing = True
@@ -309,13 +323,13 @@ class Writer:
         if background:
             thread = threading.Thread(
                 target=self._end,
-                args=(key, corpus, buffer, starts, masks, text_path),
+                args=(key, corpus, buffer, starts, masks, text_path, ordered),
                 name="index-cache-write",
             )
             _pending[self.path] = thread
             thread.start()
         else:
-            self._end(key, corpus, buffer, starts, masks, text_path)
+            self._end(key, corpus, buffer, starts, masks, text_path, ordered)
 
     def _end(  # noqa: PLR0917 - finish's arguments, handed to a thread
         self,
@@ -325,6 +339,7 @@ class Writer:
         starts: array[int],
         masks: array[int],
         text_path: Path | None,
+        ordered: bytes | None,
     ) -> None:
         stream, tmp = self.stream, self.tmp
         assert stream is not None and tmp is not None
@@ -345,6 +360,7 @@ class Writer:
                     masks.tobytes(),
                     self.pieces,
                     text_path.name,
+                    ordered,
                 )
             )
             at = stream.tell()

@@ -8,15 +8,19 @@ findings ``check`` reports there.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import yaml
 
+from editor.content import fast_yaml
 from editor.content.document import load_entry
+from editor.content.errors import ContentError
+from editor.content.frontmatter import load_bounded
 from editor.content.index import CorpusIndex
 from editor.content.schema import Field, SchemaRegistry
 from editor.content.seo.config import load_config
+from editor.content.site import seo_map
 
 SITES = Path(__file__).resolve().parents[1] / "fixtures" / "sites"
 
@@ -198,3 +202,39 @@ def test_cloudcannon_structures_and_select_data_become_nested_fields(tmp_path: P
         ("field-invalid", "summary"),
         ("field-invalid", "steps.0.minutes"),
     ]
+
+
+def test_the_corpus_is_sampled_only_for_roles_nothing_else_maps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: A\nsummary: s\n---\n", encoding="utf-8")
+    roles = "".join(f"    {role}: {role}_key\n" for role in seo_map.ROLES)
+    (tmp_path / "glossary-editor.yaml").write_text(f"seo:\n  fields:\n{roles}", encoding="utf-8")
+
+    def no_reading(*_: object) -> NoReturn:
+        raise AssertionError("a file was sampled")
+
+    monkeypatch.setattr(seo_map, "read_head", no_reading)
+    registry = SchemaRegistry.load(tmp_path)
+    assert dict(registry.seo_map) == {role: f"{role}_key" for role in seo_map.ROLES}
+
+
+def test_the_sample_reads_each_file_as_pyyaml_does(shared_dir: Path) -> None:
+    """The sample's fast path (yaml-rs) gives what the bounded PyYAML load gives."""
+    files = sorted(SITES.rglob("*.md")) + sorted((shared_dir / "real_content").rglob("*.md"))
+    files += sorted((shared_dir / "seeds").rglob("*.md"))
+    fast = 0
+    for path in files:
+        head = path.read_bytes()[:16384].decode("utf-8", "replace").removeprefix("\ufeff")
+        end = head.find("\n---", 3)
+        if not head.startswith("---") or end < 0:
+            continue
+        try:
+            expected = load_bounded(head[3:end], yaml.CSafeLoader)
+        except (yaml.YAMLError, ContentError):
+            expected = None
+        expected = expected if isinstance(expected, dict) else None
+        assert seo_map._front(head) == expected, path
+        fast += fast_yaml.try_fast(head[3 : end + 1]) is not None
+    if fast == 0:
+        pytest.skip("no file took the fast path here (no yaml-rs, or no content)")

@@ -9,6 +9,7 @@ and a type checker knows each field's type.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, NamedTuple
@@ -82,6 +83,35 @@ def grouped(flat: Iterable[str | int | None]) -> Iterator[FindingRow]:
     objects for the garbage collector to walk), back as one tuple per finding."""
     fields = iter(flat)
     return zip(*[fields] * FINDING_WIDTH, strict=True)
+
+
+def check_order(row: FindingRow) -> tuple[str, int, int, str, str]:
+    """The order findings are reported in: by path, line, column, rule and field."""
+    rule, _, path, field, _, line, column = row
+    return path, line or 0, column or 0, rule, field
+
+
+POSITION: Final = "L"  # array type of positions in a list of findings (32 bits at least)
+
+
+def check_positions(rows: list[FindingRow]) -> array[int]:
+    """The positions of ``rows`` in the check's order (:func:`check_order`; rows alike
+    in it keep their order)."""
+    keys = list(map(check_order, rows))
+    return array(POSITION, sorted(range(len(rows)), key=keys.__getitem__))
+
+
+def order_from_bytes(blob: bytes, count: int) -> array[int] | None:
+    """Positions of ``count`` findings as :func:`check_positions` gave them and the
+    cache kept them (``tobytes``), or None when ``blob`` is not such an order."""
+    order = array(POSITION)
+    try:
+        order.frombytes(blob)
+    except ValueError:
+        return None
+    if len(order) != count or (count and max(order) >= count):
+        return None
+    return order
 
 
 def worst(severities: Iterable[str]) -> str:

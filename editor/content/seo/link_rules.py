@@ -77,9 +77,15 @@ def markdown_links(search: bytes) -> list[str]:
     return found
 
 
-def link_facts(path: str, subject: str, facts: FactsRow, search: bytes) -> LinkFacts:
+def link_facts(
+    path: str, subject: str, facts: FactsRow, search: bytes, *, with_links: bool = True
+) -> LinkFacts:
     """An entry's :class:`LinkFacts` from its index record's parts: its SEO facts (the
-    URL key it answers to, its related links) and its search text (Markdown links)."""
+    URL key it answers to, its related links) and its search text (Markdown links).
+    Without ``with_links`` (neither ``orphan`` nor ``link-moved`` is on) the links are left
+    out: nothing reads them."""
+    if not with_links:
+        return LinkFacts(path, facts[3], subject.strip(), ())
     related = facts[4]
     links = [(related[n], related[n + 1]) for n in range(0, len(related), 2)]
     links += [("markdown", target) for target in markdown_links(search)]
@@ -107,10 +113,11 @@ class LinkRules:
     def __init__(self, config: SeoConfig) -> None:
         self.config = config
         self.on = {rule: config.enabled(rule) for rule in LINK_RULES}
-        # The URL and link tables serve only orphan and link-moved (off by default); left
-        # empty otherwise: at 50k entries they held ~45 MB of small sets and dicts that
-        # value-variant alone never reads.
-        self._links_on = self.on["orphan"] or self.on["link-moved"]
+        # The URL and link tables serve ``orphan`` and ``link-moved`` only, the subject
+        # groups ``value-variant`` only: a rule that is off costs nothing (with the
+        # defaults, keeping the link tables was most of a 50k cold build's last second).
+        self.linking = self.on["orphan"] or self.on["link-moved"]
+        self.variants = self.on["value-variant"]
         self._reset()
 
     def _reset(self) -> None:
@@ -134,7 +141,9 @@ class LinkRules:
         if self.active:
             for entry in facts:
                 self._add(entry)
-            self._refresh(self._facts)
+            # Without the link rules only the entries holding a less used spelling can
+            # have findings.
+            self._refresh(self._facts if self.linking else self._all_minorities())
 
     def update(self, removed: Iterable[str], added: Iterable[LinkFacts]) -> set[str]:
         """Remove, then add or replace; exactly the paths (other than the changed ones,
@@ -202,6 +211,10 @@ class LinkRules:
         ranked = self._ranked(variant)
         return (*ranked[:4], ("", len(ranked))) if len(ranked) > 1 else ()
 
+    def _all_minorities(self) -> set[str]:
+        """Every entry holding a spelling other than its subject group's most used."""
+        return set().union(*(self._minority(v) for v in self._holders if len(self._holders[v]) > 1))
+
     def _minority(self, variant: str) -> set[str]:
         """The entries holding a spelling other than the most used: those with findings."""
         ranked = self._ranked(variant)
@@ -222,12 +235,12 @@ class LinkRules:
         # get-then-create throughout: ``setdefault(key, set())`` makes a set per call,
         # which at 50k entries was a third of a build
         path = entry.path
-        if self._links_on:
+        if self.linking:
             self._add_links(entry)
         elif entry.links:
             entry = entry._replace(links=())  # nothing reads them: not kept by the 50k
         self._facts[path] = entry
-        if entry.subject:
+        if entry.subject and self.variants:
             variant = variant_key(entry.subject)
             spellings = self._holders.get(variant)
             if spellings is None:
@@ -252,9 +265,9 @@ class LinkRules:
 
     def _remove(self, entry: LinkFacts) -> None:
         del self._facts[entry.path]
-        if self._links_on:
+        if self.linking:
             self._remove_links(entry)
-        if entry.subject:
+        if entry.subject and self.variants:
             variant = variant_key(entry.subject)
             spellings = self._holders[variant]
             _discard(spellings, entry.subject, entry.path)

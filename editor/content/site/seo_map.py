@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from editor.content import fast_yaml
 from editor.content.errors import ContentError
 from editor.content.frontmatter import load_bounded
 from editor.content.safe_read import read_head
@@ -44,10 +45,10 @@ def detect(
         for role, key in _from_schema(schema).items():
             if role not in mapping:
                 mapping[role], sources[role] = key, f"schema '{schema.name}' ({schema.description})"
-    counts, files = _sample(root)
     missing = [r for r in ROLES if r not in mapping]
-    if not missing:
+    if not missing:  # the corpus is read only for what nothing else says
         return mapping, sources
+    counts, files = _sample(root)
     seo_share = counts["seo.title"] + counts["seo.page_description"]
     where = f"corpus ({files} files sampled)"
     if files and seo_share >= files:  # most files keep an ``seo`` block: the glossary's way
@@ -140,6 +141,13 @@ def _front(head: str) -> dict[str, Any] | None:
     end = head.find("\n---", 3)
     if end < 0:
         return None
+    # yaml-rs where it provably gives PyYAML's data (a fifth of the time: the sample was
+    # most of ``SchemaRegistry.load``, which every check and every window open runs);
+    # its line break kept, as it requires (only a last block scalar's own line break
+    # could differ, and the sample looks at keys and emptiness only)
+    data = fast_yaml.try_fast(head[3 : end + 1])
+    if data is not None:
+        return data
     try:  # bounded: a hostile file among the sampled ones is skipped, never followed
         data = load_bounded(head[3:end], yaml.CSafeLoader)
     except (yaml.YAMLError, ContentError):

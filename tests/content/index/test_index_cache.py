@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import marshal
 import os
 from collections.abc import Generator
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
 from index_helpers import write_entry  # this folder is on sys.path (no __init__)
 
 from editor.content import index_cache
-from editor.content.index import CorpusIndex
+from editor.content.index import CorpusIndex, records
+from editor.content.index.records import check_order
 from editor.content.schema import SchemaRegistry
+from editor.content.seo.rules import FindingRow
 
 
 def reopen(folder: Path) -> CorpusIndex:
@@ -195,3 +201,96 @@ def test_warm_reopen_reads_the_facts_only_when_the_corpus_rules_run_again(
     again.update_paths([first.path])  # the corpus rules run over every record's facts
     assert snapshot(again) == snapshot(cold)
     assert [f.rule for f in again.findings()] == [f.rule for f in cold.findings()]
+
+
+def _not_sorted(row: object) -> NoReturn:
+    raise AssertionError("the findings were sorted again")
+
+
+def test_the_checks_order_is_kept_with_the_cache_and_never_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    same = "The same description for both entries, long enough for the length rule. " * 2
+    for name in ("a.md", "b.md"):  # title-short (own) sorts after description-duplicate
+        write_entry(tmp_path, name, seo_title="Short", description=same)
+    write_entry(tmp_path, "c.md")
+    (tmp_path / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+
+    def checked(index: CorpusIndex) -> list[FindingRow]:
+        rows = index.ordered_finding_rows()
+        assert rows == sorted(index.finding_rows(), key=check_order)
+        return rows
+
+    cold = reopen(tmp_path)
+    rows = checked(cold)
+    assert rows != list(cold.finding_rows())  # the case needs sorting
+    with monkeypatch.context() as patched:  # an unchanged folder: taken from the cache
+        patched.setattr(records, "check_order", _not_sorted)
+        assert reopen(tmp_path).ordered_finding_rows() == rows
+
+    bump(write_entry(tmp_path, "c.md", seo_title="Short", description=same))
+    cold.update_paths([tmp_path / "c.md"])  # a save: c.md joins the duplicates
+    assert len(checked(cold)) > len(rows)
+    assert len(checked(reopen(tmp_path))) > len(rows)  # changed since the cache
+    with monkeypatch.context() as patched:
+        patched.setattr(records, "check_order", _not_sorted)
+        assert reopen(tmp_path).ordered_finding_rows() == checked(cold)
+
+    # The window writes its cache at close without working the order out: the next
+    # check of the folder sorts instead, never reads a stale order.
+    bump(write_entry(tmp_path, "c.md"))
+    cold.update_paths([tmp_path / "c.md"])
+    with monkeypatch.context() as patched:
+        patched.setattr(records, "check_order", _not_sorted)
+        cold.save_cache()
+    index_cache.wait_for_writes()
+    assert checked(reopen(tmp_path)) == checked(cold)
+    assert len(checked(cold)) == len(rows)
+
+
+def test_a_cache_of_the_layout_before_is_rebuilt_without_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("a.md", "b.md"):
+        write_entry(tmp_path, name)
+    reopen(tmp_path)
+    path = index_cache.cache_path(tmp_path)
+    data = path.read_bytes()
+    _, at, length = index_cache._HEADER.unpack_from(data)
+    head = marshal.loads(data[at : at + length])[:7]  # no order: the head before it
+    old = marshal.dumps(head)
+    path.write_bytes(
+        index_cache._HEADER.pack(b"GEIDX\x00\x00\x08", at, len(old))
+        + data[index_cache._HEADER.size : at]
+        + old
+    )
+
+    with caplog.at_level(logging.INFO, logger="editor.content.index_cache"):
+        again = reopen(tmp_path)
+
+    assert again.parsed == 2
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+    assert "another version" in caplog.records[0].getMessage()
+
+
+def test_an_update_made_ready_elsewhere_leaves_no_stale_order(tmp_path: Path) -> None:
+    """The window's bulk path (``read_paths`` on the pool, ``apply_update`` on the GUI
+    thread) forgets the check's order as a save does, so neither the index nor the cache
+    it writes at close hands a later check the order of findings that changed."""
+    same = "The same description for both entries, long enough for the length rule. " * 2
+    for name in ("a.md", "b.md"):
+        write_entry(tmp_path, name, seo_title="Short", description=same)
+    write_entry(tmp_path, "c.md")
+    index = reopen(tmp_path)
+    index.prepare_updates()  # as the window does once the index is built
+    before = index.ordered_finding_rows()
+    bump(write_entry(tmp_path, "c.md", seo_title="Short", description=same))
+    update = index.read_paths([tmp_path / "c.md"])
+    assert update.ready is not None  # the assignments-only path
+    index.apply_update(update)
+    rows = index.ordered_finding_rows()
+    assert rows == sorted(index.finding_rows(), key=check_order)
+    assert len(rows) > len(before)
+    index.save_cache()
+    index_cache.wait_for_writes()
+    assert reopen(tmp_path).ordered_finding_rows() == rows

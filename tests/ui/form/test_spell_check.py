@@ -216,8 +216,10 @@ def test_a_very_long_line_is_checked_when_typing_pauses(
 def test_a_big_folders_title_words_are_gathered_on_a_worker(
     qtbot: QtBot, form: EntryForm, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from editor.content import spelling
+
     gathered: list[threading.Thread] = []
-    real = spell_check.words_of
+    real = spelling.words_of
 
     def spy(titles: Any) -> set[str]:
         gathered.append(threading.current_thread())

@@ -13,9 +13,8 @@ import re
 from pathlib import Path
 
 from editor.content.bulk.pattern import FindOptions
-from editor.content.bulk.replace import preview
+from editor.content.bulk.replace import Corpus, preview
 from editor.content.bulk.scope import BODY
-from editor.content.index import CorpusIndex
 
 __all__ = ["backlinks", "reference_options"]
 
@@ -33,7 +32,7 @@ def reference_options(url: str, replacement: str = "") -> FindOptions:
 
 
 def backlinks(
-    folder: Path, path: Path, url: str, *, index: CorpusIndex | None = None
+    folder: Path, path: Path, url: str, *, index: Corpus | None = None
 ) -> list[tuple[Path, list[str]]]:
     """The other entries that refer to ``url`` (the entry at ``path``), with the fields
     where each reference stands (``body`` for the body), in path order."""

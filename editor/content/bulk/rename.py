@@ -27,10 +27,9 @@ from editor.content.bulk.batch import (
     undo_batch,
 )
 from editor.content.bulk.links import reference_options
-from editor.content.bulk.replace import Plan, plan, preview
+from editor.content.bulk.replace import Corpus, Plan, plan, preview
 from editor.content.document import load_entry, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
-from editor.content.index import CorpusIndex
 
 __all__ = ["AppliedRename", "RenamePlan", "apply_rename", "plan_rename", "undo_rename"]
 
@@ -63,7 +62,7 @@ class AppliedRename:
 
 
 def plan_rename(
-    folder: Path, path: Path, new_slug: str, *, index: CorpusIndex | None = None
+    folder: Path, path: Path, new_slug: str, *, index: Corpus | None = None
 ) -> RenamePlan:
     """Plan renaming ``path`` to ``new_slug``; ContentError when it cannot be done."""
     if not SLUG.fullmatch(new_slug):

@@ -36,12 +36,13 @@ from editor.content.bulk.scope import BODY, Parts, Scope, dotted, string_values
 from editor.content.document import BOM, Entry, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
 from editor.content.gc_pause import gc_paused
-from editor.content.index import CorpusIndex, scan_folder
+from editor.content.index import CorpusIndex, IndexSnapshot, scan_folder
 from editor.content.schema import SCHEMA_KEY
 from editor.content.search import SearchText
 from editor.content.text_file import release
 
 __all__ = [
+    "Corpus",
     "EntryMatches",
     "Match",
     "Plan",
@@ -59,6 +60,9 @@ SCAN_SLICE = 4 << 20  # bytes of the index's text searched (then released) at a 
 _NOT_RAW = frozenset("'\"\\")
 
 StrPath = str | Path
+# The index a search reads: live, or as it was when a job started (another thread's
+# updates cannot change what the job sees: see :class:`IndexSnapshot`).
+Corpus = CorpusIndex | IndexSnapshot
 OpenDocs = Mapping[Path, tuple[Mapping[str, Any], str | None]]
 
 
@@ -155,7 +159,7 @@ def candidates(
     options: FindOptions,
     scope: Scope,
     *,
-    index: CorpusIndex | None = None,
+    index: Corpus | None = None,
     open_docs: Iterable[Path] = (),
     skipped: list[Problem] | None = None,
 ) -> list[Path]:
@@ -169,6 +173,8 @@ def candidates(
     terms = index_terms(options)
     open_set = set(open_docs)
     if index is not None:
+        # one moment's rows throughout: the records, the rows found in the text
+        index = index if isinstance(index, IndexSnapshot) else IndexSnapshot.of(index)
         rels = _index_candidates(index, terms, index_phrases(options), scope, skipped)
         paths = [index.folder / rel for rel in rels]
         if scope.body and terms is not None:
@@ -191,18 +197,18 @@ def candidates(
 
 
 def _index_candidates(
-    index: CorpusIndex,
+    index: IndexSnapshot,
     terms: list[str] | None,
     phrases: list[bytes],
     scope: Scope,
     skipped: list[Problem] | None,
 ) -> list[str]:
-    records = index.records
+    records, store = index.records, index.text
     rows: Iterable[int]
     rest = phrases
     if phrases:  # the longest phrase found in the text itself; the others checked after
         longest = max(phrases, key=len)
-        rows = _phrase_rows(index.text, longest)
+        rows = _phrase_rows(store, longest)
         rest = [p for p in phrases if p != longest]
         rest += [t.encode() for t in terms or () if t.encode() not in longest]
     else:
@@ -216,7 +222,7 @@ def _index_candidates(
                 skipped.append(Problem(index.folder / record.path, error.message))
             continue
         if rest:
-            text = record.search
+            text = store.text_of(row)  # the snapshot's (a record reads the live text)
             if not all(phrase in text for phrase in rest):
                 continue
         if scope.schema is not None and record.schema != scope.schema:
@@ -479,7 +485,7 @@ def preview(
     options: FindOptions,
     scope: Scope | None = None,
     *,
-    index: CorpusIndex | None = None,
+    index: Corpus | None = None,
     open_docs: OpenDocs | None = None,
 ) -> Preview:
     """Every match of ``options`` in ``folder`` (the whole job at once; see the module)."""

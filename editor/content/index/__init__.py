@@ -8,17 +8,20 @@
 - :mod:`.pool` — the process-pool parser (workers, spill files, fork server)
 - :mod:`.reconcile` — which rows the cache still answers for, and placing them in order
 - :mod:`.corpus_index` — :class:`CorpusIndex`, which ties them together
+- :mod:`.snapshot` — :class:`IndexSnapshot`, the index at one moment for another thread
 """
 
 from editor.content.index.corpus_index import CorpusIndex, PreparedUpdate
 from editor.content.index.parse import parse_file
 from editor.content.index.records import EntryRecord, IndexChange, Progress
 from editor.content.index.scan import scan_folder
+from editor.content.index.snapshot import IndexSnapshot
 
 __all__ = [
     "CorpusIndex",
     "EntryRecord",
     "IndexChange",
+    "IndexSnapshot",
     "PreparedUpdate",
     "Progress",
     "parse_file",

@@ -699,6 +699,17 @@ class CorpusIndex:
         row = bisect.bisect_left(self.paths, rel)
         return row if row < len(self.paths) and self.paths[row] == rel else -1
 
+    def is_current(self, path: Path | str) -> bool:
+        """Whether the index holds ``path`` as it is on disk (same size and mtime; a file
+        gone that it does not hold counts too): a report of a change to such a file (our
+        own save, a batch already read) needs no update. Stats the file: any thread."""
+        record = self.record(path)
+        try:
+            st = (self.folder / path).stat()  # an absolute path stays itself
+        except OSError:
+            return record is None
+        return record is not None and (record.mtime_ns, record.size) == (st.st_mtime_ns, st.st_size)
+
     @property
     def corpus_findings(self) -> list[Finding]:
         if self._corpus_objects is None:

@@ -21,7 +21,7 @@ from editor.content.bulk.batch import Problem
 from editor.content.bulk.pattern import FindOptions
 from editor.content.bulk.replace import EntryMatches, OpenDocs, candidates, iter_preview
 from editor.content.bulk.scope import Scope
-from editor.content.index import CorpusIndex
+from editor.content.index import CorpusIndex, IndexSnapshot
 from editor.ui.window.workers import RelayRunner
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class _PreviewArgs(NamedTuple):
     folder: Path
     options: FindOptions
     scope: Scope
-    corpus: CorpusIndex | None  # (``index`` is a tuple's method)
+    corpus: IndexSnapshot | None  # (``index`` is a tuple's method)
     open_docs: OpenDocs
 
 
@@ -107,6 +107,9 @@ class PreviewRunner(RelayRunner):
         connect: Callable[[PreviewRelay], None],
     ) -> PreviewRelay:
         """Run a preview; ``connect`` hooks up the relay's signals before the job starts."""
-        args = _PreviewArgs(folder, options, scope, index, open_docs)
+        # the index as it is now (on the GUI thread): updates put in while the job reads
+        # it (a save's) cannot change what it sees halfway
+        snapshot = IndexSnapshot.of(index) if index is not None else None
+        args = _PreviewArgs(folder, options, scope, snapshot, open_docs)
         relay = PreviewRelay(self)
         return self.launch(relay, connect, lambda cancel: _PreviewJob(args, relay, cancel))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from editor.content.bulk.batch import BatchError
 from editor.content.bulk.rename import SLUG, RenamePlan, plan_rename
 from editor.content.errors import ContentError
+from editor.content.index import IndexSnapshot
 from editor.ui.bulk.diff_parts import PlanDialog, apply_buttons, diff_view, form_preview_layout
 from editor.ui.bulk.history import BulkHistory, Step
 from editor.ui.bulk.replace_dialog import Host, batch_message
@@ -74,7 +75,9 @@ class RenameDialog(PlanDialog):
         if opened is not None and opened.dirty:
             self.error.setText("Save or revert this entry's changes first.")
             return
-        path, slug, index = self.path, self.slug.text(), self.host.index
+        path, slug, live = self.path, self.slug.text(), self.host.index
+        # the index as it is now: a save put in while the plan is made cannot change it
+        index = IndexSnapshot.of(live) if live is not None else None
         self.plan = None
         self.rename_button.setEnabled(False)
         self.plan_on_pool(

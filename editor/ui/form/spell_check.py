@@ -7,13 +7,15 @@ offers to draw them without changing the text is an input-method event carrying
 ``TextFormat`` attributes (no text committed, no undo step, no ``textChanged``).
 
 The dictionary loads on a worker thread the first time a field needs it; until then
-nothing is flagged, so opening the first entry never waits for it.
+nothing is flagged, so opening the first entry never waits for it. The words of a big
+folder's titles (accepted as spelt right) are gathered on a worker too, whenever titles
+change (a batch, a rename): 50k titles took the GUI thread 0.3-0.8 s.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
@@ -28,10 +30,11 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QPlainTextEdit, QWidget
 
 from editor.content.errors import ContentError
 from editor.content.spell_words import NORMAL
-from editor.content.spelling import Speller
+from editor.content.spelling import Speller, words_of
 from editor.ui import dialogs
 
 ADD_TO_DICTIONARY = "Add to Dictionary"
+SYNC_TITLES_MAX = 1000  # more titles' words are gathered on a worker (~10 µs a title)
 LONG_LINE = 3000  # characters: a longer line is checked when typing pauses
 LATE_MS = 300
 NO_SUGGESTIONS = "No suggestions"
@@ -49,12 +52,36 @@ class SpellService(QObject):
 
     changed = Signal()  # the dictionary loaded or a word was added: check again
     _loaded = Signal(str)  # from the worker thread: a language's engine is ready
+    _titled = Signal(int, object)  # from the worker thread: the titles' words (set[str])
 
     def __init__(self, speller: Speller, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.speller = speller
         self._loading: set[str] = set()
         self._loaded.connect(self._on_loaded)
+        self._titles_asked = 0  # counts set_titles: only the last one's words go in
+        self._titled.connect(self._on_titled)
+
+    def set_titles(self, titles: Sequence[str]) -> None:
+        """Accept the words of these titles (the folder's entries): a few at once, many
+        gathered on a worker and swapped in here; the words before stay until then."""
+        self._titles_asked += 1
+        if len(titles) <= SYNC_TITLES_MAX:
+            self.speller.set_title_words(words_of(titles))
+            self.changed.emit()
+            return
+        asked = self._titles_asked
+        QThreadPool.globalInstance().start(lambda: self._gather(asked, titles))
+
+    def _gather(self, asked: int, titles: Sequence[str]) -> None:
+        words = words_of(titles)
+        with contextlib.suppress(RuntimeError):  # the form went away meanwhile
+            self._titled.emit(asked, words)
+
+    def _on_titled(self, asked: int, words: set[str]) -> None:
+        if asked == self._titles_asked:
+            self.speller.set_title_words(words)
+            self.changed.emit()
 
     def language(self, field_path: str) -> str:
         return self.speller.config.language_of(field_path)

@@ -28,14 +28,14 @@ class WritingHelp(QObject):
 
     def set_folder(self, folder: Path | None) -> None:
         """Use ``folder``'s spelling settings and site dictionary."""
-        speller = Speller.for_folder(folder)
-        speller.set_titles(title for _, title in self._entries)
-        self.spell.set_speller(speller)
+        self.spell.set_speller(Speller.for_folder(folder))
+        self.spell.set_titles([title for _, title in self._entries])
 
     def set_entries(self, entries: Sequence[tuple[str, str]]) -> None:
+        """The folder's ``(url, title)`` pairs: their titles' words are accepted (a big
+        folder's gathered on a worker, see ``SpellService.set_titles``)."""
         self._entries = list(entries)
-        self.spell.speller.set_titles(title for _, title in self._entries)
-        self.spell.changed.emit()
+        self.spell.set_titles([title for _, title in self._entries])
 
     def entries(self) -> list[tuple[str, str]]:
         return self._entries

@@ -19,8 +19,6 @@ Saving over such a change asks first (see :mod:`saving`).
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -28,9 +26,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from editor.content.errors import ContentError
-from editor.content.index import CorpusIndex
 from editor.ui import dialogs
 from editor.ui.window.file_watcher import FileWatcher, FolderChange
+from editor.ui.window.index_feed import IndexFeed
 from editor.ui.window.session import Session
 
 log = logging.getLogger(__name__)
@@ -44,24 +42,11 @@ class Host(Protocol):
     """What disk sync needs from the window."""
 
     session: Session
-
-    @property
-    def index(self) -> CorpusIndex | None: ...
+    feed: IndexFeed
 
     def current_path(self) -> Path | None: ...
     def files_changed(self, paths: list[Path]) -> None: ...
     def refresh_entry(self, path: Path, *, reload_form: bool = True) -> None: ...
-
-
-def _index_is_current(index: CorpusIndex, path: Path) -> bool:
-    """Whether the index already holds ``path`` as it is on disk (our own saves, or a
-    change already taken in), so a folder event for it costs nothing."""
-    record = index.record(path)
-    try:
-        st = path.stat()
-    except OSError:
-        return record is None
-    return record is not None and (record.mtime_ns, record.size) == (st.st_mtime_ns, st.st_size)
 
 
 class DiskSync(QObject):
@@ -71,8 +56,11 @@ class DiskSync(QObject):
         super().__init__(parent)
         self.host = host
         self.parent_widget = parent
-        kwargs = {} if debounce_ms is None else {"debounce_ms": debounce_ms}
-        self.watcher = FileWatcher(self, **kwargs)
+        pool = host.feed.pool  # the folder's rescans run on the window's pool
+        if debounce_ms is None:
+            self.watcher = FileWatcher(self, pool=pool)
+        else:
+            self.watcher = FileWatcher(self, debounce_ms=debounce_ms, pool=pool)
         self.watcher.file_changed.connect(self._on_file_changed)
         self.watcher.file_removed.connect(self._on_file_removed)
         self.watcher.folder_changed.connect(self._on_folder_changed)
@@ -171,9 +159,5 @@ class DiskSync(QObject):
     def _on_folder_changed(self, change: FolderChange) -> None:
         for path in change.removed:
             self._on_file_removed(path)  # before the watcher's recheck, if it comes first
-        index = self.host.index
-        paths: Iterable[Path] = change.added | change.removed | change.modified
-        if index is not None:
-            paths = [p for p in paths if not _index_is_current(index, p)]
-        if paths:
-            self.host.files_changed(sorted(paths, key=os.fspath))  # str order: 1,000 Paths ~40 ms
+        # the index leaves out the files it holds as they are (our saves, a batch read)
+        self.host.feed.files_changed_on_disk([*change.added, *change.removed, *change.modified])

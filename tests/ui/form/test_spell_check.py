@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,28 @@ def test_a_very_long_line_is_checked_when_typing_pauses(
     edit.setTextCursor(cursor)
     qtbot.keyClicks(edit, "x")
     qtbot.waitUntil(lambda: underlined(edit) == ["wrng", "wrngx"], timeout=3000)
+
+
+def test_a_big_folders_title_words_are_gathered_on_a_worker(
+    qtbot: QtBot, form: EntryForm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from editor.content import spelling
+
+    gathered: list[threading.Thread] = []
+    real = spelling.words_of
+
+    def spy(titles: Any) -> set[str]:
+        gathered.append(threading.current_thread())
+        return real(titles)
+
+    monkeypatch.setattr(spell_check, "words_of", spy)
+    entries = [(f"/t{i}/", f"Term{i} glossary") for i in range(spell_check.SYNC_TITLES_MAX)]
+    entries.append(("/zopa/", "Zopa and Kissingerian realism"))
+    edit = QPlainTextEdit()
+    qtbot.addWidget(edit)
+    spell_check.install(edit, form.writing.spell, "answer")
+    with qtbot.waitSignal(form.writing.spell.changed, timeout=10_000):
+        form.set_related_candidates(entries)  # a batch changed titles: all of them again
+    assert gathered and threading.main_thread() not in gathered
+    edit.setPlainText("Zopa and Kissingerian and Wrongg")
+    qtbot.waitUntil(lambda: underlined(edit) == ["Wrongg"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ from helpers.keys import type_at_end
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
+from editor.content.index import CorpusIndex
 from editor.ui.report.findings_rows import R_PATH
+from editor.ui.window.index_feed import SYNC_UPDATE_MAX
 
 GLOSSARY = "strategic-leverage.md"
 WAIT_MS = 5000
@@ -156,3 +159,24 @@ def test_deleted_open_entry_shows_a_banner_and_save_recreates_it(
     assert path.read_bytes() == original
     assert not window.pane.banner.isVisible()
     qtbot.waitUntil(lambda: GLOSSARY in shown_names(window), timeout=WAIT_MS)
+
+
+def test_many_files_changed_on_disk_are_checked_and_read_on_the_pool(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(sample_folder)
+    checked: list[threading.Thread] = []
+    real = CorpusIndex.is_current
+
+    def spy(index: CorpusIndex, path: Path | str) -> bool:
+        checked.append(threading.current_thread())
+        return real(index, path)
+
+    monkeypatch.setattr(CorpusIndex, "is_current", spy)
+    source = (sample_folder / "batna.md").read_text(encoding="utf-8")
+    names = [f"copy-{i}.md" for i in range(SYNC_UPDATE_MAX + 5)]
+    for i, name in enumerate(names):  # as a git checkout brings them: one burst
+        (sample_folder / name).write_text(source.replace("BATNA", f"Copy {i}"), encoding="utf-8")
+    qtbot.waitUntil(lambda: set(names) <= shown_names(window), timeout=WAIT_MS)
+    assert len(checked) >= len(names)
+    assert threading.main_thread() not in checked

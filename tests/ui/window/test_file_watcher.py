@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from editor.content.atomic import atomic_write, fingerprint
+from editor.ui.window import file_watcher
 from editor.ui.window.file_watcher import FileWatcher, FolderChange
 
 
@@ -133,3 +136,53 @@ def test_own_temp_files_do_not_count(watcher: FileWatcher, folder: Path, qtbot: 
         atomic_write(folder / "a.md", b"---\ntitle: saved\n---\n")  # temp + rename
     assert changes[0].added == frozenset() and changes[0].removed == frozenset()
     assert changes[0].modified == {folder / "a.md"}
+
+
+def test_rescan_runs_on_the_pool_and_its_report_reaches_the_gui_thread(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher.watch_folder(folder)
+    listed: list[threading.Thread] = []
+    real = file_watcher.list_folder
+
+    def spy(path: Path) -> Any:
+        listed.append(threading.current_thread())
+        return real(path)
+
+    monkeypatch.setattr(file_watcher, "list_folder", spy)
+    reported: list[threading.Thread] = []
+    watcher.folder_changed.connect(lambda _change: reported.append(threading.current_thread()))
+    with qtbot.waitSignal(watcher.folder_changed, timeout=3000) as blocker:
+        (folder / "new.md").write_bytes(b"---\ntitle: new\n---\n")
+        (folder / "a.md").unlink()
+    assert blocker.args[0].added == {folder / "new.md"}
+    assert blocker.args[0].removed == {folder / "a.md"}
+    assert listed and threading.main_thread() not in listed
+    assert reported == [threading.main_thread()]
+
+
+def test_changes_during_a_rescan_are_reported_after_it(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher.watch_folder(folder)
+    scanning, go = threading.Event(), threading.Event()
+    real = file_watcher.list_folder
+
+    def paused(path: Path) -> Any:
+        listing = real(path)
+        scanning.set()
+        assert go.wait(10)
+        return listing
+
+    monkeypatch.setattr(file_watcher, "list_folder", paused)
+    changes: list[FolderChange] = []
+    watcher.folder_changed.connect(changes.append)
+    (folder / "one.md").write_bytes(b"x")
+    qtbot.waitUntil(scanning.is_set, timeout=3000)
+    (folder / "two.md").write_bytes(b"x")  # while the pool lists the folder
+    # its debounce runs out during the rescan: the folder waits for the next one
+    qtbot.waitUntil(lambda: bool(watcher._dirty_dirs) and not watcher._debounce.isActive())
+    go.set()
+    qtbot.waitUntil(lambda: len(changes) == 2, timeout=3000)
+    assert changes[0].added == {folder / "one.md"}
+    assert changes[1].added == {folder / "two.md"}

@@ -7,7 +7,9 @@
 - :mod:`.chunk_parser` — the protocol the index parses through, and the in-process parser
 - :mod:`.pool` — the process-pool parser (workers, spill files, fork server)
 - :mod:`.reconcile` — which rows the cache still answers for, and placing them in order
-- :mod:`.corpus_index` — :class:`CorpusIndex`, which ties them together
+- :mod:`.state` — :class:`IndexState`: the rows, the search text and the corpus findings
+- :mod:`.updates` — updates after files change: read on any thread, put in on the reader's
+- :mod:`.corpus_index` — :class:`CorpusIndex`, which builds, caches and answers queries
 - :mod:`.snapshot` — :class:`IndexSnapshot`, the index at one moment for another thread
 """
 

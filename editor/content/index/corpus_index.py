@@ -10,7 +10,8 @@ cached per folder (:mod:`editor.content.index_cache`, reconciled with the folder
 :mod:`.reconcile`), so reopening an unchanged folder parses nothing.
 
 The filter's text lives in :mod:`editor.content.search`; :attr:`CorpusIndex.text` is
-that store.
+that store. The rows and corpus findings it builds are :class:`.state.IndexState`'s;
+updates after saves and batches are :class:`.updates.IndexUpdates`'.
 """
 
 from __future__ import annotations
@@ -18,125 +19,59 @@ from __future__ import annotations
 import bisect
 import logging
 import os
-import stat
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from editor.content import fast_yaml, index_cache
+from editor.content import index_cache
 from editor.content.errors import ContentError
 from editor.content.gc_pause import gc_paused
 from editor.content.index.chunk_parser import ChunkParser, InProcessParser
-from editor.content.index.parse import parse_file
 from editor.content.index.reconcile import Placer, reconcile
 from editor.content.index.records import (
-    BY_RANK,
-    NO_SEVERITY,
-    RANK,
     EntryRecord,
-    FileParts,
-    FlatFindings,
-    IndexChange,
     LazyFacts,
     Progress,
     check_positions,
     grouped,
     order_from_bytes,
 )
-from editor.content.index.scan import Listed, inside, scan_folder
-from editor.content.schema import SchemaRegistry
-from editor.content.search import OVERRIDES_MAX, Rebuilt, SearchBuilder, SearchText
+from editor.content.index.scan import scan_folder
+from editor.content.index.state import (
+    BACKGROUND_SAVE_MIN,
+    POOL_MIN_FILES,
+    TEXT_FILE_MIN,
+    IndexState,
+    rebuild_sink,
+)
+from editor.content.index.updates import IndexUpdates, PreparedUpdate, Ready
+from editor.content.search import SearchBuilder, SearchText
 from editor.content.search_job import SearchJob
-from editor.content.search_rows import letter_mask
-from editor.content.seo import Finding, SeoConfig, load_config
-from editor.content.seo.link_rules import LinkFacts, WholeCorpusRules, link_facts, link_findings
+from editor.content.seo import Finding
 from editor.content.seo.rules import (
     CorpusTally,
-    FactsRow,
     FindingRow,
-    check_corpus_rows,
     finding_of,
 )
 from editor.content.text_file import TextSink
 
 log = logging.getLogger(__name__)
 
-POOL_MIN_FILES = 1500  # below this a process pool costs more than it saves
-BACKGROUND_SAVE_MIN = 5000  # rows from which the cache is written in a background thread
-TEXT_FILE_MIN = 2000  # entries from which the search texts live in a file, not in memory
+__all__ = [
+    "BACKGROUND_SAVE_MIN",
+    "POOL_MIN_FILES",
+    "TEXT_FILE_MIN",
+    "CorpusIndex",
+    "IndexState",
+    "PreparedUpdate",
+    "Ready",
+]
 
 
-@dataclass
-class Ready:
-    """An update that only changes files, made ready off the GUI thread (see
-    :meth:`CorpusIndex.read_paths`) against the index's ``generation``."""
-
-    generation: int
-    records: list[tuple[int, EntryRecord, EntryRecord, bytes]]  # row, old, new, old's text
-    texts: list[tuple[int, bytes, int]]  # row, new search text, letter mask
-    rebuilt: Rebuilt | None  # the search text made anew, or None: the texts as overrides
-    corpus: list[FindingRow]  # every corpus finding after the update
-    findings: list[tuple[EntryRecord, FlatFindings, str, bool]]  # corpus findings, severity
-    refreshed: list[str]
-    links_changed: bool
-
-
-@dataclass
-class PreparedUpdate:
-    """Files read again by :meth:`CorpusIndex.read_paths` (on any thread) for
-    :meth:`CorpusIndex.apply_update`: each relative path's parse (None: the file is gone),
-    and for an update that only changes files, all it makes, ready to be put in."""
-
-    files: dict[str, FileParts | None]
-    ready: Ready | None = None
-
-
-class CorpusIndex:
+class CorpusIndex(IndexUpdates):
     """All entries of one content folder, their findings, and a filter over them."""
-
-    def __init__(
-        self,
-        folder: Path,
-        registry: SchemaRegistry | None = None,
-        config: SeoConfig | None = None,
-        *,
-        cache: bool = True,
-        workers: int | None = None,
-        pool_min_files: int = POOL_MIN_FILES,
-        text_file_min: int = TEXT_FILE_MIN,
-    ) -> None:
-        self.folder = Path(folder)
-        self._root = f"{self.folder}/" if self.folder.is_absolute() else "\0"  # see relative
-        self.registry = registry if registry is not None else SchemaRegistry.load(self.folder)
-        self.config = config if config is not None else load_config(self.folder)
-        self.use_cache = cache
-        self.workers = workers or min(2, os.cpu_count() or 1)
-        self.pool_min_files = pool_min_files
-        self.text_file_min = text_file_min
-        self.paths: list[str] = []  # known after the first build step, before parsing
-        self.parsed = 0  # files parsed (not taken from the cache) by the last build/update
-        self.cache_stale = False  # updated since the cache was written: see save_cache
-        self._records: list[EntryRecord] = []
-        self._by_path: dict[str, EntryRecord] = {}
-        self._corpus: list[FindingRow] = []
-        self._with_corpus: set[str] = set()  # paths of the records with corpus findings
-        # made at the first update (see _rerun_corpus)
-        self._rules: WholeCorpusRules | None = None
-        self._corpus_objects: list[Finding] | None = None
-        # the check's order of the findings (ordered_finding_rows): positions in
-        # finding_rows(); or their bytes, as the cache of an unchanged folder gave them
-        self._ordered: array[int] | None = None
-        self._ordered_blob: bytes | None = None
-        self._search: SearchText | None = SearchText(bytearray(), array("q", [0]), array("Q"))
-        self._found: list[Listed] = []
-        self._generation = 0  # counts the changes of the rows (see read_paths)
-        self._overlay: dict[str, EntryRecord] = {}  # records of an update being made ready
-        self._key = index_cache.fingerprint(
-            self.registry, self.config, "yaml-rs" if fast_yaml.fast_available() else "pyyaml"
-        )
 
     # -- building
 
@@ -256,12 +191,6 @@ class CorpusIndex:
             pass
         return self
 
-    def _attach(self, store: SearchText) -> None:
-        self._search = store
-        for row, record in enumerate(self._records):
-            record._store = store
-            record._row = row
-
     def _parser(self, files: int) -> ChunkParser:
         """Who parses ``files`` files: a process pool, unless they are too few."""
         folder = os.fspath(self.folder)
@@ -273,115 +202,6 @@ class CorpusIndex:
 
         return PoolParser(folder, self.registry, self.config, self.workers)
 
-    def _all_facts(self) -> list[FactsRow]:
-        return [f for f in map(EntryRecord.facts_row, self._records) if f is not None]
-
-    def _run_corpus(self, tally: CorpusTally | None = None) -> None:
-        """The corpus rules over every entry; ``tally`` has counted them already (a cold
-        build: every record's facts, in order, as the chunks came)."""
-        self._rules = None
-        if tally is None:
-            found = check_corpus_rows(self._all_facts(), self.config)
-        else:
-            found = tally.findings()
-        found += link_findings(self.config, map(self._link_facts, self._by_path))
-        self._set_corpus(found)
-
-    def _link_facts(self, rel: str) -> LinkFacts | None:
-        """What the link and spelling rules (``seo/link_rules.py``) need of an entry."""
-        record = self._overlay.get(rel) or self._by_path.get(rel)
-        facts = record.facts_row() if record is not None else None
-        if record is None or facts is None:
-            return None
-        # Links only for the rules that read them: the text is the costly part.
-        wanted = self.config.enabled("orphan") or self.config.enabled("link-moved")
-        search = record.search if wanted else b""
-        return link_facts(rel, record.subject, facts, search, with_links=wanted)
-
-    def prepare_updates(self) -> None:
-        """Make the incremental corpus rules now (the window does, off its GUI thread,
-        once the index is built), so the first save does not pay ~0.3 s for them."""
-        if self._rules is None:
-            rules = WholeCorpusRules(self.config, self._link_facts)
-            rules.build(self._all_facts())
-            self._rules = rules
-
-    def _rerun_corpus(self, change: IndexChange) -> None:
-        """The corpus rules after an update: only the groups and links the changed
-        entries touch are looked at again (:class:`WholeCorpusRules`, made from every entry's
-        facts by :meth:`prepare_updates` or at the first update)."""
-        self._ordered = self._ordered_blob = None
-        rules = self._rules
-        fresh = [*change.added, *change.changed]
-        if rules is None:
-            rules = self._rules = WholeCorpusRules(self.config, self._link_facts)
-            rules.build(self._all_facts())
-            before = {r.path: r._corpus for r in self._records}
-            self._set_corpus(rules.all())
-            known = set(fresh)
-            change.refreshed = [
-                r.path for r in self._records if r._corpus != before[r.path] and r.path not in known
-            ]
-            return
-        by_path = self._by_path
-        added = [f for f in (by_path[rel].facts_row() for rel in fresh) if f is not None]
-        touched = rules.update([*change.removed, *change.changed], added)
-        self._with_corpus.difference_update(change.removed)
-        self._corpus = rules.all()
-        self._corpus_objects = None
-        rank_of = RANK
-        known = set(fresh)
-        change.refreshed = sorted(rel for rel in touched - known if rel in by_path)
-        for rel in touched.union(fresh):
-            record = by_path.get(rel)
-            if record is None:
-                continue
-            findings = rules.findings_of(rel)
-            record._corpus = tuple(chain.from_iterable(findings))
-            if findings:
-                self._with_corpus.add(rel)
-            else:
-                self._with_corpus.discard(rel)
-            rank = rank_of.get(record._own_severity, NO_SEVERITY)
-            for finding in findings:
-                rank = min(rank, rank_of[finding[1]])
-            record.severity = BY_RANK[rank]
-
-    def _set_corpus(self, findings: list[FindingRow]) -> None:
-        self._corpus = findings
-        self._corpus_objects = None
-        self._ordered = self._ordered_blob = None
-        by_file: dict[str, FindingRow | list[FindingRow]] = {}
-        setdefault = by_file.setdefault
-        for finding in findings:
-            first = setdefault(finding[2], finding)
-            if first is not finding:
-                if isinstance(first, list):
-                    first.append(finding)
-                else:
-                    by_file[finding[2]] = [first, finding]
-        rank_of, by_path = RANK, self._by_path
-        # Only the records with corpus findings, before or now: not a pass over all.
-        for path in self._with_corpus.difference(by_file):
-            record = by_path.get(path)
-            if record is not None:
-                record._corpus = ()
-                record.severity = record._own_severity
-        self._with_corpus = set(by_file)
-        for path, found in by_file.items():
-            record = by_path.get(path)
-            if record is None:
-                continue
-            if isinstance(found, list):
-                extra = found
-                record._corpus = tuple(chain.from_iterable(extra))
-            else:
-                record._corpus, extra = found, [found]
-            rank = rank_of.get(record._own_severity, NO_SEVERITY)
-            for finding in extra:
-                rank = min(rank, rank_of[finding[1]])
-            record.severity = BY_RANK[rank]
-
     def _save(self, *, order: bool = True) -> None:
         """Write the cache; a big one in a background thread (the results are ready now).
         With ``order`` the check's order of the findings is worked out for it if it is
@@ -389,7 +209,7 @@ class CorpusIndex:
         store = self._search
         assert store is not None
         if store.overrides:  # saved rows' texts: into the buffer the cache is made of
-            store.rebuild([range(store.rows)], _rebuild_sink(store))
+            store.rebuild([range(store.rows)], rebuild_sink(store))
         index_cache.save(
             self.folder,
             self._key,
@@ -401,188 +221,6 @@ class CorpusIndex:
             ordered=self._check_order().tobytes() if order or self._ordered is not None else None,
         )
 
-    # -- incremental
-
-    def relative(self, path: Path | str) -> str:
-        """The index's key for ``path`` (absolute or relative to the folder)."""
-        if isinstance(path, PurePosixPath):  # already normal: a string cut, ~20x cheaper
-            text, root = str(path), self._root  # (1,000 look-ups after a batch: 50 -> 3 ms)
-            if text.startswith(root):
-                return text[len(root) :]
-        p = Path(path)
-        if p.is_absolute():
-            try:
-                p = p.relative_to(self.folder)
-            except ValueError:
-                p = p.resolve().relative_to(self.folder.resolve())
-        return p.as_posix()
-
-    def update_paths(self, paths: Iterable[Path | str]) -> IndexChange:
-        """Re-read changed, added or removed files, then re-run the corpus rules."""
-        return self.apply_update(self.read_paths(paths))
-
-    def read_paths(self, paths: Iterable[Path | str]) -> PreparedUpdate:
-        """The work of :meth:`update_paths` that may run on a worker thread while another
-        reads the index: each file read and parsed again, and, when the update only
-        changes files, all it makes (:meth:`_make_ready`); :meth:`apply_update` then puts
-        it in at once. What readers of the index see does not change here; the
-        incremental corpus rules (which only updates use) move on, so an update made
-        ready must be applied before the next is made (the window queues them)."""
-        folder = os.fspath(self.folder)
-        index_cache.wait_for_writes(self.folder)  # so the apply does not wait for it
-        files: dict[str, FileParts | None] = {}
-        for path in paths:
-            rel = self.relative(path)
-            if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith(".md"):
-                continue
-            target = Path(folder, rel)
-            try:
-                st = target.stat()
-                exists = stat.S_ISREG(st.st_mode) and inside(
-                    os.path.realpath(folder), os.fspath(target)
-                )
-            except OSError:
-                exists = False
-            files[rel] = (
-                parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
-                if exists
-                else None
-            )
-        return PreparedUpdate(files, self._make_ready(files))
-
-    def _make_ready(self, files: dict[str, FileParts | None]) -> Ready | None:
-        """New records, search text and corpus findings for files that were only changed,
-        made without touching what readers see. At 50k entries, 1,000 changed files took
-        the GUI thread ~0.5-1.1 s to put in the slow way (the search text copied anew,
-        the corpus rules re-run); made ready here, putting them in takes a few ms. None
-        when files come or go or the corpus rules are not made yet (the slow way then)."""
-        rules = self._rules
-        if rules is None or not files:
-            return None
-        paths, by_path, store = self.paths, self._by_path, self.text
-        rows: list[tuple[int, str, FileParts]] = []
-        for rel, parts in files.items():
-            row = bisect.bisect_left(paths, rel)
-            if parts is None or row >= len(paths) or paths[row] != rel:
-                return None
-            rows.append((row, rel, parts))
-        rows.sort()
-        generation = self._generation
-        records: list[tuple[int, EntryRecord, EntryRecord, bytes]] = []
-        texts: list[tuple[int, bytes, int]] = []
-        links: set[tuple[str, str]] = set()
-        new_links: set[tuple[str, str]] = set()
-        for row, rel, (parsed, facts, search, mask) in rows:
-            old = by_path[rel]
-            new = EntryRecord(*parsed, facts)
-            new._text = search  # its own until it is put in the store
-            records.append((row, old, new, old.search))
-            texts.append((row, search, mask))
-            links.add((old.url, old.title))
-            new_links.add((new.url, new.title))
-        rebuilt: Rebuilt | None = None
-        if len(store.overrides) + len(texts) > OVERRIDES_MAX:
-            segments: list[range | tuple[bytes, int]] = []
-            done = 0
-            for row, search, mask in texts:
-                segments += [range(done, row), (search, mask)]
-                done = row + 1
-            segments.append(range(done, store.rows))
-            rebuilt = store.rebuilt(segments, _rebuild_sink(store))
-        fresh = [rel for _row, rel, _parts in rows]
-        overlay = {new.path: new for _row, _old, new, _text in records}
-        self._overlay = overlay  # what the link rules read of the changed entries
-        try:
-            added = [f for f in (r.facts_row() for r in overlay.values()) if f is not None]
-            touched = rules.update(fresh, added)
-        finally:
-            self._overlay = {}
-        known = set(fresh)
-        findings: list[tuple[EntryRecord, FlatFindings, str, bool]] = []
-        for rel in touched.union(fresh):
-            record = overlay.get(rel) or by_path.get(rel)
-            if record is None:
-                continue
-            found = rules.findings_of(rel)
-            rank = RANK.get(record._own_severity, NO_SEVERITY)
-            for finding in found:
-                rank = min(rank, RANK[finding[1]])
-            flat = tuple(chain.from_iterable(found))
-            findings.append((record, flat, BY_RANK[rank], bool(found)))
-        return Ready(
-            generation,
-            records,
-            texts,
-            rebuilt,
-            rules.all(),
-            findings,
-            sorted(rel for rel in touched - known if rel in by_path),
-            {link for link in links if link[0]} != {link for link in new_links if link[0]},
-        )
-
-    def apply_update(self, update: PreparedUpdate) -> IndexChange:
-        """Put files read by :meth:`read_paths` into the paths, records, search texts and
-        corpus findings; no file is read. An update made ready is only assigned."""
-        ready = update.ready
-        if ready is not None and ready.generation == self._generation:
-            return self._put_in(ready)
-        if ready is not None:  # made against rows changed since: its rules moved on too
-            self._rules = None  # made again from every entry by _rerun_corpus
-        change = IndexChange()
-        store = self.text
-        index_cache.wait_for_writes(self.folder)
-        old_paths = self.paths
-        # (old row, path, new row or None): a new row goes before the old row it names
-        # (added) or in its place (changed); None drops the old row (removed).
-        edits: list[tuple[int, str, FileParts | None]] = []
-        for rel, parts in update.files.items():
-            position = bisect.bisect_left(old_paths, rel)
-            present = position < len(old_paths) and old_paths[position] == rel
-            if parts is None:
-                if present:
-                    edits.append((position, rel, None))
-                    change.removed.append(rel)
-                continue
-            edits.append((position, rel, parts))
-            (change.changed if present else change.added).append(rel)
-        if edits:
-            change.links_changed = self._apply(store, sorted(edits, key=lambda e: (e[0], e[1])))
-        self._generation += 1
-        self.parsed = len(change.added) + len(change.changed)
-        self._ordered = self._ordered_blob = None
-        self._rerun_corpus(change)
-        self.cache_stale = self.use_cache
-        return change
-
-    def _put_in(self, ready: Ready) -> IndexChange:
-        """An update made ready (:meth:`_make_ready`), put in by assignments only."""
-        change = IndexChange(refreshed=ready.refreshed, links_changed=ready.links_changed)
-        store = self.text
-        records, by_path = self._records, self._by_path
-        for row, old, new, old_text in ready.records:
-            old._text, old._store = old_text, None  # a holder of the old record keeps it
-            records[row] = by_path[new.path] = new
-            new._store, new._row, new._text = store, row, b""
-            change.changed.append(new.path)
-        if ready.rebuilt is not None:
-            store.take(ready.rebuilt)
-        else:
-            for row, search, mask in ready.texts:
-                store.override(row, search, mask)
-        self._corpus, self._corpus_objects = ready.corpus, None
-        self._ordered = self._ordered_blob = None  # the findings changed: the order too
-        with_corpus = self._with_corpus
-        for record, flat, severity, has in ready.findings:
-            record._corpus, record.severity = flat, severity
-            if has:
-                with_corpus.add(record.path)
-            else:
-                with_corpus.discard(record.path)
-        self._generation += 1
-        self.parsed = len(change.changed)
-        self.cache_stale = self.use_cache
-        return change
-
     def save_cache(self) -> None:
         """Write the cache if :meth:`update_paths` changed the index since it was read.
 
@@ -593,87 +231,6 @@ class CorpusIndex:
         if self.cache_stale:
             self.cache_stale = False
             self._save(order=False)  # on the window's thread: the next check sorts instead
-
-    def _apply(self, store: SearchText, edits: list[tuple[int, str, FileParts | None]]) -> bool:
-        """Put the edits (sorted by old row, then path) into the paths, records and
-        search texts. True when an entry's URL or title came, went or changed."""
-        links: set[tuple[str, str]] = set()  # (url, title) of the entries gone or changed...
-        new_links: set[tuple[str, str]] = set()  # ...and of those that replace them
-        if not self._change_in_place(store, edits, links, new_links):
-            self._rebuild_rows(store, edits, links, new_links)
-        return {link for link in links if link[0]} != {link for link in new_links if link[0]}
-
-    def _change_in_place(
-        self,
-        store: SearchText,
-        edits: list[tuple[int, str, FileParts | None]],
-        links: set[tuple[str, str]],
-        new_links: set[tuple[str, str]],
-    ) -> bool:
-        """Edits that only change files (a save): each record and search text replaced in
-        its row, nothing moved or copied. False (and nothing done) when a file comes or
-        goes, or the store would take too many overrides."""
-        paths, count = self.paths, len(self.paths)
-        if len(store.overrides) + len(edits) > OVERRIDES_MAX or not all(
-            parts is not None and row < count and paths[row] == rel for row, rel, parts in edits
-        ):
-            return False
-        for row, rel, parts in edits:
-            assert parts is not None
-            links.add(self._detach(rel))
-            record, search, mask = self._new_record(rel, parts, new_links)
-            self._records[row] = record
-            record._store, record._row = store, row
-            store.override(row, search, mask)
-        return True
-
-    def _rebuild_rows(
-        self,
-        store: SearchText,
-        edits: list[tuple[int, str, FileParts | None]],
-        links: set[tuple[str, str]],
-        new_links: set[tuple[str, str]],
-    ) -> None:
-        """Edits that add or remove files: paths, records and search texts made anew,
-        the kept rows between the edits moving as whole ranges."""
-        old_paths = self.paths
-        old_count = len(old_paths)
-        segments: list[range | tuple[bytes, int]] = []
-        paths: list[str] = []
-        done = 0  # old rows up to here are placed
-        for position, rel, parts in edits:
-            if position > done:
-                segments.append(range(done, position))
-                paths += old_paths[done:position]
-                done = position
-            if position < old_count and old_paths[position] == rel:  # present before
-                links.add(self._detach(rel))
-                done = position + 1
-            if parts is not None:
-                _, search, mask = self._new_record(rel, parts, new_links)
-                segments.append((search, mask))
-                paths.append(rel)
-        segments.append(range(done, old_count))
-        paths += old_paths[done:]
-        store.rebuild(segments, _rebuild_sink(store))
-        self.paths = paths  # a new list: holders of the old one keep theirs
-        self._records = [self._by_path[rel] for rel in paths]
-        self._attach(store)
-
-    def _detach(self, rel: str) -> tuple[str, str]:
-        """Drop ``rel``'s record (it keeps its own text); its ``(url, title)``."""
-        old = self._by_path.pop(rel)
-        old._text, old._store = old.search, None
-        return old.url, old.title
-
-    def _new_record(
-        self, rel: str, parts: FileParts, new_links: set[tuple[str, str]]
-    ) -> tuple[EntryRecord, bytes, int]:
-        """``rel``'s record from a parse, registered; with its search text and mask."""
-        row, facts, search, mask = parts
-        record = self._by_path[rel] = EntryRecord(*row, facts)
-        new_links.add((record.url, record.title))
-        return record, search, mask
 
     # -- reading
 
@@ -751,18 +308,6 @@ class CorpusIndex:
 
     # -- filtering
 
-    @property
-    def text(self) -> SearchText:
-        """The store of every row's search text; query it directly (``find``, ``job``)."""
-        if self._search is None:  # dropped (tests): build it again from the records
-            builder = SearchBuilder()
-            for record in self._records:
-                text = record.search
-                builder.add(text, letter_mask(text))
-            self._attach(builder.finish())
-        assert self._search is not None
-        return self._search
-
     def search(self, query: str) -> list[int]:
         """Rows whose file name or any value contains every whitespace-separated term."""
         return self.text.find(query)
@@ -771,10 +316,3 @@ class CorpusIndex:
         """:meth:`search` as a job to run in slices (the window's filter-as-you-type);
         the list holds this method, which always asks the index's current store."""
         return self.text.job(query)
-
-
-def _rebuild_sink(store: SearchText) -> TextSink | None:
-    """Where a store's rebuilt text goes: memory, or an unnamed file when it was in one
-    (the cache's text file is left as it is until the cache is written again)."""
-    file_backed = store.path is not None or not isinstance(store.buffer, bytearray)
-    return TextSink(directory=index_cache.cache_dir()) if file_backed else None

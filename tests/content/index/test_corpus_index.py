@@ -18,9 +18,9 @@ from index_helpers import write_entry  # this folder is on sys.path (no __init__
 from editor.content import index_cache
 from editor.content.errors import ContentError, ParseError
 from editor.content.index import CorpusIndex, Progress, scan_folder
-from editor.content.index import corpus_index as corpus_index_module
 from editor.content.index import parse as parse_module
 from editor.content.index import pool as pool_module
+from editor.content.index import updates as updates_module
 from editor.content.search import SearchBuilder
 from editor.content.seo.corpus_rules import CorpusRules
 from editor.content.seo.link_rules import LINK_RULES
@@ -411,7 +411,7 @@ def test_saves_change_rows_in_place_then_an_added_file_folds_them_in(
     assert not index.text.overrides and index.text.buffer is not buffer
     assert index.search("quagga") == [2] and index.search("delta") == []
 
-    monkeypatch.setattr(corpus_index_module, "OVERRIDES_MAX", 1)  # full: saves rebuild
+    monkeypatch.setattr(updates_module, "OVERRIDES_MAX", 1)  # full: saves rebuild
     write_entry(tmp_path, "e0.md", word="okapi")
     write_entry(tmp_path, "e2.md", word="okapi")
     index.update_paths(["e0.md", "e2.md"])

@@ -11,7 +11,7 @@ import pytest
 
 from editor.content import search
 from editor.content.index import CorpusIndex
-from editor.content.index import corpus_index as corpus_index_module
+from editor.content.index import updates as updates_module
 
 TERMS = ("batna", "coercive", "zorblax", "negotiation", "glossary/zopa")
 
@@ -64,7 +64,7 @@ def test_a_ready_update_equals_a_build_from_scratch(
     sample_folder: Path, monkeypatch: pytest.MonkeyPatch, overrides_max: int
 ) -> None:
     # 2: the search text is made anew on the worker instead of taking overrides
-    monkeypatch.setattr(corpus_index_module, "OVERRIDES_MAX", overrides_max)
+    monkeypatch.setattr(updates_module, "OVERRIDES_MAX", overrides_max)
     monkeypatch.setattr(search, "OVERRIDES_MAX", overrides_max)
     index = CorpusIndex(sample_folder, cache=False).build_all()
     index.prepare_updates()  # as the window does after the build

@@ -12,10 +12,8 @@ are matched in their edited state and changed there (``open_docs``), never on di
 
 from __future__ import annotations
 
-import bisect
 import copy
 import difflib
-import os
 import re
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,21 +23,17 @@ from typing import Any
 from editor.content import fast_yaml, frontmatter
 from editor.content.atomic import fingerprint
 from editor.content.bulk.batch import BatchError, FileChange, Problem
+from editor.content.bulk.candidates import Corpus, candidates, read_raw
 from editor.content.bulk.pattern import (
     CompiledFind,
     FindOptions,
     compile_find,
-    index_phrases,
-    index_terms,
 )
 from editor.content.bulk.scope import BODY, Parts, Scope, dotted, string_values
 from editor.content.document import BOM, Entry, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
 from editor.content.gc_pause import gc_paused
-from editor.content.index import CorpusIndex, IndexSnapshot, scan_folder
 from editor.content.schema import SCHEMA_KEY
-from editor.content.search import SearchText
-from editor.content.text_file import release
 
 __all__ = [
     "Corpus",
@@ -54,15 +48,7 @@ __all__ = [
 ]
 
 CONTEXT = 40  # characters of context shown on each side of a match
-SCAN_SLICE = 4 << 20  # bytes of the index's text searched (then released) at a time
-# Characters YAML may write differently from the value (quotes, escapes): a term
-# holding one cannot be looked for in a file's raw bytes.
-_NOT_RAW = frozenset("'\"\\")
 
-StrPath = str | Path
-# The index a search reads: live, or as it was when a job started (another thread's
-# updates cannot change what the job sees: see :class:`IndexSnapshot`).
-Corpus = CorpusIndex | IndexSnapshot
 OpenDocs = Mapping[Path, tuple[Mapping[str, Any], str | None]]
 
 
@@ -152,153 +138,6 @@ def find_matches(
                 Match(BODY, None, m.start(), m.end(), m.group(), compiled.expand(m), before, after)
             )
     return found
-
-
-def candidates(
-    folder: Path,
-    options: FindOptions,
-    scope: Scope,
-    *,
-    index: Corpus | None = None,
-    open_docs: Iterable[Path] = (),
-    skipped: list[Problem] | None = None,
-) -> list[Path]:
-    """The files that may hold a match, in path order (never misses one; may hold extra).
-
-    With an index, its search text (every value, lower-cased) answers for the front
-    matter and its records for the schema and subject; the body, which the index does
-    not hold, is looked for in the raw bytes. Without one, the raw bytes answer for both
-    when the words to find hold no quote or backslash (which YAML may escape).
-    """
-    terms = index_terms(options)
-    open_set = set(open_docs)
-    if index is not None:
-        # one moment's rows throughout: the records, the rows found in the text
-        index = index if isinstance(index, IndexSnapshot) else IndexSnapshot.of(index)
-        rels = _index_candidates(index, terms, index_phrases(options), scope, skipped)
-        paths = [index.folder / rel for rel in rels]
-        if scope.body and terms is not None:
-            chosen = set(rels)
-            root = f"{index.folder}{os.sep}"  # strings: a Path each costs 13 µs
-            rest = [root + rel for rel in index.paths if rel not in chosen]
-            paths.extend(map(Path, _raw_candidates(rest, terms, body_only=True)))
-        elif scope.body:
-            paths = [index.folder / rel for rel in index.paths]
-    else:
-        paths = [folder / rel for rel, _, _ in scan_folder(folder, stat=False)]
-        if terms is not None and not any(_NOT_RAW.intersection(t) for t in terms):
-            paths = list(map(Path, _raw_candidates(paths, terms, body_only=False)))
-    if scope.paths is not None:
-        paths = [p for p in paths if scope.wants_path(p)]
-    if open_set:
-        known = set(paths)
-        paths.extend(p for p in open_set if p not in known and scope.wants_path(p))
-    return sorted(paths)
-
-
-def _index_candidates(
-    index: IndexSnapshot,
-    terms: list[str] | None,
-    phrases: list[bytes],
-    scope: Scope,
-    skipped: list[Problem] | None,
-) -> list[str]:
-    records, store = index.records, index.text
-    rows: Iterable[int]
-    rest = phrases
-    if phrases:  # the longest phrase found in the text itself; the others checked after
-        longest = max(phrases, key=len)
-        rows = _phrase_rows(store, longest)
-        rest = [p for p in phrases if p != longest]
-        rest += [t.encode() for t in terms or () if t.encode() not in longest]
-    else:
-        rows = index.search(" ".join(terms)) if terms is not None else range(len(records))
-    out = []
-    for row in rows:
-        record = records[row]
-        error = record.error
-        if error is not None:  # the file does not parse: nothing in it can be replaced
-            if skipped is not None:
-                skipped.append(Problem(index.folder / record.path, error.message))
-            continue
-        if rest:
-            text = store.text_of(row)  # the snapshot's (a record reads the live text)
-            if not all(phrase in text for phrase in rest):
-                continue
-        if scope.schema is not None and record.schema != scope.schema:
-            continue
-        if (
-            scope.subject is not None
-            and " ".join(record.subject.split()).casefold()
-            != " ".join(scope.subject.split()).casefold()
-        ):
-            continue
-        out.append(record.path)
-    return out
-
-
-def _phrase_rows(store: SearchText, phrase: bytes) -> list[int]:
-    """Rows whose search text holds ``phrase``, found by ``find`` over the store's whole
-    text (each hit's row by bisection; overridden rows looked at apart).
-
-    Asking the filter for the phrase's words and then each row's text for the phrase
-    cost ~0.35 s for ``| QuickTakes`` at 50k entries (48k rows hold the word, 26k the
-    phrase): slicing 48k texts out of the buffer. A phrase holds no line break, so a
-    hit never spans two rows. A mapped text's pages are handed back slice by slice.
-    """
-    buffer, starts, overrides = store.buffer, store.starts, store.overrides
-    size = starts[-1]
-    rows: set[int] = set()
-    pos = 0
-    while pos < size:
-        end = min(pos + SCAN_SLICE, size)
-        at = buffer.find(phrase, pos, min(end + len(phrase), size))
-        while at >= 0:
-            row = bisect.bisect_right(starts, at) - 1
-            if row not in overrides:
-                rows.add(row)
-            at = buffer.find(phrase, starts[row + 1], min(end + len(phrase), size))
-        release(buffer, pos, end)
-        pos = end
-    rows.update(row for row, text in overrides.items() if phrase in text)
-    return sorted(rows)
-
-
-def _raw_candidates(
-    paths: Iterable[StrPath], terms: list[str], *, body_only: bool
-) -> Iterator[StrPath]:
-    """Files whose bytes, ASCII lower-cased, hold every term (a superset of matches).
-
-    ``body_only``: only the bytes from the first line that may close the front matter
-    on (``---`` or ``...``) are looked at - the index answers for the front matter, and
-    a body is a tenth of a file or less, so this is what keeps a scan of 50k files to
-    its reading (~0.3 s warm) instead of lower-casing every byte (~1.5 s).
-    """
-    needles = [t.encode("ascii") for t in terms]
-    for path in paths:
-        try:
-            raw = _read(path)
-        except OSError:
-            yield path  # let the preview report why it cannot be read
-            continue
-        if body_only:
-            ends = [i for i in (raw.find(b"\n---", 3), raw.find(b"\n...", 3)) if i >= 0]
-            raw = raw[min(ends) :] if ends else raw
-        raw = raw.lower()
-        if all(n in raw for n in needles):
-            yield path
-
-
-def _read(path: StrPath) -> bytes:
-    """A file's bytes with the fewest system calls (``Path.read_bytes`` costs 2x more)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 16):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def iter_preview(
@@ -437,7 +276,7 @@ def _partial_matches(
     each value matched is the same there before anything is written.
     """
     try:
-        raw = _read(path)
+        raw = read_raw(path)
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return False  # read it the usual way, for the message

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from editor.content.bulk import replace as replace_module
+from editor.content.bulk import candidates as candidates_module
 from editor.content.bulk.pattern import FindOptions
 from editor.content.bulk.replace import candidates
 from editor.content.bulk.scope import Scope
@@ -38,14 +38,14 @@ def test_preview_job_sees_the_index_of_its_start(
 ) -> None:
     folder = indexed.folder
     searching, go = threading.Event(), threading.Event()
-    real = replace_module._phrase_rows
+    real = candidates_module.phrase_rows
 
     def paused(*args: Any) -> list[int]:  # the job, halfway: the records taken, not the rows
         searching.set()
         assert go.wait(10)
         return real(*args)
 
-    monkeypatch.setattr(replace_module, "_phrase_rows", paused)
+    monkeypatch.setattr(candidates_module, "phrase_rows", paused)
     found: list[Path] = []
     finished: list[object] = []
 

@@ -202,12 +202,8 @@ def test_same_field_conflict_is_resolved_per_field_in_the_app(
     assert git(team.alice, "rev-list", "--count", "--merges", "HEAD").strip() == "1"
 
 
-def test_history_restores_one_field_from_a_commit(
-    qtbot: Any, make_window: Any, team: Team, dialog_script: Any
-) -> None:
-    original = load_entry(team.alice / ENTRY).data["subject"]
-    edit_field(team.alice / ENTRY, "subject", "Second")
-    edit_field(team.alice / ENTRY, "url", "/glossary/second")
+def history_of_a_second_version(qtbot: Any, make_window: Any, team: Team) -> HistoryDialog:
+    """Alice's edits committed as a second version; her window's History dialog of it."""
     team.commit_all(team.alice, "Second version")
     window = make_window(team.alice)
     window.open_entry(team.alice / ENTRY)
@@ -216,6 +212,16 @@ def test_history_restores_one_field_from_a_commit(
         window.git.history()
     dialog = window.git.dialogs["history"]
     assert isinstance(dialog, HistoryDialog)
+    return dialog
+
+
+def test_history_restores_one_field_from_a_commit(
+    qtbot: Any, make_window: Any, team: Team, dialog_script: Any
+) -> None:
+    original = load_entry(team.alice / ENTRY).data["subject"]
+    edit_field(team.alice / ENTRY, "subject", "Second")
+    edit_field(team.alice / ENTRY, "url", "/glossary/second")
+    dialog = history_of_a_second_version(qtbot, make_window, team)
     assert dialog.commit_list.count() == 2
     dialog.commit_list.setCurrentRow(1)  # the initial commit: the whole entry added
     dialog.commit_list.setCurrentRow(0)
@@ -234,14 +240,7 @@ def test_history_restore_of_a_field_reads_the_file_through_the_file_layer(
 ) -> None:
     """A file no longer UTF-8 on disk is an error message, and it is left as it is."""
     edit_field(team.alice / ENTRY, "subject", "Second")
-    team.commit_all(team.alice, "Second version")
-    window = make_window(team.alice)
-    window.open_entry(team.alice / ENTRY)
-    wait_idle(qtbot, window)
-    with qtbot.waitSignal(window.git.runner.finished, timeout=WAIT_MS):
-        window.git.history()
-    dialog = window.git.dialogs["history"]
-    assert isinstance(dialog, HistoryDialog)
+    dialog = history_of_a_second_version(qtbot, make_window, team)
     broken = (team.alice / ENTRY).read_bytes().replace(b"Second", b"Second \xff", 1)
     (team.alice / ENTRY).write_bytes(broken)
     dialog_script.expect("error")

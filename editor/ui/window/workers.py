@@ -29,7 +29,6 @@ from editor.ui.entries.list_rows import (
     prepare_list_rows,
     rows_from_paths,
 )
-from editor.ui.report.findings_rows import PreparedRows, prepare_rows, records_inputs
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +43,11 @@ def entry_links(index: CorpusIndex) -> list[tuple[str, str]]:
 
 @dataclass
 class IndexResult:
-    """A finished index and the list rows made from it (off the GUI thread)."""
+    """A finished index and the list rows made from it (off the GUI thread). The SEO
+    report's rows are made when the report is first shown (``ui/report/report_feed.py``)."""
 
     index: CorpusIndex
     rows: PreparedList
-    report: PreparedRows
     links: list[tuple[str, str]]  # (url, title) of every entry with a URL
     link_titles: dict[str, str]  # the same as a mapping (the preview's link titles)
 
@@ -98,8 +97,7 @@ class _IndexJob(QRunnable):
                 close()  # ends the process pool of an unfinished build
         if not self._cancel.is_set():
             # Work the GUI thread would otherwise do: list rows and their sort order,
-            # the search buffer, the incremental corpus rules, the report's ~3 rows
-            # per entry, the links.
+            # the search buffer, the incremental corpus rules, the links.
             # The collector stays off meanwhile: a full collection over the ~2 million
             # objects of a 50k index holds the GIL for ~200 ms and stalls the window.
             # Then they move to the permanent generation (they live as long as the
@@ -109,10 +107,9 @@ class _IndexJob(QRunnable):
                 listed = None
                 self._index.search("")
                 self._index.prepare_updates()  # the first save then costs no more
-                report = prepare_rows(records_inputs(self._index.records))
                 links = entry_links(self._index)
                 link_titles = dict(links)
-            result = IndexResult(self._index, rows, report, links, link_titles)
+            result = IndexResult(self._index, rows, links, link_titles)
             self._relay.finished.emit(result)
 
 

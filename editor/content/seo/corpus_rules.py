@@ -33,7 +33,26 @@ _BROKEN = "related-broken"
 
 def _value(facts: FactsRow, column: int) -> str:
     value: str = facts[column]
-    return value.casefold() if column == _SLUG else value
+    return _folded(value) if column == _SLUG else value
+
+
+def _folded(value: str) -> str:
+    """``value.casefold()``, or ``value`` itself when that is the same text: the rules'
+    keys then share the facts' strings (a casefolded copy of every URL key was ~4.6 MB
+    at 50k entries)."""
+    folded = value.casefold()
+    return value if folded == value else folded
+
+
+# URL key -> the path linking it, or the paths (with repeats) when more link it: a
+# list for each of the ~56k URLs one entry links cost ~4 MB at 50k entries.
+Linkers = dict[str, str | list[str]]
+
+
+def _linking(linkers: Linkers, key: str) -> Sequence[str]:
+    """The paths linking ``key`` (repeats kept)."""
+    owners = linkers.get(key, ())
+    return (owners,) if isinstance(owners, str) else owners
 
 
 class CorpusRules:
@@ -82,7 +101,7 @@ class CorpusRules:
         self._single: list[dict[str, str]] = [{} for _ in self._rules]
         self._groups: list[dict[str, list[str]]] = [{} for _ in self._rules]
         self._known: dict[str, int] = {}  # URL key -> how many entries answer to it
-        self._linkers: dict[str, list[str]] = {}  # URL key -> paths linking it (repeats)
+        self._linkers: Linkers = {}  # URL key -> path or paths linking it (see Linkers)
         self._broken: set[str] = set()  # URL keys linked and known to no entry
 
     # -- building
@@ -122,7 +141,7 @@ class CorpusRules:
             if not value:
                 continue
             if column == _SLUG:
-                value = value.casefold()
+                value = _folded(value)
             path = facts_row[0]
             other = single_get(value)
             if other is not None:
@@ -158,7 +177,9 @@ class CorpusRules:
                     key = key_of[url] = url_key(url)
                 linked = get(key)
                 if linked is None:
-                    linkers[key] = [path]
+                    linkers[key] = path
+                elif isinstance(linked, str):
+                    linkers[key] = [linked, path]
                 else:
                     linked.append(path)
         self._broken = set(filterfalse(known.__contains__, linkers))
@@ -214,7 +235,7 @@ class CorpusRules:
                 changed |= _changed_members(old_members, members, touched)
         for key, was_known in known_before.items():
             if (key in known) != was_known:
-                changed.update(p for p in self._linkers.get(key, ()) if p not in touched)
+                changed.update(p for p in _linking(self._linkers, key) if p not in touched)
         return changed
 
     def _members(self, slot: int, value: str) -> list[str]:
@@ -260,8 +281,11 @@ class CorpusRules:
             for url in facts[4][1::2]:
                 link_key = url_key(url)
                 owners = linkers[link_key]
-                owners.remove(path)
-                if not owners:
+                if isinstance(owners, list):
+                    owners.remove(path)
+                    if len(owners) == 1:
+                        linkers[link_key] = owners[0]
+                else:  # the one path linking it
                     del linkers[link_key]
                     self._broken.discard(link_key)
 
@@ -286,7 +310,13 @@ class CorpusRules:
                 self._broken.discard(key)
             for url in facts[4][1::2]:
                 link_key = url_key(url)
-                linkers.setdefault(link_key, []).append(path)
+                owners = linkers.get(link_key)
+                if owners is None:
+                    linkers[link_key] = path
+                elif isinstance(owners, str):
+                    linkers[link_key] = [owners, path]
+                else:
+                    owners.append(path)
                 if link_key not in known:
                     self._broken.add(link_key)
 
@@ -343,7 +373,8 @@ class CorpusRules:
                 )
             if self._broken_on:
                 linkers = self._linkers
-                paths = sorted(set(chain.from_iterable(linkers[key] for key in self._broken)))
+                linking = (_linking(linkers, key) for key in self._broken)
+                paths = sorted(set(chain.from_iterable(linking)))
                 for path in paths:
                     out.extend(self._broken_links(facts_of(path)))
         return out

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6  # 6: the facts hold digests of the title and description
 APP_NAME = "glossary-editor"
 
 

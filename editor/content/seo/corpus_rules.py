@@ -31,9 +31,14 @@ _SLUG = 3  # the column compared casefolded
 _BROKEN = "related-broken"
 
 
-def _value(facts: FactsRow, column: int) -> str:
-    value: str = facts[column]
-    return _folded(value) if column == _SLUG else value
+# A value a duplicate rule compares: the URL key (text), or the title's or description's
+# digest (``text_digest``).
+Value = str | int
+
+
+def _value(facts: FactsRow, column: int) -> Value:
+    value: Value = facts[column]
+    return _folded(value) if column == _SLUG and isinstance(value, str) else value
 
 
 def _folded(value: str) -> str:
@@ -98,8 +103,8 @@ class CorpusRules:
         self._facts: dict[str, FactsRow] = {}
         # Per entry of _rules, the entries by value (an empty value is in no group): the
         # one path of a value held once, the sorted paths of a value held more often.
-        self._single: list[dict[str, str]] = [{} for _ in self._rules]
-        self._groups: list[dict[str, list[str]]] = [{} for _ in self._rules]
+        self._single: list[dict[Value, str]] = [{} for _ in self._rules]
+        self._groups: list[dict[Value, list[str]]] = [{} for _ in self._rules]
         self._known: dict[str, int] = {}  # URL key -> how many entries answer to it
         self._linkers: Linkers = {}  # URL key -> path or paths linking it (see Linkers)
         self._broken: set[str] = set()  # URL keys linked and known to no entry
@@ -129,12 +134,12 @@ class CorpusRules:
     @staticmethod
     def _build_groups(
         facts: Sequence[FactsRow], number: int
-    ) -> tuple[dict[str, str], dict[str, list[str]]]:
+    ) -> tuple[dict[Value, str], dict[Value, list[str]]]:
         # A plain loop: measured faster here than counting and grouping in C passes,
         # which each walk (and allocate) a list as long as the corpus.
         column = DUPLICATE_RULES[number][1]
-        single: dict[str, str] = {}
-        groups: dict[str, list[str]] = {}
+        single: dict[Value, str] = {}
+        groups: dict[Value, list[str]] = {}
         single_get, groups_get = single.get, groups.get
         for facts_row in facts:
             value = facts_row[column]
@@ -204,7 +209,7 @@ class CorpusRules:
 
         # what the changed entries had, and the groups and URL keys they leave or join
         old_findings = {path: self.findings_of(path) for path in touched}
-        groups_before: list[dict[str, list[str]]] = [{} for _ in self._rules]
+        groups_before: list[dict[Value, list[str]]] = [{} for _ in self._rules]
         keys: set[str] = set()
         for path in touched:
             for row in (before[path], after[path]):
@@ -238,7 +243,7 @@ class CorpusRules:
                 changed.update(p for p in _linking(self._linkers, key) if p not in touched)
         return changed
 
-    def _members(self, slot: int, value: str) -> list[str]:
+    def _members(self, slot: int, value: Value) -> list[str]:
         """The paths holding ``value`` for rule ``slot``, as a new list."""
         group = self._groups[slot].get(value)
         if group is not None:
@@ -248,7 +253,7 @@ class CorpusRules:
 
     def _values_of(
         self, facts: FactsRow
-    ) -> Iterator[tuple[str, dict[str, str], dict[str, list[str]]]]:
+    ) -> Iterator[tuple[Value, dict[Value, str], dict[Value, list[str]]]]:
         """Per enabled duplicate rule the entry has a value for: the value, and that
         rule's values held by one path and its groups."""
         for slot, (number, _) in enumerate(self._rules):

@@ -4,7 +4,8 @@ At 50k entries the report holds ~140k rows (~30 MB, ~0.9 s to make); most sessio
 open it. So the rows are made the first time the report is shown (on the pool: the GUI
 thread only swaps them in) and kept current after that, save by save, as before. Until
 then the status bar's error and warning counts come from the index's records
-(:func:`~editor.content.index.records.severity_counts`), counted once per change.
+(:func:`~editor.content.index.records.severity_counts`), counted once per change; after,
+from the rows' running counts (the same numbers, kept save by save).
 
 Updates that arrive while the rows are being made are noted and synced once the rows are
 in, so rows made from a record that changed meanwhile never stay.
@@ -72,7 +73,11 @@ class ReportFeed(QObject):
             self._pending.update(removed)
 
     def severity_counts(self) -> Counter[str]:
-        """Findings per severity in the index (the status bar's totals)."""
+        """Findings per severity in the index (the status bar's totals): the rows' running
+        counts once they are in, else counted over the records once per change (~16 ms
+        at 50k entries)."""
+        if self.built:
+            return Counter(self.report.model.severity_counts())
         if self._counts is None:
             self._counts = severity_counts(self.index.records) if self.index else Counter()
         return self._counts

@@ -54,11 +54,12 @@ class ReportFeed(QObject):
         self._counts: Counter[str] | None = None
         report.shown.connect(self._wanted)
 
-    def set_index(self, index: CorpusIndex | None) -> None:
-        """A new index (None: indexing began); the report is emptied, and filled again
-        at once when it is on screen."""
+    def set_index(self, index: CorpusIndex | None, counts: Counter[str] | None = None) -> None:
+        """A new index (None: indexing began), with its :meth:`severity_counts` when
+        counted already (off the GUI thread); the report is emptied, and filled again at
+        once when it is on screen."""
         self.index, self.built, self._building = index, False, False
-        self._pending, self._counts = set(), None
+        self._pending, self._counts = set(), counts
         self.report.set_records([], complete=index is not None)
         if index is not None and self.report.isVisible():
             self._build()

@@ -223,7 +223,7 @@ class IndexFeed(QObject):
     def _on_indexed(self, result: IndexResult) -> None:
         self.progress.hide()
         self.links, self.link_titles = result.links, result.link_titles
-        self.findings.set_index(result.index)  # before _use: the status bar counts from it
+        self.findings.set_index(result.index, result.counts)  # before _use: the totals
         self._use(result.index, result.rows)
 
     def _on_failed(self, message: str) -> None:

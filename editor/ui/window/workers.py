@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from editor.content.gc_pause import gc_paused
 from editor.content.index import CorpusIndex
+from editor.content.index.records import severity_counts
 from editor.ui.entries.list_rows import (
     PreparedList,
     prepare_list,
@@ -50,6 +52,7 @@ class IndexResult:
     rows: PreparedList
     links: list[tuple[str, str]]  # (url, title) of every entry with a URL
     link_titles: dict[str, str]  # the same as a mapping (the preview's link titles)
+    counts: Counter[str]  # findings per severity: the status bar's totals
 
 
 class IndexRelay(QObject):
@@ -109,7 +112,8 @@ class _IndexJob(QRunnable):
                 self._index.prepare_updates()  # the first save then costs no more
                 links = entry_links(self._index)
                 link_titles = dict(links)
-            result = IndexResult(self._index, rows, links, link_titles)
+                counts = severity_counts(self._index.records)
+            result = IndexResult(self._index, rows, links, link_titles, counts)
             self._relay.finished.emit(result)
 
 

@@ -49,7 +49,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 6
+# 6: the check's order kept with it; 7: the facts hold digests of title and description
+CACHE_FORMAT = 7
 APP_NAME = "glossary-editor"
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editor.content.seo.common import FactsRow, FindingRow, url_key
+from editor.content.seo.common import FactsRow, FindingRow, text_digest, url_key
 from editor.content.seo.config import SeoConfig
 from editor.content.seo.corpus_check import check_corpus_rows
 from editor.content.seo.corpus_rules import CorpusRules
@@ -168,3 +168,19 @@ def test_a_link_breaks_and_mends_as_its_target_leaves_and_returns() -> None:
     assert [f[0] for f in rules.findings_of("l.md")] == ["related-broken"]
     assert rules.update([], [target]) == {"l.md"}
     assert rules.findings_of("l.md") == ()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(facts_rows, max_size=len(PATHS) + 2), configs)
+def test_digests_of_titles_and_descriptions_give_the_same_findings_as_their_texts(
+    rows: list[FactsRow], config: SeoConfig
+) -> None:
+    current = corpus(rows)
+    digested = {
+        path: (row[0], text_digest(row[1]), text_digest(row[2]), *row[3:])
+        for path, row in current.items()
+    }
+    assert expected(digested, config) == expected(current, config)
+    rules = CorpusRules(config)
+    rules.build([digested[path] for path in sorted(digested)])
+    assert_same(rules, current, config)

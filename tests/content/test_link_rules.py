@@ -162,7 +162,8 @@ def test_the_link_tables_are_kept_only_for_the_rules_that_read_them() -> None:
     rules.build(entries)
     tables = (rules._known, rules._stems, rules._by_key, rules._by_slug)
     assert tables == ({}, {}, {}, {})
-    assert [entry.links for entry in rules._facts.values()] == [(), ()]
+    assert [rules._entry(path).links for path in rules._facts] == [(), ()]
+    assert rules._facts == {"a.md": "Media", "b.md": "media"}  # the subject alone
     assert [row[0] for row in rules.all()] == ["value-variant"]
     touched = rules.update(["b.md"], [LinkFacts("b.md", "/g/c", "Media", ())])
     assert touched == {"b.md"}

@@ -137,8 +137,8 @@ class CorpusTally:
             for slot, (rule, column, _, _) in enumerate(DUPLICATE_RULES)
             if config.enabled(rule)
         ]
-        self._values: list[list[str]] = [[] for _ in DUPLICATE_RULES]
-        self._counts: list[Counter[str]] = [Counter() for _ in DUPLICATE_RULES]
+        self._values: list[list[str | int]] = [[] for _ in DUPLICATE_RULES]  # int: a digest
+        self._counts: list[Counter[str | int]] = [Counter() for _ in DUPLICATE_RULES]
         self._links_on = config.enabled("related-broken")
         self._known: set[str] = set()  # the URL keys entries answer to
         self._linked: set[str] = set()  # the related URLs, as written
@@ -165,11 +165,12 @@ class CorpusTally:
         out: list[FindingRow] = []
         for slot, _ in self._columns:
             values, counts = self._values[slot], self._counts[slot]
-            counts.pop("", None)
+            counts.pop("", None)  # an empty value is in no group (as text or digest)
+            counts.pop(0, None)
             repeated = {value for value, count in counts.items() if count > 1}
             if not repeated:
                 continue
-            groups: dict[str, list[FactsRow]] = {}
+            groups: dict[str | int, list[FactsRow]] = {}
             for value, fact in compress(
                 zip(values, facts, strict=True), map(repeated.__contains__, values)
             ):

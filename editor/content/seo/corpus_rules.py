@@ -31,9 +31,33 @@ _SLUG = 3  # the column compared casefolded
 _BROKEN = "related-broken"
 
 
-def _value(facts: FactsRow, column: int) -> str:
-    value: str = facts[column]
-    return value.casefold() if column == _SLUG else value
+# A value a duplicate rule compares: the URL key (text), or the title's or description's
+# digest (``text_digest``).
+Value = str | int
+
+
+def _value(facts: FactsRow, column: int) -> Value:
+    value: Value = facts[column]
+    return _folded(value) if column == _SLUG and isinstance(value, str) else value
+
+
+def _folded(value: str) -> str:
+    """``value.casefold()``, or ``value`` itself when that is the same text: the rules'
+    keys then share the facts' strings (a casefolded copy of every URL key was ~4.6 MB
+    at 50k entries)."""
+    folded = value.casefold()
+    return value if folded == value else folded
+
+
+# URL key -> the path linking it, or the paths (with repeats) when more link it: a
+# list for each of the ~56k URLs one entry links cost ~4 MB at 50k entries.
+Linkers = dict[str, str | list[str]]
+
+
+def _linking(linkers: Linkers, key: str) -> Sequence[str]:
+    """The paths linking ``key`` (repeats kept)."""
+    owners = linkers.get(key, ())
+    return (owners,) if isinstance(owners, str) else owners
 
 
 class CorpusRules:
@@ -79,10 +103,10 @@ class CorpusRules:
         self._facts: dict[str, FactsRow] = {}
         # Per entry of _rules, the entries by value (an empty value is in no group): the
         # one path of a value held once, the sorted paths of a value held more often.
-        self._single: list[dict[str, str]] = [{} for _ in self._rules]
-        self._groups: list[dict[str, list[str]]] = [{} for _ in self._rules]
+        self._single: list[dict[Value, str]] = [{} for _ in self._rules]
+        self._groups: list[dict[Value, list[str]]] = [{} for _ in self._rules]
         self._known: dict[str, int] = {}  # URL key -> how many entries answer to it
-        self._linkers: dict[str, list[str]] = {}  # URL key -> paths linking it (repeats)
+        self._linkers: Linkers = {}  # URL key -> path or paths linking it (see Linkers)
         self._broken: set[str] = set()  # URL keys linked and known to no entry
 
     # -- building
@@ -110,19 +134,19 @@ class CorpusRules:
     @staticmethod
     def _build_groups(
         facts: Sequence[FactsRow], number: int
-    ) -> tuple[dict[str, str], dict[str, list[str]]]:
+    ) -> tuple[dict[Value, str], dict[Value, list[str]]]:
         # A plain loop: measured faster here than counting and grouping in C passes,
         # which each walk (and allocate) a list as long as the corpus.
         column = DUPLICATE_RULES[number][1]
-        single: dict[str, str] = {}
-        groups: dict[str, list[str]] = {}
+        single: dict[Value, str] = {}
+        groups: dict[Value, list[str]] = {}
         single_get, groups_get = single.get, groups.get
         for facts_row in facts:
             value = facts_row[column]
             if not value:
                 continue
             if column == _SLUG:
-                value = value.casefold()
+                value = _folded(value)
             path = facts_row[0]
             other = single_get(value)
             if other is not None:
@@ -158,7 +182,9 @@ class CorpusRules:
                     key = key_of[url] = url_key(url)
                 linked = get(key)
                 if linked is None:
-                    linkers[key] = [path]
+                    linkers[key] = path
+                elif isinstance(linked, str):
+                    linkers[key] = [linked, path]
                 else:
                     linked.append(path)
         self._broken = set(filterfalse(known.__contains__, linkers))
@@ -183,7 +209,7 @@ class CorpusRules:
 
         # what the changed entries had, and the groups and URL keys they leave or join
         old_findings = {path: self.findings_of(path) for path in touched}
-        groups_before: list[dict[str, list[str]]] = [{} for _ in self._rules]
+        groups_before: list[dict[Value, list[str]]] = [{} for _ in self._rules]
         keys: set[str] = set()
         for path in touched:
             for row in (before[path], after[path]):
@@ -214,10 +240,10 @@ class CorpusRules:
                 changed |= _changed_members(old_members, members, touched)
         for key, was_known in known_before.items():
             if (key in known) != was_known:
-                changed.update(p for p in self._linkers.get(key, ()) if p not in touched)
+                changed.update(p for p in _linking(self._linkers, key) if p not in touched)
         return changed
 
-    def _members(self, slot: int, value: str) -> list[str]:
+    def _members(self, slot: int, value: Value) -> list[str]:
         """The paths holding ``value`` for rule ``slot``, as a new list."""
         group = self._groups[slot].get(value)
         if group is not None:
@@ -227,7 +253,7 @@ class CorpusRules:
 
     def _values_of(
         self, facts: FactsRow
-    ) -> Iterator[tuple[str, dict[str, str], dict[str, list[str]]]]:
+    ) -> Iterator[tuple[Value, dict[Value, str], dict[Value, list[str]]]]:
         """Per enabled duplicate rule the entry has a value for: the value, and that
         rule's values held by one path and its groups."""
         for slot, (number, _) in enumerate(self._rules):
@@ -260,8 +286,11 @@ class CorpusRules:
             for url in facts[4][1::2]:
                 link_key = url_key(url)
                 owners = linkers[link_key]
-                owners.remove(path)
-                if not owners:
+                if isinstance(owners, list):
+                    owners.remove(path)
+                    if len(owners) == 1:
+                        linkers[link_key] = owners[0]
+                else:  # the one path linking it
                     del linkers[link_key]
                     self._broken.discard(link_key)
 
@@ -286,7 +315,13 @@ class CorpusRules:
                 self._broken.discard(key)
             for url in facts[4][1::2]:
                 link_key = url_key(url)
-                linkers.setdefault(link_key, []).append(path)
+                owners = linkers.get(link_key)
+                if owners is None:
+                    linkers[link_key] = path
+                elif isinstance(owners, str):
+                    linkers[link_key] = [owners, path]
+                else:
+                    owners.append(path)
                 if link_key not in known:
                     self._broken.add(link_key)
 
@@ -343,7 +378,8 @@ class CorpusRules:
                 )
             if self._broken_on:
                 linkers = self._linkers
-                paths = sorted(set(chain.from_iterable(linkers[key] for key in self._broken)))
+                linking = (_linking(linkers, key) for key in self._broken)
+                paths = sorted(set(chain.from_iterable(linking)))
                 for path in paths:
                     out.extend(self._broken_links(facts_of(path)))
         return out

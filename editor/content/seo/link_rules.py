@@ -121,7 +121,9 @@ class LinkRules:
         self._reset()
 
     def _reset(self) -> None:
-        self._facts: dict[str, LinkFacts] = {}
+        # path -> its facts; only its subject while the link tables are off (a LinkFacts
+        # each was ~3.6 MB at 50k entries that value-variant never reads): see _entry
+        self._facts: dict[str, LinkFacts | str] = {}
         self._found: dict[str, tuple[FindingRow, ...]] = {}  # the entries with findings
         self._known: dict[str, set[str]] = {}  # URL key -> paths answering to it
         self._stems: dict[str, dict[str, int]] = {}  # file name -> its entries' URL keys
@@ -152,7 +154,7 @@ class LinkRules:
             return set()
         added = list(added)
         gone = [*removed, *(entry.path for entry in added)]
-        olds = [self._facts[path] for path in dict.fromkeys(gone) if path in self._facts]
+        olds = [self._entry(path) for path in dict.fromkeys(gone) if path in self._facts]
         keys: set[str] = set()
         slugs: set[str] = set()
         variants: set[str] = set()
@@ -237,9 +239,7 @@ class LinkRules:
         path = entry.path
         if self.linking:
             self._add_links(entry)
-        elif entry.links:
-            entry = entry._replace(links=())  # nothing reads them: not kept by the 50k
-        self._facts[path] = entry
+        self._facts[path] = entry if self.linking else entry.subject
         if entry.subject and self.variants:
             variant = variant_key(entry.subject)
             spellings = self._holders.get(variant)
@@ -285,12 +285,18 @@ class LinkRules:
             _discard(self._by_key, key, entry.path)
             _discard(self._by_slug, _slug(key), entry.path)
 
+    def _entry(self, path: str) -> LinkFacts:
+        """The facts kept of ``path`` (a known one); with the link tables off, its subject
+        alone: nothing reads its URL or links then."""
+        kept = self._facts[path]
+        return LinkFacts(path, "", kept, ()) if isinstance(kept, str) else kept
+
     # -- reading
 
     def findings_of(self, path: str) -> tuple[FindingRow, ...]:
-        entry = self._facts.get(path)
-        if entry is None or not self.active:
+        if path not in self._facts or not self.active:
             return ()
+        entry = self._entry(path)
         out: list[FindingRow] = []
         severity = self.config.severity
         if self.on["orphan"] and entry.url and not self._by_key.get(entry.url):

@@ -30,6 +30,7 @@ from editor.content.seo.common import (
     finding_from_error,
     finding_of,
     severity_rank,
+    text_digest,
     url_key,
     url_path,
 )
@@ -447,8 +448,8 @@ def _facts(
                     add(link)
     return (
         path,
-        title.casefold(),
-        description.casefold(),
+        text_digest(title.casefold()),
+        text_digest(description.casefold()),
         url_key(url),
         tuple(related),
         plan.title,

@@ -116,9 +116,17 @@ class ReportWalker(QObject):
         when the report shows no finding."""
         report = self.window.report
         model, table = report.model, report.table
+        if not self.window.feed.findings.built:
+            self.window.check_all()  # its rows are made when it is first shown
         count = model.rowCount()
         if count == 0:
-            self.window.statusBar().showMessage("The SEO report shows no finding.", 4000)
+            gathering = not self.window.feed.findings.built
+            text = (
+                "Gathering the SEO report's findings…"
+                if gathering
+                else "The SEO report shows no finding."
+            )
+            self.window.statusBar().showMessage(text, 4000)
             return False
         current = table.currentIndex()
         at = model.row_at(current.row()) if current.isValid() else None

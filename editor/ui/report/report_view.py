@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -51,6 +51,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 EMPTY_PASSES = "No findings — every entry passes the SEO rules"
 EMPTY_INDEXING = "Indexing… findings appear as entries are checked"
 EMPTY_FILTERED = "No findings match these filters"
+EMPTY_BUILDING = "Gathering the findings of every entry…"
 SEVERITY_CHOICES = (
     ("All severities", "info"),
     ("Errors and warnings", "warning"),
@@ -90,12 +91,15 @@ class SeoReportView(QWidget):
     :meth:`sync_records` or :meth:`replace_for_path` after saves."""
 
     open_requested = Signal(str, str)  # path relative to the content folder, dotted field
+    # The report came on screen (its dock shown): ``report_feed`` makes the rows then.
+    shown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("SEO report")
         self.model = FindingsModel(self)
         self._indexing = True
+        self._building = False  # the rows are being made (report_feed)
         self._rule_items: tuple[tuple[str, int], ...] | None = None
         self._subject_items: list[str] | None = None
         self._schema_items: list[str] | None = None
@@ -167,12 +171,12 @@ class SeoReportView(QWidget):
 
     def set_records(self, records: Iterable[RecordLike], *, complete: bool = True) -> None:
         """Every finding of the index (``CorpusIndex.records``)."""
-        self._indexing = not complete
+        self._indexing, self._building = not complete, False
         self.model.set_records(records)
 
     def set_prepared(self, prepared: PreparedRows, *, complete: bool = True) -> None:
         """Rows made off the GUI thread by ``findings_rows.prepare_rows``."""
-        self._indexing = not complete
+        self._indexing, self._building = not complete, False
         self.model.set_prepared(prepared)
 
     def replace_for_path(self, path: str, rows: Iterable[RowInput]) -> None:
@@ -189,6 +193,15 @@ class SeoReportView(QWidget):
     def set_indexing(self, indexing: bool) -> None:
         self._indexing = indexing
         self._refresh()
+
+    def set_building(self, building: bool) -> None:
+        """The rows are being made (the report says so until they arrive)."""
+        self._building = building
+        self._refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.shown.emit()
 
     # -- export -------------------------------------------------------------------
 
@@ -264,7 +277,10 @@ class SeoReportView(QWidget):
         self._fill_choices()
         total = self.model.total()
         shown = self.model.visible_summary()
-        if total == 0:
+        if total == 0 and self._building and not self._indexing:
+            self.summary.setText("Gathering findings…")
+            self.empty.setText(EMPTY_BUILDING)
+        elif total == 0:
             self.summary.setText("Indexing…" if self._indexing else "No findings")
             self.empty.setText(EMPTY_INDEXING if self._indexing else EMPTY_PASSES)
         else:

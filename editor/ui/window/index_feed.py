@@ -28,6 +28,7 @@ from editor.content.seo import Finding, SeoConfig, check_entry
 from editor.ui import dialogs
 from editor.ui.entries.entry_model import EntryListModel
 from editor.ui.entries.list_rows import PreparedList
+from editor.ui.report.report_feed import ReportFeed
 from editor.ui.report.report_view import SeoReportView
 from editor.ui.window.session import OpenEntry
 from editor.ui.window.workers import (
@@ -67,6 +68,7 @@ class IndexFeed(QObject):
         self.use_cache = use_cache
         self.pool = pool
         self.worker = IndexWorker(pool, self)
+        self.findings = ReportFeed(report, pool, self)  # the report's rows, once it is shown
         self.updating = False  # files are read on the pool (files_changed_in_background)
         self._waiting: list[Path] = []  # files changed meanwhile: read after it
         self._dirty_paths = dirty_paths
@@ -81,7 +83,7 @@ class IndexFeed(QObject):
         self.folder, self.index, self.links, self.link_titles = folder, None, [], {}
         self.updating, self._waiting = False, []
         self.model.set_paths(folder, [])
-        self.report.set_records([], complete=False)
+        self.findings.set_index(None)
         self._run()
 
     def close(self) -> None:
@@ -191,12 +193,12 @@ class IndexFeed(QObject):
         if change.links_changed:
             self.links = entry_links(index)
             self.link_titles = dict(self.links)
+        self.findings.changed(records, change.removed)  # the report, the totals
         if change.added or change.removed:
             self._use(index)  # rows come or go: the list is rebuilt
         else:  # a save: only the rows it touched (at 50k a rebuild took ~0.5 s)
             self.model.update_records(records)
             self.changed.emit(change)
-        self.report.sync_changed(records, change.removed)
 
     def entry_findings(self, opened: OpenEntry, config: SeoConfig) -> list[Finding]:
         """The open entry's findings as edited, plus the corpus ones (duplicates, broken
@@ -238,8 +240,8 @@ class IndexFeed(QObject):
     def _on_indexed(self, result: IndexResult) -> None:
         self.progress.hide()
         self.links, self.link_titles = result.links, result.link_titles
+        self.findings.set_index(result.index, result.counts)  # before _use: the totals
         self._use(result.index, result.rows)
-        self.report.set_prepared(result.report)
 
     def _on_failed(self, message: str) -> None:
         self.progress.hide()

@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
 
     def _update_findings_summary(self) -> None:
         indexed = self.feed.index is not None
-        self.status.set_findings(self.report.model.severity_counts() if indexed else None)
+        self.status.set_findings(self.feed.findings.severity_counts() if indexed else None)
 
     # -- SEO report ---------------------------------------------------------------
 

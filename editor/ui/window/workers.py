@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +24,13 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from editor.content.gc_pause import gc_paused
 from editor.content.index import CorpusIndex
+from editor.content.index.records import severity_counts
 from editor.ui.entries.list_rows import (
     PreparedList,
     prepare_list,
     prepare_list_rows,
     rows_from_paths,
 )
-from editor.ui.report.findings_rows import PreparedRows, prepare_rows, records_inputs
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,14 @@ def entry_links(index: CorpusIndex) -> list[tuple[str, str]]:
 
 @dataclass
 class IndexResult:
-    """A finished index and the list rows made from it (off the GUI thread)."""
+    """A finished index and the list rows made from it (off the GUI thread). The SEO
+    report's rows are made when the report is first shown (``ui/report/report_feed.py``)."""
 
     index: CorpusIndex
     rows: PreparedList
-    report: PreparedRows
     links: list[tuple[str, str]]  # (url, title) of every entry with a URL
     link_titles: dict[str, str]  # the same as a mapping (the preview's link titles)
+    counts: Counter[str]  # findings per severity: the status bar's totals
 
 
 class IndexRelay(QObject):
@@ -98,8 +100,7 @@ class _IndexJob(QRunnable):
                 close()  # ends the process pool of an unfinished build
         if not self._cancel.is_set():
             # Work the GUI thread would otherwise do: list rows and their sort order,
-            # the search buffer, the incremental corpus rules, the report's ~3 rows
-            # per entry, the links.
+            # the search buffer, the incremental corpus rules, the links.
             # The collector stays off meanwhile: a full collection over the ~2 million
             # objects of a 50k index holds the GIL for ~200 ms and stalls the window.
             # Then they move to the permanent generation (they live as long as the
@@ -109,10 +110,10 @@ class _IndexJob(QRunnable):
                 listed = None
                 self._index.search("")
                 self._index.prepare_updates()  # the first save then costs no more
-                report = prepare_rows(records_inputs(self._index.records))
                 links = entry_links(self._index)
                 link_titles = dict(links)
-            result = IndexResult(self._index, rows, report, links, link_titles)
+                counts = severity_counts(self._index.records)
+            result = IndexResult(self._index, rows, links, link_titles, counts)
             self._relay.finished.emit(result)
 
 

@@ -63,6 +63,7 @@ def test_apply_undo_and_the_index_update_run_off_the_gui_thread(
     before = _snapshot(sample_folder)
     window = make_window(sample_folder)
     qtbot.waitUntil(lambda: window.index is not None)
+    window.acts.check_all.trigger()  # the report's rows are made when it is first shown
     rel = "coercive-diplomacy.md"  # its report row: description-missing
     old = _shown_titles(window, rel)
     assert old == ("Coercive Diplomacy", {"Coercive Diplomacy"})

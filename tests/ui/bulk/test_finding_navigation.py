@@ -99,8 +99,23 @@ def walk_to(qtbot: Any, window: Any, rule: str) -> tuple[str, str]:
 @pytest.fixture
 def walked(make_window: Any, sample_folder: Path) -> Any:
     window = make_window(sample_folder)
+    window.acts.check_all.trigger()  # the report's rows are made when it is first shown
     window.walker_for_tests = window.findChild(ReportWalker)
     return window
+
+
+def test_f8_before_the_report_was_shown_shows_it_and_opens_its_first_finding(
+    qtbot: Any, make_window: Any, sample_folder: Path
+) -> None:
+    window = make_window(sample_folder)
+    assert not window.report_dock.isVisible() and window.report.model.rowCount() == 0
+    window.form.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    assert window.report_dock.isVisible()
+    first = window.report.model.row_at(0)
+    assert first is not None
+    assert current_rule(window) == (first[R_RULE], first[R_PATH], first[R_FIELD])
+    assert window.current_path() == sample_folder / first[R_PATH]
 
 
 def test_a_derived_description_is_offered_and_applied_only_when_accepted(

@@ -34,6 +34,7 @@ def shown_row_of(window: Any, rule: str, path: str) -> int:
 
 def test_report_lists_the_findings_after_indexing(make_window: Any, sample_folder: Path) -> None:
     window = make_window(sample_folder)
+    window.acts.check_all.trigger()  # the rows are made when the report is first shown
     rows = report_rows(window)
     assert ("title-long", ANCHORING, "seo.title") in rows
     assert ("faq-incomplete", "soft-power.md", "faq.1.answer") in rows
@@ -94,6 +95,7 @@ def test_saving_a_fix_removes_its_finding_without_a_reindex(
     qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window(sample_folder)
+    window.acts.check_all.trigger()  # the rows are made when the report is first shown
     index = window.index
     starts: list[Any] = []
     monkeypatch.setattr(window.feed.worker, "start", lambda *a, **k: starts.append(a))

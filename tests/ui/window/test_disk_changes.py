@@ -129,6 +129,7 @@ def test_new_and_deleted_files_follow_in_the_list(
     qtbot: Any, make_window: Any, sample_folder: Path
 ) -> None:
     window = make_window(sample_folder)
+    window.acts.check_all.trigger()  # the report's rows are made when it is first shown
     total = window.model.total()
     source = (sample_folder / "batna.md").read_text(encoding="utf-8")
     (sample_folder / "hard-bargaining.md").write_text(

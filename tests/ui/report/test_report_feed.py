@@ -1,0 +1,105 @@
+"""The SEO report's rows are made when it is first shown; the status bar counts without them."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from editor.ui.report import report_feed
+from editor.ui.report.findings_rows import prepare_rows, records_inputs
+
+ANCHORING = "anchoring.md"
+SHORT_TITLE = "Anchoring in Negotiation: How the First Offer Shapes a Deal"
+
+
+def index_counts(window: Any) -> Counter[str]:
+    return Counter(f.severity for f in window.index.findings())
+
+
+def status_text(counts: Counter[str]) -> str:
+    return f"{counts['error']} errors · {counts['warning']} warnings"
+
+
+def fresh_rows(window: Any) -> list[Any]:
+    """The rows the report would hold if it were made now from the index."""
+    return prepare_rows(records_inputs(window.index.records)).rows
+
+
+def fix_anchoring_title(folder: Path) -> None:
+    path = folder / ANCHORING
+    text = path.read_text(encoding="utf-8")
+    long_title = "Anchoring in Negotiation: How the First Offer Shapes Each Deal That Follows"
+    assert long_title in text
+    path.write_text(text.replace(long_title, SHORT_TITLE), encoding="utf-8")
+
+
+def test_rows_are_made_when_the_report_is_first_shown_and_counts_come_from_the_index(
+    make_window: Any, sample_folder: Path
+) -> None:
+    window = make_window(sample_folder)
+    assert not window.report_dock.isVisible()
+    assert window.report.model.total() == 0  # nothing made while hidden
+    counts = index_counts(window)
+    assert counts["error"] and counts["warning"]
+    assert window.status.findings_button.text() == status_text(counts)
+
+    fix_anchoring_title(sample_folder)  # a save while the report is hidden
+    window.files_changed([sample_folder / ANCHORING])
+    after = index_counts(window)
+    assert after != counts
+    assert window.status.findings_button.text() == status_text(after)
+    assert window.report.model.total() == 0
+
+    window.acts.check_all.trigger()
+    assert list(window.report.model.visible_rows()) == sorted(
+        fresh_rows(window), key=lambda r: r[0]
+    )
+    assert window.report.model.severity_counts() == dict(after)
+    assert window.status.findings_button.text() == status_text(after)
+
+
+def test_rows_made_on_the_pool_take_in_the_updates_made_meanwhile(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_feed, "SYNC_BUILD_MAX", 0)
+    release = threading.Event()
+    made = prepare_rows
+
+    def slow_prepare(inputs: Any) -> Any:
+        rows = made(inputs)  # from the records as they were when asked
+        release.wait(10)
+        return rows
+
+    monkeypatch.setattr(report_feed, "prepare_rows", slow_prepare)
+    window = make_window(sample_folder)
+    before = fresh_rows(window)
+    window.acts.check_all.trigger()
+    assert window.report.summary.text() == "Gathering findings…"
+    assert not window.feed.findings.built
+
+    fix_anchoring_title(sample_folder)  # saved and deleted while the rows are made
+    (sample_folder / "zopa.md").unlink()
+    window.files_changed([sample_folder / ANCHORING, sample_folder / "zopa.md"])
+    release.set()
+    qtbot.waitUntil(lambda: window.feed.findings.built, timeout=10_000)
+
+    rows = list(window.report.model.visible_rows())
+    assert sorted(rows) == sorted(fresh_rows(window))
+    assert sorted(rows) != sorted(before)
+    assert not any(r[3] == "zopa.md" for r in rows)
+    assert ("title-long", ANCHORING) not in {(r[2], r[3]) for r in rows}
+
+
+def test_a_new_folder_empties_the_report_and_fills_it_again_when_shown(
+    qtbot: Any, make_window: Any, sample_folder: Path, tmp_path: Path
+) -> None:
+    window = make_window(sample_folder)
+    window.acts.check_all.trigger()
+    assert window.report.model.total() > 0
+    window.open_folder(sample_folder)  # indexed again, the report on screen
+    qtbot.waitUntil(lambda: window.index is not None and window.feed.findings.built)
+    assert sorted(window.report.model.visible_rows()) == sorted(fresh_rows(window))

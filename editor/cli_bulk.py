@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from editor.content.document import get_path, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
 
 if TYPE_CHECKING:
@@ -169,6 +168,7 @@ def cmd_set_bulk(args: argparse.Namespace) -> int:
     from editor.cli_set import cmd_set, planned_set
     from editor.content.bulk.batch import FileChange, apply_changes
     from editor.content.bulk.replace import file_diff
+    from editor.content.document import parse_entry, planned_bytes, read_bytes
 
     targets = [args.file]
     while args.assignments and "=" not in args.assignments[0]:
@@ -232,6 +232,7 @@ def _where(text: str) -> tuple[str, str]:
 
 
 def _reads(data: dict[str, object], key: str, value: str) -> bool:
+    from editor.content.document import get_path
     from editor.content.search_rows import value_text
 
     try:

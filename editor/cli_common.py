@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from editor.content.document import INDEX_PATTERN, KeyPathError, join_key, split_key
+from editor.content.key_path import INDEX_PATTERN, KeyPathError, join_key, split_key
 from editor.content.schema import SchemaRegistry
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2

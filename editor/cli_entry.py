@@ -20,7 +20,8 @@ from editor.cli_common import (
     registry_for,
 )
 from editor.content import json_form
-from editor.content.document import KeyPathError, get_path, load_entry
+from editor.content.document import get_path, load_entry
+from editor.content.key_path import KeyPathError
 from editor.content.schema import SchemaRegistry
 
 

@@ -22,11 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from editor.content.atomic import atomic_write
-from editor.content.git_errors import GitError
-from editor.content.git_repo import GitRepo
-from editor.content.merge import MergeError, merge_texts
-from editor.content.safe_read import read_text
+# git, the merge and the writer are imported where a command needs them: ``check``
+# installs its --changed-since option here and must not pay for them (~15 ms).
 
 GIT_COMMANDS = ("merge-file", "git-setup")
 DRIVER = "glossary-editor"
@@ -80,6 +77,8 @@ def _read(path: Path) -> str:
 
 
 def cmd_merge_file(args: argparse.Namespace) -> int:
+    from editor.content.merge import MergeError, merge_texts
+
     base, ours, theirs = args.base, args.ours, args.theirs
     try:
         result = merge_texts(_read(base), _read(ours), _read(theirs))
@@ -120,6 +119,10 @@ def driver_command(command: str | None = None) -> str:
 
 def setup_folder(folder: Path, command: str | None = None) -> list[str]:
     """Install the merge driver for ``folder``; the lines written, for the user to see."""
+    from editor.content.atomic import atomic_write
+    from editor.content.git_repo import GitRepo
+    from editor.content.safe_read import read_text
+
     repo = GitRepo.discover(folder)
     attributes = folder / ".gitattributes"
     try:
@@ -140,6 +143,8 @@ def setup_folder(folder: Path, command: str | None = None) -> list[str]:
 
 
 def cmd_git_setup(args: argparse.Namespace) -> int:
+    from editor.content.git_errors import GitError
+
     if not args.folder.is_dir():
         print(f"glossary-editor git-setup: {args.folder}: not a folder", file=sys.stderr)
         return EXIT_USAGE
@@ -154,6 +159,8 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
 
 def changed_entries(folder: Path, ref: str) -> set[str]:
     """Paths (relative to ``folder``) of the Markdown files changed since ``ref``."""
+    from editor.content.git_repo import GitRepo
+
     repo = GitRepo.discover(folder)
     prefix = repo.rel(folder)
     spec = [prefix] if prefix != "." else []
@@ -170,6 +177,7 @@ def changed_entries(folder: Path, ref: str) -> set[str]:
 def run_check_changed(args: argparse.Namespace) -> int:
     """``check``, limited to the entries changed since ``--changed-since`` when given."""
     if args.changed_since is not None:
+        from editor.content.git_errors import GitError
         from editor.paths import sample_content_dir
 
         folder = args.folder if args.folder is not None else sample_content_dir()

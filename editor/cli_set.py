@@ -26,19 +26,9 @@ from yaml.constructor import SafeConstructor
 
 from editor.cli_common import EXIT_OK, UsageError, emit, literal_parts, registry_for
 from editor.content.atomic import file_lock
-from editor.content.document import (
-    INDEX_PATTERN,
-    Entry,
-    KeyPathError,
-    delete_path,
-    get_path,
-    join_key,
-    load_entry,
-    save_diff,
-    save_entry,
-    split_key,
-)
+from editor.content.document import Entry, delete_path, get_path, load_entry, save_diff, save_entry
 from editor.content.document import set_path as set_value
+from editor.content.key_path import INDEX_PATTERN, KeyPathError, join_key, split_key
 from editor.content.schema import Field, FieldKind
 
 MAX_NUMBER_DIGITS = 4000  # Python refuses to read 4,300+ digits; no field needs 4,000

@@ -9,6 +9,7 @@ import gc
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ from editor.check_command import (
     sorted_findings,
 )
 from editor.content.seo import Finding
+from editor.paths import sample_content_dir
 
 ENTRY = """\
 ---
@@ -335,3 +337,25 @@ def test_the_check_loads_no_process_pool_until_a_cold_build_needs_one() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_warm_check_loads_neither_the_writer_nor_git(tmp_path: Path) -> None:
+    """The command line imports a command's handler when it runs: ``check`` (what CI
+    runs, often on an unchanged folder) never needs the writer, the file writer or git."""
+    folder = tmp_path / "site"
+    shutil.copytree(sample_content_dir(), folder)
+    script = (
+        "import sys\n"
+        "from editor.cli import main\n"
+        "code = main(['check', '--fail-on', 'never', '--format', 'json', sys.argv[1]])\n"
+        "heavy = ('editor.content.writer', 'editor.content.git_repo', 'editor.content.merge',"
+        " 'editor.content.document', 'editor.cli_entry', 'editor.cli_set')\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for _ in range(2):  # cold, then warm
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(folder)],
+            capture_output=True, text=True, check=True, timeout=120, env=env,
+        )  # fmt: skip
+        assert done.stderr.strip().splitlines()[-1] == "0 []"

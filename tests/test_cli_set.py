@@ -14,7 +14,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from editor.cli import main
-from editor.content.document import get_path, join_key, load_entry, set_path, split_key
+from editor.content.document import get_path, load_entry, set_path
+from editor.content.key_path import join_key, split_key
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ This is the one way through for both faces of the app: file -> :class:`Entry` ->
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from editor.content.atomic import atomic_write, fingerprint
 from editor.content.errors import ContentError, ReadOnlyError, WriteError
 from editor.content.frontmatter import load_bytes
 from editor.content.json_form import key_text
+from editor.content.key_path import INDEX_PATTERN, KeyPathError, join_key, split_key
 from editor.content.safe_read import read_content
 from editor.content.schema import SCHEMA_KEY
 from editor.content.writer import update_text
@@ -161,54 +161,7 @@ def save_entry(
     return parse_entry(new_bytes, entry.path)
 
 
-# -- dotted paths (``seo.title``, ``faq.0.answer``) for the command line and the form
-#
-# A key is split at each dot; ``\.`` is a dot inside a key (``og\.title`` names the key
-# ``og.title``) and ``\\`` a backslash. A part that names a list item is a position
-# counted from 0, in ASCII digits: ``-1`` (or ``+1``, `` 1``) is refused everywhere.
-
-INDEX_PATTERN = re.compile(r"[0-9]+")
-
-
-class KeyPathError(KeyError):
-    """A dotted key that names nothing (or a list position that is not one)."""
-
-    def __init__(self, dotted: str, reason: str = "") -> None:
-        super().__init__(dotted)
-        self.dotted = dotted
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"{self.dotted!r}: {self.reason or 'no such key'}"
-
-
-def split_key(dotted: str) -> list[str]:
-    r"""The parts of a dotted key; ``\.`` stays a dot and ``\\`` a backslash."""
-    if "\\" not in dotted:
-        parts = dotted.split(".")
-    else:
-        parts, current, i = [], [], 0
-        while i < len(dotted):
-            char = dotted[i]
-            if char == "\\" and dotted[i + 1 : i + 2] in (".", "\\"):
-                current.append(dotted[i + 1])
-                i += 2
-                continue
-            if char == ".":
-                parts.append("".join(current))
-                current = []
-            else:
-                current.append(char)
-            i += 1
-        parts.append("".join(current))
-    if "" in parts:
-        raise KeyPathError(dotted, "a key has an empty part (two dots, or a dot at an end)")
-    return parts
-
-
-def join_key(parts: Sequence[str | int]) -> str:
-    """The dotted key for ``parts``, escaping dots and backslashes inside them."""
-    return ".".join(str(p).replace("\\", "\\\\").replace(".", "\\.") for p in parts)
+# -- dotted paths (``seo.title``, ``faq.0.answer``): parsed in :mod:`.key_path`
 
 
 def _mapping_key(mapping: Mapping[Any, Any], part: str) -> Any:

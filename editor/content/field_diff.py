@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from editor.content import frontmatter
-from editor.content.document import KeyPathError, delete_path, get_path, set_path
+from editor.content.document import delete_path, get_path, set_path
+from editor.content.key_path import KeyPathError
 from editor.content.merge import BODY, MISSING, dotted, same_value, value_token
 from editor.content.writer import update_text
 

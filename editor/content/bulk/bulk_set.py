@@ -18,7 +18,6 @@ from typing import Any, Literal
 from editor.content.bulk.batch import BatchError, FileChange, Problem
 from editor.content.bulk.replace import OpenDocs, Plan
 from editor.content.document import (
-    KeyPathError,
     delete_path,
     get_path,
     parse_entry,
@@ -27,6 +26,7 @@ from editor.content.document import (
     set_path,
 )
 from editor.content.errors import ContentError
+from editor.content.key_path import KeyPathError
 from editor.content.schema import SchemaRegistry
 
 __all__ = ["FieldEdit", "apply_edit", "plan_edit"]

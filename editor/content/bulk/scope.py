@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from editor.content.document import join_key, split_key
+from editor.content.key_path import join_key, split_key
 from editor.content.schema import SCHEMA_KEY
 
 __all__ = ["BODY", "Scope", "string_values"]

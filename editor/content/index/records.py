@@ -193,13 +193,15 @@ class EntryRecord:
         self.schema = schema
         self.title = title
         self.subject = subject
-        self.url = intern(url)  # one string with the related links to it (shared_facts)
+        self.url = url
         self.date = date  # ISO date or "" (or the text as written when not a date)
         self.severity = severity  # worst finding: error | warning | info | ""
         self._own_severity = severity  # worst of the per-entry findings only
         self._own = own  # per-entry findings, their fields flat in one tuple (see grouped)
         self._error = error
-        self._facts = shared_facts(facts, path, self.url) if type(facts) is tuple else facts
+        self._facts = facts
+        if type(facts) is tuple:
+            self._share(facts)
         self._corpus: FlatFindings = ()  # corpus findings, flat too
         self._store: SearchText | None = None  # the index's buffer holding the text...
         self._row = -1  # ...at this row
@@ -211,6 +213,13 @@ class EntryRecord:
         if self._store is not None:
             return self._store.text_of(self._row)
         return self._text
+
+    def _share(self, facts: FactsRow) -> None:
+        """Hold ``facts`` with shared strings (:func:`shared_facts`), the URL interned so
+        the related links to this entry share it. Done when facts are made or first
+        read, not for every record a warm ``check`` loads (~25 ms at 50k entries)."""
+        self.url = intern(self.url)
+        self._facts = shared_facts(facts, self.path, self.url)
 
     def facts_row(self) -> FactsRow | None:
         """The SEO facts as a tuple (read from the cache now if they were left there)."""
@@ -273,7 +282,9 @@ class LazyFacts:
             raise ValueError("the index cache's facts do not match its rows")
         for record, row in zip(records, facts, strict=True):
             if record._facts is self:
-                record._facts = row and shared_facts(row, record.path, record.url)
+                record._facts = row
+                if row:
+                    record._share(row)
 
 
 # What parsing one file gives: its row, its facts, and its search text and letter mask

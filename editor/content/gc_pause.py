@@ -20,7 +20,9 @@ from typing import Literal
 #   "old": moved to the oldest generation (``gc.freeze`` then ``gc.unfreeze``, which
 #          only move lists): the allocations that follow do not set off a walk of the
 #          whole young generation (up to 300k objects, 100 ms or more); they are walked
-#          at the next full collection, as any long-lived object
+#          at the next full collection, as any long-lived object; when objects are
+#          frozen for good already (the window's index), as "young" instead: the
+#          unfreeze would thaw them all
 #   "permanent": frozen for good (``gc.freeze``): for what lives as long as the process
 #          keeps the folder open
 Settle = Literal["young", "old", "permanent"]
@@ -40,10 +42,12 @@ def gc_paused(settle: Settle = "young") -> Iterator[None]:
     try:
         yield
     finally:
-        if settle != "young":
+        if settle == "permanent" or (settle == "old" and not gc.get_freeze_count()):
             gc.freeze()
             if settle == "old":
                 gc.unfreeze()
+        # "old" with objects frozen for good (the window's index): ``unfreeze`` would hand
+        # every one of them back to the collector, so the objects made meanwhile stay young
         gc.enable()
 
 

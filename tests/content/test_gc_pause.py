@@ -68,3 +68,18 @@ def test_a_one_job_process_leaves_its_objects_uncollected_at_exit(
     no_collection_at_exit()
     no_collection_at_exit.cache_clear()
     assert registered == [gc.freeze]  # once, and what it does at exit
+
+
+def test_an_old_pause_keeps_what_was_frozen_for_good_frozen() -> None:
+    """The window freezes its index for good (``permanent``); a later ``old`` pause (a
+    bulk job, a background read) must not hand those objects back to the collector,
+    whose full collections would walk the whole index again."""
+    gc.enable()
+    with gc_paused("permanent"):
+        index = [[n] for n in range(1000)]
+    frozen = gc.get_freeze_count()
+    assert frozen >= len(index)
+    with gc_paused("old"):
+        made = [[n] for n in range(1000)]
+    assert gc.get_freeze_count() == frozen
+    assert made and index

@@ -167,6 +167,13 @@ class IndexUpdates(IndexState):
             {link for link in links if link[0]} != {link for link in new_links if link[0]},
         )
 
+    def discard_prepared(self) -> None:
+        """A read whose update will never be put in (it failed, or putting it in did):
+        the incremental corpus rules may have moved on with it, so they are made again
+        from every entry at the next update rather than answer for files never put in."""
+        self._rules = None
+        self._generation += 1  # and an update made ready meanwhile is put in the slow way
+
     def apply_update(self, update: PreparedUpdate) -> IndexChange:
         """Put files read by :meth:`read_paths` into the paths, records, search texts and
         corpus findings; no file is read. An update made ready is only assigned."""

@@ -15,6 +15,7 @@ so a later read of a file always lands after an earlier one.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -38,6 +39,8 @@ from editor.ui.window.workers import (
     entry_links,
     run_job,
 )
+
+log = logging.getLogger(__name__)
 
 # Updates of more files than this read them on the pool (a save's few are read at once).
 SYNC_UPDATE_MAX = 20
@@ -71,6 +74,8 @@ class IndexFeed(QObject):
         self.findings = ReportFeed(report, pool, self)  # the report's rows, once it is shown
         self.updating = False  # files are read on the pool (files_changed_in_background)
         self._waiting: list[Path] = []  # files changed meanwhile: read after it
+        # what to do once those are in (a batch's edit lock ends only then)
+        self._waiting_then: list[Callable[[], None]] = []
         self._dirty_paths = dirty_paths
         self.folder: Path | None = None
         self.index: CorpusIndex | None = None
@@ -82,6 +87,7 @@ class IndexFeed(QObject):
         self.close()
         self.folder, self.index, self.links, self.link_titles = folder, None, [], {}
         self.updating, self._waiting = False, []
+        self._run_waiting_then()  # the old folder's batches are over for the window
         self.model.set_paths(folder, [])
         self.findings.set_index(None)
         self._run()
@@ -128,9 +134,13 @@ class IndexFeed(QObject):
         1,000 stalled the window ~0.6 s); the index, list and report follow after, and
         then ``then()`` (whatever the outcome). ``stale_only``: leave out the files the
         index holds as they are on disk."""
-        if self.index is None or self.updating:
+        if self.index is None:
             self.files_changed(paths)
             then()
+            return
+        if self.updating:  # after the read under way; ``then`` once these are in too
+            self._waiting.extend(paths)
+            self._waiting_then.append(then)
             return
         index = self.index
         self.updating = True
@@ -147,7 +157,12 @@ class IndexFeed(QObject):
             if self.index is not index:  # a folder opened meanwhile
                 then()
                 return
-            change = index.apply_update(update) if update.files else IndexChange()
+            try:
+                change = index.apply_update(update) if update.files else IndexChange()
+            except Exception as exc:  # (an OSError writing a rebuilt search text): said,
+                log.exception("putting an update in failed")  # and the feed goes on
+                failed(exc)
+                return
             # the views in the next turn of the event loop: two shorter waits, not one
             QTimer.singleShot(0, self, lambda: shown(change))
 
@@ -163,6 +178,7 @@ class IndexFeed(QObject):
         def failed(exc: BaseException) -> None:
             try:
                 if self.index is index:
+                    index.discard_prepared()  # its corpus rules may have moved on
                     self.updating = False
                     dialogs.error(self.progress.window(), "Updating the index failed", str(exc))
                     self._read_waiting()
@@ -176,14 +192,29 @@ class IndexFeed(QObject):
         are now (the folder watcher reports the batch's own files too, meanwhile)."""
         index = self.index
         waiting, self._waiting = list(dict.fromkeys(self._waiting)), []
+        thens, self._waiting_then = self._waiting_then, []
+
+        def then_all() -> None:
+            for then in thens:
+                then()
+
         if index is None or not waiting:
+            then_all()
             return
         if len(waiting) > SYNC_UPDATE_MAX:  # even the stat of each is work for the pool
-            self.files_changed_in_background(waiting, stale_only=True)
+            self.files_changed_in_background(waiting, stale_only=True, then=then_all)
             return
-        paths = [p for p in waiting if not index.is_current(p)]
-        if paths:
-            self.files_changed(paths)
+        try:
+            paths = [p for p in waiting if not index.is_current(p)]
+            if paths:
+                self.files_changed(paths)
+        finally:
+            then_all()
+
+    def _run_waiting_then(self) -> None:
+        thens, self._waiting_then = self._waiting_then, []
+        for then in thens:
+            then()
 
     def _show(self, change: IndexChange) -> None:
         """The list, the report and the links after an update of the index."""

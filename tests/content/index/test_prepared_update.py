@@ -4,6 +4,7 @@ nothing readers see until it is put in."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -113,4 +114,21 @@ def test_an_update_that_adds_or_removes_files_is_not_made_ready(sample_folder: P
     assert update.ready is None
     change = index.apply_update(update)
     assert change.removed == ["zopa.md"]
+    assert _state(index) == _fresh(sample_folder)
+
+
+def test_an_update_made_ready_but_never_put_in_leaves_no_trace(sample_folder: Path) -> None:
+    """A read on the pool moves the incremental corpus rules on; when its update is never
+    put in (the read failed late, or putting it in did), ``discard_prepared`` makes the
+    next update answer for the files as the index holds them, not as that read saw them."""
+    index = CorpusIndex(sample_folder, cache=False).build_all()
+    index.prepare_updates()
+    originals = {p: (p.read_bytes(), p.stat()) for p in sample_folder.glob("*.md")}
+    changed = _edit(sample_folder)
+    assert index.read_paths(changed).ready is not None  # made ready, never put in
+    for path, (data, before) in originals.items():  # the files as the index holds them
+        path.write_bytes(data)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    index.discard_prepared()
+    index.update_paths([sample_folder / "reservation-point.md"])  # another file's save
     assert _state(index) == _fresh(sample_folder)

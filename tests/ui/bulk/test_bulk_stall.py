@@ -245,3 +245,58 @@ def test_edits_wait_until_the_index_shows_the_batch(
     release.set()
     _settled(qtbot, window)
     assert window.pane.isEnabled() and window.bulk.undo.isEnabled()
+
+
+def test_a_batch_queued_behind_a_read_keeps_its_lock_until_it_is_in(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's files reach the feed while another read is under way (the watcher's,
+    after a pull): its ``then`` (which ends the edit lock) waits until they are in."""
+    window = make_window(sample_folder)
+    qtbot.waitUntil(lambda: window.index is not None)
+    started, release = _held(monkeypatch, CorpusIndex, "read_paths")
+    window.feed.files_changed_in_background([sample_folder / "batna.md"])
+    qtbot.waitUntil(started.is_set)
+    path = sample_folder / "zopa.md"
+    path.write_bytes(path.read_bytes().replace(b"ZOPA", b"Overlap zone", 1))
+    ended: list[bool] = []
+    window.feed.files_changed_in_background(
+        [path],
+        then=lambda: ended.append("overlap zone" in window.index.record(path).search.decode()),
+    )
+    assert ended == []  # queued: the lock holds
+    release.set()
+    qtbot.waitUntil(lambda: bool(ended))
+    assert ended == [True]  # and it ended with the batch in the index
+    _settled(qtbot, window)
+
+
+def test_a_failure_putting_an_update_in_is_said_and_the_feed_goes_on(
+    qtbot: Any,
+    make_window: Any,
+    sample_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dialog_script: Any,
+) -> None:
+    window = make_window(sample_folder)
+    qtbot.waitUntil(lambda: window.index is not None)
+    real = CorpusIndex.apply_update
+
+    def broken(self: CorpusIndex, update: Any) -> Any:
+        monkeypatch.setattr(CorpusIndex, "apply_update", real)  # once
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(CorpusIndex, "apply_update", broken)
+    dialog_script.expect("error")
+    ended: list[str] = []
+    window.feed.files_changed_in_background(
+        [sample_folder / "zopa.md"], then=lambda: ended.append("then")
+    )
+    qtbot.waitUntil(lambda: ended == ["then"])
+    assert not window.feed.updating
+    ((title, message),) = dialog_script.called("error")
+    assert title == "Updating the index failed" and "No space left" in message
+    path = sample_folder / "zopa.md"  # the next change is taken as usual
+    path.write_bytes(path.read_bytes().replace(b"ZOPA", b"Overlap zone", 1))
+    window.files_changed([path])
+    assert "overlap zone" in window.index.record(path).search.decode()

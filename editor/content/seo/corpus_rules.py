@@ -60,6 +60,17 @@ def _linking(linkers: Linkers, key: str) -> Sequence[str]:
     return (owners,) if isinstance(owners, str) else owners
 
 
+def _join(linkers: Linkers, key: str, path: str) -> None:
+    """``path`` links ``key`` too: a URL one entry links keeps that path, not a list."""
+    owners = linkers.get(key)
+    if owners is None:
+        linkers[key] = path
+    elif isinstance(owners, str):
+        linkers[key] = [owners, path]
+    else:
+        owners.append(path)
+
+
 class CorpusRules:
     """The findings of the corpus rules (duplicates, broken related links), incremental.
 
@@ -168,7 +179,6 @@ class CorpusRules:
         known.pop("", None)
         self._known = known
         linkers = self._linkers
-        get = linkers.get
         key_of: dict[str, str] = {}  # each distinct URL's key made once
         key_get = key_of.get
         for facts_row in facts:
@@ -180,13 +190,7 @@ class CorpusRules:
                 key = key_get(url)
                 if key is None:
                     key = key_of[url] = url_key(url)
-                linked = get(key)
-                if linked is None:
-                    linkers[key] = path
-                elif isinstance(linked, str):
-                    linkers[key] = [linked, path]
-                else:
-                    linked.append(path)
+                _join(linkers, key, path)
         self._broken = set(filterfalse(known.__contains__, linkers))
 
     # -- changing
@@ -315,13 +319,7 @@ class CorpusRules:
                 self._broken.discard(key)
             for url in facts[4][1::2]:
                 link_key = url_key(url)
-                owners = linkers.get(link_key)
-                if owners is None:
-                    linkers[link_key] = path
-                elif isinstance(owners, str):
-                    linkers[link_key] = [owners, path]
-                else:
-                    owners.append(path)
+                _join(linkers, link_key, path)
                 if link_key not in known:
                     self._broken.add(link_key)
 

@@ -50,9 +50,13 @@ T = TypeVar("T")
 SWITCH_INTERVAL: Final = 0.0005
 """Seconds a thread running Python keeps the GIL while another waits, during bulk work."""
 
-_switch_lock = threading.Lock()
-_switch_users = 0  # works under way with the short interval
-_switch_saved = 0.0  # the interval before the first of them
+
+class _Switching:
+    """The works under way with the short interval, and the interval before them."""
+
+    lock = threading.Lock()
+    users = 0
+    saved = 0.0
 
 
 @contextmanager
@@ -60,19 +64,19 @@ def gil_handed_over_often() -> Iterator[None]:
     """``with gil_handed_over_often():`` the GIL changes hands every
     :data:`SWITCH_INTERVAL` inside (from any thread), and the interval is put back when
     the last such block ends."""
-    global _switch_users, _switch_saved
-    with _switch_lock:
-        if _switch_users == 0:
-            _switch_saved = sys.getswitchinterval()
-            sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL))
-        _switch_users += 1
+    state = _Switching
+    with state.lock:
+        if state.users == 0:
+            state.saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(state.saved, SWITCH_INTERVAL))
+        state.users += 1
     try:
         yield
     finally:
-        with _switch_lock:
-            _switch_users -= 1
-            if _switch_users == 0:
-                sys.setswitchinterval(_switch_saved)
+        with state.lock:
+            state.users -= 1
+            if state.users == 0:
+                sys.setswitchinterval(state.saved)
 
 
 class BatchRunner(QObject):

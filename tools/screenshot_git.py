@@ -11,6 +11,7 @@ the window on Alice's clone and saves ``git-status.png``, ``git-review.png``,
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import shutil
 import subprocess
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from screenshot_common import wait_until
 
 from editor.cli_git import setup_folder
-from editor.content.document import load_entry, save_entry
+from editor.content.document import load_entry, save_entry, set_path
 from editor.ui import dialogs
 from editor.ui.settings import SettingsStore
 from editor.ui.window.main_window import MainWindow
@@ -41,12 +42,8 @@ def git(cwd: Path, *args: str) -> None:
 
 def edit(path: Path, key: str, value: str) -> None:
     entry = load_entry(path)
-    data = dict(entry.data)
-    if "." in key:
-        top, sub = key.split(".")
-        data[top] = {**data[top], sub: value}
-    else:
-        data[key] = value
+    data = copy.deepcopy(entry.data)
+    set_path(data, key, value)
     save_entry(entry, data, entry.body, list(data))
 
 

@@ -6,6 +6,7 @@ device, identities come from the environment and each clone's own config.
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.content.document import load_entry, save_entry
+from editor.content.document import load_entry, save_entry, set_path
 
 
 def isolate_git(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
@@ -87,13 +88,9 @@ def isolated_team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: Path
 
 
 def edit_field(path: Path, key: str, value: str) -> None:
-    """Change one field (``key`` or ``top.sub``) through the byte-preserving writer,
-    as the window saves."""
+    """Change one field (a dotted key, as ``set`` takes it) through the byte-preserving
+    writer, as the window saves."""
     entry = load_entry(path)
-    data = dict(entry.data)
-    if "." in key:
-        top, sub = key.split(".")
-        data[top] = {**data[top], sub: value}
-    else:
-        data[key] = value
+    data = copy.deepcopy(entry.data)
+    set_path(data, key, value)
     save_entry(entry, data, entry.body, list(data))

@@ -80,15 +80,20 @@ class PlanDialog(QDialog):
 
         self.history.jobs.run(work, shown, failed, lock=False)
 
-    def apply_on_pool(self, start: Start, done: Callable[[Step], None], title: str) -> None:
+    def apply_on_pool(
+        self, start: Start, title: str, done: Callable[[Step], None] | None = None
+    ) -> None:
         """``start(done, failed)`` a batch of the history (written on the pool, the
         window's edits locked); the dialog waits, disabled, and says why if nothing
-        was changed."""
+        was changed. Once it is written, ``done(step)``, or without one the dialog closes."""
         self.setEnabled(False)
 
         def finished(step: Step) -> None:
             self.setEnabled(True)
-            done(step)
+            if done is None:
+                self.accept()
+            else:
+                done(step)
             self.applied.emit()
 
         def failed(exc: BaseException) -> None:

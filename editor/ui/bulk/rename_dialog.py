@@ -21,7 +21,7 @@ from editor.content.bulk.rename import SLUG, RenamePlan, plan_rename
 from editor.content.errors import ContentError
 from editor.content.index import IndexSnapshot
 from editor.ui.bulk.diff_parts import PlanDialog, apply_buttons, diff_view, form_preview_layout
-from editor.ui.bulk.history import BulkHistory, Step
+from editor.ui.bulk.history import BulkHistory
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
 __all__ = ["RenameDialog"]
@@ -103,12 +103,6 @@ class RenameDialog(PlanDialog):
         plan = self.plan
         if plan is None or self.history.busy:
             return
-
-        def done(_step: Step) -> None:
-            self.accept()
-
         self.apply_on_pool(
-            lambda ok, failed: self.history.apply_rename(plan, ok, failed),
-            done,
-            "Nothing was renamed",
+            lambda ok, failed: self.history.apply_rename(plan, ok, failed), "Nothing was renamed"
         )

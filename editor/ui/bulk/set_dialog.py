@@ -146,6 +146,6 @@ class SetFieldDialog(PlanDialog):
 
         self.apply_on_pool(
             lambda ok, failed: self.history.apply(plan, label, ok, failed),
-            done,
             "Nothing was changed",
+            done,
         )

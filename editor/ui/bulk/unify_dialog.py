@@ -27,7 +27,7 @@ from editor.content.bulk.replace import Plan
 from editor.content.bulk.variants import variant_groups
 from editor.content.errors import ContentError
 from editor.ui.bulk.diff_parts import PlanDialog, apply_buttons, diff_view
-from editor.ui.bulk.history import BulkHistory, Step
+from editor.ui.bulk.history import BulkHistory
 from editor.ui.bulk.replace_dialog import Host, batch_message
 
 __all__ = ["UnifyDialog"]
@@ -131,12 +131,7 @@ class UnifyDialog(PlanDialog):
         plan = self.plan
         if plan is None or self.history.busy:
             return
-
-        def done(_step: Step) -> None:
-            self.accept()
-
         self.apply_on_pool(
             lambda ok, failed: self.history.apply(plan, "Unify subject spellings", ok, failed),
-            done,
             "Nothing was changed",
         )

@@ -80,6 +80,21 @@ def type_work(qtbot: Any, window: MainWindow) -> None:
     qtbot.keyClicks(line, TITLE_WORDS)
 
 
+def work_left_by_a_crash(
+    qtbot: Any, path: Path, qsettings: QSettings, pool: QThreadPool, journal_root: Path
+) -> str:
+    """A window types into ``path``'s entry, its journal is written, and it crashes;
+    the definition it had typed."""
+    window = crashed_window(qtbot, path.parent, qsettings, pool, journal_root)
+    assert window.entry_list.select(path)
+    type_work(qtbot, window)
+    typed = definition(window).toPlainText()
+    assert window.session.journal is not None
+    window.session.journal.flush()
+    crash(qtbot, window, pool)
+    return typed
+
+
 def drive_dialog(button: str, seen: list[str]) -> Callable[..., Any]:
     """Run the real recovery dialog and click ``button`` ("restore_all_button", ...)."""
 
@@ -108,14 +123,8 @@ def test_crash_then_restore_brings_every_word_back(
 ) -> None:
     path = sample_folder / GLOSSARY
     original = path.read_text(encoding="utf-8")
-    first = crashed_window(qtbot, sample_folder, qsettings, thread_pool, journal_root)
-    assert first.entry_list.select(path)
-    type_work(qtbot, first)
-    typed_definition = definition(first).toPlainText()
-    assert first.session.journal is not None
-    first.session.journal.flush()
+    typed_definition = work_left_by_a_crash(qtbot, path, qsettings, thread_pool, journal_root)
     assert len(journal_of(journal_root, sample_folder).pending()) == 1
-    crash(qtbot, first, thread_pool)
     assert path.read_text(encoding="utf-8") == original  # nothing was saved
 
     seen: list[str] = []
@@ -150,12 +159,7 @@ def test_stale_work_restores_as_a_conflict(
     dialog_script: Any,
 ) -> None:
     path = sample_folder / GLOSSARY
-    first = crashed_window(qtbot, sample_folder, qsettings, thread_pool, journal_root)
-    assert first.entry_list.select(path)
-    type_work(qtbot, first)
-    assert first.session.journal is not None
-    first.session.journal.flush()
-    crash(qtbot, first, thread_pool)
+    work_left_by_a_crash(qtbot, path, qsettings, thread_pool, journal_root)
     theirs = path.read_text(encoding="utf-8").replace("Negotiation", "Bargaining")
     path.write_text(theirs, encoding="utf-8")  # a git pull while the editor was down
 
@@ -205,12 +209,7 @@ def test_decide_later_keeps_the_work_for_next_time(
     dialog_script: Any,
 ) -> None:
     path = sample_folder / GLOSSARY
-    first = crashed_window(qtbot, sample_folder, qsettings, thread_pool, journal_root)
-    assert first.entry_list.select(path)
-    type_work(qtbot, first)
-    assert first.session.journal is not None
-    first.session.journal.flush()
-    crash(qtbot, first, thread_pool)
+    work_left_by_a_crash(qtbot, path, qsettings, thread_pool, journal_root)
 
     seen: list[str] = []
     dialog_script.expect("recover", drive_dialog("later_button", seen))

@@ -2,7 +2,10 @@
 
 ``GLOSSARY_EDITOR_PREVIEW=text`` chooses the ``QTextBrowser`` view on purpose (tests of
 other parts, machines without a GPU stack worth starting); ``web`` (the default) asks for
-``QWebEngineView``. QtWebEngine is imported with the first page, after the window is
+``QWebEngineView``: in a preview process of its own where the window system can embed
+another process's window (:func:`can_embed`: xcb, Windows), else in the window's own
+process; ``inprocess`` asks for the latter everywhere (to compare, or where the preview
+process misbehaves). QtWebEngine is imported with the first page, after the window is
 visible, so start-up does not pay for it; it needs ``AA_ShareOpenGLContexts`` set before
 the ``QApplication`` exists, which importing this module does. When PySide6-Addons or a
 library it links (libnss3, libasound2...) is missing, the import fails and the pane shows
@@ -16,8 +19,13 @@ from functools import cache
 from types import ModuleType
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
 
 ENGINE_ENV = "GLOSSARY_EDITOR_PREVIEW"
+# Platform plugins whose windows can hold another process's native window
+# (``QWindow.fromWinId``). Not offscreen, Wayland (no foreign windows) nor macOS (an
+# NSView of another process cannot be a subview).
+EMBEDDING_PLATFORMS = frozenset({"xcb", "windows"})
 
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Chromium will not start its sandbox for root (containers, CI runners), and the
@@ -46,5 +54,13 @@ def load() -> tuple[ModuleType | None, str]:
 
 
 def wanted() -> str:
-    """``web`` or ``text``: what the environment asks for (default ``web``)."""
-    return "text" if os.environ.get(ENGINE_ENV, "").strip().lower() == "text" else "web"
+    """``web``, ``inprocess`` or ``text``: what the environment asks for (default ``web``)."""
+    value = os.environ.get(ENGINE_ENV, "").strip().lower()
+    return value if value in ("text", "inprocess") else "web"
+
+
+def can_embed(platform: str | None = None) -> bool:
+    """Can windows of ``platform`` (default: the running one) embed another process's?"""
+    if platform is None:
+        platform = QGuiApplication.platformName() if QGuiApplication.instance() else ""
+    return platform.lower() in EMBEDDING_PLATFORMS

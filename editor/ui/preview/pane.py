@@ -1,12 +1,16 @@
 """The preview pane: the page as the site publishes it, refreshed as the editor types.
 
-The page is shown by a browser engine (:mod:`.web_view`, ``QWebEngineView``); where it
-cannot start (module or library missing, its process dies on a sandbox error) the pane
-falls back to a ``QTextBrowser`` (:mod:`.text_view`) and says so once, quietly, in a line
-above the page. The engine is started with the first page, not with the window, so
-opening the app costs nothing extra until there is a page to show. The HTML is exactly
-what :func:`editor.content.render.render_page` gives (and ``glossary-editor render``
-writes); raw HTML was sanitised as the site's setting says.
+The page is shown by a browser engine, ``QWebEngineView``: in a preview process of its
+own whose window the pane embeds (:mod:`.host_view`, where the window system can embed
+one), else in the window's process (:mod:`.web_view`). When the preview process cannot
+start or dies again after one restart, the pane shows the engine in its own process;
+where that cannot start (module or library missing, its process dies on a sandbox error)
+a ``QTextBrowser`` (:mod:`.text_view`). Each step is said once, quietly, in one line
+above the page (the line says where the page is shown now). The engine is started with
+the first page, not with the window, so opening the app costs nothing extra until there
+is a page to show. The HTML is exactly what :func:`editor.content.render.render_page`
+gives (and ``glossary-editor render`` writes); raw HTML was sanitised as the site's
+setting says.
 
 Refreshing follows ReText: typing restarts a single-shot timer; when it fires, the
 form's values are taken and rendered on a worker thread. While a render runs, further
@@ -45,6 +49,8 @@ from PySide6.QtWidgets import (
 from editor.content.render_config import RenderConfig
 from editor.content.schema import Schema
 from editor.ui.preview import engine
+from editor.ui.preview.host_view import HostPageView
+from editor.ui.preview.network import origin
 from editor.ui.preview.snippet import SearchSnippet, field_text, snippet_field, snippet_parts
 from editor.ui.preview.text_view import TextPageView
 
@@ -52,7 +58,10 @@ log = logging.getLogger(__name__)
 
 Renderer = Callable[[Mapping[str, Any], str, Schema], str]
 Snapshot = tuple[Mapping[str, Any], str | None, Schema]
-PageView = Any  # TextPageView or web_view.WebPageView: the same duck-typed interface
+# HostPageView, web_view.WebPageView or TextPageView: the same duck-typed interface
+# (shown / field_clicked / failed; widget, engine, show_html, load_url, scroll_to_field,
+# set_network, clear, dispose).
+PageView = Any
 
 PHONE_WIDTH = 390  # CSS px of a common phone (iPhone 12-15) in portrait
 WIDGET_MAX = 16777215  # QWIDGETSIZE_MAX
@@ -103,7 +112,9 @@ class PreviewPane(QWidget):
         super().__init__(parent)
         self._render = render
         self._pool = pool if pool is not None else QThreadPool.globalInstance()
-        self._engine = engine_name or engine.wanted()
+        wanted = engine_name or engine.wanted()
+        # host (the preview process), inprocess (the engine in this process) or text
+        self._mode = ("host" if engine.can_embed() else "inprocess") if wanted == "web" else wanted
         self._source: Callable[[], Snapshot | None] = lambda: None
         self._busy = False
         self._outdated = False
@@ -165,7 +176,7 @@ class PreviewPane(QWidget):
         layout.addWidget(self.snippet)
         layout.addWidget(self._page_box, 1)
         layout.addWidget(self.placeholder, 1)
-        if self._engine == "text":
+        if self._mode == "text":
             self._ensure_view()  # cheap; the browser engine waits for the first page
         self.clear("Select an entry to see its page here.")
 
@@ -195,7 +206,9 @@ class PreviewPane(QWidget):
 
     def engine(self) -> str:
         """``web`` or ``text``: the view the page is (or will be) shown in."""
-        return self._view.engine if self._view is not None else self._engine
+        if self._view is not None:
+            return str(self._view.engine)
+        return "text" if self._mode == "text" else "web"
 
     def page_view(self) -> PageView:
         """The page view, started if it was not yet (tests and the benchmark use it)."""
@@ -282,17 +295,20 @@ class PreviewPane(QWidget):
         if self._view is not None:
             return self._view
         view: PageView | None = None
-        if self._engine == "web":
+        if self._mode == "host":
+            view = HostPageView(self._page_box)
+        elif self._mode == "inprocess":
             module, error = engine.load()
             if module is None:
-                self._notify(f"the browser engine is not available ({error})")
+                self._notify_simple(f"the browser engine is not available ({error})")
             else:
                 try:
                     view = module.WebPageView(self._page_box)
                 except Exception as exc:  # the engine could not start at all
                     log.exception("the browser engine could not start")
-                    self._notify(f"the browser engine could not start ({exc})")
+                    self._notify_simple(f"the browser engine could not start ({exc})")
         if view is None:
+            self._mode = "text"
             view = TextPageView(self._page_box)
         self._attach(view)
         return view
@@ -307,22 +323,31 @@ class PreviewPane(QWidget):
         self._apply_network()
 
     def _engine_failed(self, reason: str) -> None:
-        """The engine's process died: show the text view from now on, with the notice."""
-        log.warning("preview falls back to the text view: %s", reason)
+        """The preview process, or the engine's page process, died: show the next view
+        (the engine in this process, then the text view) from now on, with the notice."""
         old = self._view
         self._view = None
-        self._engine = "text"
+        if isinstance(old, HostPageView):
+            log.warning("preview falls back to the engine in the window's process: %s", reason)
+            self._mode = "inprocess"
+            self._notify(f"Preview shown by the window itself: {reason}.")
+        else:
+            log.warning("preview falls back to the text view: %s", reason)
+            self._mode = "text"
+            self._notify_simple(reason)
         if old is not None:
             old.dispose()
-        self._notify(reason)
         view = self._ensure_view()
         if self._html:
             view.show_html(self._html, keep_scroll=False)
 
-    def _notify(self, reason: str) -> None:
-        if self.notice.isHidden():  # one notice, however often it happens
-            self.notice.setText(f"Simple preview: {reason}. The page may look different online.")
-            self.notice.show()
+    def _notify_simple(self, reason: str) -> None:
+        self._notify(f"Simple preview: {reason}. The page may look different online.")
+
+    def _notify(self, text: str) -> None:
+        """One line, however often the view falls back: it says the latest step."""
+        self.notice.setText(text)
+        self.notice.show()
 
     def _apply_width(self, widget: QWidget) -> None:
         if self.phone_button.isChecked():
@@ -337,8 +362,6 @@ class PreviewPane(QWidget):
         view = self._view
         if view is None or view.engine != "web":
             return
-        from editor.ui.preview.web_view import origin  # loaded: a web view exists
-
         live = self._config.live_url(self._entry_url or "/")
         live_origin = origin(QUrl(live)) if live else ""
         view.set_network(remote=self._config.remote, live_origin=live_origin)

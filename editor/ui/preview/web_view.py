@@ -42,11 +42,11 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
+from editor.ui.preview.network import opens_outside, request_allowed
+
 log = logging.getLogger(__name__)
 
 APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
-LOCAL_SCHEMES = frozenset({"data", "about", "blob", "qrc"})
-EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 # The app's own script, in the application world (see the module docstring). It finds
@@ -110,25 +110,8 @@ def split_page(page: str) -> tuple[str, str, str] | None:
     return page[head_start + 6 : head_end], body.group(), page[body.end() : body_end]
 
 
-def origin(url: QUrl) -> str:
-    """``scheme://host:port`` of ``url`` (the port spelled out, so both forms compare)."""
-    scheme = url.scheme().lower()
-    port = url.port({"http": 80, "https": 443, "ws": 80, "wss": 443}.get(scheme, -1))
-    return f"{scheme}://{url.host().lower()}:{port}"
-
-
 def _without_fragment(url: QUrl) -> str:
     return url.toString().split("#", 1)[0]
-
-
-def request_allowed(url: QUrl, *, remote: bool, live_origin: str = "") -> bool:
-    """May the preview fetch ``url``? Local schemes yes; the network only when allowed."""
-    scheme = url.scheme().lower()
-    if scheme in LOCAL_SCHEMES:
-        return True
-    if scheme in ("http", "https", "ws", "wss"):
-        return remote or (bool(live_origin) and origin(url) == live_origin)
-    return False
 
 
 class RequestGuard(QWebEngineUrlRequestInterceptor):
@@ -139,12 +122,15 @@ class RequestGuard(QWebEngineUrlRequestInterceptor):
         self.remote = False
         self.live_origin = ""
         self.blocked: list[str] = []
+        self.on_block: Callable[[str], None] | None = None  # the preview process reports it
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl()
         if not request_allowed(url, remote=self.remote, live_origin=self.live_origin):
             self.blocked.append(url.toString())
             info.block(True)
+            if self.on_block is not None:
+                self.on_block(url.toString())
 
 
 class _Bridge(QObject):
@@ -157,7 +143,15 @@ class _Bridge(QObject):
         self.clicked.emit(path)
 
 
+def _open_in_system_browser(url: QUrl) -> None:
+    QDesktopServices.openUrl(url)
+
+
 class _Page(QWebEnginePage):
+    def __init__(self, parent: QObject, open_url: Callable[[QUrl], None]) -> None:
+        super().__init__(parent)
+        self._open_url = open_url
+
     def acceptNavigationRequest(
         self, url: QUrl | str, kind: QWebEnginePage.NavigationType, is_main_frame: bool
     ) -> bool:
@@ -165,8 +159,8 @@ class _Page(QWebEnginePage):
         if kind == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
             if url.hasFragment() and _without_fragment(url) == _without_fragment(self.url()):
                 return True  # a jump within the page
-            if url.scheme().lower() in EXTERNAL_SCHEMES:
-                QDesktopServices.openUrl(url)
+            if opens_outside(url):
+                self._open_url(url)
             return False
         return True
 
@@ -209,11 +203,18 @@ class WebPageView(QObject):
 
     engine = "web"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        open_url: Callable[[QUrl], None] = _open_in_system_browser,
+    ) -> None:
         super().__init__(parent)
         self.view = QWebEngineView(parent)
         self.view.setAccessibleName("Page preview")
-        self.page = _Page(self.view)  # the default profile: Qt owns its lifetime
+        # the default profile: Qt owns its lifetime. ``open_url`` is where followed links
+        # go: the system browser, or (in the preview process) a message to the window.
+        self.page = _Page(self.view, open_url)
         self.view.setPage(self.page)
         self.guard = RequestGuard(self.page)
         self.page.setUrlRequestInterceptor(self.guard)
@@ -261,6 +262,11 @@ class WebPageView(QObject):
     @property
     def widget(self) -> QWidget:
         return self.view
+
+    @property
+    def shown_page(self) -> str:
+        """The page the document shows now ("" for another site's page, or none yet)."""
+        return self._loaded_page
 
     def set_network(self, *, remote: bool, live_origin: str = "") -> None:
         self.guard.remote = remote

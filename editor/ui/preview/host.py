@@ -1,0 +1,226 @@
+"""The preview process: ``python -m editor.ui.preview.host`` shows the page for one window.
+
+Why a process of its own: QtWebEngine in the window's process cost it ~160 MB of RSS at
+50,000 entries (the engine library's pages, Chromium's browser side, and Mesa's software
+GL, loaded for the GL context QtWebEngine shares), which no setting moved
+(``bench/RESULTS.md``, issue 17). Here the same :class:`~.web_view.WebPageView` runs in
+this process, and the window embeds its native window (:mod:`.host_view`).
+
+It talks to the window over stdin/stdout in :mod:`.host_protocol` frames. stdout carries
+frames only: its descriptor is moved aside at start and fd 1 pointed at stderr, so what a
+library prints cannot break a frame. The view is shown only when the window says it holds
+it (``show``), so no top-level window flashes on the screen first; and its native
+window is named (``ready``) only once the first page is shown, because QtWebEngine makes
+its drawing surface with the first page, and Qt then creates the top-level's native
+window anew (an id sent earlier would name a window that no longer exists). Should the
+id change later, ``ready`` is sent again. When stdin ends (the window closed, or crashed)
+the process quits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable
+from types import ModuleType
+from typing import BinaryIO
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtWidgets import QApplication
+
+from editor.ui.preview import engine  # the engine's environment, set before the app exists
+from editor.ui.preview.host_protocol import (
+    Message,
+    ProtocolError,
+    encode,
+    message,
+    read_message,
+)
+
+log = logging.getLogger(__name__)
+
+# A click on the part showing a field, dispatched in the page at a point of its text, as a
+# mouse click there would be (the app script's click handler names the field).
+CLICK_SCRIPT = r"""
+(function (path) {
+  var el = document.querySelector('[data-field="' + CSS.escape(path) + '"]');
+  if (!el) { return false; }
+  el.scrollIntoView();
+  var box = el.getBoundingClientRect();
+  var x = box.left + 2, y = box.top + Math.min(box.height / 2, 6);
+  var hit = document.elementFromPoint(x, y);
+  var target = hit && el.contains(hit) ? hit : el;
+  target.dispatchEvent(new MouseEvent('click',
+    {bubbles: true, cancelable: true, clientX: x, clientY: y}));
+  return true;
+})(%s)
+"""
+
+
+class _Inbox(QObject):
+    """Messages read on the reader thread, delivered on the GUI thread (queued signals)."""
+
+    received = Signal(object)
+    ended = Signal()
+
+
+class Outbox:
+    """Writes frames to the window; any thread (the request guard's runs on Chromium's)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def send(self, msg: Message) -> None:
+        with self._lock:
+            try:
+                self._stream.write(encode(msg))
+                self._stream.flush()
+            except OSError:  # the window is gone: stdin ends too, and the process quits
+                log.debug("the window no longer reads the preview's messages")
+
+
+def read_loop(stream: BinaryIO, inbox: _Inbox) -> None:
+    """Read messages until the stream ends or breaks, then say so (run on a thread)."""
+    try:
+        while (msg := read_message(stream)) is not None:
+            inbox.received.emit(msg)
+    except (ProtocolError, OSError) as exc:
+        log.warning("the preview process stops reading: %s", exc)
+    inbox.ended.emit()
+
+
+class PreviewHost(QObject):
+    """One :class:`~.web_view.WebPageView`, driven by the window's messages."""
+
+    def __init__(self, web_view: ModuleType, outbox: Outbox, quit_app: Callable[[], None]):
+        super().__init__()
+        self._out = outbox
+        self._quit = quit_app
+        self.view = web_view.WebPageView(None, open_url=self._open_url)
+        self.widget = self.view.view
+        self.widget.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+        self.view.guard.on_block = lambda url: outbox.send(message("blocked", url=url))
+        self.view.shown.connect(self._shown)
+        self.view.field_clicked.connect(
+            lambda path: outbox.send(message("field_clicked", path=path))
+        )
+        self.view.failed.connect(self._failed)
+        self._pages: deque[tuple[int, str]] = deque(maxlen=8)  # (seq, html) asked for
+        self._win_id = 0  # the native window last named to the window (0: none yet)
+        self.widget.installEventFilter(self)
+        self._handlers: dict[str, Callable[[Message], None]] = {
+            "page": self._page,
+            "url": lambda m: self.view.load_url(str(m["url"])),
+            "reveal": lambda m: self.view.scroll_to_field(str(m["path"])),
+            "network": lambda m: self.view.set_network(
+                remote=bool(m["remote"]), live_origin=str(m.get("live_origin", ""))
+            ),
+            "show": self._show,
+            "clear": lambda _m: self.view.clear(),
+            "run_js": self._run_js,
+            "click": self._click,
+            "quit": lambda _m: self._quit(),
+        }
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WinIdChange and self._win_id:
+            QTimer.singleShot(0, self._name_window)  # once the new window exists
+        return False
+
+    def _name_window(self) -> None:
+        """Tell the window which native window to embed (again, if it changed)."""
+        win_id = int(self.widget.winId())
+        if win_id != self._win_id:
+            self._win_id = win_id
+            self._out.send(message("ready", win_id=win_id))
+
+    def handle(self, msg: Message) -> None:
+        handler = self._handlers.get(str(msg["type"]))
+        if handler is None:
+            log.warning("the preview process ignores a %r message", msg["type"])
+            return
+        try:
+            handler(msg)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("a malformed %r message: %s", msg["type"], exc)
+
+    def dispose(self) -> None:
+        self.view.dispose()
+
+    def _show(self, _msg: Message) -> None:
+        """Map the view, which the window now holds. Qt here thinks it a top-level window
+        and gives it its own size when it maps it; ``mapped`` asks the window to lay it
+        out again (the window alone knows where it sits)."""
+        self.widget.show()
+        QTimer.singleShot(0, lambda: self._out.send(message("mapped")))
+
+    def _page(self, msg: Message) -> None:
+        self._pages.append((int(msg["seq"]), str(msg["html"])))
+        self.view.show_html(str(msg["html"]), keep_scroll=bool(msg.get("keep_scroll", True)))
+
+    def _shown(self) -> None:
+        self._name_window()  # the first page made the drawing surface: the id is final
+        page = self.view.shown_page
+        seq = next((seq for seq, html in reversed(self._pages) if html == page), 0)
+        self._out.send(message("shown", seq=seq))
+
+    def _run_js(self, msg: Message) -> None:
+        ident = int(msg["id"])
+        self.view.run_js(
+            str(msg["script"]),
+            lambda value: self._out.send(message("js_result", id=ident, value=value)),
+        )
+
+    def _click(self, msg: Message) -> None:
+        self.view.run_js(CLICK_SCRIPT % json.dumps(str(msg["path"])), lambda _v: None)
+
+    def _open_url(self, url: QUrl) -> None:
+        self._out.send(message("open_url", url=url.toString()))
+
+    def _failed(self, reason: str) -> None:
+        self._out.send(message("failed", reason=reason))
+        self._quit()
+
+
+def _protocol_streams() -> tuple[BinaryIO, BinaryIO]:
+    """(stdin, a private copy of stdout) as binary streams; fd 1 then writes to stderr."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return sys.stdin.buffer, out
+
+
+def main() -> int:
+    """Run the preview process until stdin ends."""
+    logging.basicConfig(level=logging.WARNING, format="preview process: %(message)s")
+    stdin, stdout = _protocol_streams()
+    outbox = Outbox(stdout)
+    app = QApplication([sys.argv[0] if sys.argv else "glossary-editor-preview"])
+    app.setQuitOnLastWindowClosed(False)
+    module, error = engine.load()
+    if module is None:
+        outbox.send(message("failed", reason=f"the browser engine is not available ({error})"))
+        return 1
+    try:
+        host = PreviewHost(module, outbox, app.quit)
+    except Exception as exc:  # the engine could not start at all
+        outbox.send(message("failed", reason=f"the browser engine could not start ({exc})"))
+        return 1
+    inbox = _Inbox()
+    inbox.received.connect(host.handle)
+    inbox.ended.connect(app.quit)
+    threading.Thread(target=read_loop, args=(stdin, inbox), daemon=True).start()
+    code = app.exec()
+    host.dispose()
+    # The page must go before Qt releases the engine's profile at exit.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,5 +1,6 @@
-"""The preview: the published page in a browser engine (or a text view where it cannot
-start), the search-result snippet, and the links between the page and the form."""
+"""The preview: the published page in a browser engine (in a process of its own where the
+window can embed it; a text view where the engine cannot start), the search-result
+snippet, and the links between the page and the form."""
 
 from editor.ui.preview.pane import PHONE_WIDTH, PreviewPane
 from editor.ui.preview.snippet import (

@@ -327,7 +327,7 @@ class HostPageView(QObject):
         elif kind == "shown":
             seq = int(msg.get("seq", 0))
             self._loaded_page = self._sent.get(seq, "")
-            self._sent = {s: html for s, html in self._sent.items() if s > seq}
+            self._sent = {s: html for s, html in self._sent.items() if s >= seq}
             self.shown.emit()
         elif kind == "field_clicked":
             self.field_clicked.emit(str(msg["path"]))

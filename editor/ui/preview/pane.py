@@ -108,10 +108,12 @@ class PreviewPane(QWidget):
         delay_ms: int = 120,
         pool: QThreadPool | None = None,
         engine_name: str | None = None,
+        host_view: Callable[[QWidget], PageView] = HostPageView,
     ) -> None:
         super().__init__(parent)
         self._render = render
         self._pool = pool if pool is not None else QThreadPool.globalInstance()
+        self._host_view = host_view  # makes the preview process's view (tests stand in)
         wanted = engine_name or engine.wanted()
         # host (the preview process), inprocess (the engine in this process) or text
         self._mode = ("host" if engine.can_embed() else "inprocess") if wanted == "web" else wanted
@@ -296,7 +298,7 @@ class PreviewPane(QWidget):
             return self._view
         view: PageView | None = None
         if self._mode == "host":
-            view = HostPageView(self._page_box)
+            view = self._host_view(self._page_box)
         elif self._mode == "inprocess":
             module, error = engine.load()
             if module is None:

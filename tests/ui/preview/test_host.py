@@ -1,0 +1,378 @@
+"""The preview process: the child program driven through its protocol, and the pane's
+fallbacks when it cannot start, fails, or dies.
+
+Offscreen (as every test here runs) no window can embed another process's, so the pane
+uses the engine in its own process; the tests that drive the pane through the preview
+process give it a stand-in for the embedding (a plain widget), and the child program runs
+offscreen too. One child serves the module's protocol tests: starting Chromium costs a
+process and a second or two.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QThreadPool
+from PySide6.QtWidgets import QApplication, QWidget
+
+from editor.content.render import render_page
+from editor.content.schema import Schema, SchemaRegistry
+from editor.ui.preview import engine
+from editor.ui.preview.host_protocol import Message, encode, message, read_message
+from editor.ui.preview.host_view import HostPageView, host_command
+from editor.ui.preview.pane import PreviewPane
+
+QUIET = ("QRhi", "RHI", "Vulkan", "GBM", "GPUInfo", "Sandboxing", "propagateSizeHints",
+         "WebEnginePage still not deleted")  # fmt: skip
+pytestmark = [
+    pytest.mark.skipif(engine.load()[0] is None, reason=f"no QtWebEngine: {engine.load()[1]}"),
+    pytest.mark.qt_log_ignore(*QUIET),
+]
+REPO = Path(__file__).resolve().parents[3]
+WAIT = 30.0  # seconds: Chromium's start on a busy machine
+
+
+def child_env() -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
+
+
+class Child:
+    """The preview program run as the window runs it, read on a thread."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            host_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=child_env()
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._stdin = self.process.stdin
+        self._inbox: queue.Queue[Message | None] = queue.Queue()
+        self._kept: list[Message] = []
+        self._js = 100
+        self._thread = threading.Thread(target=self._read, args=(self.process.stdout,))
+        self._thread.start()
+
+    def _read(self, stream: Any) -> None:
+        while (msg := read_message(stream)) is not None:
+            self._inbox.put(msg)
+        self._inbox.put(None)
+
+    def send(self, kind: str, **fields: Any) -> None:
+        self._stdin.write(encode(message(kind, **fields)))
+        self._stdin.flush()
+
+    def expect(self, kind: str, **fields: Any) -> Message:
+        """The first message of type ``kind`` with these ``fields``; the others are kept
+        for later calls (messages of separate requests may arrive in any order)."""
+
+        def fits(msg: Message) -> bool:
+            return msg["type"] == kind and all(msg.get(k) == v for k, v in fields.items())
+
+        for kept in self._kept:
+            if fits(kept):
+                self._kept.remove(kept)
+                return kept
+        while True:
+            msg = self._inbox.get(timeout=WAIT)
+            assert msg is not None, f"the preview program ended before {kind!r} {fields}"
+            if fits(msg):
+                return msg
+            self._kept.append(msg)
+
+    def js(self, script: str) -> Any:
+        self._js += 1
+        self.send("run_js", id=self._js, script=f"JSON.stringify({script})")
+        return json.loads(self.expect("js_result", id=self._js)["value"])
+
+    def close(self) -> int:
+        self._stdin.close()
+        code = self.process.wait(WAIT)
+        self._thread.join(WAIT)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        return code
+
+
+@pytest.fixture(scope="module")
+def schema() -> Schema:
+    return SchemaRegistry.load()["glossary"]
+
+
+def page(schema: Schema, definition: str = "The meaning.", body: str = "") -> str:
+    data = {
+        "title": "Determinant",
+        "definition": definition,
+        "faq": [{"question": f"Question {n}?", "answer": "Long. " * 300} for n in range(3)],
+        "url": "/glossary/determinant",
+    }
+    html = render_page(data, body, schema)
+    # A stylesheet rule the tests read back as a computed style.
+    return html.replace("</head>", "<style>h1 { color: rgb(10, 20, 30); }</style></head>")
+
+
+@pytest.fixture(scope="module")
+def child(schema: Schema) -> Iterator[Child]:
+    """A running preview program showing the page (seq 1), its window named."""
+    running = Child()
+    running.send("network", remote=False, live_origin="")
+    running.send("page", seq=1, html=page(schema), base_url="about:blank", keep_scroll=False)
+    assert running.expect("ready")["win_id"] > 0
+    running.expect("shown", seq=1)
+    running.send("show")
+    running.expect("mapped")
+    yield running
+    assert running.close() == 0  # stdin ended: it quits by itself, cleanly
+
+
+def test_the_child_shows_the_page_with_its_sections_and_style(child: Child) -> None:
+    ids = child.js("[...document.querySelectorAll('[data-field]')].map(e => e.dataset.field)")
+    assert ids[:3] == ["title", "definition", "faq"]
+    assert "faq.2.answer" in ids
+    assert child.js("getComputedStyle(document.querySelector('h1')).color") == "rgb(10, 20, 30)"
+    assert child.js("document.title") == "Determinant"
+
+
+def test_a_new_page_updates_the_document_in_place_keeping_the_scroll(
+    child: Child, schema: Schema
+) -> None:
+    assert child.js("(window.scrollTo(0, 300), window.__probe = 'same', scrollY)") == 300
+    html = page(schema, definition="A changed definition.")
+    child.send("page", seq=2, html=html, base_url="about:blank", keep_scroll=True)
+    child.expect("shown", seq=2)
+    state = child.js("[scrollY, window.__probe, document.querySelector('.definition').innerText]")
+    assert state == [300, "same", "A changed definition."]
+
+
+def test_reveal_scrolls_to_the_field(child: Child) -> None:
+    child.js("(window.scrollTo(0, 0), 0)")
+    child.send("reveal", path="faq.2.answer")
+    child.send("run_js", id=5, script="1")  # handled after the reveal: a barrier
+    child.expect("js_result", id=5)
+    top = "document.querySelector('[data-field=\"faq.2.answer\"]').getBoundingClientRect().top"
+    assert abs(child.js(top)) < 2
+
+
+def test_a_click_message_comes_back_as_the_field_clicked(child: Child) -> None:
+    child.send("click", path="faq.1.question")
+    child.expect("field_clicked", path="faq.1.question")
+
+
+def test_a_followed_link_goes_to_the_window_for_the_system_browser(child: Child) -> None:
+    child.js(
+        "(() => { const a = document.createElement('a'); a.href = 'https://example.org/x';"
+        " a.textContent = 'out'; document.body.append(a); a.click(); return 0; })()"
+    )
+    child.expect("open_url", url="https://example.org/x")
+    assert child.js("location.href") == "about:blank"  # the view did not navigate
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    requests: list[str]
+
+
+@pytest.fixture
+def server() -> Iterator[_Server]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.server.requests.append(self.path)  # type: ignore[attr-defined]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html><body><h1>Live</h1></body></html>")
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    httpd = _Server(("127.0.0.1", 0), Handler)
+    httpd.requests = []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_the_network_only_as_the_window_allows(
+    child: Child, schema: Schema, server: _Server
+) -> None:
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    html = page(schema, body=f"![pixel]({origin}/pixel.png)")
+    child.send("page", seq=3, html=html, base_url="about:blank", keep_scroll=False)
+    child.expect("blocked", url=f"{origin}/pixel.png")
+    assert server.requests == []
+    child.send("network", remote=False, live_origin=f"{origin}")
+    child.send("url", url=f"{origin}/glossary/determinant")  # the live site: allowed
+    child.expect("shown", seq=0)
+    assert child.js("document.querySelector('h1').textContent") == "Live"
+    assert server.requests == ["/glossary/determinant"]
+    child.send("network", remote=False, live_origin="")
+    child.send("page", seq=4, html=page(schema), base_url="about:blank", keep_scroll=False)
+    child.expect("shown", seq=4)
+    child.send("clear")
+    assert child.js("document.title") == "Determinant"  # clear forgets, shows on
+
+
+def test_the_child_quits_when_asked_or_when_its_window_is_gone(schema: Schema) -> None:
+    asked = Child()
+    asked.send("quit")
+    assert asked.close() == 0
+    orphan = Child()  # its stdin ends as a crashed window's would: at once, no quit
+    assert orphan.close() == 0
+
+
+# -- the pane with the preview process --------------------------------------------
+
+
+def _stand_in(win_id: int, parent: QWidget) -> QWidget:
+    """Offscreen nothing embeds: a plain widget takes the embedded window's place."""
+    assert win_id > 0
+    return QWidget(parent)
+
+
+class Site:
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.data: dict[str, Any] = {"title": "Determinant", "definition": "The meaning."}
+
+    def render(self, data: Mapping[str, Any], body: str, schema: Schema) -> str:
+        return render_page(data, body, schema)
+
+
+@pytest.fixture
+def make_pane(qtbot: Any, schema: Schema) -> Iterator[Any]:
+    """Panes whose preview process runs ``command`` (the real one by default)."""
+    pool = QThreadPool()
+    panes: list[PreviewPane] = []
+    site = Site(schema)
+
+    def make(command: list[str] | None = None) -> PreviewPane:
+        host = partial(HostPageView, command=command, embed=_stand_in)
+        made = PreviewPane(site.render, delay_ms=10, pool=pool, engine_name="host", host_view=host)
+        made.set_source(lambda: (site.data, "", site.schema))
+        made.resize(600, 400)
+        made.show()
+        panes.append(made)
+        return made
+
+    yield make
+    pool.waitForDone()
+    for made in panes:
+        view = made.page_view()
+        view.dispose()
+        made.close()
+        made.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_the_pane_shows_pages_through_the_preview_process(qtbot: Any, make_pane: Any) -> None:
+    pane = make_pane()
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    view = pane.page_view()
+    assert isinstance(view, HostPageView) and view.win_id > 0
+    assert view.shown_page == pane.html()
+    results: list[Any] = []
+    view.run_js("document.querySelector('h1').textContent", results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    assert results == ["Determinant"]
+    with qtbot.waitSignal(pane.field_clicked, timeout=10_000) as clicked:
+        view.click_field("definition")
+    assert clicked.args == ["definition"]
+    assert pane.notice.isHidden()
+
+
+def test_a_preview_program_that_cannot_start_falls_back_to_the_engine_here(
+    qtbot: Any, make_pane: Any, tmp_path: Path
+) -> None:
+    pane = make_pane([str(tmp_path / "no-such-python"), "-m", "editor.ui.preview.host"])
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    assert not isinstance(pane.page_view(), HostPageView)
+    assert pane.engine() == "web"  # the engine in the window's own process
+    assert pane.notice.isVisibleTo(pane)
+    assert pane.notice.text().count("could not start") == 1
+
+
+def test_a_failure_the_program_reports_falls_back_with_its_reason(
+    qtbot: Any, make_pane: Any
+) -> None:
+    says = (
+        "import sys, struct, json; m = json.dumps({'type': 'failed', 'reason': 'no engine here'});"
+        " sys.stdout.buffer.write(struct.pack('>I', len(m)) + m.encode()); sys.exit(1)"
+    )
+    pane = make_pane([sys.executable, "-c", says])
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    assert not isinstance(pane.page_view(), HostPageView)
+    assert "no engine here" in pane.notice.text()
+
+
+def test_a_program_that_sends_garbage_is_ended_and_replaced(qtbot: Any, make_pane: Any) -> None:
+    garbage = "import sys, time; sys.stdout.buffer.write(b'\\0\\0\\0\\3abc'); sys.stdout.flush();"
+    pane = make_pane([sys.executable, "-c", garbage + " time.sleep(60)"])
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    assert not isinstance(pane.page_view(), HostPageView)
+    assert "garbage" in pane.notice.text()
+
+
+def test_a_dying_program_is_started_again_once_then_the_engine_here_shows(
+    qtbot: Any, make_pane: Any
+) -> None:
+    pane = make_pane()
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    view = pane.page_view()
+    assert isinstance(view, HostPageView)
+    first = view.process_id
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):  # the page, shown again
+        os.kill(first, signal.SIGKILL)
+    assert pane.page_view() is view and view.starts == 2
+    assert view.process_id not in (0, first)
+    assert view.shown_page == pane.html()
+    assert pane.notice.isHidden()  # a restart is not worth a word
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        os.kill(view.process_id, signal.SIGKILL)
+    assert not isinstance(pane.page_view(), HostPageView)
+    assert pane.engine() == "web"
+    assert pane.notice.isVisibleTo(pane) and pane.notice.text().count("crashed") == 1
+
+
+def test_where_windows_cannot_embed_the_engine_runs_in_the_window(
+    qtbot: Any, thread_pool: QThreadPool, schema: Schema
+) -> None:
+    assert engine.can_embed("xcb") and engine.can_embed("windows")
+    assert not any(map(engine.can_embed, ("offscreen", "wayland", "cocoa", "minimal")))
+    assert not engine.can_embed()  # these tests run offscreen
+    site = Site(schema)
+    pane = PreviewPane(site.render, pool=thread_pool, engine_name="web")
+    qtbot.addWidget(pane)
+    pane.set_source(lambda: (site.data, "", site.schema))
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    assert pane.engine() == "web" and not isinstance(pane.page_view(), HostPageView)
+    assert pane.notice.isHidden()  # the platform's way, not a failure
+
+
+def test_the_window_side_never_imports_the_engine() -> None:
+    code = (
+        "import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
+        " import editor.ui.preview.pane, editor.ui.preview.host_view;"
+        " print(sorted(m for m in sys.modules if 'WebEngine' in m))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=child_env(), capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -8,13 +8,17 @@
    with ``QTest`` at a typist's pace (80 ms apart); the time from the last key until the
    preview says the new page is shown (``rendered``: the page's document updated in
    place) is measured, several times. ``render_page`` alone is timed too.
-2. **Memory.** RSS of the window's process with the preview open, and of the browser
-   engine's own processes (``QtWebEngineProcess`` children). With ``--entries N`` the
+2. **Memory.** RSS of the window's process with the preview open, of the preview
+   process (``python -m editor.ui.preview.host``, where the window system can embed its
+   window: run under Xvfb with ``QT_QPA_PLATFORM=xcb``) and of the browser engine's own
+   processes (``QtWebEngineProcess``), each apart; and whether the engine's library is
+   mapped in the window's process at all. With ``--entries N`` the
    window opens a generated corpus of N entries (``bench/corpus.py``) instead, so the
    figure is the one DESIGN.md sets a target for (≤ 350 MB at 50k). ``--breakdown``
-   adds where it goes: RSS by mapping (the anonymous heap apart from each library), each
-   engine process's, and, run with ``PYTHONTRACEMALLOC=1``, the Python heap's largest
-   lines (tracing roughly doubles the heap and the time).
+   adds where it goes: RSS by mapping (the anonymous heap apart from each library), the
+   preview process's and each engine process's, and, run with ``PYTHONTRACEMALLOC=1``,
+   the Python heap's largest lines (tracing roughly doubles the heap and the time).
+   ``--engine inprocess`` puts the engine back in the window's process, to compare.
 3. **Start-up.** Fresh processes from start to the window's first paint, with the
    text preview and with the browser preview, taking turns; fastest of five each.
    QtWebEngine is imported and started with the first page, so the window itself
@@ -55,8 +59,39 @@ def rss_mb(pid: int | str = "self", key: str = "VmRSS") -> float:
     return 0.0
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def preview_processes() -> list[tuple[int, float]]:
+    """(pid, RSS MB) of the preview processes this process started."""
+    me = str(os.getpid())
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        child = bool(stat) and stat[stat.rindex(")") + 2 :].split()[1] == me
+        if child and "editor.ui.preview.host" in _cmdline(int(entry.name)):
+            found.append((int(entry.name), rss_mb(entry.name)))
+    return found
+
+
+def engine_library_mapped(pid: int | str = "self") -> bool:
+    """Is QtWebEngine's library mapped in the process (its code paged in or not)?"""
+    try:
+        return "libQt6WebEngineCore" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
 def engine_processes() -> list[tuple[int, float]]:
-    """(pid, RSS MB) of every QtWebEngineProcess started by this process (any depth)."""
+    """(pid, RSS MB) of every QtWebEngineProcess started by this process (any depth:
+    the preview process's are its grandchildren)."""
     me = os.getpid()
     parents: dict[int, int] = {}
     names: dict[int, str] = {}
@@ -187,13 +222,17 @@ def refresh_and_memory(folder: Path, keys: int, rounds: int, breakdown: bool) ->
 
         def page_shown() -> str:
             view = preview.page_view()
-            return str(getattr(view, "_loaded_page", preview.html()))  # text view: at once
+            return str(getattr(view, "shown_page", preview.html()))  # text view: at once
 
         preview.rendered.connect(lambda: shown.append((time.perf_counter(), page_shown())))
         deadline = time.perf_counter() + 60
         while not shown and time.perf_counter() < deadline:
             app.processEvents()
-        print(f"preview engine: {preview.engine()}, debounce {window.prefs.preview_delay_ms} ms")
+        where = f"{type(preview.page_view()).__name__}, platform {QApplication.platformName()}"
+        print(
+            f"preview engine: {preview.engine()} ({where}), "
+            f"debounce {window.prefs.preview_delay_ms} ms"
+        )
         field = window.form.editor("answer") or window.form.editor("definition")
         assert field is not None
         widget = field.focus_widget()
@@ -225,17 +264,28 @@ def refresh_and_memory(folder: Path, keys: int, rounds: int, breakdown: bool) ->
         while time.perf_counter() < settle:
             app.processEvents()
         engines = engine_processes()
+        hosts = preview_processes()
         rows = window.model.rowCount()
         print(
             f"window process RSS: {rss_mb():.0f} MB (anonymous {rss_mb(key='RssAnon'):.0f}, "
-            f"files {rss_mb(key='RssFile'):.0f}; preview open, {rows} entries)"
+            f"files {rss_mb(key='RssFile'):.0f}; preview open, {rows} entries; "
+            f"QtWebEngine library mapped: {'yes' if engine_library_mapped() else 'no'})"
         )
+        for pid, mb in hosts:
+            print(
+                f"preview process RSS: {mb:.0f} MB (anonymous {rss_mb(pid, 'RssAnon'):.0f}, "
+                f"files {rss_mb(pid, 'RssFile'):.0f})"
+            )
         print(
             f"browser engine processes: {len(engines)}, RSS {sum(m for _p, m in engines):.0f} MB "
             f"({', '.join(f'{m:.0f}' for _p, m in engines)})"
         )
+        total = rss_mb() + sum(m for _p, m in hosts) + sum(m for _p, m in engines)
+        print(f"all of them: {total:.0f} MB RSS (shared library pages counted in each)")
         if breakdown:
             print("window process by mapping:\n" + memory_breakdown())
+            for pid, _mb in hosts:
+                print(f"preview process {pid} by mapping:\n" + memory_breakdown(pid, 8))
             for pid, _mb in engines:
                 print(f"engine process {pid} by mapping:\n" + memory_breakdown(pid, 6))
             print("Python allocations:\n" + python_heap())
@@ -282,8 +332,8 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=0, help="open a generated corpus")
     parser.add_argument("--keys", type=int, default=20, help="keys per burst")
     parser.add_argument("--rounds", type=int, default=5, help="bursts")
-    parser.add_argument("--engine", choices=("web", "text"), default="web",
-                        help="the preview's view (text: for comparison)")  # fmt: skip
+    parser.add_argument("--engine", choices=("web", "inprocess", "text"), default="web",
+                        help="the preview's view (inprocess, text: for comparison)")  # fmt: skip
     parser.add_argument("--no-start-up", action="store_true", help="skip the start-up runs")
     parser.add_argument("--breakdown", action="store_true",
                         help="RSS by mapping, each engine process's too, and the Python "

@@ -59,6 +59,18 @@ def rss_mb(pid: int | str = "self", key: str = "VmRSS") -> float:
     return 0.0
 
 
+def pss_mb(pid: int | str = "self") -> float:
+    """Proportional MB of a process: its own pages, and its share of pages it shares."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -281,7 +293,11 @@ def refresh_and_memory(folder: Path, keys: int, rounds: int, breakdown: bool) ->
             f"({', '.join(f'{m:.0f}' for _p, m in engines)})"
         )
         total = rss_mb() + sum(m for _p, m in hosts) + sum(m for _p, m in engines)
-        print(f"all of them: {total:.0f} MB RSS (shared library pages counted in each)")
+        pids: list[int | str] = ["self", *(pid for pid, _m in [*hosts, *engines])]
+        print(
+            f"all of them: {total:.0f} MB RSS (shared pages counted in each), "
+            f"{sum(map(pss_mb, pids)):.0f} MB PSS (shared pages split between them)"
+        )
         if breakdown:
             print("window process by mapping:\n" + memory_breakdown())
             for pid, _mb in hosts:

@@ -190,7 +190,10 @@ class PreviewHost(QObject):
 def _protocol_streams() -> tuple[BinaryIO, BinaryIO]:
     """(stdin, a private copy of stdout) as binary streams; fd 1 then writes to stderr."""
     out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
+    try:
+        os.dup2(2, 1)
+    except OSError:  # no stderr (pythonw): what a library prints then goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     sys.stdout = sys.stderr
     return sys.stdin.buffer, out
 

@@ -328,6 +328,17 @@ def test_a_program_that_sends_garbage_is_ended_and_replaced(qtbot: Any, make_pan
     assert "garbage" in pane.notice.text()
 
 
+def test_a_program_that_never_gets_ready_is_given_up(qtbot: Any) -> None:
+    silent = [sys.executable, "-c", "import sys; sys.stdin.read()"]  # ends with its stdin
+    view = HostPageView(None, command=silent, embed=_stand_in, start_timeout_ms=300)
+    view.show_html("<p>x</p>", keep_scroll=False)
+    with qtbot.waitSignal(view.failed, timeout=WAIT * 1000) as failed:
+        pass
+    assert failed.args == ["the preview process did not start in 0.3 s"]
+    assert view.process_id == 0
+    view.dispose()
+
+
 def test_a_dying_program_is_started_again_once_then_the_engine_here_shows(
     qtbot: Any, make_pane: Any
 ) -> None:
@@ -348,6 +359,27 @@ def test_a_dying_program_is_started_again_once_then_the_engine_here_shows(
     assert not isinstance(pane.page_view(), HostPageView)
     assert pane.engine() == "web"
     assert pane.notice.isVisibleTo(pane) and pane.notice.text().count("crashed") == 1
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_program_ends_when_the_pane_goes(qtbot: Any) -> None:
+    parent = QWidget()
+    view = HostPageView(parent, embed=_stand_in)
+    with qtbot.waitSignal(view.shown, timeout=WAIT * 1000):
+        view.show_html("<html><head></head><body>x</body></html>", keep_scroll=False)
+    pid = view.process_id
+    assert _running(pid)
+    parent.deleteLater()  # the window closes: no dispose() is called
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.waitUntil(lambda: not _running(pid), timeout=WAIT * 1000)
 
 
 def test_where_windows_cannot_embed_the_engine_runs_in_the_window(

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from editor.content.render import render_page
 from editor.content.schema import Schema, SchemaRegistry
 from editor.ui.preview import engine
+from editor.ui.preview.host import software_drawing
 from editor.ui.preview.host_protocol import Message, encode, message, read_message
 from editor.ui.preview.host_view import HostPageView, host_command
 from editor.ui.preview.pane import PreviewPane
@@ -408,3 +409,15 @@ def test_the_window_side_never_imports_the_engine() -> None:
         [sys.executable, "-c", code], env=child_env(), capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_program_draws_without_opengl_unless_the_user_chose_a_back_end() -> None:
+    env: dict[str, str] = {}
+    software_drawing(env)
+    assert env == {"QT_QUICK_BACKEND": "software", "QT_XCB_GL_INTEGRATION": "none"}
+    chosen = {"QT_QUICK_BACKEND": "rhi"}
+    software_drawing(chosen)
+    assert chosen == {"QT_QUICK_BACKEND": "rhi"}
+    own_gl = {"QT_XCB_GL_INTEGRATION": "egl"}
+    software_drawing(own_gl)
+    assert own_gl == {"QT_QUICK_BACKEND": "software", "QT_XCB_GL_INTEGRATION": "egl"}

@@ -121,6 +121,7 @@ class PreviewHost(QObject):
                 remote=bool(m["remote"]), live_origin=str(m.get("live_origin", ""))
             ),
             "show": self._show,
+            "hide": lambda _m: self.widget.hide(),
             "clear": lambda _m: self.view.clear(),
             "run_js": self._run_js,
             "click": self._click,

@@ -15,6 +15,7 @@ the embedded native window, and the view follows):
 ``reveal``  ``path``: scroll to the part showing the field ``faq.1.answer``
 ``network`` ``remote``, ``live_origin``: what the page may fetch
 ``show``    the window holds the view now: map it (no top-level flash before)
+``hide``    the pane is hidden: unmap the view (``show`` maps it again)
 ``clear``   no page any more
 ``run_js``  ``id``, ``script``: run in the app's world, answer ``js_result``
 ``click``   ``path``: a click on the part showing that field (tests, checks)

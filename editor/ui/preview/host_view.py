@@ -32,6 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QObject,
     QProcess,
     QProcessEnvironment,
@@ -117,6 +118,7 @@ class HostPageView(QObject):
         self.holder.setAccessibleName("Page preview")
         self._layout = QVBoxLayout(self.holder)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self.holder.installEventFilter(self)
         self._command = command or host_command()
         self._embed = embed
         self._restarts = restarts
@@ -364,7 +366,18 @@ class HostPageView(QObject):
         self._layout.addWidget(container)
         container.show()
         self._ready = True
-        self._send(message("show"))
+        if self.holder.isVisible():
+            self._send(message("show"))  # else when the pane is shown
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The pane hidden or shown: the process unmaps or maps the view itself (a
+        window of another process is not always hidden with its container)."""
+        if watched is self.holder and self._ready:
+            if event.type() == QEvent.Type.Hide:
+                self._send(message("hide"))
+            elif event.type() == QEvent.Type.Show:
+                self._send(message("show"))
+        return False
 
     def _fit(self) -> None:
         """Give the embedded window its place and size again (it mapped at its own):

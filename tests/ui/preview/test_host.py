@@ -293,6 +293,18 @@ def test_the_pane_shows_pages_through_the_preview_process(qtbot: Any, make_pane:
     assert clicked.args == ["definition"]
     assert pane.notice.isHidden()
 
+    def visibility() -> str:
+        state: list[Any] = []
+        view.run_js("document.visibilityState", state.append)
+        qtbot.waitUntil(lambda: bool(state), timeout=10_000)
+        return str(state[0])
+
+    assert visibility() == "visible"
+    pane.hide()  # the view goes with the pane, in its own process too
+    qtbot.waitUntil(lambda: visibility() == "hidden", timeout=10_000)
+    pane.show()
+    qtbot.waitUntil(lambda: visibility() == "visible", timeout=10_000)
+
 
 def test_a_preview_program_that_cannot_start_falls_back_to_the_engine_here(
     qtbot: Any, make_pane: Any, tmp_path: Path

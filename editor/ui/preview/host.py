@@ -161,6 +161,8 @@ class PreviewHost(QObject):
         QTimer.singleShot(0, lambda: self._out.send(message("mapped")))
 
     def _page(self, msg: Message) -> None:
+        if msg.get("base_url", "about:blank") != "about:blank":
+            raise ValueError("a page's base must be about:blank")
         self._pages.append((int(msg["seq"]), str(msg["html"])))
         self.view.show_html(str(msg["html"]), keep_scroll=bool(msg.get("keep_scroll", True)))
 

@@ -10,7 +10,9 @@ Window → preview process (sizes travel as the window system's own: the window 
 the embedded native window, and the view follows):
 
 =========== ================================================================
-``page``    ``seq``, ``html``, ``base_url``, ``keep_scroll``: show this page
+``page``    ``seq``, ``html``, ``base_url``, ``keep_scroll``: show this page (its
+            base is ``about:blank``: the page is self-contained, and no other is
+            accepted, so nothing relative can reach a file or the network)
 ``url``     ``url``: show another site's page (the live site)
 ``reveal``  ``path``: scroll to the part showing the field ``faq.1.answer``
 ``network`` ``remote``, ``live_origin``: what the page may fetch
@@ -24,16 +26,16 @@ the embedded native window, and the view follows):
 
 Preview process → window:
 
-================ ===========================================================
-``ready``        ``win_id``: the view's native window, to be embedded
-``mapped``       the view is mapped: the window gives it its place and size again
-``shown``        ``seq``: that page is shown (0: another site's page)
+================= ==========================================================
+``ready``         ``win_id``: the view's native window, to be embedded
+``mapped``        the view is mapped: the window gives it its place and size again
+``shown``         ``seq``: that page is shown (0: another site's page)
 ``field_clicked`` ``path``
-``open_url``     ``url``: a followed link, for the system browser
-``blocked``      ``url``: a request the network policy refused
-``js_result``    ``id``, ``value``
-``failed``       ``reason``: the engine cannot show pages (no fallback inside)
-================ ===========================================================
+``open_url``      ``url``: a followed link, for the system browser
+``blocked``       ``url``: a request the network policy refused
+``js_result``     ``id``, ``value``
+``failed``        ``reason``: the engine cannot show pages (no fallback inside)
+================= ==========================================================
 """
 
 from __future__ import annotations

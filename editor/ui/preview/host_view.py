@@ -131,7 +131,7 @@ class HostPageView(QObject):
         self._network = message("network", remote=False, live_origin="")
         self._last: Message | None = None  # the page or URL to show (again, after a restart)
         self._seq = 0
-        self._sent: dict[int, str] = {}  # pages sent and not yet shown, by seq
+        self._sent: dict[int, str] = {}  # pages sent, from the last one shown on, by seq
         self._loaded_page = ""
         self._js_calls: dict[int, Callable[[Any], None]] = {}
         self._js_id = 0

@@ -156,6 +156,14 @@ def test_a_new_page_updates_the_document_in_place_keeping_the_scroll(
     assert state == [300, "same", "A changed definition."]
 
 
+def test_a_page_with_another_base_is_refused(child: Child, schema: Schema) -> None:
+    html = page(schema, definition="Relative to a folder.")
+    child.send("page", seq=9, html=html, base_url="file:///etc/", keep_scroll=False)
+    child.js("0")  # handled after the page: a barrier
+    assert "Relative to a folder." not in child.js("document.body.innerText")
+    assert not any(m["type"] == "shown" and m.get("seq") == 9 for m in child._kept)
+
+
 def test_reveal_scrolls_to_the_field(child: Child) -> None:
     child.js("(window.scrollTo(0, 0), 0)")
     child.send("reveal", path="faq.2.answer")

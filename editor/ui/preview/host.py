@@ -19,6 +19,7 @@ the process quits.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import logging
 import os
@@ -42,6 +43,8 @@ from editor.ui.preview.host_protocol import (
 )
 
 log = logging.getLogger(__name__)
+
+EXIT_GRACE_S = 10
 
 # A click on the part showing a field, dispatched in the page at a point of its text, as a
 # mouse click there would be (the app script's click handler names the field).
@@ -85,12 +88,17 @@ class Outbox:
 
 
 def read_loop(stream: BinaryIO, inbox: _Inbox) -> None:
-    """Read messages until the stream ends or breaks, then say so (run on a thread)."""
+    """Read messages until the stream ends or breaks, then say so (run on a thread).
+
+    From then on the process has ``EXIT_GRACE_S`` to end: a watchdog in C (faulthandler,
+    which runs even while the interpreter shuts down) prints where it hangs and ends it,
+    so a window that is gone never leaves a preview process behind."""
     try:
         while (msg := read_message(stream)) is not None:
             inbox.received.emit(msg)
     except (ProtocolError, OSError) as exc:
         log.warning("the preview process stops reading: %s", exc)
+    faulthandler.dump_traceback_later(EXIT_GRACE_S, exit=True)
     inbox.ended.emit()
 
 
@@ -245,5 +253,15 @@ def main() -> int:
     return int(code)
 
 
+def run() -> None:
+    """Run :func:`main` and leave at once: Qt's and QtWebEngine's teardown at interpreter
+    exit has nothing left to save (the engine's profile is off the record) and is where a
+    process could still hang or crash; the engine's own processes end a moment later, as
+    they do when this one is killed (their channel to it closes)."""
+    code = main()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

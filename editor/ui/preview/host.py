@@ -1,10 +1,11 @@
 """The preview process: ``python -m editor.ui.preview.host`` shows the page for one window.
 
-Why a process of its own: QtWebEngine in the window's process cost it ~160 MB of RSS at
-50,000 entries (the engine library's pages, Chromium's browser side, and Mesa's software
-GL, loaded for the GL context QtWebEngine shares), which no setting moved
-(``bench/RESULTS.md``, issue 17). Here the same :class:`~.web_view.WebPageView` runs in
-this process, and the window embeds its native window (:mod:`.host_view`).
+Why a process of its own: QtWebEngine in the window's process cost it ~210 MB of RSS at
+50,000 entries under X11 (522-525 against 316 MB: the engine library's pages,
+Chromium's browser side, and Mesa's software GL, loaded for the GL context QtWebEngine
+shares), which no setting moved (``bench/RESULTS.md``, issue 17). Here the same
+:class:`~.web_view.WebPageView` runs in this process, and the window embeds its native
+window (:mod:`.host_view`).
 
 It talks to the window over stdin/stdout in :mod:`.host_protocol` frames. stdout carries
 frames only: its descriptor is moved aside at start and fd 1 pointed at stderr, so what a

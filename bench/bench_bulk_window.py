@@ -1,6 +1,7 @@
 """The replace dialog in the real window at 50,000 entries: preview and apply stalls.
 
     python bench/bench_bulk_window.py [--entries 50000] [--changes 1000] [--folder DIR]
+                                      [--stalls]
 
 Opens the window on a generated corpus (:mod:`corpus`; ``--folder`` reuses one), waits
 for the index, then in Edit › Find and Replace previews the brand suffix of every SEO
@@ -9,17 +10,27 @@ first ``--changes`` files, and undoes it (each waits for the index to read the b
 files again on the pool and the GUI thread to put them in: "swap", timed on its own). A
 5 ms timer on the GUI thread measures the event loop throughout: the longest gap is the
 longest stall (target <= 100 ms).
+
+``--stalls`` says where each stall over 50 ms was: when it began (ms after the step
+started), how long it was, every thread's Python stack 50 ms into it (and every 50 ms
+after) from :func:`faulthandler.dump_traceback_later` (a watchdog that needs no GIL, so
+it sees a GUI thread waiting for the GIL as well as one working), and the collector's
+runs over 20 ms in the step (thread, generation, length).
 """
 
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import gc
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
@@ -38,26 +49,101 @@ STALL_TARGET_MS = 100
 
 
 class StallWatch:
-    """The longest gap between 5 ms ticks of the GUI thread's event loop."""
+    """The longest gap between 5 ms ticks of the GUI thread's event loop; with
+    ``trace``, every gap over :data:`TRACE_MS` with the stacks of every thread in it."""
 
-    def __init__(self) -> None:
+    def __init__(self, trace: bool = False) -> None:
         self.clock = QElapsedTimer()
         self.timer = QTimer()
         self.timer.setInterval(5)
         self.timer.timeout.connect(self._tick)
         self.longest = 0
+        self.trace = trace
+        self.started = 0.0
+        self.dumps: IO[bytes] | None = None
+        self.dumped = 0  # the dump file's size at the last tick
+        self.stalls: list[tuple[float, int, str]] = []  # began (ms), length (ms), stacks
+        self.collections: list[tuple[float, str]] = []  # began (ms), what
+        self._collecting: dict[int, float] = {}
 
     def _tick(self) -> None:
-        self.longest = max(self.longest, self.clock.restart())
+        gap = self.clock.restart()
+        self.longest = max(self.longest, gap)
+        if self.dumps is None:
+            return
+        size = os.fstat(self.dumps.fileno()).st_size
+        if gap > TRACE_MS:
+            fd = self.dumps.fileno()
+            stacks = os.pread(fd, size - self.dumped, self.dumped).decode(errors="replace")
+            self.stalls.append((self._ms() - gap, gap, stacks))
+        self.dumped = size
+        faulthandler.dump_traceback_later(TRACE_MS / 1000, repeat=True, file=self.dumps)
+
+    def _ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+    def _collected(self, phase: str, info: dict[str, Any]) -> None:
+        thread = threading.get_ident()
+        if phase == "start":
+            self._collecting[thread] = self._ms()
+            return
+        began = self._collecting.pop(thread, self._ms())
+        if self._ms() - began > 20:
+            name = threading.current_thread().name
+            what = f"generation {info['generation']} on {name}: {self._ms() - began:.0f} ms"
+            self.collections.append((began, what))
 
     def __enter__(self) -> StallWatch:
         self.longest = 0
+        self.started = time.perf_counter()
+        if self.trace:
+            self.stalls, self.collections = [], []
+            self.dumps = tempfile.TemporaryFile()
+            self.dumped = 0
+            gc.callbacks.append(self._collected)
+            faulthandler.dump_traceback_later(TRACE_MS / 1000, repeat=True, file=self.dumps)
         self.clock.start()
         self.timer.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self.timer.stop()
+        if self.dumps is not None:
+            faulthandler.cancel_dump_traceback_later()
+            gc.callbacks.remove(self._collected)
+            self.dumps.close()
+            self.dumps = None
+
+    def report(self, step: str) -> None:
+        """Print the step's stalls and collections (with ``trace``)."""
+        if not self.trace:
+            return
+        print(f"-- {step}: {len(self.stalls)} stalls over {TRACE_MS} ms")
+        for began, what in self.collections:
+            print(f"   collection at {began:7.0f} ms, {what}")
+        for began, gap, stacks in self.stalls:
+            print(f"   stall at {began:7.0f} ms, {gap} ms")
+            print("\n".join("      " + line for line in _short(stacks)))
+
+
+TRACE_MS = 50
+
+
+def _short(stacks: str) -> list[str]:
+    """faulthandler's dumps, each thread's five innermost frames, paths cut to names."""
+    lines: list[str] = []
+    depth = 0
+    for line in stacks.splitlines():
+        if line.startswith(("Thread", "Current thread")):
+            lines.append(line.split(" (")[0])
+            depth = 0
+        elif line.startswith("Timeout"):
+            lines.append("-- " + line)
+        elif line.strip().startswith("File") and depth < 5:
+            depth += 1
+            where, _, rest = line.strip().removeprefix('File "').partition('", line ')
+            lines.append(f"  {Path(where).name}:{rest}")
+    return lines
 
 
 def wait_until(app: QApplication, done: Callable[[], bool], timeout: float = 600) -> float:
@@ -93,6 +179,7 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=50_000)
     parser.add_argument("--changes", type=int, default=1000)
     parser.add_argument("--folder", type=Path)
+    parser.add_argument("--stalls", action="store_true", help="say where each stall over 50 ms was")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -115,10 +202,11 @@ def main() -> int:
         dialog.case.setChecked(True)
         dialog.fields.setCurrentText("seo.title")
         rows = []
-        with StallWatch() as watch:
+        with StallWatch(args.stalls) as watch:
             dialog.find_button.click()
             seconds = wait_until(app, dialog.apply_button.isEnabled)
             wait_until(app, dialog.progress.isHidden)
+        watch.report("preview")
         files = dialog.model.files
         rows.append((f"preview ({files} files)", seconds, watch.longest))
         chosen = dialog.model.entries[: args.changes]
@@ -126,7 +214,7 @@ def main() -> int:
         swaps = _time_swaps(window)
         done: list[bool] = []
         dialog.applied.connect(lambda: done.append(True))
-        with StallWatch() as watch:
+        with StallWatch(args.stalls) as watch:
             start = time.perf_counter()
             dialog.apply_button.click()
             wait_until(app, lambda: bool(done))
@@ -134,10 +222,11 @@ def main() -> int:
             seconds = time.perf_counter() - start
             settle = time.perf_counter() + 1.0  # what the window does after: counted too
             wait_until(app, lambda: time.perf_counter() > settle)
+        watch.report("apply")
         rows.append((f"apply {len(chosen)} files", seconds, watch.longest))
         undone: list[object] = []
         window.bulk.undo_ended.connect(undone.append)
-        with StallWatch() as watch:
+        with StallWatch(args.stalls) as watch:
             start = time.perf_counter()
             window.bulk.undo.trigger()
             wait_until(app, lambda: bool(undone))
@@ -145,6 +234,7 @@ def main() -> int:
             seconds = time.perf_counter() - start
             settle = time.perf_counter() + 1.0
             wait_until(app, lambda: time.perf_counter() > settle)
+        watch.report("undo")
         rows.append(("undo", seconds, watch.longest))
         print(
             "index swap on the GUI thread (apply, undo): "

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from editor.content.bulk.replace import EntryMatches, Match
 from editor.content.bulk.replace import candidates as replace_candidates
+from editor.content.schema import SchemaRegistry
 from editor.ui.bulk import preview_job, preview_model, replace_dialog
 from editor.ui.bulk.apply_job import SWITCH_INTERVAL
 from editor.ui.bulk.match_delegate import FOUND_COLOUR, MatchDelegate, Run, match_runs
@@ -195,3 +196,21 @@ def test_the_delegate_draws_the_found_text_in_its_colour(qtbot: Any, tmp_path: P
     assert found_pixels() == 0  # the default delegate: plain text
     view.setItemDelegateForColumn(1, MatchDelegate(view))
     assert found_pixels() > 0
+
+
+def test_the_dialog_lists_the_windows_schemas_without_reading_the_folder(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening Find and Replace reads no configuration: loading the schemas again
+    sampled the site's entries on the GUI thread each time (58-132 ms at 50k)."""
+    window = make_window(sample_folder)
+    expected = window.session.registry.names()
+
+    def no_reading(*_args: Any) -> None:
+        raise AssertionError("the schemas were read again")
+
+    monkeypatch.setattr(SchemaRegistry, "load", no_reading)
+    dialog = _open_dialog(qtbot, window)
+    listed = [dialog.schema.itemText(i) for i in range(dialog.schema.count())]
+    assert listed[1:] == expected
+    assert len(expected) >= 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,11 @@ import pytest
 
 from editor.content.errors import ParseError, ReadOnlyError, WriteError
 from editor.content.frontmatter import decode, parse_yaml, split
+from editor.content.gc_pause import gc_paused
 from editor.content.schema import SchemaRegistry
 from editor.content.writer import same_data, update_text
 from editor.content.writer.edits import Edits
+from editor.content.writer.patcher import Patcher
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_CONTENT = Path(__file__).resolve().parents[2] / "sample_content"
@@ -605,3 +608,23 @@ def test_same_data_compares_types() -> None:
     assert not same_data({"a": 1}, {"a": True})
     assert not same_data(dt.date(2024, 1, 1), dt.datetime(2024, 1, 1))
     assert same_data(float("nan"), float("nan"))
+
+
+def test_a_save_leaves_nothing_for_the_cyclic_collector() -> None:
+    """The patcher and its block and flow editors call each other: the cycle is broken
+    when the patch is done, so a save's objects go with reference counting (1,000 saves
+    of a bulk plan, with the collector paused, left 76k objects for one long walk)."""
+    text = "---\ntitle: Old\nseo:\n  title: Old | Site\ntags: [a, b]\n---\nBody\n"
+    old = data_of(text)
+    new = copy.deepcopy(old)
+    new["seo"]["title"] = "New | Site"
+    new["tags"].append("c")
+    parts = split(text)
+    with gc_paused():
+        patcher = Patcher(parts.front, "\n", (), None, parts.front_line)
+        front = patcher.patch(old, new)
+        alive = weakref.ref(patcher)
+        del patcher
+        assert alive() is None
+    assert "title: New | Site" in front
+    assert "[a, b, c]" in front

@@ -42,6 +42,19 @@ class Patcher:
         self.block = BlockEdits(parts, self.flow)
 
     def patch(self, old: dict[str, Any], new: dict[str, Any]) -> str:
+        """The front matter's new text (once: the patcher is spent after).
+
+        The block and flow editors call back into :meth:`within`, so the patcher and
+        its editors form a reference cycle; it is broken on the way out, or each save
+        would leave its composed nodes (~75 objects) for the cyclic collector. A bulk
+        plan of 1,000 files, with the collector paused, left 76k of them for one walk
+        of 120-160 ms at its end, holding the GIL: the window stood still as long."""
+        try:
+            return self._patch(old, new)
+        finally:
+            del self.block, self.flow
+
+    def _patch(self, old: dict[str, Any], new: dict[str, Any]) -> str:
         source = self.source
         root = yaml.compose(source.src, Loader=LOADER)
         if root is None:  # empty, or comments only: append the keys

@@ -5,21 +5,37 @@ checkbox and the counts kept as boxes change. Flat, not a tree: rows appended to
 table cost the view nothing more than the new rows, where a ``QTreeView`` lays out
 every row again at each insertion (26,000 entries arriving in batches took a minute,
 and 1.2 s a batch). An entry's row carries a checkbox for all its matches.
+
+Results come from the preview job in batches of up to ~5,000 entries (a quarter of a
+second's reading); :meth:`PreviewModel.queue` puts them in :data:`SLICE` entries per
+event-loop turn (~2 ms each), so one batch never holds the window for the time a
+whole batch's rows take, and what the user does between two slices (a box ticked, a
+row selected) comes first and stays.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections import deque
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
 from editor.content.bulk.replace import EntryMatches, Match
 from editor.ui.bulk.match_delegate import MATCH_ROLE
 
-__all__ = ["PreviewModel"]
+__all__ = ["SLICE", "PreviewModel"]
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 CHECKED, UNCHECKED, PARTLY = (
@@ -29,21 +45,53 @@ CHECKED, UNCHECKED, PARTLY = (
 )
 HEADERS = ("Entry / field", "Change in context")
 ENTRY = -1  # ``match`` of an entry's own row
+SLICE: Final = 1000
+"""Entries :meth:`PreviewModel.queue` puts in per event-loop turn (~2 ms with their rows)."""
 
 
 class PreviewModel(QAbstractTableModel):
     """Rows: each entry with matches, followed by its matches; each row checkable."""
+
+    fed = Signal()  # a slice of queued entries was put in (see :meth:`queue`)
 
     def __init__(self, folder: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.folder = folder
         self.bold = QFont()
         self.bold.setBold(True)
+        self._pending: deque[EntryMatches] = deque()
+        self._feeder = QTimer(self, singleShot=True, interval=0)
+        self._feeder.timeout.connect(self._feed)
         self.clear()
 
     # -- filling ----------------------------------------------------------------
 
+    def queue(self, found: Iterable[EntryMatches]) -> None:
+        """Append entries (every match checked) :data:`SLICE` at a time, one slice per
+        event-loop turn from the next; :attr:`fed` follows each slice."""
+        self._pending.extend(entry for entry in found if entry.matches)
+        if self._pending and not self._feeder.isActive():
+            self._feeder.start()
+
+    @property
+    def pending(self) -> int:
+        """Entries queued and not yet put in."""
+        return len(self._pending)
+
+    def drop_pending(self) -> None:
+        """Forget the entries queued and not yet put in."""
+        self._pending.clear()
+        self._feeder.stop()
+
+    def _feed(self) -> None:
+        pending = self._pending
+        self.add([pending.popleft() for _ in range(min(SLICE, len(pending)))])
+        if pending:
+            self._feeder.start()
+        self.fed.emit()
+
     def clear(self) -> None:
+        self.drop_pending()
         self.beginResetModel()
         self.entries: list[EntryMatches] = []
         self.checks: list[bytearray] = []  # per entry, 1 per checked match
@@ -57,7 +105,8 @@ class PreviewModel(QAbstractTableModel):
         self.endResetModel()
 
     def add(self, found: list[EntryMatches]) -> None:
-        """Append entries, every match checked."""
+        """Append entries now, every match checked (a job's batches go through
+        :meth:`queue`)."""
         found = [entry for entry in found if entry.matches]
         if not found:
             return

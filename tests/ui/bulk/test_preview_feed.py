@@ -1,0 +1,216 @@
+"""The replace preview fills the window without holding it: its rows go in a slice per
+event-loop turn, its job hands the GIL over often and freezes what it made, the match
+cells are drawn without a text document, and an old preview is freed on the pool a
+slice at a time."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.bulk_dialog import _open_dialog, _preview
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+from editor.content.bulk.replace import EntryMatches, Match
+from editor.content.bulk.replace import candidates as replace_candidates
+from editor.content.schema import SchemaRegistry
+from editor.ui.bulk import preview_job, preview_model, replace_dialog
+from editor.ui.bulk.apply_job import SWITCH_INTERVAL
+from editor.ui.bulk.match_delegate import FOUND_COLOUR, MatchDelegate, Run, match_runs
+from editor.ui.bulk.preview_model import PreviewModel
+
+CHECK = Qt.ItemDataRole.CheckStateRole
+
+
+def _entries(count: int, folder: Path) -> list[EntryMatches]:
+    """``count`` entries of two matches each (none read from disk)."""
+    return [
+        EntryMatches(
+            folder / f"e{i}.md",
+            {"seo": {"title": f"Term {i} | Site"}},
+            "",
+            [
+                Match(
+                    "seo.title", ("seo", "title"), 7, 13, "| Site", "| Site Pro", f"Term {i} ", ""
+                ),
+                Match("seo.title", ("seo", "title"), 9, 13, "Site", "Place", f"Term {i} | ", ""),
+            ],
+            partial=True,
+        )
+        for i in range(count)
+    ]
+
+
+def test_queued_entries_go_in_a_slice_per_turn(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(preview_model, "SLICE", 4)
+    model = PreviewModel(tmp_path)
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append(last - first + 1))
+    fed: list[int] = []
+    model.fed.connect(lambda: fed.append(model.pending))
+
+    model.queue(_entries(7, tmp_path))
+    model.queue(_entries(3, tmp_path)[:0])  # an empty batch changes nothing
+    assert model.rowCount() == 0  # nothing before the event loop turns
+    assert model.pending == 7
+    qtbot.waitUntil(lambda: model.pending == 0)
+    qtbot.waitUntil(lambda: len(fed) == 2)
+    assert inserted == [4 * 3, 3 * 3]  # an entry's row and its two matches' rows
+    assert fed == [3, 0]
+    assert (model.total, model.checked, model.files) == (14, 14, 7)
+
+
+def test_a_check_and_a_selection_made_while_rows_arrive_are_kept(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(preview_model, "SLICE", 2)
+    model = PreviewModel(tmp_path)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    model.queue(_entries(6, tmp_path))
+    qtbot.waitSignal(model.fed).wait()
+    assert model.pending == 4
+    model.setData(model.entry_index(0), Qt.CheckState.Unchecked, CHECK)
+    view.selectRow(model.match_index(1, 1).row())
+
+    qtbot.waitUntil(lambda: model.pending == 0)
+    assert len(model.entries) == 6
+    assert Qt.CheckState(model.data(model.entry_index(0), CHECK)) == Qt.CheckState.Unchecked
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [
+        model.match_index(1, 1).row()
+    ]
+    assert (model.checked, model.files) == (10, 5)
+    assert tmp_path / "e0.md" not in model.selection()
+
+
+def test_clearing_drops_the_rows_not_yet_in(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(preview_model, "SLICE", 2)
+    model = PreviewModel(tmp_path)
+    model.queue(_entries(5, tmp_path))
+    qtbot.waitSignal(model.fed).wait()
+    model.clear()
+    assert model.pending == 0
+    model.queue(_entries(1, tmp_path))
+    qtbot.waitUntil(lambda: model.rowCount() == 3)
+    assert [e.path.name for e in model.entries] == ["e0.md"]
+
+
+def test_the_preview_ends_once_every_row_is_in(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Apply waits for the last slice: the selection it writes covers every entry."""
+    monkeypatch.setattr(preview_model, "SLICE", 1)
+    window = make_window(sample_folder)
+    dialog = _open_dialog(qtbot, window)
+    seen: list[tuple[int, bool]] = []
+    dialog.model.fed.connect(
+        lambda: seen.append((dialog.model.pending, dialog.apply_button.isEnabled()))
+    )
+    _preview(qtbot, dialog, "negotiation", "bargaining")
+    assert len(seen) >= 3  # one entry a turn
+    assert all(not enabled for pending, enabled in seen if pending)
+    assert dialog.progress.isHidden()
+    assert set(dialog.selection()) == {e.path for e in dialog.preview.entries}
+
+
+def test_the_preview_job_hands_the_gil_over_and_freezes_what_it_made(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside: list[tuple[float, bool]] = []
+    real = replace_candidates
+
+    def candidates(*args: Any, **kwargs: Any) -> list[Path]:
+        inside.append((sys.getswitchinterval(), gc.isenabled()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(preview_job, "candidates", candidates)
+    window = make_window(sample_folder)
+    dialog = _open_dialog(qtbot, window)
+    _preview(qtbot, dialog, "negotiation", "bargaining")
+    assert inside == [(SWITCH_INTERVAL, False)]
+    assert gc.isenabled()
+    entry = dialog.model.entries[0]
+    # frozen: no collection walks it again (gc.get_objects leaves the frozen out)
+    assert not any(o is entry for o in gc.get_objects())
+    assert not any(o is entry.matches[0] for o in gc.get_objects())
+
+
+def test_an_old_preview_is_freed_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replace_dialog, "FREE_SLICE", 3)
+    cuts: list[int] = []
+
+    class Watched(list[int]):
+        def __delitem__(self, key: Any) -> None:
+            before = len(self)
+            super().__delitem__(key)
+            cuts.append(before - len(self))
+
+    first, second = Watched(range(7)), Watched(range(2))
+    replace_dialog.free_in_slices([first, second])
+    assert (first, second) == ([], [])
+    assert cuts == [3, 3, 1, 2]
+
+
+def test_match_runs_mark_what_changes() -> None:
+    match = Match("title", ("title",), 4, 7, "old", "new", "the ", " one")
+    assert match_runs(match) == [
+        ("…the ", Run.CONTEXT),
+        ("old", Run.FOUND),
+        ("new", Run.REPLACEMENT),
+        (" one…", Run.CONTEXT),
+    ]
+    deleted = Match("title", ("title",), 0, 3, "old", "", "", "")
+    assert match_runs(deleted) == [("…", Run.CONTEXT), ("old", Run.FOUND), ("…", Run.CONTEXT)]
+
+
+def test_the_delegate_draws_the_found_text_in_its_colour(qtbot: Any, tmp_path: Path) -> None:
+    model = PreviewModel(tmp_path)
+    model.add(_entries(3, tmp_path))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(700, 200)
+    view.horizontalHeader().setStretchLastSection(True)
+
+    def found_pixels() -> int:
+        image = view.viewport().grab().toImage()
+        want = QColor(FOUND_COLOUR)
+        return sum(
+            1
+            for x in range(image.width())
+            for y in range(0, image.height(), 2)
+            if QColor(image.pixel(x, y)) == want
+        )
+
+    assert found_pixels() == 0  # the default delegate: plain text
+    view.setItemDelegateForColumn(1, MatchDelegate(view))
+    assert found_pixels() > 0
+
+
+def test_the_dialog_lists_the_windows_schemas_without_reading_the_folder(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening Find and Replace reads no configuration: loading the schemas again
+    sampled the site's entries on the GUI thread each time (58-132 ms at 50k)."""
+    window = make_window(sample_folder)
+    expected = window.session.registry.names()
+
+    def no_reading(*_args: Any) -> None:
+        raise AssertionError("the schemas were read again")
+
+    monkeypatch.setattr(SchemaRegistry, "load", no_reading)
+    dialog = _open_dialog(qtbot, window)
+    listed = [dialog.schema.itemText(i) for i in range(dialog.schema.count())]
+    assert listed[1:] == expected
+    assert len(expected) >= 2

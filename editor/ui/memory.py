@@ -17,7 +17,6 @@ No Qt: the window calls :func:`release_memory` when a build's result has been ta
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import linecache
 import logging
 import sys
@@ -29,12 +28,16 @@ log = logging.getLogger(__name__)
 @cache
 def _malloc_trim() -> ctypes._NamedFuncPointer | None:
     """glibc's ``malloc_trim``, or None where the C library has none (macOS, Windows,
-    musl)."""
+    musl).
+
+    Looked up among the symbols already loaded (``dlopen(NULL)``): the C library is
+    always there, and ``ctypes.util.find_library`` would run ``ldconfig`` in a
+    subprocess on the GUI thread (a 109 ms stall measured at the first build's end).
+    """
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         return None
     trim.argtypes = [ctypes.c_size_t]

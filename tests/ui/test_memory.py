@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import linecache
+import platform
+import subprocess
 import sys
 
 import pytest
@@ -24,3 +26,18 @@ def test_release_memory_asks_glibc_for_its_free_pages(monkeypatch: pytest.Monkey
     assert trimmed == [0]
     monkeypatch.setattr(memory, "_malloc_trim", lambda: None)
     assert memory.release_memory() is False
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc_trim")
+def test_finding_malloc_trim_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lookup runs on the GUI thread: a subprocess (ldconfig) there stalled it."""
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a process was started: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    memory._malloc_trim.cache_clear()
+    try:
+        assert memory._malloc_trim() is not None
+    finally:
+        memory._malloc_trim.cache_clear()

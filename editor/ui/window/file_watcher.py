@@ -17,7 +17,9 @@ Frescobaldi (``documentwatcher.py``) learned the hard way:
   bulk batch's folder of 1,000 entries took the GUI thread 40-110 ms to ``scandir`` and
   ``stat``, waiting behind the batch's own fsyncs. The GUI thread only puts the new
   listings in and watches new subfolders; one rescan runs at a time, and folders that
-  change meanwhile are rescanned after it against the listings it put in.
+  change meanwhile are rescanned after it against the listings it put in. A new
+  subfolder is listed again as soon as it is watched: a file written there between the
+  pool's listing and the watch made no event.
 """
 
 from __future__ import annotations
@@ -294,17 +296,22 @@ class FileWatcher(QObject):
     def _rescanned(self, result: tuple[int, Rescan]) -> None:
         generation, found = result
         self._scanning = False
-        if generation == self._generation:
-            self._put_in(found)
-        if self._dirty_dirs and not self._debounce.isActive():
+        relist = generation == self._generation and self._put_in(found)
+        if relist:
+            self._rescan()  # the new folders again, now that they are watched: at once
+        elif self._dirty_dirs and not self._debounce.isActive():
             self._debounce.start()
 
     def _rescan_failed(self, exc: BaseException) -> None:
         self._scanning = False
         log.warning("rescanning the folder failed: %s", exc)
 
-    def _put_in(self, found: Rescan) -> None:
-        """A rescan's listings in place, new subfolders watched; one report of it all."""
+    def _put_in(self, found: Rescan) -> bool:
+        """A rescan's listings in place, new subfolders watched; one report of it all.
+
+        A new subfolder was listed on the pool before it was watched: a file written
+        there in between makes no event, so each is marked to be listed again, now that
+        it is watched (True: there are such folders)."""
         assert self._folder is not None
         removed = found.removed
         for folder in found.gone:
@@ -316,6 +323,7 @@ class FileWatcher(QObject):
         new = [f for f in new if f in self._dirs]
         if new:
             self._watcher.addPaths([str(f) for f in new])
+            self._dirty_dirs.update(new)
         if found.added or removed or found.modified:
             self.folder_changed.emit(
                 FolderChange(
@@ -325,6 +333,7 @@ class FileWatcher(QObject):
                     frozenset(found.modified),
                 )
             )
+        return bool(new)
 
     def _forget_tree(self, top: Path) -> set[Path]:
         removed: set[Path] = set()

@@ -186,3 +186,28 @@ def test_changes_during_a_rescan_are_reported_after_it(
     qtbot.waitUntil(lambda: len(changes) == 2, timeout=3000)
     assert changes[0].added == {folder / "one.md"}
     assert changes[1].added == {folder / "two.md"}
+
+
+def test_a_file_made_in_a_new_subfolder_before_it_is_watched_is_reported(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool lists a new subfolder; a file written there before the GUI thread puts the
+    listing in and watches the folder makes no event of its own: the folder is listed
+    again once watched, so it is reported."""
+    watcher.watch_folder(folder)
+    real = file_watcher.rescan_folders
+    late = folder / "new" / "late.md"
+
+    def then_a_late_file(*args: Any) -> Any:
+        found = real(*args)
+        if not late.exists() and (folder / "new") in found.listed:
+            late.write_bytes(b"---\ntitle: late\n---\n")  # listed already, not yet watched
+        return found
+
+    monkeypatch.setattr(file_watcher, "rescan_folders", then_a_late_file)
+    added: set[Path] = set()
+    watcher.folder_changed.connect(lambda change: added.update(change.added))
+    (folder / "new").mkdir()
+    (folder / "new" / "first.md").write_bytes(b"---\ntitle: first\n---\n")
+    qtbot.waitUntil(lambda: late in added, timeout=5000)
+    assert added == {folder / "new" / "first.md", late}

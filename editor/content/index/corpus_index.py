@@ -274,10 +274,9 @@ class CorpusIndex(IndexUpdates):
             return record is None
         if record is None or (record.mtime_ns, record.size) != (st.st_mtime_ns, st.st_size):
             return False
-        doubt = self._doubts.get(record.path)
-        if doubt is None:
+        if record.path not in self._doubts:  # read by the build
             return not racy(record.mtime_ns, self._build_ns)
-        return still_same(target, doubt, st.st_size, st.st_mtime_ns)
+        return still_same(target, self._doubts[record.path], st.st_size, st.st_mtime_ns)
 
     @property
     def corpus_findings(self) -> list[Finding]:

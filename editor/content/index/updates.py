@@ -186,9 +186,12 @@ class IndexUpdates(IndexState):
     def apply_update(self, update: PreparedUpdate) -> IndexChange:
         """Put files read by :meth:`read_paths` into the paths, records, search texts and
         corpus findings; no file is read. An update made ready is only assigned."""
-        for rel in update.files:  # what is known of each file's read now
-            self._doubts.pop(rel, None)
-        self._doubts.update(update.doubts)
+        doubts = self._doubts  # what is known of each file's read now
+        for rel, parts in update.files.items():
+            if parts is None:
+                doubts.pop(rel, None)
+            else:  # None: read well after its mtime, which then proves it unchanged
+                doubts[rel] = update.doubts.get(rel)
         ready = update.ready
         if ready is not None and ready.generation == self._generation:
             return self._put_in(ready)

@@ -73,3 +73,17 @@ def test_a_read_well_after_the_mtime_is_trusted_without_a_digest(
     )
     assert index.is_current(path)
     assert read == []  # no file read for it
+
+
+def test_a_file_an_update_read_well_after_its_mtime_is_current(
+    sample_folder: Path, clock: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed after the build, read by an update seconds later: size and mtime prove it
+    unchanged (no second read of a batch's files when the watcher reports them)."""
+    clock[0] = TICK - 10 * SECOND  # the build, before the change
+    index = CorpusIndex(sample_folder, cache=False).build_all()
+    path = sample_folder / "zopa.md"
+    write(path, path.read_bytes().replace(b"ZOPA", b"ZAPO", 1))
+    clock[0] = TICK + 3 * SECOND
+    index.update_paths([path])
+    assert index.is_current(path)

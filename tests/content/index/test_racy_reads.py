@@ -41,10 +41,12 @@ def test_a_same_size_save_after_an_updates_read_is_not_current(
     index.update_paths([path])  # the read the save races with
     assert index.is_current(path)  # nothing changed since: no second read needed
     write(path, first.replace(b"ZOPA", b"ZIPO", 1))  # same size, same mtime
-    assert path.stat().st_size == index.record(path).size
+    record = index.record(path)
+    assert record is not None and path.stat().st_size == record.size
     assert not index.is_current(path)
     index.update_paths([path])
-    assert b"zipo" in index.record(path).search
+    record = index.record(path)
+    assert record is not None and b"zipo" in record.search
     assert index.is_current(path)
 
 
@@ -68,9 +70,12 @@ def test_a_read_well_after_the_mtime_is_trusted_without_a_digest(
     index = CorpusIndex(sample_folder, cache=False).build_all()
     index.update_paths([path])
     read: list[Path] = []
-    monkeypatch.setattr(
-        reconcile, "read_content", lambda p, *a: read.append(p) or b"", raising=False
-    )
+
+    def reading(path: Path, *_args: object) -> bytes:
+        read.append(path)
+        return b""
+
+    monkeypatch.setattr(reconcile, "read_content", reading, raising=False)
     assert index.is_current(path)
     assert read == []  # no file read for it
 

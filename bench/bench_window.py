@@ -5,7 +5,8 @@
 Generates a corpus (bench/corpus.py) in a temporary folder, opens the real main window
 on it (cold: no index cache) and measures what DESIGN.md asks of the window: the time
 until every file name is listed, the longest event-loop stall while the index is built
-(a 5 ms timer records the gaps between its ticks), and the time per keystroke of the
+(a 5 ms timer records the gaps between its ticks, from the moment the folder is opened:
+the opening call counts too), and the time per keystroke of the
 filter through the real search box, model and table (index search included: from
 ``setText`` until the table has painted the new rows). For
 comparison it also times the classic design it replaces: a Python
@@ -175,25 +176,39 @@ def main() -> int:
             phases.append(phase[0])
 
         ticker.timeout.connect(tick)
-        start = time.perf_counter()
-        window = MainWindow(folder, settings=store, use_cache=False)
-        relay = window.feed.worker.relay
-        if relay is not None:
-
-            def on_progress(done: int, total: int, name: str) -> None:
-                phase[0] = f"{name} {done}/{total}"
-
-            relay.progress.connect(on_progress)
+        # The window comes up empty, then the folder is opened from the event loop with
+        # the ticker running: the opening call itself (the watcher's first scan, the
+        # index's start) counts as a stall too, as File › Open Folder meets it.
+        window = MainWindow(None, settings=store, use_cache=False)
         window.show()
         app.processEvents()
-        stages.append(("window shown, indexing begun", *rss_mb()))
+        opened: list[float] = []  # when open_folder began, how long it held the GUI thread
+
+        def on_progress(done: int, total: int, name: str) -> None:
+            phase[0] = f"{name} {done}/{total}"
+
+        def open_folder() -> None:
+            phase[0] = "open_folder"
+            t0 = time.perf_counter()
+            window.open_folder(folder)
+            opened.extend((t0, time.perf_counter() - t0))
+            relay = window.feed.worker.relay
+            if relay is not None:
+                relay.progress.connect(on_progress)
+            phase[0] = "opened"
+
         clock.start()
         ticker.start()
+        QTimer.singleShot(0, open_folder)
         names_at = None
         # Wait as the application's event loop does, asleep between events (the 5 ms
         # ticker wakes it): a loop of bare ``processEvents`` would spin a core and
         # contend for the GIL with the index thread, slowing the build it measures.
         wait = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+        while not opened:
+            app.processEvents(wait)
+        start = opened[0]
+        stages.append(("window shown, indexing begun", *rss_mb()))
         while window.index is None:
             app.processEvents(wait)
             if names_at is None and window.model.total() == args.entries:
@@ -283,8 +298,9 @@ def main() -> int:
         print(f"entries                         {args.entries}")
         print(f"names listed after              {names_at or 0:.2f} s   (target < 1.5 s)")
         print(f"index arrived after             {indexed_at:.2f} s")
+        print(f"open_folder held the GUI thread {opened[1] * 1000:.0f} ms")
         longest = max(gaps, default=0)
-        print(f"longest event-loop stall        {longest} ms   (target <= 100 ms)")
+        print(f"longest event-loop stall        {longest} ms   (target <= 100 ms; open included)")
         if gaps:
             print(f"  it ended in phase             {phases[gaps.index(longest)]}")
             top = sorted(zip(gaps, phases, strict=True), reverse=True)[:5]

@@ -49,8 +49,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# 6: the check's order kept with it; 7: the facts hold digests of title and description
-CACHE_FORMAT = 7
+# 6: the check's order kept with it; 7: the facts hold digests of title and description;
+# 8: the search text holds the body's Markdown links (the link rules read them there)
+CACHE_FORMAT = 8
 APP_NAME = "glossary-editor"
 
 

@@ -43,6 +43,7 @@ from editor.content.markdown_lists import ListIndentExtension
 from editor.content.markdown_math import MathExtension, expand_literal_newlines
 from editor.content.markdown_sanitise import DEFAULT_RAW_HTML, RawHtml, safe_url, sanitise_html
 from editor.content.render_config import RenderConfig
+from editor.content.render_template import SiteLoader, template_error
 from editor.content.safe_read import read_text
 from editor.content.schema import SCHEMA_KEY, Schema, infer_field
 from editor.paths import resources_dir
@@ -266,8 +267,8 @@ def _environment(site_dir: str = "") -> jinja2.Environment:
     """The built-in templates, behind the site's template folder when it has one (so a
     site template can extend ``base.html.j2``)."""
     builtin = jinja2.FileSystemLoader(resources_dir() / "templates")
-    loader: jinja2.BaseLoader = (
-        jinja2.ChoiceLoader([jinja2.FileSystemLoader(site_dir), builtin]) if site_dir else builtin
+    loader: jinja2.BaseLoader = (  # the site's through the file layer (render_template.py)
+        jinja2.ChoiceLoader([SiteLoader(site_dir), builtin]) if site_dir else builtin
     )
     env = jinja2.Environment(
         loader=loader,
@@ -402,4 +403,11 @@ def render_page(
         "fields": _generic_fields(data, schema) if template == "generic.html.j2" else [],
         "raw_html": mode,
     }
-    return env.get_template(template).render(context)
+    try:
+        page = env.get_template(template)
+    except jinja2.TemplateSyntaxError as exc:  # a site template's mistake, by its place
+        raise template_error(exc) from None
+    except jinja2.TemplateNotFound as exc:
+        where = config.template_for(schema.name) if config is not None else None
+        raise ContentError(f"the page template names no such template: {exc.name}", where) from None
+    return page.render(context)

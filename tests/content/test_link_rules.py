@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from editor.content.bulk.links import backlinks
+from editor.content.document import load_entry
 from editor.content.index import CorpusIndex
 from editor.content.seo.config import SeoConfig, parse_config
 from editor.content.seo.link_rules import LinkFacts, LinkRules, markdown_links
@@ -190,3 +192,64 @@ def test_rules_that_are_off_keep_no_tables() -> None:
     links_only.build(entries)
     assert [row[2] for row in links_only.all()] == ["a.md", "c.md"]  # nobody links to them
     assert not links_only._holders
+
+
+def test_a_markdown_link_in_a_body_counts_as_an_inbound_link(sample_folder: Path) -> None:
+    """Backlinks count a body's Markdown links (issue 19 item 4): so does ``orphan``,
+    in a build and after a save."""
+    add_lonely(sample_folder)
+    enable_orphan(sample_folder)
+    batna = sample_folder / "batna.md"
+    edit(batna, "---\n\n&nbsp;", "---\n\nSee [the lonely one](/glossary/lonely/#top).")
+    index = build(sample_folder)
+    assert ("orphan", "lonely.md") not in {(r, p) for r, p, *_ in found(index)}
+    edit(batna, "(/glossary/lonely/#top)", "(/glossary/zopa)")
+    change = index.update_paths([batna])
+    assert "lonely.md" in change.refreshed
+    assert ("orphan", "lonely.md") in {(r, p) for r, p, *_ in found(index)}
+    assert found(index) == found(build(sample_folder))
+
+
+def test_a_link_left_at_an_old_url_in_a_body_is_reported(sample_folder: Path) -> None:
+    (sample_folder / "glossary-editor.yaml").write_text(
+        "seo:\n  enable: [link-moved]\n", encoding="utf-8"
+    )
+    edit(sample_folder / "batna.md", "---\n\n&nbsp;", "---\n\nSee [ZOPA](/terms/zopa).")
+    moved = [(p, field, m) for r, p, field, m in found(build(sample_folder)) if r == "link-moved"]
+    assert moved == [
+        (
+            "batna.md",
+            "markdown",
+            "Link /terms/zopa points to no entry, but zopa.md answers to /glossary/zopa: "
+            "point the link there",
+        )
+    ]
+
+
+def test_orphan_and_backlinks_agree_on_what_a_link_is(sample_folder: Path) -> None:
+    """An entry is an orphan exactly when its backlinks are empty: a Markdown link in a
+    body counts, a bare mention of the URL or a link to another site does not."""
+    enable_orphan(sample_folder)
+    for name in ("one", "two", "three", "four"):
+        text = (sample_folder / "zopa.md").read_text(encoding="utf-8")
+        (sample_folder / f"{name}.md").write_text(
+            text.replace("url: /glossary/zopa", f"url: /glossary/{name}"), encoding="utf-8"
+        )
+    edit(sample_folder / "batna.md", "---\n\n&nbsp;", "---\n\n[one](/glossary/one)")
+    edit(sample_folder / "anchoring.md", "---\n\n&nbsp;", "---\n\nsee /glossary/two")
+    edit(
+        sample_folder / "soft-power.md",
+        "---\n\n&nbsp;",
+        "---\n\n[three](https://other.example/glossary/three)",
+    )
+    index = build(sample_folder)
+    orphans = {p for r, p, *_ in found(index) if r == "orphan"}
+    linked = {
+        path.name
+        for path in sorted(sample_folder.glob("*.md"))
+        if backlinks(sample_folder, path, load_entry(path).data.get("url", ""), index=index)
+    }
+    names = {path.name for path in sample_folder.glob("*.md")}
+    assert {"one.md", "zopa.md"} <= linked
+    assert {"two.md", "three.md", "four.md"} <= orphans
+    assert orphans == names - linked

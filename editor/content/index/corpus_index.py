@@ -29,7 +29,7 @@ from editor.content import index_cache
 from editor.content.errors import ContentError
 from editor.content.gc_pause import gc_paused
 from editor.content.index.chunk_parser import ChunkParser, InProcessParser
-from editor.content.index.reconcile import Placer, reconcile
+from editor.content.index.reconcile import Placer, racy, read_clock, reconcile, still_same
 from editor.content.index.records import (
     EntryRecord,
     LazyFacts,
@@ -99,6 +99,7 @@ class CorpusIndex(IndexUpdates):
             yield from self._build()
 
     def _build(self) -> Iterator[Progress]:
+        self._build_ns, self._doubts = read_clock(), {}  # before any file is listed
         cached: index_cache.Payload | None = None
         if self.use_cache:
             cached = index_cache.load(self.folder, self._key)
@@ -259,13 +260,23 @@ class CorpusIndex(IndexUpdates):
     def is_current(self, path: Path | str) -> bool:
         """Whether the index holds ``path`` as it is on disk (same size and mtime; a file
         gone that it does not hold counts too): a report of a change to such a file (our
-        own save, a batch already read) needs no update. Stats the file: any thread."""
+        own save, a batch already read) needs no update. Stats the file: any thread.
+
+        Size and mtime are not enough for a file read within the timestamp granularity of
+        its mtime (``reconcile.racy``: a same-size save in the same second on FAT): an
+        update's read kept the digest of its bytes, compared here; the build kept none,
+        so such a file is not current."""
         record = self.record(path)
+        target = self.folder / path  # an absolute path stays itself
         try:
-            st = (self.folder / path).stat()  # an absolute path stays itself
+            st = target.stat()
         except OSError:
             return record is None
-        return record is not None and (record.mtime_ns, record.size) == (st.st_mtime_ns, st.st_size)
+        if record is None or (record.mtime_ns, record.size) != (st.st_mtime_ns, st.st_size):
+            return False
+        if record.path not in self._doubts:  # read by the build
+            return not racy(record.mtime_ns, self._build_ns)
+        return still_same(target, self._doubts[record.path], st.st_size, st.st_mtime_ns)
 
     @property
     def corpus_findings(self) -> list[Finding]:

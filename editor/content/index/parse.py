@@ -30,6 +30,7 @@ from editor.content.search_rows import (
     value_text,
 )
 from editor.content.seo import SeoConfig, finding_from_error
+from editor.content.seo.link_rules import body_link_text
 from editor.content.seo.rules import check_entry_rows
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,8 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
         if fast is None:
             texts = [rel]
             collect_values(data, texts)
+        if "](" in text:  # the body's Markdown links count for the link rules too
+            texts.append(body_link_text(text))
         search = search_bytes(texts)
         # ``value_text`` of a string (the usual value) is its strip: no call for it
         get = data.get

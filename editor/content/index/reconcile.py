@@ -3,19 +3,67 @@
 A file's cached row is reused when its path, size and mtime are unchanged; the others
 are parsed. Records and search texts are then placed in path order, cached rows
 around parsed chunks.
+
+Size and mtime prove a file unchanged only when it was read at least the file system's
+timestamp granularity after its mtime: on FAT (2 s) or some network shares (1 s), a
+same-size change written in the same tick as the read keeps both. A read that close to
+the mtime is *racy* (:func:`racy`, after git's "racily clean" entries): the window's
+index keeps a digest of the bytes (:func:`content_digest`, taken before the parse) and
+compares it when the size and mtime leave it in doubt.
 """
 
 from __future__ import annotations
 
+from hashlib import blake2b
+from pathlib import Path
+from time import time_ns
+
 from editor.content import index_cache
+from editor.content.errors import ContentError
 from editor.content.index.chunks import ParsedChunk
 from editor.content.index.records import ROW_MTIME, ROW_PATH, ROW_SIZE, EntryRecord, ParsedRow
 from editor.content.index.scan import Listed
+from editor.content.safe_read import read_content
 from editor.content.search import SearchBuilder
 from editor.content.text_file import release
 
 # A cached row to reuse: its position in the cache, and the row.
 Reused = tuple[int, ParsedRow]
+
+# The coarsest mtime granularity met in practice (FAT's 2 s; 1 s on some network shares,
+# and ext4 or NTFS are far finer): a file read closer than this to its mtime may change
+# again within the same timestamp.
+MTIME_GRANULARITY_NS = 2_000_000_000
+# What a racy read kept: the size and mtime it was read with, and its bytes' digest.
+Doubt = tuple[int, int, bytes]
+
+
+def read_clock() -> int:
+    """The wall clock a read is compared with its file's mtime by (ns; tests set it)."""
+    return time_ns()
+
+
+def racy(mtime_ns: int, read_ns: int) -> bool:
+    """Whether a file read at ``read_ns`` may have changed since without its mtime
+    changing (a mtime in the future counts: another machine's clock)."""
+    return read_ns - mtime_ns < MTIME_GRANULARITY_NS
+
+
+def content_digest(path: Path) -> bytes | None:
+    """A digest of the file's bytes, read through the file layer (None: unreadable)."""
+    try:
+        data = read_content(path)
+    except (OSError, ContentError):
+        return None
+    return blake2b(data, digest_size=16).digest()
+
+
+def still_same(path: Path, doubt: Doubt | None, size: int, mtime_ns: int) -> bool:
+    """Whether a file whose size and mtime are those read holds what was read: certain
+    unless the read was racy (``doubt``), then its bytes' digest says."""
+    if doubt is None:
+        return True
+    return (doubt[0], doubt[1]) == (size, mtime_ns) and content_digest(path) == doubt[2]
 
 
 def reconcile(

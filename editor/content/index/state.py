@@ -15,6 +15,7 @@ from itertools import chain
 from pathlib import Path, PurePosixPath
 
 from editor.content import fast_yaml, index_cache
+from editor.content.index.reconcile import Doubt
 from editor.content.index.records import (
     BY_RANK,
     NO_SEVERITY,
@@ -83,6 +84,10 @@ class IndexState:
         self._found: list[Listed] = []
         self._generation = 0  # counts the changes of the rows (see read_paths)
         self._overlay: dict[str, EntryRecord] = {}  # records of an update being made ready
+        # the files an update read: the digest of a racy read (see reconcile.racy), None
+        # for a sure one; and when the build (which read the others) began
+        self._doubts: dict[str, Doubt | None] = {}
+        self._build_ns = 0
         self._key = index_cache.fingerprint(
             self.registry, self.config, "yaml-rs" if fast_yaml.fast_available() else "pyyaml"
         )

@@ -13,12 +13,13 @@ import bisect
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
 from editor.content import index_cache
 from editor.content.index.parse import parse_file
+from editor.content.index.reconcile import Doubt, content_digest, racy, read_clock
 from editor.content.index.records import (
     BY_RANK,
     NO_SEVERITY,
@@ -59,6 +60,8 @@ class PreparedUpdate:
 
     files: dict[str, FileParts | None]
     ready: Ready | None = None
+    # the files read too close to their mtime to trust it later (see reconcile.racy)
+    doubts: dict[str, Doubt] = field(default_factory=dict)
 
 
 class IndexUpdates(IndexState):
@@ -78,6 +81,7 @@ class IndexUpdates(IndexState):
         folder = os.fspath(self.folder)
         index_cache.wait_for_writes(self.folder)  # so the apply does not wait for it
         files: dict[str, FileParts | None] = {}
+        doubts: dict[str, Doubt] = {}
         for path in paths:
             rel = self.relative(path)
             if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith(".md"):
@@ -90,12 +94,17 @@ class IndexUpdates(IndexState):
                 )
             except OSError:
                 exists = False
-            files[rel] = (
-                parse_file(folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config)
-                if exists
-                else None
+            if not exists:
+                files[rel] = None
+                continue
+            if racy(st.st_mtime_ns, read_clock()):  # its digest first: a change after it
+                digest = content_digest(target)  # then differs from it, never agrees
+                if digest is not None:
+                    doubts[rel] = (st.st_size, st.st_mtime_ns, digest)
+            files[rel] = parse_file(
+                folder, rel, st.st_size, st.st_mtime_ns, self.registry, self.config
             )
-        return PreparedUpdate(files, self._make_ready(files))
+        return PreparedUpdate(files, self._make_ready(files), doubts)
 
     def _make_ready(self, files: dict[str, FileParts | None]) -> Ready | None:
         """New records, search text and corpus findings for files that were only changed,
@@ -177,6 +186,12 @@ class IndexUpdates(IndexState):
     def apply_update(self, update: PreparedUpdate) -> IndexChange:
         """Put files read by :meth:`read_paths` into the paths, records, search texts and
         corpus findings; no file is read. An update made ready is only assigned."""
+        doubts = self._doubts  # what is known of each file's read now
+        for rel, parts in update.files.items():
+            if parts is None:
+                doubts.pop(rel, None)
+            else:  # None: read well after its mtime, which then proves it unchanged
+                doubts[rel] = update.doubts.get(rel)
         ready = update.ready
         if ready is not None and ready.generation == self._generation:
             return self._put_in(ready)

@@ -11,8 +11,14 @@
   ("Digital Media" / "Digital media"); the entries holding the less used spellings are
   told the variants and to unify them with Edit › Unify Subject Spellings.
 
-Markdown links are read from the index's search text of an entry (every front-matter
-value, lower-cased; site paths are lower-case slugs), so the body is not looked at.
+What a link is, for these rules and for the window's backlinks alike
+(``bulk/links.py``): a related field's URL, or the target of a Markdown link
+(``[text](/glossary/x)``) in a text field or the body, that is a site path (starts with
+one ``/``; a link to another site, ``https://...`` or ``//host/...``, or a relative one
+is not counted), compared by :func:`link_key` (its path, without ``#part``, trailing
+slash or case). The index gives the links as :func:`link_facts` reads them: related
+fields from its facts, Markdown links from its search text (every front-matter value,
+lower-cased, and ``](target)`` for each link of the body, :func:`body_link_text`).
 
 :class:`LinkRules` keeps what the rules need and, like ``corpus_rules.CorpusRules``,
 re-checks after a save only what the changed entries touch; :class:`WholeCorpusRules`
@@ -23,27 +29,37 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from editor.content.bulk.variants import variant_key as _variant_key
+from editor.content.errors import ContentError
+from editor.content.frontmatter import split
+from editor.content.key_path import join_key
+from editor.content.schema import Schema
 from editor.content.seo.common import FactsRow, FindingRow, url_key
 from editor.content.seo.config import SeoConfig
 from editor.content.seo.corpus_rules import CorpusRules
+from editor.content.seo.rules import seo_facts
 
 __all__ = [
     "LINK_RULES",
     "LinkFacts",
     "LinkRules",
     "WholeCorpusRules",
+    "body_link_text",
+    "entry_links",
     "link_facts",
+    "link_key",
     "markdown_links",
+    "text_links",
 ]
 
 LINK_RULES = ("orphan", "link-moved", "value-variant")
 UNIFY_ACTION = "Edit › Unify Subject Spellings"
 # ](target) or ](<target>), the target up to a space, ) or >
 _MARKDOWN_LINK = re.compile(rb"\]\(\s*<?([^)\s>]+)")
+_TEXT_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _NOT_A_PAGE = (b"#", b"mailto:", b"tel:", b"data:", b"javascript:")
 
 
@@ -77,19 +93,76 @@ def markdown_links(search: bytes) -> list[str]:
     return found
 
 
+def text_links(text: str) -> list[str]:
+    """:func:`markdown_links` of a text as written (a field's value, a body)."""
+    if "](" not in text:
+        return []
+    return markdown_links(text.encode("utf-8", "surrogatepass"))
+
+
+def body_link_text(text: str) -> str:
+    """The Markdown links of the body of a file's ``text``, spelt ``](target)`` as
+    :func:`markdown_links` finds them: what the index adds to an entry's search text, which
+    holds the front matter's values only ("" for none; a file that does not split has no
+    body)."""
+    if "](" not in text:
+        return ""
+    try:
+        body = split(text).body
+    except ContentError:
+        return ""
+    return " ".join(f"]({target})" for target in text_links(body))
+
+
+def link_key(url: str) -> str:
+    """What a link is compared by: the path of a site path, lower-cased (the search
+    text the index reads Markdown links from is lower-cased); "" for a link to another
+    site (a scheme or ``//host``) or a relative one, which point at no entry we know."""
+    url = url.strip()
+    if url[:1] != "/" or url[1:2] == "/":
+        return ""
+    return url_key(url).lower()
+
+
+def _strings(value: Any, parts: list[str | int]) -> Iterator[tuple[str, str]]:
+    """Every string in ``value`` with its dotted path (``faq.0.answer``)."""
+    if isinstance(value, str):
+        yield join_key(parts), value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, [*parts, str(key)])
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            yield from _strings(item, [*parts, n])
+
+
+def entry_links(
+    data: Mapping[str, Any], body: str, schema: Schema, path: str
+) -> list[tuple[str, str]]:
+    """``(field, URL as written)`` of every link of an entry (``body`` for the body):
+    related fields first, then Markdown links field by field, then the body's. The same
+    links :class:`LinkRules` counts from the index's record, for a reader that has the
+    entry itself (the window's backlinks)."""
+    links = list(seo_facts(data, schema, path).related)
+    for field, text in _strings(data, []):
+        links += [(field, target) for target in text_links(text)]
+    links += [("body", target) for target in text_links(body)]
+    return links
+
+
 def link_facts(
     path: str, subject: str, facts: FactsRow, search: bytes, *, with_links: bool = True
 ) -> LinkFacts:
     """An entry's :class:`LinkFacts` from its index record's parts: its SEO facts (the
-    URL key it answers to, its related links) and its search text (Markdown links).
-    Without ``with_links`` (neither ``orphan`` nor ``link-moved`` is on) the links are left
-    out: nothing reads them."""
+    URL it answers to, its related links) and its search text (Markdown links, the
+    body's too). The URL is its :func:`link_key`. Without ``with_links`` (neither
+    ``orphan`` nor ``link-moved`` is on) the links are left out: nothing reads them."""
     if not with_links:
         return LinkFacts(path, facts[3], subject.strip(), ())
     related = facts[4]
     links = [(related[n], related[n + 1]) for n in range(0, len(related), 2)]
     links += [("markdown", target) for target in markdown_links(search)]
-    return LinkFacts(path, facts[3], subject.strip(), tuple(links))
+    return LinkFacts(path, link_key(facts[3]), subject.strip(), tuple(links))
 
 
 def _slug(key: str) -> str:
@@ -162,7 +235,7 @@ class LinkRules:
             keys.add(entry.url)
             slugs.add(_slug(entry.url))
             slugs.add(_stem(entry.path))
-            keys.update(url_key(url) for _, url in entry.links)
+            keys.update(link_key(url) for _, url in entry.links)
             if entry.subject:
                 variants.add(variant_key(entry.subject))
         own = {entry.path for entry in (*olds, *added)}
@@ -228,7 +301,7 @@ class LinkRules:
         """The URL keys ``entry`` links to, its own left out."""
         if not entry.links:
             return set()
-        targets = {url_key(url) for _, url in entry.links}
+        targets = {link_key(url) for _, url in entry.links}
         targets.discard(entry.url)
         targets.discard("")
         return targets
@@ -316,7 +389,7 @@ class LinkRules:
         out: list[FindingRow] = []
         seen: set[str] = set()
         for field, url in entry.links:
-            key = url_key(url)
+            key = link_key(url)
             if not key or key in self._known or key in seen:
                 continue
             seen.add(key)

@@ -17,13 +17,16 @@ Frescobaldi (``documentwatcher.py``) learned the hard way:
   bulk batch's folder of 1,000 entries took the GUI thread 40-110 ms to ``scandir`` and
   ``stat``, waiting behind the batch's own fsyncs. The GUI thread only puts the new
   listings in and watches new subfolders; one rescan runs at a time, and folders that
-  change meanwhile are rescanned after it against the listings it put in.
+  change meanwhile are rescanned after it against the listings it put in. A new
+  subfolder is listed again as soon as it is watched: a file written there between the
+  pool's listing and the watch made no event.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +43,9 @@ log = logging.getLogger(__name__)
 ENTRY_SUFFIX = ".md"
 FOLDER_DEBOUNCE_MS = 300
 MISSING_RECHECK_MS = 150
+# An entry whose mtime is this close to the first scan's start may have changed after
+# the index listed it (the coarsest timestamps met: FAT's 2 s).
+MTIME_DOUBT_NS = 2_000_000_000
 
 _Stamp = tuple[int, int]  # (mtime_ns, size)
 _Entries = dict[str, _Stamp]  # a folder's entries by file name (no Path each: 50k of them)
@@ -102,6 +108,40 @@ def list_tree(top: Path) -> dict[Path, _Entries]:
     return listed
 
 
+def folders_below(top: Path) -> list[Path]:
+    """Every (non-hidden) subfolder below ``top``, found without a ``stat`` of each file:
+    what the first scan watches before it lists them."""
+    found: list[Path] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                subfolders = [
+                    Path(item.path)
+                    for item in it
+                    if not item.name.startswith(".") and _is_folder(item)
+                ]
+        except OSError:
+            continue
+        found += subfolders
+        stack += subfolders
+    return found
+
+
+def _is_folder(item: os.DirEntry[str]) -> bool:
+    try:
+        return item.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def recent_entries(listed: dict[Path, _Entries], since_ns: int) -> set[Path]:
+    """The entries of ``listed`` whose mtime is not clearly before ``since_ns``."""
+    since = since_ns - MTIME_DOUBT_NS
+    return {f / name for f, names in listed.items() for name, st in names.items() if st[0] >= since}
+
+
 def rescan_folders(dirty: dict[Path, _Entries], watched: Collection[Path]) -> Rescan:
     """List the ``dirty`` folders again and compare them with their old listings; new
     subfolders are listed whole, watched subfolders no longer there count as gone.
@@ -153,6 +193,8 @@ class FileWatcher(QObject):
         super().__init__(parent)
         self._pool = pool if pool is not None else QThreadPool.globalInstance()
         self._scanning = False  # a rescan runs on the pool
+        self._listing = False  # the first scan runs on the pool (see watch_folder)
+        self._since_ns = 0  # when it began
         self._generation = 0  # counts watch_folder/unwatch_folder: late rescans are dropped
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._on_file_event)
@@ -236,35 +278,87 @@ class FileWatcher(QObject):
     # -- folder
 
     def watch_folder(self, folder: Path) -> None:
-        """Watch a content folder and its (non-hidden) subfolders for entries coming and going."""
+        """Watch a content folder and its (non-hidden) subfolders for entries coming and
+        going.
+
+        The first scan runs on the pool (at 50,000 entries it held the GUI thread
+        262-297 ms): ``folder`` is watched at once, its subfolders once the pool has
+        found them (no file stat'ed), and only then is every folder listed, so a change
+        after the watches makes an event. Events meanwhile wait for the listing; the
+        entries of a folder that had one and whose mtime is about the scan's start are
+        reported then (the index, scanning at the same time, may have missed them).
+        :attr:`ready` tells when the listing is in."""
         self.unwatch_folder()
-        self._folder = Path(folder)
-        self._scan_tree(self._folder)
+        top = self._folder = Path(folder)
+        self._since_ns = time.time_ns()
+        self._listing = True
+        self._watcher.addPath(str(top))
+        generation = self._generation
+        run_job(
+            self._pool,
+            lambda: (generation, folders_below(top)),
+            self._folders_found,
+            self._first_scan_failed,
+            self,
+        )
+
+    @property
+    def ready(self) -> bool:
+        """The first scan's listing is in (changes are compared with it from then on)."""
+        return self._folder is not None and not self._listing
 
     def unwatch_folder(self) -> None:
-        if self._dirs:
-            self._watcher.removePaths([str(d) for d in self._dirs])
+        watched = self._watcher.directories()
+        if watched:
+            self._watcher.removePaths(watched)
         self._dirs.clear()
         self._dirty_dirs.clear()
         self._debounce.stop()
         self._folder = None
+        self._listing = False
         self._generation += 1
 
-    def _scan_tree(self, top: Path) -> set[Path]:
-        """Watch ``top`` and every subfolder below it; return all their entries."""
-        found: set[Path] = set()
-        stack = [top]
-        while stack:
-            folder = stack.pop()
-            entries, subfolders = list_folder(folder)
-            if entries is None:
-                continue
-            self._dirs[folder] = entries
-            if top != self._folder:  # the first scan's entries are not news
-                found.update(folder / name for name in entries)
-            self._watcher.addPath(str(folder))
-            stack.extend(subfolders)
-        return found
+    def _folders_found(self, result: tuple[int, list[Path]]) -> None:
+        generation, folders = result
+        if generation != self._generation or self._folder is None:
+            return
+        if folders:
+            self._watcher.addPaths([str(f) for f in folders])
+        top = self._folder
+        run_job(
+            self._pool,
+            lambda: (generation, list_tree(top)),
+            self._listed,
+            self._first_scan_failed,
+            self,
+        )
+
+    def _listed(self, result: tuple[int, dict[Path, _Entries]]) -> None:
+        """The first listing in place (not news); folders made since the watches were
+        added are watched and listed again; folders with events meanwhile rescanned."""
+        generation, listed = result
+        if generation != self._generation or self._folder is None:
+            return
+        self._listing = False
+        self._dirs = listed
+        watched = {Path(d) for d in self._watcher.directories()}
+        new = [f for f in listed if f not in watched]
+        if new:
+            self._watcher.addPaths([str(f) for f in new])
+        gone = [str(d) for d in watched if d not in listed]
+        if gone:
+            self._watcher.removePaths(gone)
+        touched = {d: listed[d] for d in self._dirty_dirs if d in listed}
+        recent = recent_entries(touched, self._since_ns)
+        self._dirty_dirs.update(new)
+        if recent:
+            self.folder_changed.emit(FolderChange(self._folder, modified=frozenset(recent)))
+        if self._dirty_dirs:
+            self._rescan()
+
+    def _first_scan_failed(self, exc: BaseException) -> None:
+        self._listing = False
+        log.warning("listing the folder failed: %s", exc)
 
     def _on_folder_event(self, name: str) -> None:
         self._dirty_dirs.add(Path(name))
@@ -273,8 +367,8 @@ class FileWatcher(QObject):
     def _rescan(self) -> None:
         """Hand the changed folders to the pool (one rescan at a time: folders that
         change meanwhile wait for the next, made against the listings this one puts in)."""
-        if self._folder is None or self._scanning:
-            return
+        if self._folder is None or self._scanning or self._listing:
+            return  # the folders wait: for the rescan under way, or the first listing
         dirty, self._dirty_dirs = self._dirty_dirs, set()
         old = {folder: self._dirs[folder] for folder in dirty if folder in self._dirs}
         if not old:
@@ -294,17 +388,22 @@ class FileWatcher(QObject):
     def _rescanned(self, result: tuple[int, Rescan]) -> None:
         generation, found = result
         self._scanning = False
-        if generation == self._generation:
-            self._put_in(found)
-        if self._dirty_dirs and not self._debounce.isActive():
+        relist = generation == self._generation and self._put_in(found)
+        if relist:
+            self._rescan()  # the new folders again, now that they are watched: at once
+        elif self._dirty_dirs and not self._debounce.isActive():
             self._debounce.start()
 
     def _rescan_failed(self, exc: BaseException) -> None:
         self._scanning = False
         log.warning("rescanning the folder failed: %s", exc)
 
-    def _put_in(self, found: Rescan) -> None:
-        """A rescan's listings in place, new subfolders watched; one report of it all."""
+    def _put_in(self, found: Rescan) -> bool:
+        """A rescan's listings in place, new subfolders watched; one report of it all.
+
+        A new subfolder was listed on the pool before it was watched: a file written
+        there in between makes no event, so each is marked to be listed again, now that
+        it is watched (True: there are such folders)."""
         assert self._folder is not None
         removed = found.removed
         for folder in found.gone:
@@ -316,6 +415,7 @@ class FileWatcher(QObject):
         new = [f for f in new if f in self._dirs]
         if new:
             self._watcher.addPaths([str(f) for f in new])
+            self._dirty_dirs.update(new)
         if found.added or removed or found.modified:
             self.folder_changed.emit(
                 FolderChange(
@@ -325,6 +425,7 @@ class FileWatcher(QObject):
                     frozenset(found.modified),
                 )
             )
+        return bool(new)
 
     def _forget_tree(self, top: Path) -> set[Path]:
         removed: set[Path] = set()

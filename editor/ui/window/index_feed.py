@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressBar
 
 from editor.content.gc_pause import gc_paused
@@ -163,15 +163,14 @@ class IndexFeed(QObject):
                 log.exception("putting an update in failed")  # and the feed goes on
                 failed(exc)
                 return
-            # the views in the next turn of the event loop: two shorter waits, not one
-            QTimer.singleShot(0, self, lambda: shown(change))
-
-        def shown(change: IndexChange) -> None:
+            # The views in the same turn as the index, never the next: the list's rows and
+            # its search engine's row numbers (the index's) must change together, or for a
+            # turn the list shows a file the index no longer has and a search names rows
+            # by the new numbering. (An update made ready is put in by assignment, a few ms.)
             try:
-                if self.index is index:
-                    self.updating = False
-                    self._show(change)
-                    self._read_waiting()
+                self.updating = False
+                self._show(change)
+                self._read_waiting()
             finally:
                 then()
 

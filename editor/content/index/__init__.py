@@ -1,6 +1,7 @@
 """The corpus index of a content folder, one module a job.
 
-- :mod:`.records` — :class:`EntryRecord` and the typed row tuples it travels as
+- :mod:`.rows` — the typed row tuples a file travels as (worker, cache, record)
+- :mod:`.records` — :class:`EntryRecord`, made from a row
 - :mod:`.scan` — the folder scan (the names, quickly)
 - :mod:`.parse` — reading, parsing and checking one file into its row
 - :mod:`.chunks` — a chunk of parsed rows, packed to cross processes

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from editor.content import index_cache
 from editor.content.index.chunks import ParsedChunk
-from editor.content.index.records import ROW_MTIME, ROW_PATH, ROW_SIZE, EntryRecord, ParsedRow
+from editor.content.index.records import EntryRecord
+from editor.content.index.rows import ROW_MTIME, ROW_PATH, ROW_SIZE, ParsedRow
 from editor.content.index.scan import Listed
 from editor.content.search import SearchBuilder
 from editor.content.text_file import release

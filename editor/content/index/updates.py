@@ -24,10 +24,9 @@ from editor.content.index.records import (
     NO_SEVERITY,
     RANK,
     EntryRecord,
-    FileParts,
-    FlatFindings,
     IndexChange,
 )
+from editor.content.index.rows import FileParts, FlatFindings
 from editor.content.index.scan import inside
 from editor.content.index.state import IndexState, rebuild_sink
 from editor.content.search import OVERRIDES_MAX, Rebuilt, SearchText

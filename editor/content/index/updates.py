@@ -74,6 +74,8 @@ class IndexUpdates(IndexState):
         it in at once. What readers of the index see does not change here; the
         incremental corpus rules (which only updates use) move on, so an update made
         ready must be applied before the next is made (the window queues them)."""
+        if self._cached_findings is not None:
+            raise RuntimeError("built with findings_only: the index holds no records to update")
         folder = os.fspath(self.folder)
         index_cache.wait_for_writes(self.folder)  # so the apply does not wait for it
         files: dict[str, FileParts | None] = {}

@@ -349,3 +349,40 @@ def test_a_findings_only_build_of_a_changed_folder_builds_in_full(tmp_path: Path
     assert again.ordered_finding_rows() == index.ordered_finding_rows()
     index.build_all()  # built again in full, the same index answers as any other
     assert [r.path for r in index.records] == ["a.md", "b.md"]
+
+
+def replace_keeping_size_and_mtime(path: Path, text: str) -> None:
+    """Put a new file in ``path``'s place, as ``rsync -a`` or ``tar -x`` do: a new inode
+    with the old one's size and mtime."""
+    old = path.stat()
+    new = path.with_name(path.name + ".new")
+    new.write_text(text, encoding="utf-8")
+    assert new.stat().st_size == old.st_size
+    os.utime(new, ns=(old.st_atime_ns, old.st_mtime_ns))
+    new.replace(path)
+    now = path.stat()
+    assert (now.st_size, now.st_mtime_ns) == (old.st_size, old.st_mtime_ns)
+    assert now.st_ino != old.st_ino
+
+
+@pytest.mark.skipif(os.name != "posix", reason="inode numbers come with the listing on POSIX")
+@pytest.mark.parametrize("only_findings", [False, True])
+def test_a_file_replaced_with_the_same_size_and_mtime_is_read_again(
+    tmp_path: Path, only_findings: bool
+) -> None:
+    seo_title = "The SEO title of a"
+    path = write_entry(tmp_path, "a.md", title="What is a?", seo_title=seo_title)
+    write_entry(tmp_path, "b.md")
+    reopen(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("What is a?", "What is A?")
+
+    # the same bytes but for the term and an SEO title now blank (title-missing)
+    replace_keeping_size_and_mtime(path, text.replace(seo_title, " " * len(seo_title)))
+
+    index = findings_only(tmp_path) if only_findings else reopen(tmp_path)
+    assert index.parsed == 1  # a.md; b.md comes from the cache
+    assert "title-missing" in [f.rule for f in index.findings() if f.path == "a.md"]
+    if not only_findings:
+        record = index.record("a.md")
+        assert record is not None and record.title == "What is A?"
+    assert reopen(tmp_path).parsed == 0  # the cache written then knows the new inode

@@ -296,8 +296,8 @@ def parse_schema(text: str, source: Path, loader: type[Any] = yaml.SafeLoader) -
 
 
 # The app's own schema files are parsed with libyaml where PyYAML has it: every command
-# and window loads them, and the pure-Python parser took ~40 ms of a ~0.9 s warm check
-# for their 4 KB (libyaml: ~2 ms). They are fixed, known files, and a test proves both
+# and window loads them, and the pure-Python parser took 20-40 ms of a ~0.9 s warm
+# check for their 4 KB (libyaml: 2-5 ms). They are fixed, known files, and a test proves both
 # parsers give them the same data; a folder's own schema files keep the pure-Python
 # parser, whose error messages show the line in question.
 BUNDLED_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

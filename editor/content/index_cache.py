@@ -1,8 +1,6 @@
 """The corpus index's cache: one file per content folder in the user cache dir.
 
-A file's row is reused when its relative path, size, mtime_ns and inode number are
-unchanged (the inode as the folder's listing gives it: a file replaced by another of the
-same size and mtime, as ``rsync -a`` or ``tar -x`` leave it, is read again); the
+A file's row is reused when its relative path, size and mtime_ns are unchanged; the
 whole cache is dropped when its *fingerprint* differs (cache format, app version,
 parser versions, schemas, SEO settings), so a rule or schema change recomputes every
 finding. The corpus rules' findings are kept too, and every finding in the order the
@@ -32,7 +30,7 @@ import tempfile
 import threading
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,9 +49,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# 6: the check's order kept with it; 7: the facts hold digests of title and description;
-# 8: every file's inode number kept with it
-CACHE_FORMAT = 8
+# 6: the check's order kept with it; 7: the facts hold digests of title and description
+CACHE_FORMAT = 7
 APP_NAME = "glossary-editor"
 
 
@@ -116,8 +113,6 @@ class Payload:
     # The check's order of the findings (``CorpusIndex.ordered_finding_rows``): the
     # bytes of an array of positions; None when not written.
     ordered: bytes | None = None
-    # Each row's inode number as the scan listed it (:data:`INODES`; 0: not known).
-    inodes: array[int] = field(default_factory=lambda: array(INODES))
 
     def text_view(self) -> memoryview:
         return memoryview(self.buffer)
@@ -136,14 +131,12 @@ def load_facts(pieces: Sequence[bytes]) -> list[FactsRow | None]:
     return facts
 
 
-INODES = "Q"  # array type of the rows' inode numbers
-
 # magic, offset and length of the marshalled head
 _HEADER = struct.Struct("<8sQQ")
 # A new last byte with every change of the file's layout (9: the check's order in the
-# head; 10: the inode numbers), so a cache of the layout before is told apart ("another
-# version", rebuilt quietly) rather than failing to read ("unreadable", a warning).
-_MAGIC = b"GEIDX\x00\x00\x0a"
+# head), so a cache of the layout before is told apart ("another version", rebuilt
+# quietly) rather than failing to read ("unreadable", a warning).
+_MAGIC = b"GEIDX\x00\x00\x09"
 # Rows are marshalled in pieces: marshal holds the GIL for a whole call, and a window
 # reading or writing its cache from a worker thread must not freeze that long.
 _PIECE_ROWS = 4000
@@ -173,8 +166,9 @@ def load(folder: Path, key: str) -> Payload | None:
             if magic != _MAGIC:
                 raise _OtherFormatError(path)
             stream.seek(at)
-            head = marshal.loads(_read_exactly(stream, length))
-            stored_key, _folder, corpus, starts, masks, pieces, text_name, ordered, inodes = head
+            stored_key, _folder, corpus, starts, masks, pieces, text_name, ordered = marshal.loads(
+                _read_exactly(stream, length)
+            )
             if stored_key != key:
                 return None
             stream.seek(_HEADER.size)
@@ -190,16 +184,13 @@ def load(folder: Path, key: str) -> Payload | None:
             or not isinstance(ordered, bytes | None)
         ):
             raise ValueError("the head is not as written")
-        starts_array, masks_array, inodes_array = array("q"), array("Q"), array(INODES)
+        starts_array, masks_array = array("q"), array("Q")
         starts_array.frombytes(starts)
         masks_array.frombytes(masks)
-        inodes_array.frombytes(inodes)
         text_path = cache_dir() / Path(text_name).name
         buffer = _map_text(text_path, starts_array[-1] if starts_array else 0)
         if not len(starts_array) == len(rows) + 1 == len(masks_array) + 1:
             raise ValueError("the search buffer does not match the rows")
-        if len(inodes_array) != len(rows):
-            raise ValueError("the inode numbers do not match the rows")
     except FileNotFoundError:
         return None
     except _OtherFormatError:  # written by another version: expected after an upgrade
@@ -208,9 +199,7 @@ def load(folder: Path, key: str) -> Payload | None:
     except Exception as exc:  # truncated, corrupt...
         log.warning("ignoring unreadable index cache %s: %s", path, exc)
         return None
-    return Payload(
-        rows, corpus, buffer, starts_array, masks_array, facts, text_path, ordered, inodes_array
-    )
+    return Payload(rows, corpus, buffer, starts_array, masks_array, facts, text_path, ordered)
 
 
 def _map_text(path: Path, size: int) -> Buffer:
@@ -242,7 +231,6 @@ def save(
     text_path: Path | None = None,
     background: bool = False,
     ordered: bytes | None = None,
-    inodes: array[int] | None = None,
 ) -> None:
     """Write the cache atomically (temp file + rename); failure only logs.
 
@@ -260,9 +248,7 @@ def save(
         writer.piece(
             marshal.dumps([row[:-1] for row in piece]), marshal.dumps([row[-1] for row in piece])
         )
-    writer.finish(
-        key, corpus, search, text_path, background=background, ordered=ordered, inodes=inodes
-    )
+    writer.finish(key, corpus, search, text_path, background=background, ordered=ordered)
 
 
 class Writer:
@@ -325,30 +311,26 @@ class Writer:
         *,
         background: bool = False,
         ordered: bytes | None = None,
-        inodes: array[int] | None = None,
     ) -> None:
         """Write the head (and the search texts unless ``text_path`` holds them), then
         put the file in place and remove the folder's other search-text files.
-        ``ordered``: the check's order of the findings, as bytes (or None); ``inodes``:
-        each row's inode number (:data:`INODES`; None: none known, all 0)."""
+        ``ordered``: the check's order of the findings, as bytes (or None)."""
         if self.stream is None:
             return
         self.finishing = True
         buffer, starts, masks = search
-        if inodes is None:
-            inodes = array(INODES, bytes(array(INODES).itemsize * (len(starts) - 1)))
         if text_path is not None and text_path.parent != self.path.parent:
             text_path = None  # not one of the cache's files: write the texts anew
         if background:
             thread = threading.Thread(
                 target=self._end,
-                args=(key, corpus, buffer, starts, masks, text_path, ordered, inodes),
+                args=(key, corpus, buffer, starts, masks, text_path, ordered),
                 name="index-cache-write",
             )
             _pending[self.path] = thread
             thread.start()
         else:
-            self._end(key, corpus, buffer, starts, masks, text_path, ordered, inodes)
+            self._end(key, corpus, buffer, starts, masks, text_path, ordered)
 
     def _end(  # noqa: PLR0917 - finish's arguments, handed to a thread
         self,
@@ -359,7 +341,6 @@ class Writer:
         masks: array[int],
         text_path: Path | None,
         ordered: bytes | None,
-        inodes: array[int],
     ) -> None:
         stream, tmp = self.stream, self.tmp
         assert stream is not None and tmp is not None
@@ -381,7 +362,6 @@ class Writer:
                     self.pieces,
                     text_path.name,
                     ordered,
-                    inodes.tobytes(),
                 )
             )
             at = stream.tell()

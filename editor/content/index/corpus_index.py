@@ -21,7 +21,7 @@ import logging
 import os
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import chain, repeat
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 
@@ -48,7 +48,6 @@ from editor.content.index.state import (
     rebuild_sink,
 )
 from editor.content.index.updates import IndexUpdates, PreparedUpdate, Ready
-from editor.content.index_cache import INODES
 from editor.content.search import SearchBuilder, SearchText
 from editor.content.search_job import SearchJob
 from editor.content.seo import Finding
@@ -79,17 +78,14 @@ class CorpusIndex(IndexUpdates):
 
     def scan(self, *, stat: bool = True) -> list[str]:
         """Walk the folder and return the relative paths (quick: no file is opened)."""
-        inodes: dict[str, int] = {}
         try:
-            found = scan_folder(self.folder, stat=stat, inodes=inodes)
+            found = scan_folder(self.folder, stat=stat)
         except OSError as exc:
             raise ContentError(
                 f"cannot read the folder: {exc.strerror or exc}", self.folder
             ) from exc
         self.paths = [rel for rel, _, _ in found]
         self._found = found
-        # the inode numbers in paths' order (0: not listed), kept as compactly as paths
-        self._inodes = (self.paths, array(INODES, map(inodes.get, self.paths, repeat(0))))
         return self.paths
 
     def build(self, *, findings_only: bool = False) -> Iterator[Progress]:
@@ -122,7 +118,7 @@ class CorpusIndex(IndexUpdates):
         total = len(found)
         yield Progress(0, total, "scan")
 
-        todo, reuse = reconcile(found, cached, self._inodes[1])
+        todo, reuse = reconcile(found, cached)
         yield Progress(total - len(todo), total, "cache")
 
         unchanged = cached is not None and not todo and len(cached.rows) == total
@@ -190,7 +186,6 @@ class CorpusIndex(IndexUpdates):
                     store.path,
                     background=len(self._records) >= BACKGROUND_SAVE_MIN,
                     ordered=self._check_order().tobytes(),
-                    inodes=self._inodes[1],  # the records are in the scan's order
                 )
             elif self.use_cache and not unchanged:
                 self._save()
@@ -242,14 +237,7 @@ class CorpusIndex(IndexUpdates):
             text_path=store.path,
             background=len(self._records) >= BACKGROUND_SAVE_MIN,
             ordered=self._check_order().tobytes() if order or self._ordered is not None else None,
-            inodes=self._record_inodes(),
         )
-
-    def _record_inodes(self) -> array[int]:
-        """Each record's inode number as the last scan listed it (0 for a file added
-        since: read again at the next build, which lists it)."""
-        listed = dict(zip(*self._inodes, strict=True))
-        return array(INODES, map(listed.get, (r.path for r in self._records), repeat(0)))
 
     def save_cache(self) -> None:
         """Write the cache if :meth:`update_paths` changed the index since it was read.

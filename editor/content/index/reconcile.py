@@ -1,13 +1,11 @@
 """Cache reconciliation: which files the cache still answers for, and placing rows.
 
-A file's cached row is reused when its path, size, mtime and inode number are unchanged;
-the others are parsed. Records and search texts are then placed in path order, cached rows
+A file's cached row is reused when its path, size and mtime are unchanged; the others
+are parsed. Records and search texts are then placed in path order, cached rows
 around parsed chunks.
 """
 
 from __future__ import annotations
-
-from array import array
 
 from editor.content import index_cache
 from editor.content.index.chunks import ParsedChunk
@@ -22,31 +20,20 @@ Reused = tuple[int, ParsedRow]
 
 
 def reconcile(
-    found: list[Listed], cached: index_cache.Payload | None, inodes: array[int]
+    found: list[Listed], cached: index_cache.Payload | None
 ) -> tuple[list[Listed], list[Reused | None]]:
-    """The files to parse, and for each listed file the cached row to reuse (or None).
-
-    A row is reused when its file's path, size, mtime and inode number (``inodes``, in
-    ``found``'s order, as the scan listed them) are all as cached.
-    """
+    """The files to parse, and for each listed file the cached row to reuse (or None)."""
     if cached is None:
         return found, [None] * len(found)  # a cold build: every file to parse
-    rows, cached_inodes = cached.rows, cached.inodes
-    if [(r[ROW_PATH], r[ROW_SIZE], r[ROW_MTIME]) for r in rows] == found and (
-        cached_inodes == inodes
-    ):
+    rows = cached.rows
+    if [(r[ROW_PATH], r[ROW_SIZE], r[ROW_MTIME]) for r in rows] == found:
         return [], list(enumerate(rows))  # the usual reopen: nothing changed
     by_path = {row[ROW_PATH]: (n, row) for n, row in enumerate(rows)}
     todo: list[Listed] = []
     reuse: list[Reused | None] = []
-    for (rel, size, mtime), inode in zip(found, inodes, strict=True):
+    for rel, size, mtime in found:
         hit = by_path.get(rel)
-        if (
-            hit is not None
-            and hit[1][ROW_SIZE] == size
-            and hit[1][ROW_MTIME] == mtime
-            and cached_inodes[hit[0]] == inode
-        ):
+        if hit is not None and hit[1][ROW_SIZE] == size and hit[1][ROW_MTIME] == mtime:
             reuse.append(hit)
         else:
             reuse.append(None)

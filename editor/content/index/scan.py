@@ -13,9 +13,6 @@ from pathlib import Path
 Listed = tuple[str, int, int]
 
 _BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
-# Where the listing itself gives each file's inode number (``DirEntry.inode()`` needs no
-# call of its own on POSIX; on Windows it opens the file, so none is taken there).
-INODES_LISTED = os.name == "posix"
 
 
 def _entries(path: str) -> tuple[list[os.DirEntry[str]], int | None]:
@@ -36,9 +33,7 @@ def _entries(path: str) -> tuple[list[os.DirEntry[str]], int | None]:
         raise
 
 
-def scan_folder(
-    folder: Path, *, stat: bool = True, inodes: dict[str, int] | None = None
-) -> list[Listed]:
+def scan_folder(folder: Path, *, stat: bool = True) -> list[Listed]:
     """``(relative path, size, mtime_ns)`` of every ``**/*.md``, sorted by path.
 
     Hidden files and folders (``.git``) are skipped; a symlinked folder is entered once
@@ -47,11 +42,7 @@ def scan_folder(
     entry), and only regular files are listed (a FIFO or a device is never opened).
     Without ``stat`` size and mtime are -1 (a cold build: the workers take them from the
     files they open, in parallel, rather than this loop one ``stat`` at a time).
-    ``inodes`` is given each file's inode number as the listing has it (where it does:
-    :data:`INODES_LISTED`), with or without ``stat``: the cache compares it too.
     """
-    if not INODES_LISTED:
-        inodes = None
     root = os.fspath(folder)
     real_root = os.path.realpath(root)
     top = folder.stat()
@@ -76,14 +67,11 @@ def scan_folder(
                     if entry.is_symlink() and not inside(real_root, f"{path}{os.sep}{name}"):
                         continue
                     if name[-3:] == ".md" and entry.is_file():
-                        rel = prefix + name
-                        if inodes is not None:
-                            inodes[rel] = entry.inode()
                         if stat:
                             st = entry.stat()
-                            append((rel, st.st_size, st.st_mtime_ns))
+                            append((prefix + name, st.st_size, st.st_mtime_ns))
                         else:
-                            append((rel, -1, -1))
+                            append((prefix + name, -1, -1))
                     elif entry.is_dir():
                         st = entry.stat()
                         key = (st.st_dev, st.st_ino)

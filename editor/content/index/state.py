@@ -84,8 +84,6 @@ class IndexState:
         # the findings of a build made with findings_only, in place of records
         self._cached_findings: CachedFindings | None = None
         self._found: list[Listed] = []
-        # the last scan's paths and their inode numbers (see CorpusIndex.scan)
-        self._inodes: tuple[list[str], array[int]] = ([], array("Q"))
         self._generation = 0  # counts the changes of the rows (see read_paths)
         self._overlay: dict[str, EntryRecord] = {}  # records of an update being made ready
         self._key = index_cache.fingerprint(

@@ -198,6 +198,11 @@ def _run_phase(name: str, folder: Path, cache: Path, extra: list[str] | None = N
 # --- the report ----------------------------------------------------------------------
 
 
+def _load() -> str:
+    """The 1-minute load average now: on a shared machine, what a figure is read with."""
+    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "-"
+
+
 def _row(figure: str, value: str, target: str, ratio: str, ok: bool | None) -> str:
     verdict = "" if ok is None else ("pass" if ok else "FAIL")
     return f"| {figure:<38} | {value:>12} | {target:>16} | {ratio:>8} | {verdict:<4} |"
@@ -271,8 +276,8 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
           + ", ".join(f"{r['cpu']:.2f}" for r in bases) + " s); cold runs: "
           + ", ".join(f"{r['seconds']:.2f}" for r in colds) + " s; each cold run / the baseline"
           " before it: " + ", ".join(f"{c['seconds'] / b['seconds']:.3f}"
-                                     for b, c in zip(bases, colds, strict=True)),
-          file=sys.stderr)  # fmt: skip
+                                     for b, c in zip(bases, colds, strict=True))
+          + f"; load average {_load()}", file=sys.stderr)  # fmt: skip
     warms = [_run_phase("warm", big, tmp / "cache-big-0", ["--typed", *typed])
              for _ in range(args.repeat)]  # fmt: skip
     warm = min(warms, key=lambda run: run["seconds"])
@@ -293,7 +298,8 @@ def _bench(args: argparse.Namespace, tmp: Path) -> int:
               + ", ".join(f"{t:.2f}" for t, _ in colds_c) + " s, warm runs "
               + ", ".join(f"{t:.2f}" for t, _ in warms_c) + " s (CPU "
               + ", ".join(f"{c:.2f}" for _, c in warms_c)
-              + f" s); output {out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)  # fmt: skip
+              + f" s); output {out.stat().st_size / 1e6:.1f} MB; load average "
+              + _load(), file=sys.stderr)  # fmt: skip
     cold_small = best("cold", small, "cache-small")
     # Informative: both again with the files read from the disk, as on a first open
     # after a reboot (one run each; the index reads files ahead, the baseline cannot).

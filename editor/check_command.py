@@ -127,7 +127,7 @@ def run_check(args: argparse.Namespace) -> int:
             # the site's CMS configuration: named, and the check goes on with the built-ins
             print(f"glossary-editor check: warning: {problem}", file=sys.stderr)
         index = CorpusIndex(folder, registry, load_config(folder), cache=not args.no_cache)
-        for step in index.build():
+        for step in index.build(findings_only=True):  # the report needs no record
             progress.update(step)
     except ContentError as exc:
         progress.close()

@@ -44,7 +44,7 @@ from editor.content.seo import SeoConfig
 from editor.content.text_file import Buffer
 
 if TYPE_CHECKING:
-    from editor.content.index.records import ParsedRow, RecordRow
+    from editor.content.index.rows import ParsedRow, RecordRow
     from editor.content.seo.rules import FactsRow, FindingRow
 
 log = logging.getLogger(__name__)

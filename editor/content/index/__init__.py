@@ -1,11 +1,13 @@
 """The corpus index of a content folder, one module a job.
 
-- :mod:`.records` — :class:`EntryRecord` and the typed row tuples it travels as
+- :mod:`.rows` — the typed row tuples a file travels as (worker, cache, record)
+- :mod:`.records` — :class:`EntryRecord`, made from a row
 - :mod:`.scan` — the folder scan (the names, quickly)
 - :mod:`.parse` — reading, parsing and checking one file into its row
 - :mod:`.chunks` — a chunk of parsed rows, packed to cross processes
 - :mod:`.chunk_parser` — the protocol the index parses through, and the in-process parser
 - :mod:`.pool` — the process-pool parser (workers, spill files, fork server)
+- :mod:`.cached_findings` — an unchanged folder's findings from the cache, no record made
 - :mod:`.reconcile` — which rows the cache still answers for, and placing them in order
 - :mod:`.state` — :class:`IndexState`: the rows, the search text and the corpus findings
 - :mod:`.updates` — updates after files change: read on any thread, put in on the reader's

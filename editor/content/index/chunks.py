@@ -11,7 +11,7 @@ import marshal
 from array import array
 from typing import Final
 
-from editor.content.index.records import FileParts, ParsedRow
+from editor.content.index.rows import FileParts, ParsedRow
 from editor.content.seo.rules import FactsRow
 from editor.content.text_file import pread_exact
 

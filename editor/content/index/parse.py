@@ -17,7 +17,8 @@ from typing import Any
 from editor.content import fast_yaml, frontmatter
 from editor.content.errors import ContentError, ParseError
 from editor.content.index.chunks import ParsedChunk
-from editor.content.index.records import BY_RANK, RANK, FileParts
+from editor.content.index.records import BY_RANK, RANK
+from editor.content.index.rows import FileParts
 from editor.content.index.scan import Listed
 from editor.content.read_ahead import READ_FLAGS, needs_reading_ahead, opened_ahead
 from editor.content.safe_read import MAX_CONTENT_BYTES

@@ -29,7 +29,8 @@ from editor.content.gc_pause import collector_off_for_good
 from editor.content.index.chunk_parser import InProcessParser
 from editor.content.index.chunks import PACKED_SPILL, Packed, ParsedChunk, Spilled
 from editor.content.index.parse import error_parts, parse_files
-from editor.content.index.records import FileParts, Progress
+from editor.content.index.records import Progress
+from editor.content.index.rows import FileParts
 from editor.content.index.scan import Listed
 from editor.content.read_ahead import READ_FLAGS
 from editor.content.schema import SchemaRegistry

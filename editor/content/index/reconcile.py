@@ -21,7 +21,8 @@ from time import time_ns
 from editor.content import index_cache
 from editor.content.errors import ContentError
 from editor.content.index.chunks import ParsedChunk
-from editor.content.index.records import ROW_MTIME, ROW_PATH, ROW_SIZE, EntryRecord, ParsedRow
+from editor.content.index.records import EntryRecord
+from editor.content.index.rows import ROW_MTIME, ROW_PATH, ROW_SIZE, ParsedRow
 from editor.content.index.scan import Listed
 from editor.content.safe_read import read_content
 from editor.content.search import SearchBuilder

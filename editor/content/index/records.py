@@ -1,10 +1,8 @@
-"""The index's records and the plain tuples they travel as.
+"""The index's records: one :class:`EntryRecord` per file, made from its row.
 
-A worker sends each file as a :data:`ParsedRow` (marshal reads and writes plain tuples
-several times faster than pickle, and rejects NamedTuples), the cache stores the same
-rows, and the main process keeps one :class:`EntryRecord` per file. The row types are
-fixed-length tuple aliases with ``Final`` index constants, so they read like records
-and a type checker knows each field's type.
+The rows themselves (what a worker sends and the cache stores) are the typed tuples of
+:mod:`.rows`; the main process keeps one record per file, its facts read from the cache
+only when asked (:class:`LazyFacts`).
 """
 
 from __future__ import annotations
@@ -19,38 +17,12 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 from editor.content import index_cache
 from editor.content.errors import ContentError, ParseError
+from editor.content.index.rows import ErrorRow, FlatFindings, RecordRow
 from editor.content.seo import Finding, SeoFacts
 from editor.content.seo.rules import FactsRow, FindingRow, facts_from_row, finding_of
 
 if TYPE_CHECKING:
     from editor.content.search import SearchText
-
-# Why a file could not be read or parsed: error class name, message, line, column.
-ErrorRow = tuple[str, str, int | None, int | None]
-# Findings' fields stored flat, one tuple per record (see :func:`grouped`).
-FlatFindings = tuple[str | int | None, ...]
-# One file as a worker sends it and the cache stores it: the record without its facts.
-ParsedRow = tuple[
-    str,  # path, relative, "/" separators
-    int,  # size
-    int,  # mtime_ns
-    str,  # schema
-    str,  # title
-    str,  # subject
-    str,  # url
-    str,  # date
-    str,  # severity of the per-entry findings
-    FlatFindings,  # the per-entry findings
-    ErrorRow | None,  # why the file could not be read or parsed
-]
-# The same with its SEO facts last (:meth:`EntryRecord.row`, what the cache is given).
-RecordRow = tuple[
-    str, int, int, str, str, str, str, str, str, FlatFindings, ErrorRow | None, FactsRow | None
-]
-ROW_PATH: Final = 0
-ROW_SIZE: Final = 1
-ROW_MTIME: Final = 2
-ROW_FACTS: Final = 11
 
 RANK: Final = {"error": 0, "warning": 1, "info": 2}
 BY_RANK: Final = ("error", "warning", "info", "")
@@ -285,9 +257,3 @@ class LazyFacts:
                 record._facts = row
                 if row:
                     record._share(row)
-
-
-# What parsing one file gives: its row, its facts, and its search text and letter mask
-# (which go to the index's search buffer instead of the record). Kept apart so a chunk
-# is packed without slicing every row.
-FileParts = tuple[ParsedRow, FactsRow | None, bytes, int]

@@ -15,6 +15,7 @@ from itertools import chain
 from pathlib import Path, PurePosixPath
 
 from editor.content import fast_yaml, index_cache
+from editor.content.index.cached_findings import CachedFindings
 from editor.content.index.reconcile import Doubt
 from editor.content.index.records import (
     BY_RANK,
@@ -81,6 +82,8 @@ class IndexState:
         self._ordered: array[int] | None = None
         self._ordered_blob: bytes | None = None
         self._search: SearchText | None = SearchText(bytearray(), array("q", [0]), array("Q"))
+        # the findings of a build made with findings_only, in place of records
+        self._cached_findings: CachedFindings | None = None
         self._found: list[Listed] = []
         self._generation = 0  # counts the changes of the rows (see read_paths)
         self._overlay: dict[str, EntryRecord] = {}  # records of an update being made ready
@@ -91,6 +94,13 @@ class IndexState:
         self._key = index_cache.fingerprint(
             self.registry, self.config, "yaml-rs" if fast_yaml.fast_available() else "pyyaml"
         )
+
+    def _set_cached_findings(self, findings: CachedFindings | None) -> None:
+        self._cached_findings = findings
+        self._corpus_objects = None
+        self._ordered = self._ordered_blob = None
+        if findings is not None:
+            self._corpus = findings.corpus
 
     def _attach(self, store: SearchText) -> None:
         self._search = store

@@ -25,10 +25,9 @@ from editor.content.index.records import (
     NO_SEVERITY,
     RANK,
     EntryRecord,
-    FileParts,
-    FlatFindings,
     IndexChange,
 )
+from editor.content.index.rows import FileParts, FlatFindings
 from editor.content.index.scan import inside
 from editor.content.index.state import IndexState, rebuild_sink
 from editor.content.search import OVERRIDES_MAX, Rebuilt, SearchText
@@ -78,6 +77,8 @@ class IndexUpdates(IndexState):
         it in at once. What readers of the index see does not change here; the
         incremental corpus rules (which only updates use) move on, so an update made
         ready must be applied before the next is made (the window queues them)."""
+        if self._cached_findings is not None:
+            raise RuntimeError("built with findings_only: the index holds no records to update")
         folder = os.fspath(self.folder)
         index_cache.wait_for_writes(self.folder)  # so the apply does not wait for it
         files: dict[str, FileParts | None] = {}

@@ -294,3 +294,58 @@ def test_an_update_made_ready_elsewhere_leaves_no_stale_order(tmp_path: Path) ->
     index.save_cache()
     index_cache.wait_for_writes()
     assert reopen(tmp_path).ordered_finding_rows() == rows
+
+
+def findings_only(folder: Path) -> CorpusIndex:
+    index = CorpusIndex(folder)
+    for _ in index.build(findings_only=True):
+        pass
+    return index
+
+
+def test_a_findings_only_build_of_an_unchanged_folder_makes_no_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``check`` reads of a folder the cache answers for: the same findings, in the
+    same orders, with no record made (their making was a tenth of a warm check)."""
+    same = "The same description for both entries, long enough for the length rule. " * 2
+    for name in ("a.md", "b.md", "sub/c.md"):  # corpus findings (duplicates) and own ones
+        write_entry(tmp_path, name, seo_title="Short", description=same)
+    write_entry(tmp_path, "d.md")
+    (tmp_path / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    cold = reopen(tmp_path)
+    assert cold.corpus_findings  # the case has corpus findings to put in order
+
+    with monkeypatch.context() as patched:
+        patched.setattr(records.EntryRecord, "__init__", _no_record)
+        patched.setattr(records, "check_order", _not_sorted)
+        lean = findings_only(tmp_path)
+        assert (lean.parsed, len(lean), lean.paths) == (0, len(cold), cold.paths)
+        assert list(lean.finding_rows()) == list(cold.finding_rows())
+        assert lean.ordered_finding_rows() == cold.ordered_finding_rows()
+        assert list(lean.findings()) == list(cold.findings())
+    with pytest.raises(RuntimeError):
+        lean.records  # noqa: B018 - refused, not an empty list that looks like a folder
+    with pytest.raises(RuntimeError):
+        lean.update_paths([tmp_path / "a.md"])
+
+
+def _no_record(*_: object) -> NoReturn:
+    raise AssertionError("a record was made")
+
+
+def test_a_findings_only_build_of_a_changed_folder_builds_in_full(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        write_entry(tmp_path, name)
+    reopen(tmp_path)
+    bump(write_entry(tmp_path, "a.md", seo_title=""))
+
+    index = findings_only(tmp_path)
+
+    assert index.parsed == 1
+    assert [r.path for r in index.records] == ["a.md", "b.md"]
+    assert "title-missing" in [f.rule for f in index.findings()]
+    again = findings_only(tmp_path)  # the cache it wrote answers for all now
+    assert again.ordered_finding_rows() == index.ordered_finding_rows()
+    index.build_all()  # built again in full, the same index answers as any other
+    assert [r.path for r in index.records] == ["a.md", "b.md"]

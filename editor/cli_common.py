@@ -10,7 +10,7 @@ inside a key, and :func:`missing_key` names that escape when a key with dots exi
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +34,23 @@ def emit(text: str) -> None:
     A lone surrogate (which no UTF-8 can hold) is written as its ``\\uXXXX`` escape, so
     the output is always valid UTF-8. A closed pipe raises :class:`StdoutClosedError`.
     """
-    data = text.encode("utf-8", "backslashreplace")
+    emit_pieces((text,))
+
+
+def emit_pieces(pieces: Iterable[str]) -> None:
+    """:func:`emit` of the pieces' text, each encoded and written as it comes, so a
+    long report is never held whole (as text and again as bytes)."""
     stream = sys.stdout
     try:
         buffer = getattr(stream, "buffer", None)
-        if buffer is None:
-            stream.write(data.decode("utf-8"))
-            stream.flush()
-        else:
-            stream.flush()
-            buffer.write(data)
-            buffer.flush()
+        stream.flush()
+        for piece in pieces:
+            data = piece.encode("utf-8", "backslashreplace")
+            if buffer is None:
+                stream.write(data.decode("utf-8"))
+            else:
+                buffer.write(data)
+        (stream if buffer is None else buffer).flush()
     except BrokenPipeError as exc:
         raise StdoutClosedError from exc
 

@@ -54,8 +54,32 @@ _pauses = _Pauses()
 
 def collector_paused() -> bool:
     """Whether a pause runs now, on any thread (a collection can wait for its end)."""
+    return pause_count() > 0
+
+
+def pause_count() -> int:
+    """How many pauses run now, on every thread together."""
     with _pauses.lock:
-        return _pauses.count > 0
+        return _pauses.count
+
+
+def _begin() -> None:
+    with _pauses.lock:
+        if _pauses.count == 0:
+            _pauses.resume = gc.isenabled()
+            _pauses.settle = "young"
+            gc.disable()
+        _pauses.count += 1
+
+
+def _end(settle: Settle) -> None:
+    with _pauses.lock:
+        if _STRENGTH[settle] > _STRENGTH[_pauses.settle]:
+            _pauses.settle = settle
+        _pauses.count -= 1
+        if _pauses.count == 0 and _pauses.resume:
+            _settle(_pauses.settle)
+            gc.enable()
 
 
 @contextmanager
@@ -66,22 +90,26 @@ def gc_paused(settle: Settle = "young") -> Iterator[None]:
     one to end switches the collector back on if the first found it on, and settles
     the objects made meanwhile as the strongest ``settle`` asked says.
     """
-    with _pauses.lock:
-        if _pauses.count == 0:
-            _pauses.resume = gc.isenabled()
-            _pauses.settle = "young"
-            gc.disable()
-        _pauses.count += 1
+    _begin()
     try:
         yield
     finally:
-        with _pauses.lock:
-            if _STRENGTH[settle] > _STRENGTH[_pauses.settle]:
-                _pauses.settle = settle
-            _pauses.count -= 1
-            if _pauses.count == 0 and _pauses.resume:
-                _settle(_pauses.settle)
-                gc.enable()
+        _end(settle)
+
+
+class CollectorHold:
+    """A pause held from one call to another (across event-loop turns), not a ``with``
+    block: :meth:`end` ends it, once; counted with the other pauses."""
+
+    def __init__(self, settle: Settle = "young") -> None:
+        self._settle: Settle = settle
+        self.held = True
+        _begin()
+
+    def end(self) -> None:
+        if self.held:
+            self.held = False
+            _end(self._settle)
 
 
 def _settle(settle: Settle) -> None:

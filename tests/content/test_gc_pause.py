@@ -9,7 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from editor.content.gc_pause import collector_paused, gc_paused, no_collection_at_exit
+from editor.content.gc_pause import (
+    CollectorHold,
+    collector_paused,
+    gc_paused,
+    no_collection_at_exit,
+    pause_count,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -143,3 +149,17 @@ def test_the_settling_asked_by_an_overlapping_pause_is_done_when_the_last_ends()
     other.end()
     assert gc.get_freeze_count() >= len(made)
     assert gc.isenabled()
+
+
+def test_a_hold_across_calls_counts_with_the_pauses_and_ends_once() -> None:
+    """The replace preview holds the collector paused from its start until the window is
+    idle after it: not a ``with`` block, but one pause among the others."""
+    gc.enable()
+    hold = CollectorHold()
+    with gc_paused():
+        assert pause_count() == 2
+    assert not gc.isenabled()
+    hold.end()
+    hold.end()  # once only: no other pause is ended by it
+    assert gc.isenabled()
+    assert pause_count() == 0

@@ -79,11 +79,19 @@ class _PreviewArgs(NamedTuple):
 
 
 class _PreviewJob(QRunnable):
-    def __init__(self, args: _PreviewArgs, relay: PreviewRelay, cancel: threading.Event) -> None:
+    def __init__(
+        self,
+        args: _PreviewArgs,
+        relay: PreviewRelay,
+        cancel: threading.Event,
+        made_many: threading.Event | None = None,
+    ) -> None:
         super().__init__()
         self.args = args
         self.relay = relay
         self.cancel = cancel
+        # set once the job collected young objects of its own: a full collection is due
+        self.made_many = made_many if made_many is not None else threading.Event()
 
     def run(self) -> None:
         with gc_paused(), gil_handed_over_often():
@@ -111,6 +119,7 @@ class _PreviewJob(QRunnable):
                     batch.append(item)
                 if gc.get_count()[0] > YOUNG_STEP:
                     gc.collect(1)  # this job's young objects, a slice (see the module)
+                    self.made_many.set()
                 now = time.monotonic()
                 if now - last >= (BATCH_SECONDS if sent < LATER_AFTER else LATER_BATCH_SECONDS):
                     self.relay.found.emit(batch)
@@ -139,6 +148,7 @@ class PreviewRunner(RelayRunner):
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(pool, parent)
         self._hold: CollectorHold | None = None
+        self._made_many = threading.Event()  # a job of the hold's made many objects
         self._waits = 0
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -155,9 +165,9 @@ class PreviewRunner(RelayRunner):
         self.destroyed.connect(end_holds)
 
     def _collect_when_idle(self) -> None:
-        """The full collection the last previews' objects are due, once the pool is
-        idle and no other pause runs (a bulk batch, an index read); then the collector
-        runs again as usual."""
+        """The full collection the last previews' objects are due (when they made many),
+        once the pool is idle and no other pause runs (a bulk batch, an index read);
+        then the collector runs again as usual."""
         if self._hold is None:
             return
         busy = self.pool.activeThreadCount() > 0 or pause_count() > 1
@@ -165,7 +175,8 @@ class PreviewRunner(RelayRunner):
             self._waits += 1
             self._idle.start()
             return
-        gc.collect()
+        if self._made_many.is_set():  # (a small preview, the backlinks': not worth it)
+            gc.collect()
         hold, self._hold = self._hold, None
         self._holds.clear()
         hold.end()
@@ -192,13 +203,15 @@ class PreviewRunner(RelayRunner):
         if self._hold is None:
             self._hold = CollectorHold()
             self._holds.append(self._hold)
+            self._made_many = threading.Event()
+        made_many = self._made_many
 
         def connect_all(relay: PreviewRelay) -> None:
             connect(relay)
             relay.finished.connect(self._ended)
             relay.failed.connect(self._ended)
 
-        self.launch(relay, connect_all, lambda cancel: _PreviewJob(args, relay, cancel))
+        self.launch(relay, connect_all, lambda cancel: _PreviewJob(args, relay, cancel, made_many))
         self._idle.stop()  # (the cancel of the job before armed it)
         return relay
 

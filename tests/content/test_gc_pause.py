@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import atexit
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
 
-from editor.content.gc_pause import gc_paused, no_collection_at_exit
+from editor.content.gc_pause import (
+    CollectorHold,
+    collector_paused,
+    gc_paused,
+    no_collection_at_exit,
+    pause_count,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +90,76 @@ def test_an_old_pause_keeps_what_was_frozen_for_good_frozen() -> None:
         made = [[n] for n in range(1000)]
     assert gc.get_freeze_count() == frozen
     assert made and index
+
+
+class _PauseOnAThread:
+    """A pause held on a thread of its own until :meth:`end` (pauses run on the pool's
+    threads and the GUI thread at once in the window)."""
+
+    def __init__(self, settle: str = "young") -> None:
+        self.started, self._go, self.ended = threading.Event(), threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(settle,))
+        self.thread.start()
+        assert self.started.wait(10)
+
+    def _run(self, settle: str) -> None:
+        with gc_paused(settle):  # type: ignore[arg-type]
+            self.started.set()
+            assert self._go.wait(10)
+        self.ended.set()
+
+    def end(self) -> None:
+        self._go.set()
+        self.thread.join(10)
+        assert self.ended.is_set()
+
+
+def test_a_pause_ending_first_leaves_the_collector_off_for_another_threads_pause() -> None:
+    gc.enable()
+    other = _PauseOnAThread()
+    with gc_paused():
+        assert not gc.isenabled()
+        assert collector_paused()
+    assert not gc.isenabled()  # the other thread's pause still runs
+    other.end()
+    assert gc.isenabled()
+    assert not collector_paused()
+
+
+def test_a_pause_started_during_another_threads_pause_keeps_it_off_after_that_one() -> None:
+    """The replace preview ending while the index's read on another thread was paused
+    switched the collector back on in the middle of that pause."""
+    gc.enable()
+    with gc_paused():
+        other = _PauseOnAThread()
+    assert not gc.isenabled()  # the other thread's pause still holds it off
+    other.end()
+    assert gc.isenabled()
+
+
+def test_the_settling_asked_by_an_overlapping_pause_is_done_when_the_last_ends() -> None:
+    """A pause that started while another ran never settled its objects (it found the
+    collector off): the strongest ask is done once, when the last pause ends."""
+    gc.enable()
+    gc.collect()
+    other = _PauseOnAThread()
+    with gc_paused("permanent"):
+        made = [[n] for n in range(1000)]
+    assert gc.get_freeze_count() == 0  # not in the middle of the other pause
+    other.end()
+    assert gc.get_freeze_count() >= len(made)
+    assert gc.isenabled()
+
+
+def test_a_hold_across_calls_counts_with_the_pauses_and_ends_once() -> None:
+    """The replace preview holds the collector paused from its start until the window is
+    idle after it: not a ``with`` block, but one pause among the others."""
+    gc.enable()
+    hold = CollectorHold()
+    with gc_paused():
+        assert pause_count() == 2
+    assert not gc.isenabled()
+    hold.end()
+    hold.end()  # once only: no other pause is ended by it
+    assert gc.isenabled()
+    assert pause_count() == 0

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QWidget
 
 from editor.content.errors import ContentError
 from editor.ui import dialogs
-from editor.ui.window.file_watcher import FileWatcher, FolderChange
+from editor.ui.window.file_watcher import FileWatcher, FolderChange, entries_in
 from editor.ui.window.index_feed import IndexFeed
 from editor.ui.window.session import Session
 
@@ -160,4 +160,15 @@ class DiskSync(QObject):
         for path in change.removed:
             self._on_file_removed(path)  # before the watcher's recheck, if it comes first
         # the index leaves out the files it holds as they are (our saves, a batch read)
-        self.host.feed.files_changed_on_disk([*change.added, *change.removed, *change.modified])
+        paths = [*change.added, *change.removed, *change.modified]
+        feed = self.host.feed
+        if change.relisted:  # what the index holds there may be gone: compared too
+            if feed.index is None:  # its build may have listed them before the change:
+                feed.files_changed(paths)  # it starts again
+                return
+            paths = list(
+                dict.fromkeys(
+                    [*paths, *entries_in(feed.index.folder, feed.index.paths, change.relisted)]
+                )
+            )
+        feed.files_changed_on_disk(paths)

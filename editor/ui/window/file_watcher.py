@@ -20,14 +20,22 @@ Frescobaldi (``documentwatcher.py``) learned the hard way:
   change meanwhile are rescanned after it against the listings it put in. A new
   subfolder is listed again as soon as it is watched: a file written there between the
   pool's listing and the watch made no event.
+- The first listing comes after the folders are watched, so a folder with an event
+  before its listing arrived may have changed in ways the listing cannot show against
+  nothing: a file deleted, or moved in with its old mtime, before the pool listed it.
+  Such folders are reported whole (:attr:`FolderChange.relisted`, every entry listed
+  as modified): the receiver compares every entry it holds there with the disk.
+- A first scan that fails is said (logged and :attr:`FileWatcher.watch_failed`), never
+  left as a watcher that quietly reports nothing.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import logging
 import os
-import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,9 +51,6 @@ log = logging.getLogger(__name__)
 ENTRY_SUFFIX = ".md"
 FOLDER_DEBOUNCE_MS = 300
 MISSING_RECHECK_MS = 150
-# An entry whose mtime is this close to the first scan's start may have changed after
-# the index listed it (the coarsest timestamps met: FAT's 2 s).
-MTIME_DOUBT_NS = 2_000_000_000
 
 _Stamp = tuple[int, int]  # (mtime_ns, size)
 _Entries = dict[str, _Stamp]  # a folder's entries by file name (no Path each: 50k of them)
@@ -53,12 +58,17 @@ _Entries = dict[str, _Stamp]  # a folder's entries by file name (no Path each: 5
 
 @dataclass(frozen=True)
 class FolderChange:
-    """What a burst of folder events amounted to (renames are one removed + one added)."""
+    """What a burst of folder events amounted to (renames are one removed + one added).
+
+    ``relisted``: folders that changed before the watcher had a listing of them to
+    compare with; every entry there now is in ``modified``, and what else the receiver
+    holds there (:func:`entries_in`) may be gone."""
 
     folder: Path
     added: frozenset[Path] = field(default_factory=frozenset)
     removed: frozenset[Path] = field(default_factory=frozenset)
     modified: frozenset[Path] = field(default_factory=frozenset)
+    relisted: frozenset[Path] = field(default_factory=frozenset)
 
 
 @dataclass
@@ -136,10 +146,20 @@ def _is_folder(item: os.DirEntry[str]) -> bool:
         return False
 
 
-def recent_entries(listed: dict[Path, _Entries], since_ns: int) -> set[Path]:
-    """The entries of ``listed`` whose mtime is not clearly before ``since_ns``."""
-    since = since_ns - MTIME_DOUBT_NS
-    return {f / name for f, names in listed.items() for name, st in names.items() if st[0] >= since}
+def entries_in(top: Path, rels: Sequence[str], folders: Collection[Path]) -> list[Path]:
+    """The entries among ``rels`` (sorted, ``/``-separated, relative to ``top``: the
+    index's paths) that lie directly in one of ``folders``."""
+    found: list[Path] = []
+    for folder in folders:
+        if not folder.is_relative_to(top):
+            continue
+        prefix = "" if folder == top else folder.relative_to(top).as_posix() + "/"
+        at = bisect.bisect_left(rels, prefix)
+        while at < len(rels) and rels[at].startswith(prefix):
+            if "/" not in rels[at][len(prefix) :]:
+                found.append(top / rels[at])
+            at += 1
+    return found
 
 
 def rescan_folders(dirty: dict[Path, _Entries], watched: Collection[Path]) -> Rescan:
@@ -182,6 +202,7 @@ class FileWatcher(QObject):
     file_changed = Signal(object)  # Path: an open entry's content really changed
     file_removed = Signal(object)  # Path: an open entry was deleted or moved away
     folder_changed = Signal(object)  # FolderChange: entries added/removed/modified
+    watch_failed = Signal(str)  # the folder's first scan failed: no change is seen
 
     def __init__(
         self,
@@ -194,7 +215,7 @@ class FileWatcher(QObject):
         self._pool = pool if pool is not None else QThreadPool.globalInstance()
         self._scanning = False  # a rescan runs on the pool
         self._listing = False  # the first scan runs on the pool (see watch_folder)
-        self._since_ns = 0  # when it began
+        self.failed: str | None = None  # why the folder's first scan failed
         self._generation = 0  # counts watch_folder/unwatch_folder: late rescans are dropped
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._on_file_event)
@@ -285,12 +306,11 @@ class FileWatcher(QObject):
         262-297 ms): ``folder`` is watched at once, its subfolders once the pool has
         found them (no file stat'ed), and only then is every folder listed, so a change
         after the watches makes an event. Events meanwhile wait for the listing; the
-        entries of a folder that had one and whose mtime is about the scan's start are
-        reported then (the index, scanning at the same time, may have missed them).
-        :attr:`ready` tells when the listing is in."""
+        folders that had one are reported whole then (:attr:`FolderChange.relisted`:
+        the index, scanning at the same time, may hold what went or miss what came).
+        :attr:`ready` tells when the listing is in; :attr:`watch_failed` when it failed."""
         self.unwatch_folder()
         top = self._folder = Path(folder)
-        self._since_ns = time.time_ns()
         self._listing = True
         self._watcher.addPath(str(top))
         generation = self._generation
@@ -298,14 +318,14 @@ class FileWatcher(QObject):
             self._pool,
             lambda: (generation, folders_below(top)),
             self._folders_found,
-            self._first_scan_failed,
+            functools.partial(self._first_scan_failed, generation),
             self,
         )
 
     @property
     def ready(self) -> bool:
         """The first scan's listing is in (changes are compared with it from then on)."""
-        return self._folder is not None and not self._listing
+        return self._folder is not None and not self._listing and self.failed is None
 
     def unwatch_folder(self) -> None:
         watched = self._watcher.directories()
@@ -316,6 +336,7 @@ class FileWatcher(QObject):
         self._debounce.stop()
         self._folder = None
         self._listing = False
+        self.failed = None
         self._generation += 1
 
     def _folders_found(self, result: tuple[int, list[Path]]) -> None:
@@ -329,7 +350,7 @@ class FileWatcher(QObject):
             self._pool,
             lambda: (generation, list_tree(top)),
             self._listed,
-            self._first_scan_failed,
+            functools.partial(self._first_scan_failed, generation),
             self,
         )
 
@@ -348,17 +369,28 @@ class FileWatcher(QObject):
         gone = [str(d) for d in watched if d not in listed]
         if gone:
             self._watcher.removePaths(gone)
-        touched = {d: listed[d] for d in self._dirty_dirs if d in listed}
-        recent = recent_entries(touched, self._since_ns)
+        # A folder with an event before its listing: nothing here is from before the
+        # change (see the module), so it is reported whole; and rescanned, for a change
+        # after the pool listed it.
+        touched = [d for d in self._dirty_dirs if d in listed]
         self._dirty_dirs.update(new)
-        if recent:
-            self.folder_changed.emit(FolderChange(self._folder, modified=frozenset(recent)))
+        if touched:
+            every = frozenset(d / name for d in touched for name in listed[d])
+            self.folder_changed.emit(
+                FolderChange(self._folder, modified=every, relisted=frozenset(touched))
+            )
         if self._dirty_dirs:
             self._rescan()
 
-    def _first_scan_failed(self, exc: BaseException) -> None:
+    def _first_scan_failed(self, generation: int, exc: BaseException) -> None:
+        """The first scan failed: no change in the folder would be seen, so say so (a
+        late failure of a folder watched before is nobody's news)."""
+        if generation != self._generation or self._folder is None:
+            return
         self._listing = False
-        log.warning("listing the folder failed: %s", exc)
+        self.failed = f"Changes made to {self._folder} by other programs are not followed: {exc}"
+        log.warning("listing the folder %s failed: %s", self._folder, exc)
+        self.watch_failed.emit(self.failed)
 
     def _on_folder_event(self, name: str) -> None:
         self._dirty_dirs.add(Path(name))

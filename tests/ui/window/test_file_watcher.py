@@ -246,12 +246,9 @@ def test_the_first_scan_runs_on_the_pool_and_reports_nothing(
     assert changes == []  # what is there at the start is not news
 
 
-def test_a_change_while_the_first_scan_lists_is_reported(
-    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The folders are watched before they are listed: a file written meanwhile makes an
-    event, and once the listing is in it is reported (the index, listing the folder at
-    the same time, may not hold it)."""
+def _first_listing_held(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """The first scan's listing held on the pool until ``go`` is set (``listing`` says it
+    waits): changes made meanwhile come before the listing."""
     listing, go = threading.Event(), threading.Event()
     real = file_watcher.list_tree
 
@@ -261,14 +258,118 @@ def test_a_change_while_the_first_scan_lists_is_reported(
         return real(top)
 
     monkeypatch.setattr(file_watcher, "list_tree", held)
+    return listing, go
+
+
+def test_a_change_while_the_first_scan_lists_is_reported(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folders are watched before they are listed: a file written meanwhile makes an
+    event, and once the listing is in it is reported (the index, listing the folder at
+    the same time, may not hold it); a folder with no event is not."""
+    listing, go = _first_listing_held(monkeypatch)
     reported: set[Path] = set()
     watcher.folder_changed.connect(lambda c: reported.update(c.added | c.modified))
     watcher.watch_folder(folder)
     qtbot.waitUntil(listing.is_set, timeout=3000)
     new, old = folder / "sub" / "new.md", folder / "a.md"
     new.write_bytes(b"---\ntitle: new\n---\n")
-    os.utime(old, ns=(0, 0))  # an entry untouched for long: not reported
     qtbot.waitUntil(lambda: bool(watcher._dirty_dirs), timeout=3000)  # the event came
     go.set()
     qtbot.waitUntil(lambda: new in reported, timeout=3000)
-    assert old not in reported
+    assert old not in reported  # its folder had no event
+
+
+def test_a_deletion_and_a_move_in_before_the_first_listing_are_reported(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file deleted, or moved in with its old mtime, after the watch was added but
+    before the pool listed the folder: only entries with a recent mtime were reported,
+    so the index kept a ghost row of the one and never had the other. The folder is now
+    reported whole: every entry in it, and the folder for the receiver to compare."""
+    listing, go = _first_listing_held(monkeypatch)
+    changes: list[FolderChange] = []
+    watcher.folder_changed.connect(changes.append)
+    watcher.watch_folder(folder)
+    qtbot.waitUntil(listing.is_set, timeout=3000)
+    outside = folder.parent / "moved.md"
+    outside.write_bytes(b"---\ntitle: moved\n---\n")
+    os.utime(outside, ns=(0, 0))  # mv keeps the old mtime
+    os.replace(outside, folder / "sub" / "moved.md")
+    (folder / "sub" / "b.md").unlink()
+    qtbot.waitUntil(lambda: folder / "sub" in watcher._dirty_dirs, timeout=3000)
+    go.set()
+    qtbot.waitUntil(lambda: bool(changes), timeout=3000)
+    assert changes[0].relisted == {folder / "sub"}
+    assert folder / "sub" / "moved.md" in changes[0].modified
+    # what the receiver holds there and is gone (the index's paths)
+    held = sorted(["a.md", "sub/b.md", "sub/deeper/c.md"])
+    assert file_watcher.entries_in(folder, held, changes[0].relisted) == [folder / "sub" / "b.md"]
+    assert file_watcher.entries_in(folder, held, [folder]) == [folder / "a.md"]
+
+
+def test_a_failed_first_scan_is_said_and_a_late_one_is_nobodys_news(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """The failure of a folder's first scan left the watcher ready with nothing listed:
+    it went silent, saying nothing; and a late failure of a folder watched before made
+    the next folder's watch "ready" before its listing was in."""
+    listing, go = threading.Event(), threading.Event()
+    real = file_watcher.list_tree
+
+    def fails_for_the_first(top: Path) -> Any:
+        if top == folder:
+            listing.set()
+            assert go.wait(10)
+            raise OSError("Input/output error")
+        return real(top)
+
+    monkeypatch.setattr(file_watcher, "list_tree", fails_for_the_first)
+    said: list[str] = []
+    watcher.watch_failed.connect(said.append)
+    watcher.watch_folder(folder)
+    qtbot.waitUntil(listing.is_set, timeout=3000)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.md").write_bytes(b"---\ntitle: x\n---\n")
+    watcher.watch_folder(other)
+    go.set()  # the first folder's listing fails now, late
+    qtbot.waitUntil(lambda: watcher.ready, timeout=3000)
+    assert said == []
+    assert set(watcher._dirs) == {other}
+
+    listing.clear()
+    go.clear()
+    watcher.watch_folder(folder)
+    qtbot.waitUntil(listing.is_set, timeout=3000)
+    with caplog.at_level("WARNING"), qtbot.waitSignal(watcher.watch_failed, timeout=3000):
+        go.set()
+    assert not watcher.ready
+    assert watcher.failed is not None and "Input/output error" in watcher.failed
+    assert str(folder) in said[0]
+    assert "Input/output error" in caplog.text
+
+
+def test_the_window_drops_a_ghost_and_takes_a_moved_in_file_from_the_first_listing(
+    qtbot: QtBot, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end: the index is in, the watcher's first listing not yet; a file deleted
+    and one moved in (old mtime) meanwhile. The index's ghost row goes and the moved-in
+    file comes once the listing is in."""
+    listing, go = _first_listing_held(monkeypatch)
+    window = make_window(sample_folder)
+    qtbot.waitUntil(listing.is_set, timeout=3000)
+    ghost = sorted(sample_folder.glob("*.md"))[0]
+    outside = sample_folder.parent / "moved-in.md"
+    outside.write_bytes(ghost.read_bytes().replace(b"title:", b"title: Moved", 1))
+    os.utime(outside, ns=(0, 0))
+    assert window.index.record(ghost) is not None
+    ghost.unlink()
+    os.replace(outside, sample_folder / "moved-in.md")
+    qtbot.waitUntil(lambda: sample_folder in window.disk.watcher._dirty_dirs, timeout=3000)
+    go.set()
+    qtbot.waitUntil(
+        lambda: window.index.record(sample_folder / "moved-in.md") is not None, timeout=5000
+    )
+    qtbot.waitUntil(lambda: window.index.record(ghost) is None, timeout=5000)

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.feed.changed.connect(self._on_index_changed)
         self.disk = DiskSync(self, self)
+        self.disk.watcher.watch_failed.connect(self.status.message)  # changes unseen: say so
         self.files = EntryFiles(self, self)
         self.saving = Saving(self, self)
         self.bulk = install_bulk_actions(self)  # Edit › Find and Replace…, bulk edits

@@ -181,3 +181,22 @@ def test_many_files_changed_on_disk_are_checked_and_read_on_the_pool(
     qtbot.waitUntil(lambda: set(names) <= shown_names(window), timeout=WAIT_MS)
     assert len(checked) >= len(names)
     assert threading.main_thread() not in checked
+
+
+def test_a_folder_the_watcher_cannot_list_is_said_in_the_status_bar(
+    qtbot: Any, opened: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the first listing no change made by another program is seen: the editor
+    is told, not left trusting a list that no longer follows the disk."""
+    window, folder = opened
+    watcher = window.disk.watcher
+    qtbot.waitUntil(lambda: watcher.ready, timeout=10_000)
+
+    def refuse(path: Path) -> None:
+        raise RuntimeError("the listing broke")  # OSErrors are folders gone, not failures
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    with qtbot.waitSignal(watcher.watch_failed, timeout=10_000):
+        watcher.watch_folder(folder)
+    message = window.statusBar().currentMessage()
+    assert "not followed" in message and "the listing broke" in message

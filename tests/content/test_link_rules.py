@@ -300,6 +300,12 @@ def test_links_differing_in_case_are_other_links_for_every_rule(sample_folder: P
     assert "batna.md" in {path for path, *_ in rules_of(index, "related-broken")}
     assert "lonely.md" in {path for path, *_ in rules_of(index, "orphan")}
     assert backlinks(sample_folder, lonely, "/glossary/Lonely-Term", index=index) == []
+    edit(sample_folder / "anchoring.md", "---\n\n&nbsp;", "---\n\n[it](/glossary/Lonely-Term/)")
+    index = build(sample_folder)
+    assert "lonely.md" not in {path for path, *_ in rules_of(index, "orphan")}
+    assert backlinks(sample_folder, lonely, "/glossary/Lonely-Term", index=index) == [
+        (sample_folder / "anchoring.md", ["body"])
+    ]
     edit(sample_folder / "batna.md", "    - /glossary/lonely-term\n", "    - /terms/lonely\n")
     moved = rules_of(build(sample_folder), "link-moved")
     assert moved == [

@@ -50,8 +50,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # 6: the check's order kept with it; 7: the facts hold digests of title and description;
-# 8: the search text holds the body's Markdown links (the link rules read them there)
-CACHE_FORMAT = 8
+# 8: the search text holds the body's Markdown links (the link rules read them there);
+# 9: they are out of the search text, in a column after an entry's facts instead
+CACHE_FORMAT = 9
 APP_NAME = "glossary-editor"
 
 

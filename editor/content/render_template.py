@@ -7,14 +7,16 @@ template with :func:`~editor.content.safe_read.read_content` (a regular file of 
 :data:`TEMPLATE_MAX_BYTES`), refuses binary data and checks the UTF-8 with
 :func:`~editor.content.frontmatter.decode` (line and column of a bad byte), and
 :func:`template_error` turns Jinja's syntax errors into a :class:`ContentError` with the
-file, line and column. The built-in templates keep Jinja's loader: they ship with the app.
+file, line and column, whether it is the page's template or one it extends, includes or
+imports. The built-in templates keep Jinja's loader: they ship with the app.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.loaders import split_template_path
@@ -66,7 +68,10 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 class SiteLoader(jinja2.BaseLoader):
     """Templates from the site's folder, read by :func:`read_template`; one changed on
-    disk (mtime or size) is read again."""
+    disk (mtime or size) is read again. A syntax error is a :class:`ContentError` at its
+    file, line and column (:func:`template_error`) as the loader compiles the template:
+    the page's own, and the ones it extends, includes or imports, which Jinja loads only
+    while rendering (outside the ``get_template`` that ``render_page`` guards)."""
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
@@ -80,6 +85,17 @@ class SiteLoader(jinja2.BaseLoader):
         stamp = _stamp(path)
         text = read_template(path)
         return text, str(path), lambda: _stamp(path) == stamp
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        try:
+            return super().load(environment, name, globals)
+        except jinja2.TemplateSyntaxError as exc:
+            raise template_error(exc) from None
 
 
 def _column(line: str, message: str) -> int:

@@ -253,3 +253,89 @@ def test_orphan_and_backlinks_agree_on_what_a_link_is(sample_folder: Path) -> No
     assert {"one.md", "zopa.md"} <= linked
     assert {"two.md", "three.md", "four.md"} <= orphans
     assert orphans == names - linked
+
+
+def add_entry(folder: Path, name: str, url: str) -> Path:
+    """A copy of zopa.md named ``name`` answering to ``url``."""
+    text = (folder / "zopa.md").read_text(encoding="utf-8")
+    path = folder / name
+    path.write_text(text.replace("url: /glossary/zopa", f"url: {url}"), encoding="utf-8")
+    return path
+
+
+def rules_of(index: CorpusIndex, rule: str) -> list[tuple[str, str, str]]:
+    return sorted((f.path, f.field, f.message) for f in index.findings() if f.rule == rule)
+
+
+def test_a_related_link_written_with_the_sites_address_is_a_link(sample_folder: Path) -> None:
+    """``https://example.org/glossary/lonely/`` in a related list is the site's own page:
+    related-broken resolves it, so orphan, link-moved and the backlinks count it too."""
+    (sample_folder / "glossary-editor.yaml").write_text(
+        "seo:\n  enable: [orphan, link-moved]\n", encoding="utf-8"
+    )
+    lonely = add_entry(sample_folder, "lonely.md", "/glossary/lonely")
+    edit(
+        sample_folder / "batna.md",
+        "related:\n",
+        "related:\n    - https://example.org/glossary/lonely/\n",
+    )
+    index = build(sample_folder)
+    assert "batna.md" not in {path for path, *_ in rules_of(index, "related-broken")}
+    assert "lonely.md" not in {path for path, *_ in rules_of(index, "orphan")}
+    assert not rules_of(index, "link-moved")
+    found_links = backlinks(sample_folder, lonely, "/glossary/lonely", index=index)
+    assert found_links == [(sample_folder / "batna.md", ["related.0"])]
+
+
+def test_links_differing_in_case_are_other_links_for_every_rule(sample_folder: Path) -> None:
+    """``/glossary/LONELY`` is not ``/glossary/lonely`` for related-broken, so it is no
+    link to lonely.md for orphan or the backlinks either; link-moved points it at the
+    URL as the entry writes it."""
+    (sample_folder / "glossary-editor.yaml").write_text(
+        "seo:\n  enable: [orphan, link-moved]\n", encoding="utf-8"
+    )
+    lonely = add_entry(sample_folder, "lonely.md", "/glossary/Lonely-Term")
+    edit(sample_folder / "batna.md", "related:\n", "related:\n    - /glossary/lonely-term\n")
+    index = build(sample_folder)
+    assert "batna.md" in {path for path, *_ in rules_of(index, "related-broken")}
+    assert "lonely.md" in {path for path, *_ in rules_of(index, "orphan")}
+    assert backlinks(sample_folder, lonely, "/glossary/Lonely-Term", index=index) == []
+    edit(sample_folder / "anchoring.md", "---\n\n&nbsp;", "---\n\n[it](/glossary/Lonely-Term/)")
+    index = build(sample_folder)
+    assert "lonely.md" not in {path for path, *_ in rules_of(index, "orphan")}
+    assert backlinks(sample_folder, lonely, "/glossary/Lonely-Term", index=index) == [
+        (sample_folder / "anchoring.md", ["body"])
+    ]
+    edit(sample_folder / "batna.md", "    - /glossary/lonely-term\n", "    - /terms/lonely\n")
+    moved = rules_of(build(sample_folder), "link-moved")
+    assert moved == [
+        (
+            "batna.md",
+            "related.0",
+            "Link /terms/lonely points to no entry, but lonely.md answers to "
+            "/glossary/Lonely-Term: point the link there",
+        )
+    ]
+
+
+def test_a_body_link_is_not_in_the_search_text(sample_folder: Path) -> None:
+    """The filter box and find/replace match what an entry says: an entry whose body
+    only links to ``/glossary/quuxterm`` is not found by "quuxterm" in its front matter,
+    while the link rules still see the link (kept apart, in the cache too)."""
+    from editor.content.bulk.candidates import candidates
+    from editor.content.bulk.pattern import FindOptions
+    from editor.content.bulk.scope import Scope
+
+    enable_orphan(sample_folder)
+    quux = add_entry(sample_folder, "quuxterm.md", "/glossary/quuxterm")
+    batna = sample_folder / "batna.md"
+    edit(batna, "---\n\n&nbsp;", "---\n\nSee [the term](/glossary/quuxterm).")
+    for index in (CorpusIndex(sample_folder).build_all(), CorpusIndex(sample_folder).build_all()):
+        rows = [index.records[row].path for row in index.search("quuxterm")]
+        assert rows == ["quuxterm.md"]
+        fields_only = Scope(fields=("title",))
+        assert candidates(sample_folder, FindOptions("quuxterm"), fields_only, index=index) == [
+            quux
+        ]
+        assert "quuxterm.md" not in {p for r, p, *_ in found(index) if r == "orphan"}
+    assert index.parsed == 0  # the second build read the cache

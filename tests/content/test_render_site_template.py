@@ -23,7 +23,7 @@ def registry() -> SchemaRegistry:
 
 def _render(tmp_path: Path, registry: SchemaRegistry, template: bytes) -> str:
     folder = tmp_path / "site"
-    (folder / "layouts").mkdir(parents=True)
+    (folder / "layouts").mkdir(parents=True, exist_ok=True)
     (folder / "layouts" / "entry.html.j2").write_bytes(template)
     (folder / "glossary-editor.yaml").write_text("render:\n  template: layouts/entry.html.j2\n")
     config = load_render_config(folder)
@@ -80,3 +80,29 @@ def test_a_changed_template_is_read_again(tmp_path: Path, registry: SchemaRegist
     template.write_bytes(b"<i>{{ title }}</i>, longer")
     config = load_render_config(tmp_path / "site")
     assert "<i>Quorum</i>" in render_page(DATA, "", registry["glossary"], config=config)
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        b'{% extends "broken.html.j2" %}{% block content %}{{ title }}{% endblock %}',
+        b'<p>{{ title }}</p>\n{% include "broken.html.j2" %}\n',
+        b'{% import "broken.html.j2" as parts %}<p>{{ title }}</p>\n',
+    ],
+)
+def test_a_broken_template_it_extends_or_includes_is_named_by_its_place(
+    tmp_path: Path, registry: SchemaRegistry, top: bytes
+) -> None:
+    """The site template parses; the one it extends, includes or imports does not (Jinja
+    reads those while rendering): the same :class:`ContentError`, naming that file."""
+    (tmp_path / "site" / "layouts").mkdir(parents=True)
+    (tmp_path / "site" / "layouts" / "broken.html.j2").write_bytes(
+        b"<main>\n  <b>{{ title }</b>\n</main>\n"
+    )
+    with pytest.raises(ContentError) as caught:
+        _render(tmp_path, registry, top)
+    error = caught.value
+    assert error.path is not None and Path(error.path).name == "broken.html.j2"
+    assert (error.line, error.column) == (2, 6)
+    assert "unexpected" in error.message.lower()
+    assert str(error).startswith(f"{error.path}:2:6: the page template does not parse")

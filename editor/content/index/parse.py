@@ -31,8 +31,8 @@ from editor.content.search_rows import (
     value_text,
 )
 from editor.content.seo import SeoConfig, finding_from_error
-from editor.content.seo.link_rules import body_link_text
-from editor.content.seo.rules import check_entry_rows
+from editor.content.seo.link_rules import link_targets
+from editor.content.seo.rules import FactsRow, check_entry_rows
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +134,8 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
         if fast is None:
             texts = [rel]
             collect_values(data, texts)
-        if "](" in text:  # the body's Markdown links count for the link rules too
-            texts.append(body_link_text(text))
+        if "](" in text:  # Markdown links: kept for the link rules, after the SEO facts
+            facts = _with_link_targets(facts, texts[1:], text)
         search = search_bytes(texts)
         # ``value_text`` of a string (the usual value) is its strip: no call for it
         get = data.get
@@ -165,6 +165,19 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
             Path(rel),
         )
         return error_parts(rel, *listed, failure, config)
+
+
+def _with_link_targets(facts: FactsRow, values: list[str], text: str) -> FactsRow:
+    """``facts`` with the entry's Markdown link targets (``seo/link_rules.py``) as one more
+    column, when it has any. Kept apart from the search text, which the filter box and
+    find/replace match: a search for "zopa" lists the entries that say it, not those
+    merely linking to ``/glossary/zopa`` from their body."""
+    try:
+        body = frontmatter.split(text).body
+    except ContentError:
+        body = ""  # a file that does not split has no body
+    targets = link_targets(values, body)
+    return (*facts, targets) if targets else facts
 
 
 def error_parts(

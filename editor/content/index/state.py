@@ -140,10 +140,9 @@ class IndexState:
         facts = record.facts_row() if record is not None else None
         if record is None or facts is None:
             return None
-        # Links only for the rules that read them: the text is the costly part.
+        # Links only for the rules that read them (a LinkFacts each costs memory).
         wanted = self.config.enabled("orphan") or self.config.enabled("link-moved")
-        search = record.search if wanted else b""
-        return link_facts(rel, record.subject, facts, search, with_links=wanted)
+        return link_facts(rel, record.subject, facts, with_links=wanted)
 
     def prepare_updates(self) -> None:
         """Make the incremental corpus rules now (the window does, off its GUI thread,

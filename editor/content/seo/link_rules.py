@@ -11,14 +11,17 @@
   ("Digital Media" / "Digital media"); the entries holding the less used spellings are
   told the variants and to unify them with Edit › Unify Subject Spellings.
 
-What a link is, for these rules and for the window's backlinks alike
+What a link is, for these rules, ``related-broken`` and the window's backlinks alike
 (``bulk/links.py``): a related field's URL, or the target of a Markdown link
-(``[text](/glossary/x)``) in a text field or the body, that is a site path (starts with
-one ``/``; a link to another site, ``https://...`` or ``//host/...``, or a relative one
-is not counted), compared by :func:`link_key` (its path, without ``#part``, trailing
-slash or case). The index gives the links as :func:`link_facts` reads them: related
-fields from its facts, Markdown links from its search text (every front-matter value,
-lower-cased, and ``](target)`` for each link of the body, :func:`body_link_text`).
+(``[text](/glossary/x)``) in a text field or the body that is a site path (starts with
+one ``/``; in prose a link with a host, ``https://...`` or ``//host/...``, is to another
+site, and a relative one is not counted). Every link is compared by :func:`link_key`,
+which is ``related-broken``'s :func:`~editor.content.seo.common.url_key`: the path as
+written (case kept, without ``#part``, query or trailing slash), so a related link
+``https://example.org/glossary/x/`` (the site's own address written out) resolves to
+``/glossary/x`` for every rule. The index keeps an entry's Markdown link targets, as
+written, in the last column of its facts (:func:`link_targets`, read by
+:func:`link_facts`): not in the search text, which the filter box and find/replace match.
 
 :class:`LinkRules` keeps what the rules need and, like ``corpus_rules.CorpusRules``,
 re-checks after a save only what the changed entries touch; :class:`WholeCorpusRules`
@@ -33,8 +36,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from editor.content.bulk.variants import variant_key as _variant_key
-from editor.content.errors import ContentError
-from editor.content.frontmatter import split
 from editor.content.key_path import join_key
 from editor.content.schema import Schema
 from editor.content.seo.common import FactsRow, FindingRow, url_key
@@ -47,20 +48,20 @@ __all__ = [
     "LinkFacts",
     "LinkRules",
     "WholeCorpusRules",
-    "body_link_text",
     "entry_links",
     "link_facts",
     "link_key",
+    "link_targets",
     "markdown_links",
     "text_links",
 ]
 
 LINK_RULES = ("orphan", "link-moved", "value-variant")
 UNIFY_ACTION = "Edit › Unify Subject Spellings"
+# The column of the index's facts (after ``FactsRow``'s own) holding the Markdown links.
+_TARGETS = 8
 # ](target) or ](<target>), the target up to a space, ) or >
 _MARKDOWN_LINK = re.compile(rb"\]\(\s*<?([^)\s>]+)")
-_TEXT_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
-_NOT_A_PAGE = (b"#", b"mailto:", b"tel:", b"data:", b"javascript:")
 
 
 # Subjects repeat across a corpus (a few hundred for 50k entries); the key looks at
@@ -77,15 +78,15 @@ class LinkFacts(NamedTuple):
     links: tuple[tuple[str, str], ...]  # (field, URL as written): related, then Markdown
 
 
-def markdown_links(search: bytes) -> list[str]:
-    """The targets of the Markdown links in an entry's search text, as written (minus a
-    ``#part``), page links only."""
-    if b"](" not in search:
+def markdown_links(text: bytes) -> list[str]:
+    """The targets of the Markdown links in ``text`` (UTF-8) that are site paths, as
+    written minus a ``#part``: the links to an entry a text can hold."""
+    if b"](" not in text:
         return []
     found: list[str] = []
-    for match in _MARKDOWN_LINK.finditer(search):
+    for match in _MARKDOWN_LINK.finditer(text):
         target = match.group(1)
-        if target.startswith(_NOT_A_PAGE):
+        if target[:1] != b"/" or target[1:2] == b"/":  # relative, another site, #part
             continue
         target = target.split(b"#", 1)[0]
         if target:
@@ -100,28 +101,22 @@ def text_links(text: str) -> list[str]:
     return markdown_links(text.encode("utf-8", "surrogatepass"))
 
 
-def body_link_text(text: str) -> str:
-    """The Markdown links of the body of a file's ``text``, spelt ``](target)`` as
-    :func:`markdown_links` finds them: what the index adds to an entry's search text, which
-    holds the front matter's values only ("" for none; a file that does not split has no
-    body)."""
-    if "](" not in text:
-        return ""
-    try:
-        body = split(text).body
-    except ContentError:
-        return ""
-    return " ".join(f"]({target})" for target in text_links(body))
+def link_targets(values: Iterable[str], body: str) -> tuple[str, ...]:
+    """The Markdown link targets of an entry (:func:`text_links`) in its front matter's
+    string ``values``, then its ``body``: what the index keeps of it for the link rules
+    (``()``, shared, for the many entries without one)."""
+    found = [target for text in values if "](" in text for target in text_links(text)]
+    found += text_links(body)
+    return tuple(found) if found else ()
 
 
 def link_key(url: str) -> str:
-    """What a link is compared by: the path of a site path, lower-cased (the search
-    text the index reads Markdown links from is lower-cased); "" for a link to another
-    site (a scheme or ``//host``) or a relative one, which point at no entry we know."""
-    url = url.strip()
-    if url[:1] != "/" or url[1:2] == "/":
-        return ""
-    return url_key(url).lower()
+    """What a link is compared by, for every link rule: ``related-broken``'s
+    :func:`~editor.content.seo.common.url_key` (the path, case kept; a related link
+    written with the site's address, ``https://example.org/glossary/x/``, is the same
+    link as ``/glossary/x``). One function, so ``orphan``, ``link-moved``,
+    ``related-broken`` and the backlinks never disagree about where a link points."""
+    return url_key(url)
 
 
 def _strings(value: Any, parts: list[str | int]) -> Iterator[tuple[str, str]]:
@@ -150,19 +145,19 @@ def entry_links(
     return links
 
 
-def link_facts(
-    path: str, subject: str, facts: FactsRow, search: bytes, *, with_links: bool = True
-) -> LinkFacts:
-    """An entry's :class:`LinkFacts` from its index record's parts: its SEO facts (the
-    URL it answers to, its related links) and its search text (Markdown links, the
-    body's too). The URL is its :func:`link_key`. Without ``with_links`` (neither
-    ``orphan`` nor ``link-moved`` is on) the links are left out: nothing reads them."""
+def link_facts(path: str, subject: str, facts: FactsRow, *, with_links: bool = True) -> LinkFacts:
+    """An entry's :class:`LinkFacts` from its index facts: the URL it answers to (its
+    :func:`link_key`), its related links and its Markdown link targets (the column the
+    index adds after the SEO facts, :func:`link_targets`). Without ``with_links``
+    (neither ``orphan`` nor ``link-moved`` is on) the links are left out: nothing reads
+    them."""
     if not with_links:
         return LinkFacts(path, facts[3], subject.strip(), ())
     related = facts[4]
     links = [(related[n], related[n + 1]) for n in range(0, len(related), 2)]
-    links += [("markdown", target) for target in markdown_links(search)]
-    return LinkFacts(path, link_key(facts[3]), subject.strip(), tuple(links))
+    if len(facts) > _TARGETS:
+        links += [("markdown", target) for target in facts[_TARGETS]]
+    return LinkFacts(path, facts[3], subject.strip(), tuple(links))
 
 
 def _slug(key: str) -> str:

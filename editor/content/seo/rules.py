@@ -405,8 +405,9 @@ def seo_facts(data: Mapping[str, Any], schema: Schema, path: str) -> SeoFacts:
 
 
 def facts_from_row(row: FactsRow) -> SeoFacts:
-    """The :class:`SeoFacts` of a facts tuple (see ``FactsRow``)."""
-    path, title, description, url, flat, title_field, description_field, url_field = row
+    """The :class:`SeoFacts` of a facts tuple (see ``FactsRow``; the index may add columns
+    after these, ``seo/link_rules.py``'s Markdown links)."""
+    path, title, description, url, flat, title_field, description_field, url_field = row[:8]
     links = iter(flat)
     return SeoFacts(
         path=path,

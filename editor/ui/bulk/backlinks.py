@@ -1,9 +1,11 @@
 """The Backlinks dock (View › Show Backlinks, Ctrl+Shift+B): who links to the open entry.
 
-Each entry that refers to the open entry's URL (related lists, related articles,
-Markdown links), with the fields where it does; a click opens it. Found off the GUI
-thread by the replace preview's job, from the index's search text, so a 50k folder
-answers in a few milliseconds without a stall.
+Each entry that links to the open entry's URL (related lists, related articles,
+Markdown links: the links the ``orphan`` rule counts, ``content/bulk/links.py``), with
+the fields where it does; a click opens it. The entries that may link are found off the
+GUI thread by the replace preview's job, from the index's search text, so a 50k folder
+answers in a few milliseconds without a stall; each found entry is kept only when one of
+its links points at the URL (a bare mention of it is no link).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from editor.content.bulk.batch import Problem
-from editor.content.bulk.links import reference_options
+from editor.content.bulk.links import backlink_options, link_fields
 from editor.content.bulk.replace import EntryMatches
-from editor.content.bulk.scope import BODY, Scope
+from editor.content.bulk.scope import Scope
+from editor.content.schema import SchemaRegistry
 from editor.ui.bulk.preview_job import PreviewRelay, PreviewRunner
 from editor.ui.bulk.replace_dialog import Host
 
@@ -42,6 +45,7 @@ class BacklinksDock(QDockWidget):
         self.runner = PreviewRunner(host.pool, self)
         self.path: Path | None = None
         self.url = ""
+        self.registry: SchemaRegistry | None = None
         self.found: list[EntryMatches] = []
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -71,23 +75,35 @@ class BacklinksDock(QDockWidget):
         if path is None or self.host.folder is None or not isinstance(url, str) or not url:
             self.heading.setText("The open entry has no URL to link to.")
             return
-        self.heading.setText(f"Looking for links to {url}…")
         self.url = url
+        options = backlink_options(url)
+        if options is None:  # the site's root: no link is told apart from any other
+            self._done([])
+            return
+        self.heading.setText(f"Looking for links to {url}…")
+        index = self.host.index
+        self.registry = index.registry if index is not None else None
 
         def connect(relay: PreviewRelay) -> None:
             relay.found.connect(self._add)
             relay.finished.connect(self._done)
 
-        self.runner.start(
-            self.host.folder, reference_options(url), Scope(), self.host.index, {}, connect
-        )
+        self.runner.start(self.host.folder, options, Scope(), index, {}, connect)
 
     def _add(self, found: list[EntryMatches]) -> None:
+        folder = self.host.folder
+        if folder is None:
+            return
+        if self.registry is None:
+            self.registry = SchemaRegistry.load(folder)
         for entry in found:
             if entry.path == self.path:
                 continue
+            linked = link_fields(entry, folder, self.url, self.registry)
+            if not linked:  # it mentions the URL without linking to it
+                continue
             self.found.append(entry)
-            fields = ", ".join(dict.fromkeys(BODY if m.in_body else m.field for m in entry.matches))
+            fields = ", ".join(linked)
             title = entry.data.get("title")
             name = " ".join(str(title).split()) if title else entry.path.name
             item = QListWidgetItem(f"{name}\n    in {fields}")

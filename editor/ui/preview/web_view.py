@@ -42,7 +42,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-from editor.ui.preview.network import opens_outside, request_allowed
+from editor.ui.preview.network import BlockedRequests, opens_outside, request_allowed
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +121,13 @@ class RequestGuard(QWebEngineUrlRequestInterceptor):
         super().__init__(parent)
         self.remote = False
         self.live_origin = ""
-        self.blocked: list[str] = []
+        self.blocked = BlockedRequests()
         self.on_block: Callable[[str], None] | None = None  # the preview process reports it
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl()
         if not request_allowed(url, remote=self.remote, live_origin=self.live_origin):
-            self.blocked.append(url.toString())
+            self.blocked.add(url.toString())
             info.block(True)
             if self.on_block is not None:
                 self.on_block(url.toString())

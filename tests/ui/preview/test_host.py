@@ -41,6 +41,7 @@ from editor.ui.preview.host import (
 )
 from editor.ui.preview.host_protocol import Message, ProtocolError, encode, message, read_message
 from editor.ui.preview.host_view import HostPageView, host_command
+from editor.ui.preview.network import BlockedRequests
 from editor.ui.preview.pane import PreviewPane
 
 QUIET = ("QRhi", "RHI", "Vulkan", "GBM", "GPUInfo", "Sandboxing", "propagateSizeHints",
@@ -421,6 +422,69 @@ def test_a_program_that_sends_garbage_is_ended_and_replaced(qtbot: Any, make_pan
         pane.show_now()
     assert not isinstance(pane.page_view(), HostPageView)
     assert "garbage" in pane.notice.text()
+
+
+def _program(*frames: Message) -> list[str]:
+    """A stand-in preview program: it writes ``frames`` at once, in one piece, then waits
+    for its stdin to end."""
+    data = b"".join(encode(frame) for frame in frames)
+    code = f"import sys; sys.stdout.buffer.write({data!r}); sys.stdout.flush(); sys.stdin.read()"
+    return [sys.executable, "-c", code]
+
+
+def test_a_ready_without_its_window_is_garbage_and_falls_back_at_once(
+    qtbot: Any, make_pane: Any
+) -> None:
+    pane = make_pane(_program(message("ready")))
+    first = pane.page_view()
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    assert not isinstance(pane.page_view(), HostPageView)
+    assert first.starts == 1  # a broken program is not started again
+    assert pane.notice.text().count("garbage") == 1
+    assert "'win_id'" in pane.notice.text()
+
+
+def test_a_malformed_message_ends_the_program_after_the_messages_before_it(
+    qtbot: Any, make_pane: Any
+) -> None:
+    pane = make_pane(
+        _program(
+            message("ready", win_id=7),
+            message("blocked", url="http://example.org/before.png"),
+            message("field_clicked"),  # no path
+            message("blocked", url="http://example.org/after.png"),
+        )
+    )
+    first = pane.page_view()
+    clicked: list[str] = []
+    pane.field_clicked.connect(clicked.append)
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    assert isinstance(first, HostPageView) and first.win_id == 7
+    assert list(first.blocked) == ["http://example.org/before.png"]
+    assert not isinstance(pane.page_view(), HostPageView)
+    assert first.starts == 1 and clicked == []
+    assert pane.notice.text().count("garbage") == 1
+
+
+def test_the_requests_refused_are_kept_once_each_and_only_the_latest(qtbot: Any) -> None:
+    limit = BlockedRequests().limit
+    refreshes = [message("blocked", url=f"http://example.org/{n}.png") for n in range(3)] * 50
+    distinct = [message("blocked", url=f"http://example.org/x{n}.png") for n in range(limit + 5)]
+    program = _program(message("ready", win_id=7), *refreshes, message("shown", seq=0))
+    view = HostPageView(None, command=program, embed=_stand_in)
+    with qtbot.waitSignal(view.shown, timeout=WAIT * 1000):
+        pass
+    assert list(view.blocked) == [f"http://example.org/{n}.png" for n in range(3)]
+    view.dispose()
+    program = _program(message("ready", win_id=7), *distinct, message("shown", seq=0))
+    view = HostPageView(None, command=program, embed=_stand_in)
+    with qtbot.waitSignal(view.shown, timeout=WAIT * 1000):
+        pass
+    assert len(view.blocked) == limit
+    assert list(view.blocked) == [m["url"] for m in distinct[-limit:]]
+    view.dispose()
 
 
 def test_a_program_that_never_gets_ready_is_given_up(qtbot: Any) -> None:

@@ -36,6 +36,10 @@ Preview process → window:
 ``js_result``     ``id``, ``value``
 ``failed``        ``reason``: the engine cannot show pages (no fallback inside)
 ================= ==========================================================
+
+The window checks each of these against :data:`FROM_HOST` before acting on it: both ends
+ship together, so a message that does not fit (an unknown type included) means a broken
+process, not a newer one.
 """
 
 from __future__ import annotations

@@ -338,6 +338,8 @@ class WebPageView(QObject):
         self.page.runJavaScript(self._bootstrap, APP_WORLD, self._scripts_checked)
 
     def _scripts_checked(self, result: Any) -> None:
+        if self._loading:  # another load began since: that document reports itself
+            return
         self._ready = result is True and split_page(self._loaded_page) is not None
         if self._wanted and self._wanted != self._loaded_page and self._ready:
             self.show_html(self._wanted, keep_scroll=True)  # typing went on while loading
@@ -356,7 +358,8 @@ class WebPageView(QObject):
             self._load(self._wanted or page, keep_scroll=True)
 
     def _done(self, _result: Any) -> None:
-        self.shown.emit()
+        if not self._loading:  # else the next document reports itself
+            self.shown.emit()
 
     def _terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
         if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:

@@ -8,14 +8,18 @@ shares), which no setting moved (``bench/RESULTS.md``, issue 17). Here the same
 window (:mod:`.host_view`).
 
 It talks to the window over stdin/stdout in :mod:`.host_protocol` frames. stdout carries
-frames only: its descriptor is moved aside at start and fd 1 pointed at stderr, so what a
-library prints cannot break a frame. The view is shown only when the window says it holds
-it (``show``), so no top-level window flashes on the screen first; and its native
-window is named (``ready``) only once the first page is shown, because QtWebEngine makes
-its drawing surface with the first page, and Qt then creates the top-level's native
-window anew (an id sent earlier would name a window that no longer exists). Should the
-id change later, ``ready`` is sent again. When stdin ends (the window closed, or crashed)
-the process quits.
+frames only: at start any of fds 0-2 that is closed (a window started without stderr,
+pythonw) is opened on the null device, the protocol pipe is copied to a descriptor above
+them and fd 1 pointed at stderr (on Windows the process's standard output handle too), so
+what a library or Chromium prints cannot break a frame. The view is shown only when the
+window says it holds it (``show``), so no top-level window flashes on the screen first;
+and its native window is named (``ready``) only once the first page is shown, because
+QtWebEngine makes its drawing surface with the first page, and Qt then creates the
+top-level's native window anew (an id sent earlier would name a window that no longer
+exists). Should the id change later, ``ready`` is sent again. When stdin ends (the
+window closed, or crashed) the process quits; from the moment it stops reading or its
+event loop returns (``quit``, ``failed``), a watchdog ends it within ``EXIT_GRACE_S``
+however its teardown goes.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ from editor.ui.preview.host_protocol import (
 log = logging.getLogger(__name__)
 
 EXIT_GRACE_S = 10
+STDERR_FD = 2
+STD_OUTPUT_HANDLE = -11  # Windows' nStdHandle for standard output
 
 # A click on the part showing a field, dispatched in the page at a point of its text, as a
 # mouse click there would be (the app script's click handler names the field).
@@ -88,19 +94,34 @@ class Outbox:
                 log.debug("the window no longer reads the preview's messages")
 
 
+def arm_watchdog(seconds: float | None = None) -> None:
+    """End the process in ``seconds`` (``EXIT_GRACE_S``) whatever it is doing then.
+
+    A watchdog in C (faulthandler, which runs even while the interpreter shuts down)
+    prints where the process hangs and ends it, so a window that is gone never leaves a
+    preview process behind. It writes to fd 2 itself: ``sys.stderr`` is None when the
+    process started without one, and faulthandler then refuses to arm at all.
+    """
+    grace = EXIT_GRACE_S if seconds is None else seconds
+    faulthandler.dump_traceback_later(grace, exit=True, file=STDERR_FD)
+
+
 def read_loop(stream: BinaryIO, inbox: _Inbox) -> None:
     """Read messages until the stream ends or breaks, then say so (run on a thread).
 
-    From then on the process has ``EXIT_GRACE_S`` to end: a watchdog in C (faulthandler,
-    which runs even while the interpreter shuts down) prints where it hangs and ends it,
-    so a window that is gone never leaves a preview process behind."""
+    From then on the process has ``EXIT_GRACE_S`` to end (:func:`arm_watchdog`).
+    ``ended`` is emitted whatever happened before it: without it the event loop runs on
+    with no one to talk to."""
     try:
         while (msg := read_message(stream)) is not None:
             inbox.received.emit(msg)
     except (ProtocolError, OSError) as exc:
         log.warning("the preview process stops reading: %s", exc)
-    faulthandler.dump_traceback_later(EXIT_GRACE_S, exit=True)
-    inbox.ended.emit()
+    finally:
+        try:
+            arm_watchdog()
+        finally:
+            inbox.ended.emit()
 
 
 class PreviewHost(QObject):
@@ -199,15 +220,56 @@ class PreviewHost(QObject):
         self._quit()
 
 
+def fill_standard_fds() -> None:
+    """Open the null device onto each of fds 0-2 that is closed.
+
+    A process started without stderr (``2>&-``, pythonw) has fd 2 free: the next
+    descriptor opened would take it, and whatever Chromium or Qt writes to "stderr" then
+    lands there (the protocol pipe once reached it, and a line of Chromium's made a frame
+    length of 1.4 GB).
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
 def _protocol_streams() -> tuple[BinaryIO, BinaryIO]:
-    """(stdin, a private copy of stdout) as binary streams; fd 1 then writes to stderr."""
-    out = os.fdopen(os.dup(1), "wb")
-    try:
-        os.dup2(2, 1)
-    except OSError:  # no stderr (pythonw): what a library prints then goes nowhere
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    """(stdin, a private copy of stdout) as binary streams; fd 1 then writes to stderr.
+
+    The copy is made once fds 0-2 are taken, so it lands above them and nothing written
+    to fd 1 or fd 2 reaches the window."""
+    fill_standard_fds()
+    protocol_fd = os.dup(1)
+    os.dup2(STDERR_FD, 1)
+    if sys.platform == "win32":  # dup2 moved only the C runtime's fd 1
+        import ctypes
+        import msvcrt
+
+        point_std_output_at(1, ctypes.windll.kernel32.SetStdHandle, msvcrt.get_osfhandle)
+    if sys.stderr is None:  # started without stderr: it is the null device now
+        # lives as long as the process, as sys.stderr does
+        sys.stderr = open(STDERR_FD, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
     sys.stdout = sys.stderr
-    return sys.stdin.buffer, out
+    stdin = sys.stdin.buffer if sys.stdin is not None else open(0, "rb", closefd=False)  # noqa: SIM115
+    return stdin, os.fdopen(protocol_fd, "wb")
+
+
+def point_std_output_at(
+    fd: int, set_std_handle: Callable[[int, int], int], os_handle: Callable[[int], int]
+) -> None:
+    """Point Windows' standard output handle at ``fd``'s file (Windows only).
+
+    ``dup2`` changes the C runtime's fd 1 but not ``STD_OUTPUT_HANDLE``, which native
+    code (Chromium, Qt's logging) writes through: it would still reach the protocol pipe.
+    The callables are ``kernel32.SetStdHandle`` and ``msvcrt.get_osfhandle`` (passed in
+    so a test on any system can check the call)."""
+    if not set_std_handle(STD_OUTPUT_HANDLE, os_handle(fd)):
+        raise OSError(f"SetStdHandle could not point standard output at fd {fd}")
 
 
 def software_drawing(env: MutableMapping[str, str]) -> None:
@@ -228,8 +290,8 @@ def software_drawing(env: MutableMapping[str, str]) -> None:
 
 def main() -> int:
     """Run the preview process until stdin ends."""
+    stdin, stdout = _protocol_streams()  # first: logging takes sys.stderr as it is
     logging.basicConfig(level=logging.WARNING, format="preview process: %(message)s")
-    stdin, stdout = _protocol_streams()
     outbox = Outbox(stdout)
     software_drawing(os.environ)
     app = QApplication([sys.argv[0] if sys.argv else "glossary-editor-preview"])
@@ -248,6 +310,7 @@ def main() -> int:
     inbox.ended.connect(app.quit)
     threading.Thread(target=read_loop, args=(stdin, inbox), daemon=True).start()
     code = app.exec()
+    arm_watchdog()  # quit or failed: stdin may still be open, and teardown may hang
     host.dispose()
     # The page must go before Qt releases the engine's profile at exit.
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -36,13 +36,17 @@ Preview process → window:
 ``js_result``     ``id``, ``value``
 ``failed``        ``reason``: the engine cannot show pages (no fallback inside)
 ================= ==========================================================
+
+The window checks each of these against :data:`FROM_HOST` before acting on it: both ends
+ship together, so a message that does not fit (an unknown type included) means a broken
+process, not a newer one.
 """
 
 from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, Final
 
 HEADER: Final = struct.Struct(">I")
@@ -53,6 +57,44 @@ Message = dict[str, Any]
 
 class ProtocolError(ValueError):
     """The stream does not hold frames of JSON objects (the other end is broken)."""
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _window_id(value: Any) -> bool:
+    return _count(value) and value > 0
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+# What each message of the preview process must carry, field by field. The window checks
+# every message against it before acting on one, so a broken process is noticed at its
+# first bad message (and replaced), never half-way through handling it.
+FROM_HOST: Final[Mapping[str, Mapping[str, Callable[[Any], bool]]]] = {
+    "ready": {"win_id": _window_id},
+    "mapped": {},
+    "shown": {"seq": _count},
+    "field_clicked": {"path": _text},
+    "open_url": {"url": _text},
+    "blocked": {"url": _text},
+    "js_result": {"id": _count},  # and ``value``: any JSON
+    "failed": {"reason": _text},
+}
+
+
+def check(msg: Message, spec: Mapping[str, Mapping[str, Callable[[Any], bool]]]) -> None:
+    """Raise :class:`ProtocolError` unless ``msg`` is of a type ``spec`` knows and has
+    each field it names, of the right kind."""
+    fields = spec.get(msg["type"])
+    if fields is None:
+        raise ProtocolError(f"an unknown {msg['type']!r} message")
+    for name, fits in fields.items():
+        if name not in msg or not fits(msg[name]):
+            raise ProtocolError(f"a {msg['type']!r} message without a valid {name!r}")
 
 
 def message(kind: str, **fields: Any) -> Message:

@@ -17,7 +17,10 @@ it then. A process that cannot start, exits or fails before it is ready is repor
 after it was ready is started again once, showing the last page, and the next death is
 reported. The process ends when its stdin closes: on :meth:`dispose`, when the view's
 widget is destroyed, when the application quits, and (the pipe closing) when the window's
-process dies.
+process dies. Every message the process sends is checked against the protocol
+(:data:`.host_protocol.FROM_HOST`) before it is acted on; one that breaks it (a frame
+that is not JSON, an unknown type, a field missing or of the wrong kind) marks the process
+as broken: it is killed and, unlike a crash, not started again.
 """
 
 from __future__ import annotations
@@ -44,8 +47,16 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QWindow
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from editor.ui.preview.host_protocol import FrameReader, Message, ProtocolError, encode, message
-from editor.ui.preview.network import opens_outside
+from editor.ui.preview.host_protocol import (
+    FROM_HOST,
+    FrameReader,
+    Message,
+    ProtocolError,
+    check,
+    encode,
+    message,
+)
+from editor.ui.preview.network import BlockedRequests, opens_outside
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +146,7 @@ class HostPageView(QObject):
         self._loaded_page = ""
         self._js_calls: dict[int, Callable[[Any], None]] = {}
         self._js_id = 0
-        self.blocked: list[str] = []  # requests the network policy refused (tests read it)
+        self.blocked = BlockedRequests()  # what the network policy refused (tests read it)
         self.win_id = 0
         self.starts = 0  # processes started (tests read it)
         self._start_timer = QTimer(self)
@@ -312,13 +323,20 @@ class HostPageView(QObject):
         if process is None:
             return
         try:
-            messages = self._reader.feed(bytes(process.readAllStandardOutput().data()))
+            for msg in self._reader.feed(bytes(process.readAllStandardOutput().data())):
+                check(msg, FROM_HOST)
+                self._handle(msg)
+                if self._process is not process:  # a slot of its signal disposed of the view
+                    return
         except ProtocolError as exc:
-            self._failure = f"the preview process sent garbage ({exc})"
-            process.kill()
-            return
-        for msg in messages:
-            self._handle(msg)
+            self._garbage(process, exc)
+
+    def _garbage(self, process: QProcess, error: ProtocolError) -> None:
+        """A process that breaks the protocol is broken, not unlucky: it is ended and
+        not started again (the pane falls back, with one notice)."""
+        self._failure = f"the preview process sent garbage ({error})"
+        self._restarts = 0
+        process.kill()
 
     def _handle(self, msg: Message) -> None:
         kind = msg["type"]
@@ -327,7 +345,7 @@ class HostPageView(QObject):
         elif kind == "mapped":
             self._fit()
         elif kind == "shown":
-            seq = int(msg.get("seq", 0))
+            seq = int(msg["seq"])
             self._loaded_page = self._sent.get(seq, "")
             self._sent = {s: html for s, html in self._sent.items() if s >= seq}
             self.shown.emit()
@@ -338,15 +356,13 @@ class HostPageView(QObject):
             if opens_outside(url):
                 QDesktopServices.openUrl(url)
         elif kind == "blocked":
-            self.blocked.append(str(msg["url"]))
+            self.blocked.add(str(msg["url"]))
         elif kind == "js_result":
             callback = self._js_calls.pop(int(msg["id"]), None)
             if callback is not None:
                 callback(msg.get("value"))
         elif kind == "failed":
             self._failure = str(msg["reason"])
-        else:
-            log.warning("the preview process sent an unknown %r message", kind)
 
     def _embedded(self, win_id: int) -> None:
         process = self._process

@@ -42,7 +42,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-from editor.ui.preview.network import opens_outside, request_allowed
+from editor.ui.preview.network import BlockedRequests, opens_outside, request_allowed
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +121,13 @@ class RequestGuard(QWebEngineUrlRequestInterceptor):
         super().__init__(parent)
         self.remote = False
         self.live_origin = ""
-        self.blocked: list[str] = []
+        self.blocked = BlockedRequests()
         self.on_block: Callable[[str], None] | None = None  # the preview process reports it
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl()
         if not request_allowed(url, remote=self.remote, live_origin=self.live_origin):
-            self.blocked.append(url.toString())
+            self.blocked.add(url.toString())
             info.block(True)
             if self.on_block is not None:
                 self.on_block(url.toString())
@@ -338,6 +338,8 @@ class WebPageView(QObject):
         self.page.runJavaScript(self._bootstrap, APP_WORLD, self._scripts_checked)
 
     def _scripts_checked(self, result: Any) -> None:
+        if self._loading:  # another load began since: that document reports itself
+            return
         self._ready = result is True and split_page(self._loaded_page) is not None
         if self._wanted and self._wanted != self._loaded_page and self._ready:
             self.show_html(self._wanted, keep_scroll=True)  # typing went on while loading
@@ -356,7 +358,8 @@ class WebPageView(QObject):
             self._load(self._wanted or page, keep_scroll=True)
 
     def _done(self, _result: Any) -> None:
-        self.shown.emit()
+        if not self._loading:  # else the next document reports itself
+            self.shown.emit()
 
     def _terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
         if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:

@@ -10,7 +10,10 @@ process and a second or two.
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import http.server
+import io
 import json
 import os
 import queue
@@ -29,10 +32,16 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from editor.content.render import render_page
 from editor.content.schema import Schema, SchemaRegistry
-from editor.ui.preview import engine
-from editor.ui.preview.host import software_drawing
-from editor.ui.preview.host_protocol import Message, encode, message, read_message
+from editor.ui.preview import engine, host
+from editor.ui.preview.host import (
+    STD_OUTPUT_HANDLE,
+    point_std_output_at,
+    read_loop,
+    software_drawing,
+)
+from editor.ui.preview.host_protocol import Message, ProtocolError, encode, message, read_message
 from editor.ui.preview.host_view import HostPageView, host_command
+from editor.ui.preview.network import BlockedRequests
 from editor.ui.preview.pane import PreviewPane
 
 QUIET = ("QRhi", "RHI", "Vulkan", "GBM", "GPUInfo", "Sandboxing", "propagateSizeHints",
@@ -51,24 +60,44 @@ def child_env() -> dict[str, str]:
 
 
 class Child:
-    """The preview program run as the window runs it, read on a thread."""
+    """The preview program run as the window runs it (or ``command``), read on a thread.
 
-    def __init__(self) -> None:
+    The reader thread is a daemon and :meth:`kill` ends the program, so a test that
+    fails half-way never leaves pytest waiting at exit for a program that still reads."""
+
+    def __init__(self, command: list[str] | None = None) -> None:
         self.process = subprocess.Popen(
-            host_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=child_env()
+            command or host_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=child_env(),
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._stdin = self.process.stdin
         self._inbox: queue.Queue[Message | None] = queue.Queue()
         self._kept: list[Message] = []
         self._js = 100
-        self._thread = threading.Thread(target=self._read, args=(self.process.stdout,))
+        self._thread = threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True)
         self._thread.start()
 
     def _read(self, stream: Any) -> None:
-        while (msg := read_message(stream)) is not None:
-            self._inbox.put(msg)
-        self._inbox.put(None)
+        try:
+            while (msg := read_message(stream)) is not None:
+                self._inbox.put(msg)
+        except ProtocolError:
+            pass  # a broken stream ends the messages: ``expect`` says so
+        finally:
+            self._inbox.put(None)
+
+    def kill(self) -> None:
+        """End the program if it still runs (a failed test's clean-up)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(WAIT)
+        for stream in (self._stdin, self.process.stdout):
+            if stream is not None and not stream.closed:
+                with contextlib.suppress(OSError):  # the program is gone: a broken pipe
+                    stream.close()
 
     def send(self, kind: str, **fields: Any) -> None:
         self._stdin.write(encode(message(kind, **fields)))
@@ -127,14 +156,17 @@ def page(schema: Schema, definition: str = "The meaning.", body: str = "") -> st
 def child(schema: Schema) -> Iterator[Child]:
     """A running preview program showing the page (seq 1), its window named."""
     running = Child()
-    running.send("network", remote=False, live_origin="")
-    running.send("page", seq=1, html=page(schema), base_url="about:blank", keep_scroll=False)
-    assert running.expect("ready")["win_id"] > 0
-    running.expect("shown", seq=1)
-    running.send("show")
-    running.expect("mapped")
-    yield running
-    assert running.close() == 0  # stdin ended: it quits by itself, cleanly
+    try:
+        running.send("network", remote=False, live_origin="")
+        running.send("page", seq=1, html=page(schema), base_url="about:blank", keep_scroll=False)
+        assert running.expect("ready")["win_id"] > 0
+        running.expect("shown", seq=1)
+        running.send("show")
+        running.expect("mapped")
+        yield running
+        assert running.close() == 0  # stdin ended: it quits by itself, cleanly
+    finally:
+        running.kill()
 
 
 def test_the_child_shows_the_page_with_its_sections_and_style(child: Child) -> None:
@@ -158,10 +190,13 @@ def test_a_new_page_updates_the_document_in_place_keeping_the_scroll(
 
 def test_a_page_with_another_base_is_refused(child: Child, schema: Schema) -> None:
     html = page(schema, definition="Relative to a folder.")
-    child.send("page", seq=9, html=html, base_url="file:///etc/", keep_scroll=False)
-    child.js("0")  # handled after the page: a barrier
-    assert "Relative to a folder." not in child.js("document.body.innerText")
+    child.send("page", seq=9, html=html, base_url="file:///etc/", keep_scroll=True)
+    # Both pages update the shown document in place, in order: had the first been taken,
+    # its ``shown`` would come before the second's.
+    child.send("page", seq=10, html=page(schema), base_url="about:blank", keep_scroll=True)
+    child.expect("shown", seq=10)
     assert not any(m["type"] == "shown" and m.get("seq") == 9 for m in child._kept)
+    assert "Relative to a folder." not in child.js("document.body.innerText")
 
 
 def test_reveal_scrolls_to_the_field(child: Child) -> None:
@@ -235,10 +270,50 @@ def test_the_network_only_as_the_window_allows(
 
 def test_the_child_quits_when_asked_or_when_its_window_is_gone(schema: Schema) -> None:
     asked = Child()
-    asked.send("quit")
-    assert asked.close() == 0
+    try:
+        asked.send("quit")
+        assert asked.close() == 0
+    finally:
+        asked.kill()
     orphan = Child()  # its stdin ends as a crashed window's would: at once, no quit
-    assert orphan.close() == 0
+    try:
+        assert orphan.close() == 0
+    finally:
+        orphan.kill()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes fd 2 through a POSIX shell")
+def test_a_child_started_without_stderr_keeps_its_frames_and_ends_with_its_stdin(
+    schema: Schema,
+) -> None:
+    """Chromium's lines to stderr once went into the protocol pipe (fd 2 was free, so the
+    pipe's copy took it), and the child never ended."""
+    without_stderr = Child(["/bin/sh", "-c", 'exec "$@" 2>&-', "sh", *host_command()])
+    try:
+        without_stderr.send("network", remote=False, live_origin="")
+        html = page(schema)
+        without_stderr.send("page", seq=1, html=html, base_url="about:blank", keep_scroll=False)
+        assert without_stderr.expect("ready")["win_id"] > 0
+        without_stderr.expect("shown", seq=1)
+        assert without_stderr.js("document.title") == "Determinant"
+        assert without_stderr.close() == 0
+    finally:
+        without_stderr.kill()
+
+
+HANGS_IN_TEARDOWN = (
+    "import time, editor.ui.preview.host as host; host.EXIT_GRACE_S = 1;"
+    " host.PreviewHost.dispose = lambda self: time.sleep(3600); host.run()"
+)
+
+
+def test_a_child_that_hangs_after_quit_ends_though_its_stdin_stays_open() -> None:
+    hangs = Child([sys.executable, "-c", HANGS_IN_TEARDOWN])
+    try:
+        hangs.send("quit")  # stdin stays open: only the watchdog can end it
+        assert hangs.process.wait(WAIT) != 0  # ended by the watchdog, not cleanly
+    finally:
+        hangs.kill()
 
 
 # -- the pane with the preview process --------------------------------------------
@@ -349,6 +424,69 @@ def test_a_program_that_sends_garbage_is_ended_and_replaced(qtbot: Any, make_pan
     assert "garbage" in pane.notice.text()
 
 
+def _program(*frames: Message) -> list[str]:
+    """A stand-in preview program: it writes ``frames`` at once, in one piece, then waits
+    for its stdin to end."""
+    data = b"".join(encode(frame) for frame in frames)
+    code = f"import sys; sys.stdout.buffer.write({data!r}); sys.stdout.flush(); sys.stdin.read()"
+    return [sys.executable, "-c", code]
+
+
+def test_a_ready_without_its_window_is_garbage_and_falls_back_at_once(
+    qtbot: Any, make_pane: Any
+) -> None:
+    pane = make_pane(_program(message("ready")))
+    first = pane.page_view()
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    assert not isinstance(pane.page_view(), HostPageView)
+    assert first.starts == 1  # a broken program is not started again
+    assert pane.notice.text().count("garbage") == 1
+    assert "'win_id'" in pane.notice.text()
+
+
+def test_a_malformed_message_ends_the_program_after_the_messages_before_it(
+    qtbot: Any, make_pane: Any
+) -> None:
+    pane = make_pane(
+        _program(
+            message("ready", win_id=7),
+            message("blocked", url="http://example.org/before.png"),
+            message("field_clicked"),  # no path
+            message("blocked", url="http://example.org/after.png"),
+        )
+    )
+    first = pane.page_view()
+    clicked: list[str] = []
+    pane.field_clicked.connect(clicked.append)
+    with qtbot.waitSignal(pane.rendered, timeout=WAIT * 1000):
+        pane.show_now()
+    assert isinstance(first, HostPageView) and first.win_id == 7
+    assert list(first.blocked) == ["http://example.org/before.png"]
+    assert not isinstance(pane.page_view(), HostPageView)
+    assert first.starts == 1 and clicked == []
+    assert pane.notice.text().count("garbage") == 1
+
+
+def test_the_requests_refused_are_kept_once_each_and_only_the_latest(qtbot: Any) -> None:
+    limit = BlockedRequests().limit
+    refreshes = [message("blocked", url=f"http://example.org/{n}.png") for n in range(3)] * 50
+    distinct = [message("blocked", url=f"http://example.org/x{n}.png") for n in range(limit + 5)]
+    program = _program(message("ready", win_id=7), *refreshes, message("shown", seq=0))
+    view = HostPageView(None, command=program, embed=_stand_in)
+    with qtbot.waitSignal(view.shown, timeout=WAIT * 1000):
+        pass
+    assert list(view.blocked) == [f"http://example.org/{n}.png" for n in range(3)]
+    view.dispose()
+    program = _program(message("ready", win_id=7), *distinct, message("shown", seq=0))
+    view = HostPageView(None, command=program, embed=_stand_in)
+    with qtbot.waitSignal(view.shown, timeout=WAIT * 1000):
+        pass
+    assert len(view.blocked) == limit
+    assert list(view.blocked) == [m["url"] for m in distinct[-limit:]]
+    view.dispose()
+
+
 def test_a_program_that_never_gets_ready_is_given_up(qtbot: Any) -> None:
     silent = [sys.executable, "-c", "import sys; sys.stdin.read()"]  # ends with its stdin
     view = HostPageView(None, command=silent, embed=_stand_in, start_timeout_ms=300)
@@ -441,3 +579,49 @@ def test_the_program_draws_without_opengl_unless_the_user_chose_a_back_end() -> 
     own_gl = {"QT_XCB_GL_INTEGRATION": "egl"}
     software_drawing(own_gl)
     assert own_gl == {"QT_QUICK_BACKEND": "software", "QT_XCB_GL_INTEGRATION": "egl"}
+
+
+def _inbox_log() -> tuple[host._Inbox, list[Any]]:
+    inbox = host._Inbox()
+    got: list[Any] = []
+    inbox.received.connect(got.append)
+    inbox.ended.connect(lambda: got.append("ended"))
+    return inbox, got
+
+
+def test_reading_ends_with_the_watchdog_armed_even_without_sys_stderr(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stderr", None)  # as in a process started without stderr
+    inbox, got = _inbox_log()
+    try:
+        read_loop(io.BytesIO(encode(message("quit"))), inbox)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert got == [message("quit"), "ended"]
+
+
+def test_reading_says_it_ended_even_when_the_watchdog_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("no watchdog here")
+
+    monkeypatch.setattr(faulthandler, "dump_traceback_later", refuse)
+    inbox, got = _inbox_log()
+    with pytest.raises(RuntimeError, match="no watchdog"):
+        read_loop(io.BytesIO(b"\0\0"), inbox)  # broken inside a frame's length
+    assert got == ["ended"]
+
+
+def test_on_windows_the_standard_output_handle_follows_fd_1() -> None:
+    calls: list[tuple[int, int]] = []
+
+    def set_std_handle(which: int, handle: int) -> int:
+        calls.append((which, handle))
+        return 1
+
+    point_std_output_at(1, set_std_handle, lambda fd: 4000 + fd)
+    assert calls == [(STD_OUTPUT_HANDLE, 4001)]
+    with pytest.raises(OSError, match="standard output"):
+        point_std_output_at(1, lambda _which, _handle: 0, lambda fd: fd)

@@ -10,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor.ui.preview.host_protocol import (
+    FROM_HOST,
     HEADER,
     MAX_FRAME,
     FrameReader,
     ProtocolError,
+    check,
     encode,
     message,
     read_message,
@@ -118,3 +120,30 @@ def test_a_stream_ending_inside_a_frame_is_an_error() -> None:
     for cut in (2, len(frame) - 1):
         with pytest.raises(ProtocolError):
             read_message(io.BytesIO(frame[:cut]))
+
+
+def test_every_message_the_preview_process_sends_passes_the_window_s_check() -> None:
+    sent = [m for m in MESSAGES if m["type"] in FROM_HOST]
+    assert {m["type"] for m in sent} == set(FROM_HOST)
+    for msg in sent:
+        check(msg, FROM_HOST)
+
+
+@pytest.mark.parametrize(
+    "msg",
+    [
+        message("ready"),
+        message("ready", win_id=0),
+        message("ready", win_id="12"),
+        message("shown", seq=True),
+        message("shown"),
+        message("field_clicked", path=None),
+        message("js_result", value=1),
+        message("failed"),
+        message("page", seq=1, html="x"),  # the window's message, not the process's
+    ],
+    ids=repr,
+)
+def test_a_malformed_message_of_the_preview_process_is_an_error(msg: dict[str, object]) -> None:
+    with pytest.raises(ProtocolError, match=repr(msg["type"])):
+        check(msg, FROM_HOST)

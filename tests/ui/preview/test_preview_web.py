@@ -340,3 +340,27 @@ def test_missing_engine_falls_back_with_one_quiet_notice(
     assert pane.notice.isVisibleTo(pane)
     assert pane.notice.text().count("QtWebEngineWidgets") == 1
     assert pane.browser is not None and "Determinant" in pane.browser.toPlainText()
+
+
+def test_a_document_left_while_its_scripts_are_checked_is_never_reported_shown(
+    qtbot: Any, pane: PreviewPane
+) -> None:
+    """The check of a loaded document answers after the next load began (a live-site URL,
+    another page): ``shown`` then named the wrong document."""
+    module = engine.load()[0]
+    assert module is not None
+    view = module.WebPageView(None)
+    live = "data:text/html,<html><body><h1>Live</h1></body></html>"
+    events: list[str] = []
+
+    def loaded(ok: bool) -> None:
+        events.append(f"loaded {view.page.url().scheme() == 'data'}")
+        if len(events) == 1:
+            view.load_url(live)  # the view's own slot ran first: its check is under way
+
+    view.page.loadFinished.connect(loaded)
+    view.shown.connect(lambda: events.append("shown"))
+    view.show_html("<html><head></head><body><h1>Ours</h1></body></html>", keep_scroll=False)
+    qtbot.waitUntil(lambda: "shown" in events, timeout=30_000)
+    assert events[: events.index("shown")] == ["loaded False", "loaded True"]
+    view.dispose()

@@ -52,7 +52,9 @@ CONTEXT = 40  # characters of context shown on each side of a match
 OpenDocs = Mapping[Path, tuple[Mapping[str, Any], str | None]]
 
 
-@dataclass(frozen=True)
+# Slots: a preview of 26k entries stays in the window, and the full collection due after
+# it walks each entry and match; without an instance dict each is one object to walk.
+@dataclass(frozen=True, slots=True)
 class Match:
     """One match: where (``field`` dotted, or ``body``), what, and what replaces it."""
 
@@ -70,7 +72,7 @@ class Match:
         return self.parts is None
 
 
-@dataclass
+@dataclass(slots=True)
 class EntryMatches:
     """The matches in one entry, with the text they were found in."""
 

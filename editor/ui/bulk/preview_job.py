@@ -22,8 +22,9 @@ Two things keep the job from holding the window while it runs (``bench/RESULTS.m
   young objects itself every :data:`YOUNG_STEP` of them (a walk of a few ms, which
   also untracks the tuples of strings, ``Match.parts``) so they reach the oldest
   generation a slice at a time; and once the pool is idle the runner makes the one
-  full collection the objects are due (60-151 ms at 26k entries, on the GUI thread
-  while nothing else runs; none after a small job, such as the backlinks' search),
+  full collection the objects are due (63-69 ms at 26k entries on a quiet machine,
+  with the entries and matches slotted; 76-128 ms before; on the GUI thread while
+  nothing else runs; none after a small job, such as the backlinks' search),
   then lets the collector run again.
   Nothing is frozen (``gc.freeze`` froze the whole process: index records from later
   saves, whose cycles were then never collected, so each preview ratcheted memory up).

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import http.server
 import io
 import json
 import os
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.http_server import RecordingServer, serving
 from PySide6.QtCore import QEvent, QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -222,34 +222,14 @@ def test_a_followed_link_goes_to_the_window_for_the_system_browser(child: Child)
     assert child.js("location.href") == "about:blank"  # the view did not navigate
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    requests: list[str]
-
-
 @pytest.fixture
-def server() -> Iterator[_Server]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.server.requests.append(self.path)  # type: ignore[attr-defined]
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(b"<html><body><h1>Live</h1></body></html>")
-
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    httpd = _Server(("127.0.0.1", 0), Handler)
-    httpd.requests = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+def server() -> Iterator[RecordingServer]:
+    with serving(200, b"<html><body><h1>Live</h1></body></html>") as httpd:
+        yield httpd
 
 
 def test_the_network_only_as_the_window_allows(
-    child: Child, schema: Schema, server: _Server
+    child: Child, schema: Schema, server: RecordingServer
 ) -> None:
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     html = page(schema, body=f"![pixel]({origin}/pixel.png)")

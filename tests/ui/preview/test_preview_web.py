@@ -9,13 +9,12 @@ flicker). One pane is shared by the module: starting the engine costs a process.
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from helpers.http_server import RecordingServer, serving
 from PySide6.QtCore import QEvent, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
@@ -136,32 +135,14 @@ def test_no_script_from_content_runs(qtbot: Any, pane: PreviewPane, site: Site) 
     assert state == ["Determinant", True]
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    requests: list[str]
-
-
 @pytest.fixture
-def server() -> Iterator[_Server]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.server.requests.append(self.path)  # type: ignore[attr-defined]
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    httpd = _Server(("127.0.0.1", 0), Handler)
-    httpd.requests = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+def server() -> Iterator[RecordingServer]:
+    with serving(404) as httpd:
+        yield httpd
 
 
 def test_no_network_unless_the_site_allows_it(
-    qtbot: Any, pane: PreviewPane, site: Site, server: _Server
+    qtbot: Any, pane: PreviewPane, site: Site, server: RecordingServer
 ) -> None:
     url = f"http://127.0.0.1:{server.server_address[1]}/pixel.png"
     site.body = f"![pixel]({url})"
@@ -179,7 +160,7 @@ def test_no_network_unless_the_site_allows_it(
 
 
 def test_live_site_mode_shows_the_dev_server_page_after_each_save(
-    qtbot: Any, pane: PreviewPane, server: _Server
+    qtbot: Any, pane: PreviewPane, server: RecordingServer
 ) -> None:
     port = server.server_address[1]
     pane.set_site(RenderConfig(preview_url=f"http://127.0.0.1:{port}{{url}}"))

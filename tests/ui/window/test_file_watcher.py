@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from editor.content.atomic import atomic_write, fingerprint
@@ -26,12 +27,17 @@ def folder(folder: Path) -> Path:
 
 
 @pytest.fixture
-def watcher(qtbot: QtBot) -> Iterator[FileWatcher]:
-    w = FileWatcher(debounce_ms=50)
+def watcher(qtbot: QtBot, thread_pool: QThreadPool) -> Iterator[FileWatcher]:
+    """A watcher on the test's own pool, drained before the watcher goes: a listing
+    still running would report to the watcher's relay while it is deleted (a crash in
+    the next test's first event)."""
+    w = FileWatcher(debounce_ms=50, pool=thread_pool)
     yield w
     w.unwatch_folder()
     for path in w.watched_files():
         w.unwatch_file(path)
+    thread_pool.waitForDone()
+    QCoreApplication.sendPostedEvents()  # the relays' queued reports, while w lives
 
 
 def watch(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:

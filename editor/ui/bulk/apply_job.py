@@ -19,7 +19,8 @@ objects (a 50k index, a 26k-entry preview) for ~0.5 s on the pool thread, holdin
 GIL: the window stalled for as long. The objects made meanwhile join the old generation
 and are walked with it at the next full collection, as any long-lived object.
 
-The GIL is handed over every :data:`SWITCH_INTERVAL` (0.5 ms) while the work runs, not
+The GIL is handed over every :data:`~editor.ui.gil_switch.SWITCH_INTERVAL` (0.5 ms) while
+the work runs (:mod:`editor.ui.gil_switch`; the window holds it too while it lives), not
 every 5 ms (Python's default): the GUI thread takes the GIL again for every call from Qt
 into Python (each ``data()`` of a model a view paints, each slot), and behind a pool
 thread running Python it waits the whole interval each time. Applying 1,000 changes, the
@@ -32,51 +33,18 @@ runner's work runs and put back when the last one ends.
 
 from __future__ import annotations
 
-import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, Final, TypeVar, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from editor.content.gc_pause import gc_paused
+from editor.ui.gil_switch import gil_handed_over_often
 from editor.ui.window.workers import run_job
 
-__all__ = ["SWITCH_INTERVAL", "BatchRunner", "gil_handed_over_often"]
+__all__ = ["BatchRunner"]
 
 T = TypeVar("T")
-
-SWITCH_INTERVAL: Final = 0.0005
-"""Seconds a thread running Python keeps the GIL while another waits, during bulk work."""
-
-
-class _Switching:
-    """The works under way with the short interval, and the interval before them."""
-
-    lock = threading.Lock()
-    users = 0
-    saved = 0.0
-
-
-@contextmanager
-def gil_handed_over_often() -> Iterator[None]:
-    """``with gil_handed_over_often():`` the GIL changes hands every
-    :data:`SWITCH_INTERVAL` inside (from any thread), and the interval is put back when
-    the last such block ends."""
-    state = _Switching
-    with state.lock:
-        if state.users == 0:
-            state.saved = sys.getswitchinterval()
-            sys.setswitchinterval(min(state.saved, SWITCH_INTERVAL))
-        state.users += 1
-    try:
-        yield
-    finally:
-        with state.lock:
-            state.users -= 1
-            if state.users == 0:
-                sys.setswitchinterval(state.saved)
 
 
 class BatchRunner(QObject):

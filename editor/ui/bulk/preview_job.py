@@ -48,7 +48,7 @@ from editor.content.bulk.replace import EntryMatches, OpenDocs, candidates, iter
 from editor.content.bulk.scope import Scope
 from editor.content.gc_pause import CollectorHold, gc_paused, pause_count
 from editor.content.index import CorpusIndex, IndexSnapshot
-from editor.ui.bulk.apply_job import gil_handed_over_often
+from editor.ui.gil_switch import gil_handed_over_often
 from editor.ui.window.workers import RelayRunner
 
 log = logging.getLogger(__name__)

@@ -41,7 +41,6 @@ from PySide6.QtCore import (
     QProcessEnvironment,
     QTimer,
     QUrl,
-    Signal,
 )
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QWindow
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -57,6 +56,7 @@ from editor.ui.preview.host_protocol import (
     message,
 )
 from editor.ui.preview.network import BlockedRequests, opens_outside
+from editor.ui.preview.page_view import PageViewSignals
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +106,8 @@ def _end_all() -> None:
 atexit.register(_end_all)  # before PySide's own clean-up (atexit runs the last first)
 
 
-class HostPageView(QObject):
+class HostPageView(PageViewSignals):
     """Shows pages in the preview process; the same interface as the other page views."""
-
-    shown = Signal()
-    field_clicked = Signal(str)
-    failed = Signal(str)
-
-    engine = "web"
 
     def __init__(
         self,

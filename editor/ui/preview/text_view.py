@@ -11,12 +11,13 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from editor.content.markdown_math import tex_to_html
 from editor.paths import resources_dir
+from editor.ui.preview.page_view import PageViewSignals
 
 _MATH = re.compile(
     r'(<(?:span|div) class="math[^"]*" data-tex="([^"]*)">)<math\b.*?</math>', re.DOTALL
@@ -28,13 +29,11 @@ def readable_math(page: str) -> str:
     return _MATH.sub(lambda m: m.group(1) + tex_to_html(html_lib.unescape(m.group(2))), page)
 
 
-class TextPageView(QObject):
+class TextPageView(PageViewSignals):
     """Shows a page in a ``QTextBrowser``; the same interface as the web view."""
 
-    shown = Signal()
-    field_clicked = Signal(str)  # never emitted: QTextBrowser cannot tell which part
-    failed = Signal(str)  # never emitted either
-
+    # field_clicked and failed are never emitted: QTextBrowser cannot tell which part
+    # was clicked, and it does not fail
     engine = "text"
 
     def __init__(self, parent: QWidget | None = None) -> None:

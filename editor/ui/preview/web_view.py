@@ -43,6 +43,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from editor.ui.preview.network import BlockedRequests, opens_outside, request_allowed
+from editor.ui.preview.page_view import PageViewSignals
 
 log = logging.getLogger(__name__)
 
@@ -194,14 +195,8 @@ def _script(name: str, source: str, point: QWebEngineScript.InjectionPoint) -> Q
     return script
 
 
-class WebPageView(QObject):
+class WebPageView(PageViewSignals):
     """Shows a page in ``QWebEngineView``; the same interface as the text view."""
-
-    shown = Signal()
-    field_clicked = Signal(str)
-    failed = Signal(str)
-
-    engine = "web"
 
     def __init__(
         self,

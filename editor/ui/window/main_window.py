@@ -39,11 +39,11 @@ from editor.content.schema import Schema, SchemaRegistry
 from editor.content.seo import SeoConfig, load_config
 from editor.paths import resources_dir
 from editor.ui import dialogs
-from editor.ui.bulk.apply_job import gil_handed_over_often
 from editor.ui.bulk.install import install_bulk_actions
 from editor.ui.entries.entry_list import EntryList
 from editor.ui.entries.entry_model import EntryListModel
 from editor.ui.entries.list_rows import worst_status
+from editor.ui.gil_switch import gil_handed_over_often
 from editor.ui.git import install_git
 from editor.ui.preview import PreviewPane
 from editor.ui.preview.follow import FormPreviewLink

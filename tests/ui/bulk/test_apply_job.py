@@ -10,7 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QThreadPool
 
-from editor.ui.bulk.apply_job import SWITCH_INTERVAL, BatchRunner, gil_handed_over_often
+from editor.ui.bulk.apply_job import BatchRunner
+from editor.ui.gil_switch import SWITCH_INTERVAL, gil_handed_over_often
 
 
 def test_work_runs_on_the_pool_with_the_collector_paused(

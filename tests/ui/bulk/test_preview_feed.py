@@ -23,9 +23,9 @@ from editor.content.bulk.replace import EntryMatches, Match
 from editor.content.bulk.replace import candidates as replace_candidates
 from editor.content.schema import SchemaRegistry
 from editor.ui.bulk import preview_job, preview_model, replace_dialog
-from editor.ui.bulk.apply_job import SWITCH_INTERVAL
 from editor.ui.bulk.match_delegate import FOUND_COLOUR, MatchDelegate, Run, match_runs
 from editor.ui.bulk.preview_model import PreviewModel
+from editor.ui.gil_switch import SWITCH_INTERVAL
 
 CHECK = Qt.ItemDataRole.CheckStateRole
 

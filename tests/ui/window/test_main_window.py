@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QPlainT
 
 from editor.content.frontmatter import load_bytes
 from editor.ui import app as app_module
-from editor.ui.bulk.apply_job import SWITCH_INTERVAL
 from editor.ui.entries.list_rows import STATUS, TITLE
+from editor.ui.gil_switch import SWITCH_INTERVAL
 from editor.ui.new_entry_dialog import NewEntryDialog
 from editor.ui.report.findings_rows import R_PATH, R_RULE
 from editor.ui.settings import SettingsStore

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from sys import intern
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple, cast
 
 from editor.content import index_cache
 from editor.content.errors import ContentError, ParseError
@@ -97,6 +97,14 @@ def severity_counts(records: Iterable[EntryRecord]) -> Counter[str]:
     own = (r._own[1::FINDING_WIDTH] for r in records)  # severity: a finding's 2nd field
     corpus = (r._corpus[1::FINDING_WIDTH] for r in records)
     return Counter(chain.from_iterable(chain(own, corpus)))
+
+
+def severities_of(record: EntryRecord) -> tuple[str, ...]:
+    """The severity of each of one record's findings (own, then corpus), as
+    :func:`severity_counts` counts them: what a running total takes off and puts back
+    when the record is replaced."""
+    severities = record._own[1::FINDING_WIDTH] + record._corpus[1::FINDING_WIDTH]
+    return cast("tuple[str, ...]", severities)  # a finding's 2nd field is always a str
 
 
 def shared_facts(facts: FactsRow, path: str, url: str) -> FactsRow:

@@ -284,8 +284,10 @@ class EntryListModel(VisibleRowsModel):
 
     def update_records(self, records: Iterable[RecordLike]) -> None:
         """Some entries' records changed (a save: the entry itself, and others whose
-        corpus findings followed): only their rows are made anew. The order is redone
-        only when a sort key changed, the filter only when a query is set."""
+        corpus findings followed; a bulk batch: a thousand): only their rows are made
+        anew, and only their rows are said to have changed (:meth:`_emit_rows_changed`).
+        The order is redone only when a sort key changed, the filter only when a query
+        is set; otherwise the rows shown stay as they are, with no layout change."""
         key = sort_key(self._sort_column)
         changed: list[int] = []
         reorder = False
@@ -309,9 +311,9 @@ class EntryListModel(VisibleRowsModel):
         if self._query:
             self._cancel_search()
             self._matches = self._search(self._query, range(len(self._rows)))
-        self._relayout()
-        for i in changed:
-            self._emit_row_changed(i)
+        if reorder or self._query:
+            self._relayout()
+        self._emit_rows_changed(changed)
 
     def _reset_rows(self) -> None:
         """The filter and visible rows anew, after the rows and their lookups changed."""
@@ -350,6 +352,31 @@ class EntryListModel(VisibleRowsModel):
             return
         self._rows[i].status = status
         self._emit_row_changed(i)
+
+    def _emit_rows_changed(self, ids: Iterable[int]) -> None:
+        """One ``dataChanged`` per run of adjacent rows shown among ``ids``.
+
+        A bulk batch's 1,000 rows each cost ~10 µs as a signal of its own through
+        ``index()`` (which asks the Python ``rowCount`` and ``columnCount``) and a
+        bisection: ~10 ms on the GUI thread at 50k rows. With every row shown a row's
+        place is its rank, and ``createIndex`` asks Python nothing."""
+        if len(self._visible) == len(self._rows):  # all shown: in the sort order
+            rank = self._sorted().rank
+            places = sorted(rank[i] for i in ids)
+        else:
+            places = sorted(p for p in map(self._position, ids) if p is not None)
+        last = len(HEADERS) - 1
+        end = -2
+        start = -2
+        for place in places:
+            if place == end + 1:
+                end = place
+                continue
+            if start >= 0:
+                self.dataChanged.emit(self.createIndex(start, 0), self.createIndex(end, last))
+            start = end = place
+        if start >= 0:
+            self.dataChanged.emit(self.createIndex(start, 0), self.createIndex(end, last))
 
     def _emit_row_changed(self, i: int) -> None:
         pos = self._position(i)

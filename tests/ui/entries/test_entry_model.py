@@ -318,3 +318,46 @@ def test_new_rows_hand_the_builds_memory_back_once_the_loop_is_back(
     qtbot.waitUntil(lambda: calls == [True])
     fresh.set_records(list(reversed(RECORDS)))  # a reload
     qtbot.waitUntil(lambda: calls == [True, True])
+
+
+def test_update_records_says_only_the_changed_rows_changed_one_signal_a_run(
+    qtmodeltester: Any, model: EntryListModel
+) -> None:
+    """A bulk batch's rows: no reset or layout change when no sort key changed, one
+    ``dataChanged`` per run of adjacent rows shown, the selection and current row kept."""
+    qtmodeltester.check(model)
+    view = QTableView()
+    view.setModel(model)
+    current = model.index_of(FOLDER / "soft-power.md")
+    view.selectionModel().setCurrentIndex(
+        current, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QItemSelectionModel.SelectionFlag.Rows,
+    )  # fmt: skip
+    signals: list[tuple[str, int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda a, b, _roles=(): signals.append(
+            ("dataChanged", a.row(), b.row(), a.column(), b.column())
+        )
+    )
+    for name in ("modelAboutToBeReset", "layoutAboutToBeChanged", "rowsInserted", "rowsRemoved"):
+        getattr(model, name).connect(lambda *_, n=name: signals.append((n, 0, 0, 0, 0)))
+    assert titles(model) == ["anchoring", "BATNA", "broken.md", "Soft Power", "ZOPA"]
+    model.update_records(
+        [  # the same titles (the sort key), new statuses: rows 0, 1 and 4
+            Record("zopa.md", "ZOPA", subject="Negotiation", severity="error"),
+            Record("batna.md", "BATNA", subject="Negotiation", severity="warning"),
+            Record("anchoring.md", "anchoring", subject="Psychology", severity="error"),
+        ]
+    )
+    last = len(list_rows.HEADERS) - 1
+    assert signals == [("dataChanged", 0, 1, 0, last), ("dataChanged", 4, 4, 0, last)]
+    assert [model.index(r, STATUS).data(entry_model.StatusRole) for r in range(5)] == [
+        "error", "warning", "broken", "error", "error",
+    ]  # fmt: skip
+    assert view.selectionModel().currentIndex().row() == current.row()
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [current.row()]
+
+    model.set_query("negotiation")  # some rows hidden: the places of those shown
+    signals.clear()
+    model.update_records([Record("zopa.md", "ZOPA", subject="Negotiation", severity="info")])
+    assert signals == [("dataChanged", 1, 1, 0, last)]  # BATNA, ZOPA shown

@@ -103,3 +103,54 @@ def test_a_new_folder_empties_the_report_and_fills_it_again_when_shown(
     window.open_folder(sample_folder)  # indexed again, the report on screen
     qtbot.waitUntil(lambda: window.index is not None and window.feed.findings.built)
     assert sorted(window.report.model.visible_rows()) == sorted(fresh_rows(window))
+
+
+def test_after_an_update_the_totals_come_from_the_tally_not_a_count_of_every_record(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A count over all records after each update cost 17-29 ms at 50k entries on the
+    GUI thread (bench_bulk_window.py); the tally takes off and adds the changed files."""
+    window = make_window(sample_folder)
+    feed = window.feed.findings
+    qtbot.waitUntil(lambda: feed._tally is not None)
+    counted: list[int] = []
+    real_count = report_feed.severity_counts
+
+    def counting(records: Any) -> Counter[str]:
+        counted.append(len(records))
+        return real_count(records)
+
+    monkeypatch.setattr(report_feed, "severity_counts", counting)
+    before = index_counts(window)
+    fix_anchoring_title(sample_folder)
+    (sample_folder / "zopa.md").unlink()
+    window.files_changed([sample_folder / ANCHORING, sample_folder / "zopa.md"])
+    after = index_counts(window)
+    assert after != before
+    assert window.status.findings_button.text() == status_text(after)
+    assert feed.severity_counts() == +after
+    assert counted == []  # no walk over every record
+
+
+def test_updates_made_while_the_tally_is_made_are_taken_in(
+    qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    made = report_feed.SeverityTally
+
+    def slow_tally(records: Any) -> Any:
+        tally = made(records)  # from the records as they were when asked
+        release.wait(10)
+        return tally
+
+    monkeypatch.setattr(report_feed, "SeverityTally", slow_tally)
+    window = make_window(sample_folder)
+    feed = window.feed.findings
+    assert feed._tally is None
+    fix_anchoring_title(sample_folder)  # saved and deleted while the tally is made
+    (sample_folder / "zopa.md").unlink()
+    window.files_changed([sample_folder / ANCHORING, sample_folder / "zopa.md"])
+    assert window.status.findings_button.text() == status_text(index_counts(window))
+    release.set()
+    qtbot.waitUntil(lambda: feed._tally is not None)
+    assert feed.severity_counts() == +index_counts(window)

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from editor.content.index.records import severity_counts
 from editor.ui.report import report_feed
 from editor.ui.report.findings_rows import prepare_rows, records_inputs
+from editor.ui.report.severity_tally import SeverityTally
 
 ANCHORING = "anchoring.md"
 SHORT_TITLE = "Anchoring in Negotiation: How the First Offer Shapes a Deal"
@@ -114,11 +116,10 @@ def test_after_an_update_the_totals_come_from_the_tally_not_a_count_of_every_rec
     feed = window.feed.findings
     qtbot.waitUntil(lambda: feed._tally is not None)
     counted: list[int] = []
-    real_count = report_feed.severity_counts
 
     def counting(records: Any) -> Counter[str]:
         counted.append(len(records))
-        return real_count(records)
+        return severity_counts(records)
 
     monkeypatch.setattr(report_feed, "severity_counts", counting)
     before = index_counts(window)
@@ -136,10 +137,9 @@ def test_updates_made_while_the_tally_is_made_are_taken_in(
     qtbot: Any, make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release = threading.Event()
-    made = report_feed.SeverityTally
 
     def slow_tally(records: Any) -> Any:
-        tally = made(records)  # from the records as they were when asked
+        tally = SeverityTally(records)  # from the records as they were when asked
         release.wait(10)
         return tally
 

@@ -20,6 +20,13 @@ window is left idle until its pools are and the collector runs again ("idle afte
 preview": the preview keeps the collector paused until then and makes its one full
 collection there, where no one waits for the window).
 
+A corpus generated in the run is flushed to disk (``os.sync``, timed) before the window
+opens, unless ``--no-sync``: the kernel writes freshly written files back ~30 s after
+(``vm.dirty_expire_centisecs``), which is when the preview runs, and that writeback of
+~256 MB made the preview ~0.3-0.4 s slower (``bench/RESULTS.md``). The dirty and
+under-writeback page cache at each step's start is printed ("dirty", from
+``/proc/meminfo``, where there is one), so a run on a machine busy writing says so.
+
 ``--stalls`` says where each stall over 50 ms was: when it began (ms after the step
 started), how long it was, every thread's Python stack 50 ms into it from
 :func:`faulthandler.dump_traceback_later` (a watchdog that needs no GIL, so it sees a
@@ -59,6 +66,10 @@ from editor.ui.window.main_window import MainWindow  # noqa: E402
 
 STALL_TARGET_MS = 100
 
+# A step's summary: name, seconds, CPU seconds, longest stall (ms), longest collection
+# (ms, what), the page cache to be written at its start.
+Row = tuple[str, float, float, int, tuple[float, str], str]
+
 
 class StallWatch:
     """The longest gap between 5 ms ticks of the GUI thread's event loop; with
@@ -79,6 +90,7 @@ class StallWatch:
         self.collections: list[tuple[float, str]] = []  # began (ms), what
         self._collecting: dict[int, float] = {}
         self.longest_gc = (0.0, "")  # the step's longest collection: ms, what
+        self.dirty = ""  # the page cache to be written when the step began
 
     def _tick(self) -> None:
         gap = self.clock.restart()
@@ -116,6 +128,7 @@ class StallWatch:
         self.started = time.perf_counter()
         self.longest_gc = (0.0, "")
         self._collecting = {}
+        self.dirty = dirty_mb()
         gc.callbacks.append(self._collected)
         if self.trace:
             self.stalls, self.collections = [], []
@@ -134,6 +147,10 @@ class StallWatch:
             faulthandler.cancel_dump_traceback_later()
             self.dumps.close()
             self.dumps = None
+
+    def row(self, step: str, seconds: float) -> Row:
+        """The step's line of the summary."""
+        return (step, seconds, self.cpu, self.longest, self.longest_gc, self.dirty)
 
     def report(self, step: str) -> None:
         """Print the step's stalls and collections (with ``trace``)."""
@@ -166,6 +183,16 @@ def _short(stacks: str) -> list[str]:
             where, _, rest = line.strip().removeprefix('File "').partition('", line ')
             lines.append(f"  {Path(where).name}:{rest}")
     return lines
+
+
+def dirty_mb() -> str:
+    """The page cache waiting to be written or being written (Linux), as "dirty N MB"."""
+    try:
+        lines = Path("/proc/meminfo").read_text(encoding="ascii").splitlines()
+    except OSError:
+        return "dirty ?"
+    kb = sum(int(line.split()[1]) for line in lines if line.startswith(("Dirty:", "Writeback:")))
+    return f"dirty {kb // 1024} MB"
 
 
 def wait_until(app: QApplication, done: Callable[[], bool], timeout: float = 600) -> float:
@@ -222,6 +249,9 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=1000)
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--stalls", action="store_true", help="say where each stall over 50 ms was")
+    parser.add_argument(
+        "--no-sync", action="store_true", help="leave a generated corpus to the kernel's writeback"
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -231,13 +261,17 @@ def main() -> int:
         if not any(folder.iterdir()):
             print(f"generating {args.entries} entries…", flush=True)
             generate(folder, args.entries)
+            if not args.no_sync:
+                start = time.perf_counter()
+                os.sync()
+                print(f"synced in {time.perf_counter() - start:.1f} s", flush=True)
         store = SettingsStore(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
         window = MainWindow(folder, settings=store)
         window.resize(1300, 850)
         window.show()
         wait_until(app, lambda: window.index is not None)
         wait_for_idle(app, window)
-        rows: list[tuple[str, float, float, int, tuple[float, str]]] = []
+        rows: list[Row] = []
         with StallWatch(args.stalls) as watch:  # its first show, apart from the preview
             start = time.perf_counter()
             window.bulk.replace.trigger()
@@ -250,23 +284,21 @@ def main() -> int:
             seconds = time.perf_counter() - start
             wait_for_idle(app, window)
         watch.report("open the dialog")
-        rows.append(("open the dialog", seconds, watch.cpu, watch.longest, watch.longest_gc))
+        rows.append(watch.row("open the dialog", seconds))
         with StallWatch(args.stalls) as watch:
             dialog.find_button.click()
             seconds = wait_until(app, dialog.apply_button.isEnabled)
             wait_until(app, dialog.progress.isHidden)
         watch.report("preview")
         files = dialog.model.files
-        rows.append(
-            (f"preview ({files} files)", seconds, watch.cpu, watch.longest, watch.longest_gc)
-        )
+        rows.append(watch.row(f"preview ({files} files)", seconds))
         with StallWatch(args.stalls) as watch:
             start = time.perf_counter()
             wait_for_idle(app, window)
             wait_until(app, gc.isenabled)
             seconds = time.perf_counter() - start
         watch.report("idle after the preview")
-        rows.append(("idle after the preview", seconds, watch.cpu, watch.longest, watch.longest_gc))
+        rows.append(watch.row("idle after the preview", seconds))
         chosen = dialog.model.entries[: args.changes]
         dialog.selection = lambda: {e.path: list(range(len(e.matches))) for e in chosen}  # type: ignore[method-assign]
         swaps = _time_swaps(window)
@@ -281,9 +313,7 @@ def main() -> int:
             settle = time.perf_counter() + 1.0  # what the window does after: counted too
             wait_until(app, lambda: time.perf_counter() > settle)
         watch.report("apply")
-        rows.append(
-            (f"apply {len(chosen)} files", seconds, watch.cpu, watch.longest, watch.longest_gc)
-        )
+        rows.append(watch.row(f"apply {len(chosen)} files", seconds))
         undone: list[object] = []
         window.bulk.undo_ended.connect(undone.append)
         with StallWatch(args.stalls) as watch:
@@ -295,7 +325,7 @@ def main() -> int:
             settle = time.perf_counter() + 1.0
             wait_until(app, lambda: time.perf_counter() > settle)
         watch.report("undo")
-        rows.append(("undo", seconds, watch.cpu, watch.longest, watch.longest_gc))
+        rows.append(watch.row("undo", seconds))
         print(
             "index swap on the GUI thread (apply, undo): "
             + ", ".join(f"{s * 1000:.0f} ms" for s in swaps)
@@ -305,11 +335,11 @@ def main() -> int:
         window.feed.close()
         window.close()
         window.pool.waitForDone()
-    for name, secs, cpu, stall, (gc_ms, gc_what) in rows:
+    for name, secs, cpu, stall, (gc_ms, gc_what), dirty in rows:
         verdict = "pass" if stall <= STALL_TARGET_MS else "FAIL"
         print(
             f"{name:<26} {secs:6.2f} s (cpu {cpu:5.2f} s)   longest stall {stall:5d} ms  {verdict}"
-            f"   gc {gc_ms:4.0f} ms ({gc_what})"
+            f"   gc {gc_ms:4.0f} ms ({gc_what})   {dirty}"
         )
     return 0 if all(row[3] <= STALL_TARGET_MS for row in rows) else 1
 

@@ -473,3 +473,23 @@ def test_a_previews_entries_and_matches_are_one_object_each_for_the_collector() 
     for made in (match, entry):
         assert not hasattr(made, "__dict__")
         assert all(type(ref) is not dict or ref is entry.data for ref in gc.get_referents(made))
+
+
+def test_a_partly_read_entry_holds_no_data_dict_and_reads_its_keys_again(
+    tmp_path: Path,
+) -> None:
+    """The full collection after a 26k-entry preview walked a data dict per entry (a
+    sixth of its objects); a partly read entry keeps only the bytes and reads the keys
+    in scope from them again when its data is asked for (at apply)."""
+    generate(tmp_path, 30)
+    index = CorpusIndex(tmp_path, cache=False).build_all()
+    options, scope = FindOptions("| QuickTakes", "| QT", case=True), Scope(fields=("seo.title",))
+    fast = preview(tmp_path, options, scope, index=index)
+    whole = {e.path: e for e in preview(tmp_path, options, scope).entries}
+    partial = [e for e in fast.entries if e.partial]
+    assert partial
+    for entry in partial:
+        assert not any(type(ref) is dict for ref in gc.get_referents(entry))
+        assert entry.data == {"seo": whole[entry.path].data["seo"]}  # the keys in scope
+        assert entry.data is not entry.data  # read again each time, never kept
+    assert plan(fast).diff() == plan(preview(tmp_path, options, scope)).diff()

@@ -12,8 +12,9 @@ Two things keep the job from holding the window while it runs (``bench/RESULTS.m
   repaint of the table is a few hundred ``data()`` calls), and behind this job's Python
   each waited up to 5 ms.
 * The collector's walks of what the job makes are kept small and off the busy time. A
-  preview of 26k entries leaves ~133k objects (the entries, their matches, data and
-  lists), acyclic, that live as long as the preview is shown. Made with the collector
+  preview of 26k entries leaves ~133k objects (the entries, their paths, matches and
+  lists; no data dicts since the partly read entries read theirs again when applied),
+  acyclic, that live as long as the preview is shown. Made with the collector
   paused and left young, the first collection after the job walked them all at once
   (48-110 ms holding the GIL: the window stood still), the middle generation's again
   and a full one later (up to 130 ms, during the apply that followed). So the

@@ -21,10 +21,10 @@ preview": the preview keeps the collector paused until then and makes its one fu
 collection there, where no one waits for the window).
 
 A corpus generated in the run is flushed to disk (``os.sync``, timed) before the window
-opens, unless ``--no-sync``: the kernel writes freshly written files back ~30 s after
-(``vm.dirty_expire_centisecs``), which is when the preview runs, and that writeback of
-~256 MB made the preview ~0.3-0.4 s slower (``bench/RESULTS.md``). The dirty and
-under-writeback page cache at each step's start is printed ("dirty", from
+opens, unless ``--no-sync``: otherwise the kernel may write its ~256 MB back while the
+preview runs (~30 s after, ``vm.dirty_expire_centisecs``). A preview ~0.4 s slower with
+an in-run corpus was seen once and not reproduced over 27 runs (``bench/RESULTS.md``);
+the dirty and under-writeback page cache at each step's start is printed ("dirty", from
 ``/proc/meminfo``, where there is one), so a run on a machine busy writing says so.
 
 ``--stalls`` says where each stall over 50 ms was: when it began (ms after the step

@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
     def _on_index_changed(self, change: IndexChange | None) -> None:
         index = self.feed.index
         if index is not None and (change is None or change.links_changed):
-            self.form.set_related_candidates(self.feed.links)
+            self.form.set_related_candidates(self.feed.links, self.feed.title_words)
         if self._current is not None and self.entry_list.current_path() != self._current:
             self.entry_list.select(self._current)  # restored work arrives before the rows
         self._update_counts()

@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from editor.content.gc_pause import gc_paused
 from editor.content.index import CorpusIndex
 from editor.content.index.records import severity_counts
+from editor.content.spelling import words_of
 from editor.ui.entries.list_rows import (
     PreparedList,
     prepare_list,
@@ -53,6 +54,7 @@ class IndexResult:
     links: list[tuple[str, str]]  # (url, title) of every entry with a URL
     link_titles: dict[str, str]  # the same as a mapping (the preview's link titles)
     counts: Counter[str]  # findings per severity: the status bar's totals
+    title_words: set[str]  # the words of the links' titles, for the spell checker
 
 
 class IndexRelay(QObject):
@@ -122,7 +124,12 @@ class _IndexJob(QRunnable):
                 links = entry_links(self._index)
                 link_titles = dict(links)
                 counts = severity_counts(self._index.records)
-            result = IndexResult(self._index, rows, links, link_titles, counts)
+                # Here, not on a worker of the spell checker's once the result is shown:
+                # that worker's Python made each call from Qt into Python of the list's
+                # first paint wait for the GIL (a 50k folder's opening stood still
+                # 83-114 ms; bench/RESULTS.md).
+                title_words = words_of(title for _, title in links)
+            result = IndexResult(self._index, rows, links, link_titles, counts, title_words)
             self._relay.finished.emit(result)
 
 

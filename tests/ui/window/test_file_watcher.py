@@ -28,9 +28,9 @@ def folder(folder: Path) -> Path:
 
 @pytest.fixture
 def watcher(qtbot: QtBot, thread_pool: QThreadPool) -> Iterator[FileWatcher]:
-    """A watcher on the test's own pool, drained before the watcher goes: a listing
-    still running would report to the watcher's relay while it is deleted (a crash in
-    the next test's first event)."""
+    """A watcher on the test's own pool, drained before the watcher goes: its listings
+    report to this test, never into the next one (``test_workers.py`` shows a receiver
+    deleted under a running job is safe)."""
     w = FileWatcher(debounce_ms=50, pool=thread_pool)
     yield w
     w.unwatch_folder()

@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self._gil.enter_context(gil_handed_over_often())
         self.disk = DiskSync(self, self)
         self.disk.watcher.watch_failed.connect(self.status.message)  # changes unseen: say so
+        self.disk.message.connect(self.status.message)  # a folder that cannot be read
         self.files = EntryFiles(self, self)
         self.saving = Saving(self, self)
         self.bulk = install_bulk_actions(self)  # Edit › Find and Replace…, bulk edits

@@ -15,11 +15,21 @@ comparison it also times the classic design it replaces: a Python
 Memory: the process's RSS (current, and the peak so far) at each stage of the cold
 open, and the peak RSS of a warm open (index cache valid) of the same folder, measured
 in a fresh process (``--warm-open FOLDER``) since a process's peak never goes down.
+
+``--stalls`` says where each stall over 50 ms of the cold open was: when it ended, how
+long it was, and every thread's Python stack 50 ms into it, from
+:func:`faulthandler.dump_traceback_later` (a watchdog that needs no GIL, so it sees a GUI
+thread waiting for the GIL as well as one working; a GUI thread shown in the benchmark's
+own ``processEvents`` is in Qt's C++ or waiting for the GIL). With ``--stalls`` and
+py-spy installed, a helper process also takes each stall's native stacks
+(``py-spy dump --native``; it stops the process while it reads, so those runs' figures
+are for finding stalls, not for the record).
 """
 
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import resource
 import shutil
@@ -29,6 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -138,6 +149,104 @@ def run_warm(folder: Path, cache_home: Path) -> list[str]:
     return fields
 
 
+STALL_MS = 50  # --stalls: the stalls whose stacks are taken
+
+
+class StallStacks:
+    """Every thread's stacks in each event-loop stall over :data:`STALL_MS`.
+
+    Each tick of the ticker re-arms a faulthandler watchdog :data:`STALL_MS` ahead;
+    a tick that comes later than that finds the watchdog's dump in the file. With
+    ``native``, a py-spy helper (:func:`_native_watch`) sees the file grow and dumps
+    the native stacks too."""
+
+    def __init__(self, native: bool) -> None:
+        # open for the whole run (the watchdog and the helper write them at any time)
+        self.dumps: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        self.read = 0
+        self.stalls: list[tuple[float, int, str, str]] = []  # ended (s), ms, phase, stacks
+        self.helper: subprocess.Popen[bytes] | None = None
+        self.native_out: IO[bytes] | None = None
+        if native and _py_spy():
+            self.native_out = tempfile.TemporaryFile()  # noqa: SIM115
+            fd = self.dumps.fileno()
+            self.helper = subprocess.Popen(
+                [sys.executable, __file__, "--native-watch", str(os.getpid()), str(fd)],
+                pass_fds=(fd,),
+                stdout=self.native_out,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def tick(self, gap: int, phase: str) -> None:
+        fd = self.dumps.fileno()
+        size = os.fstat(fd).st_size
+        if gap > STALL_MS and size > self.read:
+            stacks = os.pread(fd, size - self.read, self.read).decode(errors="replace")
+            self.stalls.append((time.perf_counter(), gap, phase, stacks))
+        self.read = size
+        faulthandler.dump_traceback_later(STALL_MS / 1000, file=self.dumps)
+
+    def stop(self) -> None:
+        faulthandler.cancel_dump_traceback_later()
+        if self.helper is not None:
+            time.sleep(1.0)  # the last dump's py-spy run
+            self.helper.terminate()
+            self.helper.wait()
+
+    def report(self, start: float) -> None:
+        print(f"-- stalls over {STALL_MS} ms: {len(self.stalls)}")
+        for ended, gap, phase, stacks in self.stalls:
+            after = (ended - start) * 1000
+            print(f"   stall of {gap} ms ending {after:.0f} ms after the open ({phase})")
+            print("\n".join("      " + line for line in _short(stacks)))
+        if self.native_out is not None:
+            self.native_out.seek(0)
+            print("-- native stacks (py-spy, one dump a stall):")
+            print(self.native_out.read().decode(errors="replace"))
+
+
+def _py_spy() -> str:
+    """py-spy's command, beside this Python or on the PATH ("" when there is none)."""
+    beside = Path(sys.executable).with_name("py-spy")
+    return str(beside) if beside.exists() else shutil.which("py-spy") or ""
+
+
+def _short(stacks: str, depth: int = 8) -> list[str]:
+    """faulthandler's dumps: each thread's ``depth`` innermost frames, paths cut to names."""
+    lines: list[str] = []
+    frames = 0
+    for line in stacks.splitlines():
+        if line.startswith(("Thread", "Current thread")):
+            lines.append(line.split(" (")[0])
+            frames = 0
+        elif line.startswith("Timeout"):
+            lines.append("-- " + line)
+        elif line.strip().startswith("File") and frames < depth:
+            frames += 1
+            where, _, rest = line.strip().removeprefix('File "').partition('", line ')
+            lines.append(f"  {Path(where).name}:{rest}")
+    return lines
+
+
+def _native_watch(pid: int, fd: int) -> int:
+    """The py-spy helper: each time the watchdog's file grows (a stall is 50 ms old),
+    print the process's native stacks, once per growth."""
+    seen = os.fstat(fd).st_size
+    while True:
+        size = os.fstat(fd).st_size
+        if size > seen:
+            seen = size
+            done = subprocess.run(
+                [_py_spy(), "dump", "--native", "--pid", str(pid)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            print(f"==== {time.strftime('%H:%M:%S')} {done.stdout}", flush=True)
+            seen = os.fstat(fd).st_size  # what grew while py-spy stopped the process
+        time.sleep(0.002)
+
+
 class _MaskProxy(QSortFilterProxyModel):
     """The per-row design, for comparison: a Python call per row and keystroke."""
 
@@ -151,10 +260,16 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=50_000)
     parser.add_argument("--no-warm", action="store_true", help="skip the warm reopen")
+    parser.add_argument(
+        "--stalls", action="store_true", help="every thread's stacks in each stall over 50 ms"
+    )
     parser.add_argument("--warm-open", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--native-watch", type=int, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.warm_open is not None:
         return warm_open(args.warm_open)
+    if args.native_watch is not None:
+        return _native_watch(*args.native_watch)
     stages: list[tuple[str, float, float]] = []
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp(prefix="glossary-window-bench-"))
@@ -170,10 +285,13 @@ def main() -> int:
         clock = QElapsedTimer()
         ticker = QTimer()
         ticker.setInterval(5)
+        stacks = StallStacks(native=True) if args.stalls else None
 
         def tick() -> None:
             gaps.append(clock.restart())
             phases.append(phase[0])
+            if stacks is not None:
+                stacks.tick(gaps[-1], phase[0])
 
         ticker.timeout.connect(tick)
         # The window comes up empty, then the folder is opened from the event loop with
@@ -223,6 +341,8 @@ def main() -> int:
         while time.perf_counter() < settle:
             app.processEvents()
         ticker.stop()
+        if stacks is not None:
+            stacks.stop()
         stages.append(("shown and painted (no report)", *rss_mb()))
         hidden_peak = rss_mb()[1]
         # The report's rows are made when it is first shown (on the pool at 50k).
@@ -326,6 +446,8 @@ def main() -> int:
         print(f"report's rows made after        {report_at:.2f} s (from Check All)")
         for label, current, peak in stages:
             print(f"  {label:30s}{current:5.0f} MB now, {peak:5.0f} MB peak")
+        if stacks is not None:
+            stacks.report(start)
         if not args.no_warm:
             warm_at, shown, searched, warm_peak, parsed = run_warm(folder, tmp / "cache")
             print(f"warm open: index after          {warm_at} s   ({parsed} files parsed)")

@@ -7,6 +7,8 @@ import types
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.content import spelling
 from editor.content.errors import ContentError
@@ -167,3 +169,15 @@ def test_without_enchant_the_wheel_dictionary_is_used(monkeypatch: pytest.Monkey
     assert engine is not None and engine.name == "pyspellchecker"
     assert spelling.open_engine("qq") is None  # no list for it: nothing flagged
     assert Speller(None, SpellConfig(language="qq")).misspelt("wrng") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab’'_- \n\tÉİß1", max_size=12), max_size=12))
+def test_title_words_read_in_pieces_are_each_titles_words(texts: list[str]) -> None:
+    """:func:`spelling.words_of` reads its texts joined, a piece at a time (no word spans
+    the newline between two): the same words as each text read alone."""
+    alone = set().union(*(spelling.words_of([t]) for t in texts))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(spelling, "WORDS_PIECE", 3)  # pieces end inside the list
+        assert spelling.words_of(texts) == alone
+    assert spelling.words_of(iter(texts)) == alone

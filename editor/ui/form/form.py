@@ -473,10 +473,13 @@ class EntryForm(QWidget):
         self.keep_in_view.show(widget)
         return True
 
-    def set_related_candidates(self, entries: Sequence[tuple[str, str]]) -> None:
-        """``(url, title)`` of all entries in the folder: completion and broken-link flags."""
+    def set_related_candidates(
+        self, entries: Sequence[tuple[str, str]], title_words: set[str] | None = None
+    ) -> None:
+        """``(url, title)`` of all entries in the folder: completion and broken-link flags;
+        ``title_words``: their titles' words when already gathered (off the GUI thread)."""
         self._candidates = list(entries)
-        self.writing.set_entries(self._candidates)
+        self.writing.set_entries(self._candidates, title_words)
         for slot in (*self._slots, *self._extra_slots):
             if isinstance(slot.editor, RelatedEditor):
                 slot.editor.set_candidates(self._candidates)

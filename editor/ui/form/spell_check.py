@@ -65,13 +65,19 @@ class SpellService(QObject):
     def set_titles(self, titles: Sequence[str]) -> None:
         """Accept the words of these titles (the folder's entries): a few at once, many
         gathered on a worker and swapped in here; the words before stay until then."""
-        self._titles_asked += 1
         if len(titles) <= SYNC_TITLES_MAX:
-            self.speller.set_title_words(words_of(titles))
-            self.changed.emit()
+            self.set_title_words(words_of(titles))
             return
+        self._titles_asked += 1
         asked = self._titles_asked
         QThreadPool.globalInstance().start(lambda: self._gather(asked, titles))
+
+    def set_title_words(self, words: set[str]) -> None:
+        """Accept these words of the titles, made by :func:`words_of` already (the index's
+        job makes them off the GUI thread); a gather under way is dropped."""
+        self._titles_asked += 1
+        self.speller.set_title_words(words)
+        self.changed.emit()
 
     def _gather(self, asked: int, titles: Sequence[str]) -> None:
         words = words_of(titles)

@@ -31,11 +31,17 @@ class WritingHelp(QObject):
         self.spell.set_speller(Speller.for_folder(folder))
         self.spell.set_titles([title for _, title in self._entries])
 
-    def set_entries(self, entries: Sequence[tuple[str, str]]) -> None:
+    def set_entries(
+        self, entries: Sequence[tuple[str, str]], title_words: set[str] | None = None
+    ) -> None:
         """The folder's ``(url, title)`` pairs: their titles' words are accepted (a big
-        folder's gathered on a worker, see ``SpellService.set_titles``)."""
+        folder's gathered on a worker, see ``SpellService.set_titles``, unless
+        ``title_words`` are those words already)."""
         self._entries = list(entries)
-        self.spell.set_titles([title for _, title in self._entries])
+        if title_words is not None:  # no pass over the titles here (50k: ~2-25 ms)
+            self.spell.set_title_words(title_words)
+        else:
+            self.spell.set_titles([title for _, title in self._entries])
 
     def entries(self) -> list[tuple[str, str]]:
         return self._entries

@@ -183,10 +183,14 @@ class PreviewHost(QObject):
     def dispose(self) -> None:
         self.view.dispose()
 
-    def _show(self, _msg: Message) -> None:
-        """Map the view, which the window now holds. Qt here thinks it a top-level window
-        and gives it its own size when it maps it; ``mapped`` asks the window to lay it
-        out again (the window alone knows where it sits)."""
+    def _show(self, msg: Message) -> None:
+        """Map the view, which the window now holds, at the size the window gives
+        (``width``, ``height``): Qt here thinks it a top-level window and would map it
+        at its own 640×480 until the window laid it out. ``mapped`` asks the window to
+        lay it out again (the window alone knows where it sits)."""
+        width, height = msg.get("width"), msg.get("height")
+        if isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0:
+            self.widget.resize(width, height)
         self.widget.show()
         QTimer.singleShot(0, lambda: self._out.send(message("mapped")))
 

@@ -7,7 +7,7 @@ ten lines and both ends read it differently (the window from ``QProcess`` in chu
 preview process from a blocking pipe on a thread).
 
 Window → preview process (sizes travel as the window system's own: the window sizes
-the embedded native window, and the view follows):
+the embedded native window, and the view follows; only ``show`` names the first one):
 
 =========== ================================================================
 ``page``    ``seq``, ``html``, ``base_url``, ``keep_scroll``: show this page (its
@@ -16,7 +16,8 @@ the embedded native window, and the view follows):
 ``url``     ``url``: show another site's page (the live site)
 ``reveal``  ``path``: scroll to the part showing the field ``faq.1.answer``
 ``network`` ``remote``, ``live_origin``: what the page may fetch
-``show``    the window holds the view now: map it (no top-level flash before)
+``show``    ``width``, ``height``: the window holds the view now: map it at that size
+            (no top-level flash before, no frame at the view's own size)
 ``hide``    the pane is hidden: unmap the view (``show`` maps it again)
 ``clear``   no page any more
 ``run_js``  ``id``, ``script``: run in the app's world, answer ``js_result``

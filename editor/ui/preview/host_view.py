@@ -374,10 +374,13 @@ class HostPageView(PageViewSignals):
         self.win_id = win_id
         self._container = container
         self._layout.addWidget(container)
+        # The pane's size before it is shown, whether or not the layout has run yet (the
+        # process maps the view at the size ``show`` names: see _show_message).
+        container.setGeometry(self.holder.contentsRect())
         container.show()
         self._ready = True
         if self.holder.isVisible():
-            self._send(message("show"))  # else when the pane is shown
+            self._send(self._show_message())  # else when the pane is shown
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The pane hidden or shown: the process unmaps or maps the view itself (a
@@ -386,8 +389,13 @@ class HostPageView(PageViewSignals):
             if event.type() == QEvent.Type.Hide:
                 self._send(message("hide"))
             elif event.type() == QEvent.Type.Show:
-                self._send(message("show"))
+                self._send(self._show_message())
         return False
+
+    def _show_message(self) -> Message:
+        """``show``, with the size the view is to have when the process maps it."""
+        size = self.holder.contentsRect().size()
+        return message("show", width=size.width(), height=size.height())
 
     def _fit(self) -> None:
         """Give the embedded window its place and size again (it mapped at its own):

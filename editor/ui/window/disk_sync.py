@@ -12,6 +12,8 @@ ReText's ``fileChanged`` and Frescobaldi's ``documentwatcher``:
 - Entries added, removed or modified in the folder update the index, so the list and
   the SEO report follow. The window's own saves are announced to the watcher before
   the write (``Session.before_write``) and never prompt.
+- A folder that cannot be read (permission denied, an I/O error) is said
+  (:attr:`DiskSync.message`); its entries stay as they were.
 
 Saving over such a change asks first (see :mod:`saving`).
 """
@@ -22,7 +24,7 @@ import logging
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from editor.content.errors import ContentError
@@ -52,6 +54,8 @@ class Host(Protocol):
 class DiskSync(QObject):
     """Owns the window's file watcher and reacts to what it reports."""
 
+    message = Signal(str)  # something the user should know (the status bar shows it)
+
     def __init__(self, host: Host, parent: QWidget, *, debounce_ms: int | None = None) -> None:
         super().__init__(parent)
         self.host = host
@@ -64,6 +68,7 @@ class DiskSync(QObject):
         self.watcher.file_changed.connect(self._on_file_changed)
         self.watcher.file_removed.connect(self._on_file_removed)
         self.watcher.folder_changed.connect(self._on_folder_changed)
+        self.watcher.folder_unreadable.connect(self._on_folder_unreadable)
         self._asking: set[Path] = set()
 
     # -- what to watch
@@ -155,6 +160,12 @@ class DiskSync(QObject):
         if self.host.session.mark_missing(path) is not None:
             log.info("%s was deleted on disk", path)
             self.host.refresh_entry(path, reload_form=False)
+
+    def _on_folder_unreadable(self, folder: Path, reason: str) -> None:
+        self.message.emit(
+            f"The folder {folder} cannot be read ({reason}): its entries are shown as they "
+            "were, and changes to them are not followed until it can be read again."
+        )
 
     def _on_folder_changed(self, change: FolderChange) -> None:
         for path in change.removed:

@@ -27,6 +27,11 @@ Frescobaldi (``documentwatcher.py``) learned the hard way:
   as modified): the receiver compares every entry it holds there with the disk.
 - A first scan that fails is said (logged and :attr:`FileWatcher.watch_failed`), never
   left as a watcher that quietly reports nothing.
+- A folder that is there but cannot be listed (permission denied, an I/O error) is not a
+  folder gone: its entries are not reported removed, its last listing is kept (an empty
+  one for a folder never listed), and :attr:`FileWatcher.folder_unreadable` says which
+  and why. Once it can be read again (a ``chmod`` makes an event too) the next rescan
+  compares it with that listing.
 """
 
 from __future__ import annotations
@@ -77,14 +82,25 @@ class Rescan:
 
     listed: dict[Path, _Entries] = field(default_factory=dict)  # folders listed anew
     gone: list[Path] = field(default_factory=list)  # watched folders that went away
+    unreadable: dict[Path, str] = field(default_factory=dict)  # folder -> why not listed
     added: set[Path] = field(default_factory=set)
     removed: set[Path] = field(default_factory=set)
     modified: set[Path] = field(default_factory=set)
 
 
+class FolderUnreadableError(Exception):
+    """A folder that is there but cannot be listed; ``reason`` says why."""
+
+    def __init__(self, folder: Path, error: OSError) -> None:
+        self.folder = folder
+        self.reason = error.strerror or str(error)
+        super().__init__(f"{folder} cannot be read: {self.reason}")
+
+
 def list_folder(folder: Path) -> tuple[_Entries | None, list[Path]]:
     """A folder's entries (name -> mtime, size) and subfolders, hidden ones left out;
-    None when the folder cannot be listed (it went away)."""
+    None when the folder went away. :class:`FolderUnreadableError` when it is there but
+    cannot be listed (permission denied, an I/O error)."""
     entries: _Entries = {}
     subfolders: list[Path] = []
     try:
@@ -100,18 +116,29 @@ def list_folder(folder: Path) -> tuple[_Entries | None, list[Path]]:
                         entries[item.name] = (st.st_mtime_ns, st.st_size)
                 except OSError:
                     continue
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         return None, []
+    except OSError as exc:
+        raise FolderUnreadableError(folder, exc) from exc
     return entries, subfolders
 
 
-def list_tree(top: Path) -> dict[Path, _Entries]:
-    """``top`` and every subfolder below it, listed."""
+def list_tree(top: Path, unreadable: dict[Path, str] | None = None) -> dict[Path, _Entries]:
+    """``top`` and every subfolder below it, listed. A folder that cannot be read is
+    listed empty and put in ``unreadable`` with the reason (without ``unreadable``:
+    :class:`FolderUnreadableError` is raised)."""
     listed: dict[Path, _Entries] = {}
     stack = [top]
     while stack:
         folder = stack.pop()
-        entries, subfolders = list_folder(folder)
+        try:
+            entries, subfolders = list_folder(folder)
+        except FolderUnreadableError as exc:
+            if unreadable is None:
+                raise
+            unreadable[folder] = exc.reason
+            listed[folder] = {}
+            continue
         if entries is not None:
             listed[folder] = entries
             stack.extend(subfolders)
@@ -162,6 +189,16 @@ def entries_in(top: Path, rels: Sequence[str], folders: Collection[Path]) -> lis
     return found
 
 
+def _first_listing(top: Path) -> tuple[dict[Path, _Entries], dict[Path, str]]:
+    """The first scan's listing of ``top``'s tree, and the subfolders that cannot be read;
+    :class:`FolderUnreadableError` (the first scan fails) when ``top`` itself cannot be."""
+    unreadable: dict[Path, str] = {}
+    listed = list_tree(top, unreadable)
+    if top in unreadable:
+        raise FolderUnreadableError(top, OSError(0, unreadable[top]))
+    return listed, unreadable
+
+
 def rescan_folders(dirty: dict[Path, _Entries], watched: Collection[Path]) -> Rescan:
     """List the ``dirty`` folders again and compare them with their old listings; new
     subfolders are listed whole, watched subfolders no longer there count as gone.
@@ -169,7 +206,11 @@ def rescan_folders(dirty: dict[Path, _Entries], watched: Collection[Path]) -> Re
     found = Rescan()
     for folder in sorted(dirty):
         old = dirty[folder]
-        entries, subfolders = list_folder(folder)
+        try:
+            entries, subfolders = list_folder(folder)
+        except FolderUnreadableError as exc:  # not gone: its last listing stays
+            found.unreadable[folder] = exc.reason
+            continue
         if entries is None:  # the folder itself went away
             found.gone.append(folder)
             continue
@@ -179,7 +220,7 @@ def rescan_folders(dirty: dict[Path, _Entries], watched: Collection[Path]) -> Re
         found.modified |= {folder / n for n in entries.keys() & old.keys() if entries[n] != old[n]}
         for sub in subfolders:
             if sub not in watched:
-                tree = list_tree(sub)
+                tree = list_tree(sub, found.unreadable)
                 found.listed.update(tree)
                 found.added |= {f / name for f, names in tree.items() for name in names}
         kept = set(subfolders)
@@ -203,6 +244,7 @@ class FileWatcher(QObject):
     file_removed = Signal(object)  # Path: an open entry was deleted or moved away
     folder_changed = Signal(object)  # FolderChange: entries added/removed/modified
     watch_failed = Signal(str)  # the folder's first scan failed: no change is seen
+    folder_unreadable = Signal(object, str)  # Path, why: it is there but cannot be listed
 
     def __init__(
         self,
@@ -348,16 +390,17 @@ class FileWatcher(QObject):
         top = self._folder
         run_job(
             self._pool,
-            lambda: (generation, list_tree(top)),
+            lambda: (generation, *_first_listing(top)),
             self._listed,
             functools.partial(self._first_scan_failed, generation),
             self,
         )
 
-    def _listed(self, result: tuple[int, dict[Path, _Entries]]) -> None:
+    def _listed(self, result: tuple[int, dict[Path, _Entries], dict[Path, str]]) -> None:
         """The first listing in place (not news); folders made since the watches were
-        added are watched and listed again; folders with events meanwhile rescanned."""
-        generation, listed = result
+        added are watched and listed again; folders with events meanwhile rescanned;
+        subfolders that cannot be read said."""
+        generation, listed, unreadable = result
         if generation != self._generation or self._folder is None:
             return
         self._listing = False
@@ -379,8 +422,14 @@ class FileWatcher(QObject):
             self.folder_changed.emit(
                 FolderChange(self._folder, modified=every, relisted=frozenset(touched))
             )
+        self._say_unreadable(unreadable)
         if self._dirty_dirs:
             self._rescan()
+
+    def _say_unreadable(self, unreadable: dict[Path, str]) -> None:
+        for folder, reason in sorted(unreadable.items()):
+            log.warning("the folder %s cannot be read: %s", folder, reason)
+            self.folder_unreadable.emit(folder, reason)
 
     def _first_scan_failed(self, generation: int, exc: BaseException) -> None:
         """The first scan failed: no change in the folder would be seen, so say so (a
@@ -448,6 +497,7 @@ class FileWatcher(QObject):
         if new:
             self._watcher.addPaths([str(f) for f in new])
             self._dirty_dirs.update(new)
+        self._say_unreadable(found.unreadable)
         if found.added or removed or found.modified:
             self.folder_changed.emit(
                 FolderChange(

@@ -81,11 +81,15 @@ class IndexFeed(QObject):
         self.index: CorpusIndex | None = None
         self.links: list[tuple[str, str]] = []  # see workers.entry_links
         self.link_titles: dict[str, str] = {}  # the same as a mapping
+        # the words of the links' titles when the index's job made them; None once the
+        # links change (the spell checker gathers them then)
+        self.title_words: set[str] | None = None
 
     def start(self, folder: Path) -> None:
         """Forget the old folder's index and index ``folder``."""
         self.close()
         self.folder, self.index, self.links, self.link_titles = folder, None, [], {}
+        self.title_words = None
         self.updating, self._waiting = False, []
         self._run_waiting_then()  # the old folder's batches are over for the window
         self.model.set_paths(folder, [])
@@ -223,6 +227,7 @@ class IndexFeed(QObject):
         if change.links_changed:
             self.links = entry_links(index)
             self.link_titles = dict(self.links)
+            self.title_words = None
         self.findings.changed(records, change.removed)  # the report, the totals
         if change.added or change.removed:
             self._use(index)  # rows come or go: the list is rebuilt
@@ -270,6 +275,7 @@ class IndexFeed(QObject):
     def _on_indexed(self, result: IndexResult) -> None:
         self.progress.hide()
         self.links, self.link_titles = result.links, result.link_titles
+        self.title_words = result.title_words
         self.findings.set_index(result.index, result.counts)  # before _use: the totals
         self._use(result.index, result.rows)
 

@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self._gil.enter_context(gil_handed_over_often())
         self.disk = DiskSync(self, self)
         self.disk.watcher.watch_failed.connect(self.status.message)  # changes unseen: say so
+        self.disk.message.connect(self.status.message)  # a folder that cannot be read
         self.files = EntryFiles(self, self)
         self.saving = Saving(self, self)
         self.bulk = install_bulk_actions(self)  # Edit › Find and Replace…, bulk edits
@@ -274,7 +275,7 @@ class MainWindow(QMainWindow):
     def _on_index_changed(self, change: IndexChange | None) -> None:
         index = self.feed.index
         if index is not None and (change is None or change.links_changed):
-            self.form.set_related_candidates(self.feed.links)
+            self.form.set_related_candidates(self.feed.links, self.feed.title_words)
         if self._current is not None and self.entry_list.current_path() != self._current:
             self.entry_list.select(self._current)  # restored work arrives before the rows
         self._update_counts()

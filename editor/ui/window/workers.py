@@ -8,6 +8,12 @@ thread (the index's updates after a bulk batch, the bulk batches themselves).
 generator); here a ``QRunnable`` on a ``QThreadPool`` runs it and a small relay
 ``QObject`` carries its steps back to the GUI thread as queued signals. The window
 never waits for it: the file names arrive after the first step, the records at the end.
+
+A :func:`run_job` relay has no parent: as a child of its receiver it was deleted with it
+(a window closing) while the job could be emitting on it from the pool, which crashed
+the process. It lives until its one report has been delivered on the GUI thread (the
+connections hold it; it deletes itself then), and the report reaches the receiver only
+if that still exists.
 """
 
 from __future__ import annotations
@@ -21,10 +27,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 from editor.content.gc_pause import gc_paused
 from editor.content.index import CorpusIndex
 from editor.content.index.records import severity_counts
+from editor.content.spelling import words_of
 from editor.ui.entries.list_rows import (
     PreparedList,
     prepare_list,
@@ -53,6 +61,7 @@ class IndexResult:
     links: list[tuple[str, str]]  # (url, title) of every entry with a URL
     link_titles: dict[str, str]  # the same as a mapping (the preview's link titles)
     counts: Counter[str]  # findings per severity: the status bar's totals
+    title_words: set[str]  # the words of the links' titles, for the spell checker
 
 
 class IndexRelay(QObject):
@@ -122,7 +131,12 @@ class _IndexJob(QRunnable):
                 links = entry_links(self._index)
                 link_titles = dict(links)
                 counts = severity_counts(self._index.records)
-            result = IndexResult(self._index, rows, links, link_titles, counts)
+                # Here, not on a worker of the spell checker's once the result is shown:
+                # that worker's Python made each call from Qt into Python of the list's
+                # first paint wait for the GIL (a 50k folder's opening stood still
+                # 83-114 ms; bench/RESULTS.md).
+                title_words = words_of(title for _, title in links)
+            result = IndexResult(self._index, rows, links, link_titles, counts, title_words)
             self._relay.finished.emit(result)
 
 
@@ -149,10 +163,7 @@ class _Job(QRunnable):
         self._emit("done", result)
 
     def _emit(self, name: str, value: object) -> None:
-        try:
-            getattr(self.relay, name).emit(value)
-        except RuntimeError:  # the relay went with its window: nobody waits any more
-            log.debug("background job ended after its window")
+        getattr(self.relay, name).emit(value)  # alive until delivered: see run_job
 
 
 def run_job(
@@ -160,18 +171,26 @@ def run_job(
     work: Callable[[], Any],
     done: Callable[[Any], None],
     failed: Callable[[BaseException], None],
-    parent: QObject,
+    receiver: QObject,
 ) -> JobRelay:
-    """Run ``work`` on ``pool``; then ``done(result)`` or ``failed(exc)`` on the GUI thread.
+    """Run ``work`` on ``pool``; then ``done(result)`` or ``failed(exc)`` on the GUI thread,
+    unless ``receiver`` was deleted meanwhile (then nothing is called).
 
     ``work`` must change nothing the GUI thread reads (it reads files and builds new
     objects); the GUI thread puts its result in place in ``done``.
-    """
-    relay = JobRelay(parent)
-    relay.done.connect(done)
-    relay.failed.connect(failed)
-    relay.done.connect(relay.deleteLater)
-    relay.failed.connect(relay.deleteLater)
+
+    The relay is made here, on the GUI thread, without a parent (see the module). The
+    delivering closures hold it, so neither the receiver's deletion nor the job's end
+    deletes it; the delivery does (``deleteLater``, on its own thread)."""
+    relay = JobRelay()
+
+    def deliver(slot: Callable[[Any], None], value: Any) -> None:
+        relay.deleteLater()
+        if isValid(receiver):
+            slot(value)
+
+    relay.done.connect(lambda result: deliver(done, result))
+    relay.failed.connect(lambda exc: deliver(failed, exc))
     pool.start(_Job(work, relay))
     return relay
 

@@ -27,7 +27,8 @@ from typing import Any
 
 import pytest
 from helpers.http_server import RecordingServer, serving
-from PySide6.QtCore import QEvent, QThreadPool
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, QThreadPool
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from editor.content.render import render_page
@@ -39,7 +40,14 @@ from editor.ui.preview.host import (
     read_loop,
     software_drawing,
 )
-from editor.ui.preview.host_protocol import Message, ProtocolError, encode, message, read_message
+from editor.ui.preview.host_protocol import (
+    FrameReader,
+    Message,
+    ProtocolError,
+    encode,
+    message,
+    read_message,
+)
 from editor.ui.preview.host_view import HostPageView, host_command
 from editor.ui.preview.network import BlockedRequests
 from editor.ui.preview.pane import PreviewPane
@@ -605,3 +613,73 @@ def test_on_windows_the_standard_output_handle_follows_fd_1() -> None:
     assert calls == [(STD_OUTPUT_HANDLE, 4001)]
     with pytest.raises(OSError, match="standard output"):
         point_std_output_at(1, lambda _which, _handle: 0, lambda fd: fd)
+
+
+class _FirstShow(QWidget):
+    """A stand-in for the embedded window that notes its geometry when first shown."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.first_shown: QRect | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.first_shown is None:
+            self.first_shown = self.geometry()
+        super().showEvent(event)
+
+
+def test_the_embedded_window_has_the_panes_size_when_first_shown(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """For a few ms after the first page the embedded window showed at a size of its own
+    (640×480): the process mapped it at that size before the window laid it out. Now
+    ``show`` tells the process the pane's size, and the container has it when shown."""
+    heard = tmp_path / "heard"
+    ready = encode(message("ready", win_id=7))
+    code = (  # what it heard, written whole once its stdin ended
+        f"import os, sys; sys.stdout.buffer.write({ready!r}); sys.stdout.flush(); "
+        f"data = sys.stdin.buffer.read(); open({str(heard)!r} + '~', 'wb').write(data); "
+        f"os.replace({str(heard)!r} + '~', {str(heard)!r})"
+    )
+    pane = QWidget()
+    qtbot.addWidget(pane)
+    pane.resize(530, 310)
+    embedded: list[_FirstShow] = []
+
+    def embed(win_id: int, parent: QWidget) -> QWidget:
+        embedded.append(_FirstShow(parent))
+        return embedded[-1]
+
+    view = HostPageView(pane, command=[sys.executable, "-c", code], embed=embed)
+    view.widget.setGeometry(0, 0, 530, 310)
+    pane.show()
+    qtbot.waitUntil(lambda: view.win_id == 7, timeout=WAIT * 1000)
+    assert embedded[0].first_shown == QRect(0, 0, 530, 310)
+    view.dispose()
+    qtbot.waitUntil(heard.exists, timeout=WAIT * 1000)
+    sent = list(FrameReader().feed(heard.read_bytes()))
+    assert message("show", width=530, height=310) in sent
+
+
+def test_the_process_maps_its_view_at_the_size_show_gives(qtbot: Any) -> None:
+    """In the process the view is a top-level widget: mapped at its own 640×480 until
+    the window laid it out."""
+    web_view = engine.load()[0]
+    assert web_view is not None
+    preview = host.PreviewHost(web_view, host.Outbox(io.BytesIO()), lambda: None)
+    sizes: list[QSize] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Show:
+                sizes.append(preview.widget.size())
+            return False
+
+    watch = Watch()
+    preview.widget.installEventFilter(watch)
+    try:
+        preview.handle(message("show", width=530, height=310))
+        assert sizes == [QSize(530, 310)]
+    finally:
+        preview.widget.hide()
+        preview.dispose()

@@ -200,3 +200,30 @@ def test_a_folder_the_watcher_cannot_list_is_said_in_the_status_bar(
         watcher.watch_folder(folder)
     message = window.statusBar().currentMessage()
     assert "not followed" in message and "the listing broke" in message
+
+
+def test_a_folder_that_cannot_be_read_is_said_and_its_entries_stay(
+    qtbot: Any, opened: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unreadable read as gone: every entry of the folder left the list, and the open
+    one got the "deleted on disk" banner."""
+    window, path = opened
+    folder = path.parent
+    watcher = window.disk.watcher
+    qtbot.waitUntil(lambda: watcher.ready, timeout=10_000)
+    total = window.model.total()
+    real = os.scandir
+
+    def scandir(where: Any) -> Any:
+        if Path(where) == folder:
+            raise PermissionError(13, "Permission denied", str(where))
+        return real(where)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with qtbot.waitSignal(watcher.folder_unreadable, timeout=WAIT_MS):
+        (folder / "new.md").write_bytes(b"---\ntitle: new\n---\n")
+    message = window.statusBar().currentMessage()
+    assert f"{folder} cannot be read (Permission denied)" in message
+    qtbot.wait(200)
+    assert window.model.total() == total
+    assert not window.pane.banner.isVisible()

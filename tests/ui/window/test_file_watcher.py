@@ -28,9 +28,9 @@ def folder(folder: Path) -> Path:
 
 @pytest.fixture
 def watcher(qtbot: QtBot, thread_pool: QThreadPool) -> Iterator[FileWatcher]:
-    """A watcher on the test's own pool, drained before the watcher goes: a listing
-    still running would report to the watcher's relay while it is deleted (a crash in
-    the next test's first event)."""
+    """A watcher on the test's own pool, drained before the watcher goes: its listings
+    report to this test, never into the next one (``test_workers.py`` shows a receiver
+    deleted under a running job is safe)."""
     w = FileWatcher(debounce_ms=50, pool=thread_pool)
     yield w
     w.unwatch_folder()
@@ -258,10 +258,10 @@ def _first_listing_held(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Even
     listing, go = threading.Event(), threading.Event()
     real = file_watcher.list_tree
 
-    def held(top: Path) -> Any:
+    def held(top: Path, *more: Any) -> Any:
         listing.set()
         assert go.wait(10)
-        return real(top)
+        return real(top, *more)
 
     monkeypatch.setattr(file_watcher, "list_tree", held)
     return listing, go
@@ -324,12 +324,12 @@ def test_a_failed_first_scan_is_said_and_a_late_one_is_nobodys_news(
     listing, go = threading.Event(), threading.Event()
     real = file_watcher.list_tree
 
-    def fails_for_the_first(top: Path) -> Any:
+    def fails_for_the_first(top: Path, *more: Any) -> Any:
         if top == folder:
             listing.set()
             assert go.wait(10)
             raise OSError("Input/output error")
-        return real(top)
+        return real(top, *more)
 
     monkeypatch.setattr(file_watcher, "list_tree", fails_for_the_first)
     said: list[str] = []
@@ -379,3 +379,78 @@ def test_the_window_drops_a_ghost_and_takes_a_moved_in_file_from_the_first_listi
         lambda: window.index.record(sample_folder / "moved-in.md") is not None, timeout=5000
     )
     qtbot.waitUntil(lambda: window.index.record(ghost) is None, timeout=5000)
+
+
+def _refuse_listing(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
+    """``os.scandir`` of ``refused`` fails as a folder without read permission does (as
+    root, ``chmod`` would not stop the listing)."""
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path) == refused:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_a_folder_that_cannot_be_read_is_said_not_reported_gone(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ``OSError`` listing a folder read as "the folder went away": every entry in it
+    was reported removed (and dropped from the list) when it only could not be read."""
+    watch(watcher, folder, qtbot)
+    sub = folder / "sub"
+    changes: list[FolderChange] = []
+    watcher.folder_changed.connect(changes.append)
+    _refuse_listing(monkeypatch, sub)
+    with qtbot.waitSignal(watcher.folder_unreadable, timeout=3000) as said:
+        (sub / "new.md").write_bytes(b"---\ntitle: new\n---\n")
+    assert said.args == [sub, "Permission denied"]
+    qtbot.wait(100)
+    assert all(not c.removed for c in changes)
+    assert str(sub) in watcher._watcher.directories()
+    monkeypatch.undo()  # readable again: compared with the listing it had
+    with qtbot.waitSignal(watcher.folder_changed, timeout=3000) as later:
+        (sub / "newer.md").write_bytes(b"---\ntitle: newer\n---\n")
+    assert later.args[0].added == {sub / "new.md", sub / "newer.md"}
+    assert later.args[0].removed == frozenset()
+
+
+def test_a_subfolder_unreadable_at_the_first_scan_is_said_and_listed_later(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sub = folder / "sub"
+    _refuse_listing(monkeypatch, sub)
+    with qtbot.waitSignal(watcher.folder_unreadable, timeout=3000) as said:
+        watcher.watch_folder(folder)
+    assert said.args == [sub, "Permission denied"]
+    qtbot.waitUntil(lambda: watcher.ready, timeout=3000)
+    monkeypatch.undo()
+    with qtbot.waitSignal(watcher.folder_changed, timeout=3000) as later:
+        (sub / "new.md").write_bytes(b"---\ntitle: new\n---\n")
+    assert later.args[0].added == {sub / "b.md", sub / "new.md"}  # never listed before
+
+
+def test_a_top_folder_that_cannot_be_read_fails_the_first_scan_with_why(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refuse_listing(monkeypatch, folder)
+    with qtbot.waitSignal(watcher.watch_failed, timeout=3000) as failed:
+        watcher.watch_folder(folder)
+    assert "cannot be read: Permission denied" in failed.args[0]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="as root, chmod does not stop a listing")
+def test_a_folder_made_unreadable_with_chmod_is_said(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot
+) -> None:
+    watch(watcher, folder, qtbot)
+    sub = folder / "sub"
+    sub.chmod(0o300)  # writable and searchable, not listable
+    try:
+        with qtbot.waitSignal(watcher.folder_unreadable, timeout=3000) as said:
+            (sub / "new.md").write_bytes(b"---\ntitle: new\n---\n")
+        assert said.args == [sub, "Permission denied"]
+    finally:
+        sub.chmod(0o755)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -495,3 +496,28 @@ def test_the_gil_changes_hands_often_while_the_window_lives(
     assert sys.getswitchinterval() == min(before, SWITCH_INTERVAL)
     window.close()
     assert sys.getswitchinterval() == before
+
+
+def test_the_titles_words_come_with_the_index_not_from_a_worker_after_it(
+    make_window: Any, sample_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker gathering the words once the result was shown ran its Python while the
+    list first painted (each call from Qt into Python waited for the GIL): a 50k
+    folder's opening stood still 83-114 ms. The index's job makes them instead."""
+    from editor.content.spelling import words_of
+    from editor.ui.form import spell_check
+
+    gathered: list[threading.Thread] = []  # the threads the spell checker gathered on
+    real = words_of
+
+    def spy(titles: Any) -> set[str]:
+        gathered.append(threading.current_thread())
+        return real(titles)
+
+    monkeypatch.setattr(spell_check, "SYNC_TITLES_MAX", 0)  # every folder counts as big
+    monkeypatch.setattr(spell_check, "words_of", spy)
+    window = make_window(sample_folder)  # returns once the index's result is in
+    site = window.form.writing.spell.speller.site
+    assert "batna" in site and "leverage" in site  # title words, there at once
+    assert all(thread is threading.main_thread() for thread in gathered)
+    assert window.feed.title_words == words_of(t for _, t in window.feed.links)

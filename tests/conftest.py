@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +63,16 @@ def _isolated_user_dirs(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+
+
+@pytest.fixture(autouse=True)
+def _switch_interval_kept() -> Iterator[None]:
+    """Each test leaves the GIL's switch interval as it found it: a window or job that
+    kept the short interval after it went made a later test's assertions depend on
+    the order the tests ran in."""
+    before = sys.getswitchinterval()
+    yield
+    assert sys.getswitchinterval() == before, "the switch interval was left changed"
 
 
 SHARED = REPO_ROOT.parent / "shared"

@@ -117,6 +117,10 @@ class MainWindow(QMainWindow):
         # still 136-196 ms when the index's result was shown, 21-56 ms with 0.5 ms.
         self._gil = ExitStack()
         self._gil.enter_context(gil_handed_over_often())
+        # A window going without its close (deleted by its owner, a crash the journal
+        # recovers from) puts it back too: through a child, whose ``destroyed`` comes
+        # after the window's own (slots of the window's disturbed those waiting on it).
+        QObject(self).destroyed.connect(self._gil.close)
         self.disk = DiskSync(self, self)
         self.disk.watcher.watch_failed.connect(self.status.message)  # changes unseen: say so
         self.disk.message.connect(self.status.message)  # a folder that cannot be read

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from helpers.keys import type_at_end
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QPlainTextEdit
 
 from editor.content.frontmatter import load_bytes
@@ -521,3 +521,23 @@ def test_the_titles_words_come_with_the_index_not_from_a_worker_after_it(
     assert "batna" in site and "leverage" in site  # title words, there at once
     assert all(thread is threading.main_thread() for thread in gathered)
     assert window.feed.title_words == words_of(t for _, t in window.feed.links)
+
+
+def test_a_window_destroyed_without_closing_puts_the_interval_back(
+    qtbot: Any, qsettings: QSettings, thread_pool: QThreadPool, journal_root: Path, tmp_path: Path
+) -> None:
+    """A window that goes without its close (a crash the journal recovers from, a
+    parent deleting it) left the whole process at the 0.5 ms interval."""
+    from editor.ui.window.main_window import MainWindow
+
+    before = sys.getswitchinterval()
+    window = MainWindow(
+        tmp_path, settings=SettingsStore(qsettings), pool=thread_pool, use_cache=False,
+        journal_root=journal_root,
+    )  # fmt: skip
+    assert sys.getswitchinterval() == min(before, SWITCH_INTERVAL)
+    qtbot.waitUntil(lambda: window.index is not None, timeout=10_000)
+    thread_pool.waitForDone()
+    with qtbot.waitSignal(window.destroyed):
+        window.deleteLater()
+    assert sys.getswitchinterval() == before

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import QApplication
 
 from editor.ui.settings import SettingsStore
 from editor.ui.window.main_window import MainWindow
+from editor.ui.window.workers import IndexRelay
 
 TYPED = ["negotiation", "leverage power", "zzqx"]
 
@@ -311,7 +312,7 @@ def main() -> int:
             window.open_folder(folder)
             opened.extend((t0, time.perf_counter() - t0))
             relay = window.feed.worker.relay
-            if relay is not None:
+            if isinstance(relay, IndexRelay):
                 relay.progress.connect(on_progress)
             phase[0] = "opened"
 

@@ -147,8 +147,6 @@ class PreviewRunner(RelayRunner):
     Holds the collector paused from a preview's start until the pool is idle after it,
     then makes the full collection the preview's objects are due (see the module)."""
 
-    relay: PreviewRelay | None
-
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(pool, parent)
         self._hold: CollectorHold | None = None
@@ -203,7 +201,7 @@ class PreviewRunner(RelayRunner):
         # it (a save's) cannot change what it sees halfway
         snapshot = IndexSnapshot.of(index) if index is not None else None
         args = _PreviewArgs(folder, options, scope, snapshot, open_docs)
-        relay = PreviewRelay(self)
+        relay = PreviewRelay()
         if self._hold is None:
             self._hold = CollectorHold()
             self._holds.append(self._hold)

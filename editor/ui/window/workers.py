@@ -195,19 +195,65 @@ def run_job(
     return relay
 
 
+class _Ended(QObject):
+    """Says, on the GUI thread, that a :class:`RelayRunner` job has returned."""
+
+    ended = Signal()
+
+
+class _Ending(QRunnable):
+    """Runs a :class:`RelayRunner` job, then says it ended (whichever way it returned)."""
+
+    def __init__(self, job: QRunnable, ended: _Ended) -> None:
+        super().__init__()
+        self._job = job
+        self._ended = ended
+
+    def run(self) -> None:
+        try:
+            self._job.run()
+        finally:
+            self._ended.ended.emit()
+
+
+class _Current:
+    """The running job's cancel flag and relay (plain Python: read when the runner goes)."""
+
+    def __init__(self) -> None:
+        self.cancel: threading.Event | None = None
+        self.relay: QObject | None = None
+
+    def stop(self) -> None:
+        if self.cancel is not None:
+            self.cancel.set()
+        if self.relay is not None:
+            self.relay.blockSignals(True)
+        self.cancel, self.relay = None, None
+
+
 class RelayRunner(QObject):
     """One background job at a time on a pool: starting one cancels the one before.
 
     Indexing and the bulk previews run this way: a ``QRunnable`` reports through a
     relay ``QObject`` of queued signals and checks a ``threading.Event`` between steps;
     a cancelled run's relay is muted so its late signals reach nobody.
+
+    A relay has no parent, as :func:`run_job`'s: as the runner's child it went with the
+    runner (a window deleted) while the job could still emit on it. It lives until the
+    job has returned and that is known on the GUI thread; a runner deleted meanwhile
+    cancels and mutes it first.
     """
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = pool if pool is not None else QThreadPool.globalInstance()
-        self._cancel: threading.Event | None = None
-        self.relay: QObject | None = None
+        self._current = _Current()
+        self.destroyed.connect(self._current.stop)
+
+    @property
+    def relay(self) -> QObject | None:
+        """The running job's relay (None when none runs or it was cancelled)."""
+        return self._current.relay
 
     def launch(
         self,
@@ -220,25 +266,30 @@ class RelayRunner(QObject):
         Connecting after ``pool.start`` would race the job: a quick one can finish and
         emit before the connections exist, and its result is lost."""
         self.cancel()
+        relay.setParent(None)  # the job's until it ends, not the runner's: see the class
         connect(relay)
         cancel = threading.Event()
-        self._cancel, self.relay = cancel, relay
-        self.pool.start(job(cancel))
+        self._current.cancel, self._current.relay = cancel, relay
+        ended = _Ended()
+        current = self._current  # not self: the runner may be gone by then
+
+        def release() -> None:  # holds both until the job's end is delivered here
+            if current.relay is relay:
+                current.cancel, current.relay = None, None
+            relay.deleteLater()
+            ended.deleteLater()
+
+        ended.ended.connect(release)
+        self.pool.start(_Ending(job(cancel), ended))
         return relay
 
     def cancel(self) -> None:
         """Stop the running job at its next step; its later signals are dropped."""
-        if self._cancel is not None:
-            self._cancel.set()
-        if self.relay is not None:
-            self.relay.blockSignals(True)
-        self._cancel, self.relay = None, None
+        self._current.stop()
 
 
 class IndexWorker(RelayRunner):
     """Starts and cancels indexing runs; one at a time per window."""
-
-    relay: IndexRelay | None
 
     def start(
         self,
@@ -250,7 +301,7 @@ class IndexWorker(RelayRunner):
     ) -> IndexRelay:
         """Index ``folder``; ``connect`` hooks up the relay's signals before the job runs.
         ``sort``: the list's sort (column, descending), to order its rows in advance."""
-        relay = IndexRelay(self)
+        relay = IndexRelay()
         return self.launch(
             relay,
             connect,

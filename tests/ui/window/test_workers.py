@@ -4,13 +4,14 @@ and a receiver deleted while its job runs is neither reached nor a crash."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, Signal
 from pytestqt.qtbot import QtBot
 from shiboken6 import delete, isValid
 
-from editor.ui.window.workers import run_job
+from editor.ui.window.workers import RelayRunner, run_job
 
 ROUNDS = 500  # the race crashed the old relays within a few hundred rounds
 
@@ -74,3 +75,98 @@ def test_receivers_deleted_just_as_their_jobs_report_crash_nothing(
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     _deliveries(thread_pool)
     assert got == []
+
+
+class _Relay(QObject):
+    done = Signal(object)
+
+
+class _Receiver(QObject):
+    """A dialog or feed: owns its runner and takes the relay's reports."""
+
+    def __init__(self, got: list[Any]) -> None:
+        super().__init__()
+        self.got = got
+
+    def take(self, value: Any) -> None:
+        self.got.append(value)
+
+
+class _Report(QRunnable):
+    """Waits for ``go``, then reports on ``relay`` (unless ``cancel`` is set)."""
+
+    def __init__(self, relay: _Relay, cancel: threading.Event, go: Callable[[], Any]) -> None:
+        super().__init__()
+        self.relay, self.cancel, self.go = relay, cancel, go
+
+    def run(self) -> None:
+        self.go()
+        if not self.cancel.is_set():
+            self.relay.done.emit("done")
+
+
+def _launch(
+    runner: RelayRunner, receiver: _Receiver, go: Callable[[], Any], *, heed_cancel: bool = True
+) -> _Relay:
+    relay = _Relay(runner)  # as the window's were made: the runner's child
+
+    def job(cancel: threading.Event) -> _Report:
+        return _Report(relay, cancel if heed_cancel else threading.Event(), go)
+
+    def connect(relay: _Relay) -> None:
+        relay.done.connect(receiver.take)
+
+    return runner.launch(relay, connect, job)
+
+
+def test_a_runner_deleted_while_its_job_runs_leaves_the_relay_to_the_job(
+    thread_pool: QThreadPool,
+) -> None:
+    """The relay was the runner's child: deleting the runner (with its window) deleted
+    what the job was about to emit on. Now the runner's going cancels the job and mutes
+    its relay, which lives until the job has returned and then goes."""
+    got: list[Any] = []
+    receiver = _Receiver(got)
+    runner = RelayRunner(thread_pool, receiver)
+    go = threading.Event()
+    relay = _launch(runner, receiver, go.wait, heed_cancel=False)
+    try:
+        delete(receiver)  # and its runner
+        assert isValid(relay)
+        assert relay.signalsBlocked()
+    finally:
+        go.set()
+    _deliveries(thread_pool)
+    assert got == []
+    assert not isValid(relay)
+
+
+def test_runners_deleted_just_as_their_jobs_report_crash_nothing(
+    thread_pool: QThreadPool,
+) -> None:
+    """The job emits (cancelled or not) while the GUI thread deletes its runner."""
+    got: list[Any] = []
+    for _ in range(ROUNDS):
+        receiver = _Receiver(got)
+        runner = RelayRunner(thread_pool, receiver)
+        both = threading.Barrier(2, timeout=10)
+        _launch(runner, receiver, both.wait, heed_cancel=False)
+        receiver.deleteLater()
+        both.wait()  # the job reports now, as its runner is deleted
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    _deliveries(thread_pool)
+    assert got == []
+
+
+def test_a_finished_job_s_relay_goes_after_its_report(
+    qtbot: QtBot, thread_pool: QThreadPool
+) -> None:
+    got: list[Any] = []
+    receiver = _Receiver(got)
+    runner = RelayRunner(thread_pool, receiver)
+    relay = _launch(runner, receiver, lambda: None)
+    qtbot.waitUntil(lambda: got == ["done"])
+    _deliveries(thread_pool)
+    assert not isValid(relay)
+    assert runner.relay is None  # nothing runs now: nothing to cancel
+    delete(receiver)

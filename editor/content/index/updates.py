@@ -216,7 +216,8 @@ class IndexUpdates(IndexState):
             edits.append((position, rel, parts))
             (change.changed if present else change.added).append(rel)
         if edits:
-            change.links_changed = self._apply(store, sorted(edits, key=lambda e: (e[0], e[1])))
+            ordered = sorted(edits, key=lambda e: (e[0], e[1]))
+            change.links_changed = self._apply(store, ordered, change.released)
         self._generation += 1
         self.parsed = len(change.added) + len(change.changed)
         self._ordered = self._ordered_blob = None
@@ -235,7 +236,7 @@ class IndexUpdates(IndexState):
             new._store, new._row, new._text = store, row, b""
             change.changed.append(new.path)
         if ready.rebuilt is not None:
-            store.take(ready.rebuilt)
+            change.released.append(store.take(ready.rebuilt))
         else:
             for row, search, mask in ready.texts:
                 store.override(row, search, mask)
@@ -253,13 +254,19 @@ class IndexUpdates(IndexState):
         self.cache_stale = self.use_cache
         return change
 
-    def _apply(self, store: SearchText, edits: list[tuple[int, str, FileParts | None]]) -> bool:
+    def _apply(
+        self,
+        store: SearchText,
+        edits: list[tuple[int, str, FileParts | None]],
+        released: list[object],
+    ) -> bool:
         """Put the edits (sorted by old row, then path) into the paths, records and
-        search texts. True when an entry's URL or title came, went or changed."""
+        search texts (the old texts into ``released``). True when an entry's URL or
+        title came, went or changed."""
         links: set[tuple[str, str]] = set()  # (url, title) of the entries gone or changed...
         new_links: set[tuple[str, str]] = set()  # ...and of those that replace them
         if not self._change_in_place(store, edits, links, new_links):
-            self._rebuild_rows(store, edits, links, new_links)
+            released.append(self._rebuild_rows(store, edits, links, new_links))
         return {link for link in links if link[0]} != {link for link in new_links if link[0]}
 
     def _change_in_place(
@@ -292,9 +299,9 @@ class IndexUpdates(IndexState):
         edits: list[tuple[int, str, FileParts | None]],
         links: set[tuple[str, str]],
         new_links: set[tuple[str, str]],
-    ) -> None:
+    ) -> Rebuilt:
         """Edits that add or remove files: paths, records and search texts made anew,
-        the kept rows between the edits moving as whole ranges."""
+        the kept rows between the edits moving as whole ranges; the old texts."""
         old_paths = self.paths
         old_count = len(old_paths)
         segments: list[range | tuple[bytes, int]] = []
@@ -314,10 +321,11 @@ class IndexUpdates(IndexState):
                 paths.append(rel)
         segments.append(range(done, old_count))
         paths += old_paths[done:]
-        store.rebuild(segments, rebuild_sink(store))
+        old = store.rebuild(segments, rebuild_sink(store))
         self.paths = paths  # a new list: holders of the old one keep theirs
         self._records = [self._by_path[rel] for rel in paths]
         self._attach(store)
+        return old
 
     def _detach(self, rel: str) -> tuple[str, str]:
         """Drop ``rel``'s record (it keeps its own text); its ``(url, title)``."""

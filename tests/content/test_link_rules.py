@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.content.bulk.links import backlinks
 from editor.content.document import load_entry
 from editor.content.index import CorpusIndex
 from editor.content.seo.config import SeoConfig, parse_config
-from editor.content.seo.link_rules import LinkFacts, LinkRules, markdown_links
+from editor.content.seo.link_rules import LinkFacts, LinkRules, link_findings, markdown_links
 
 NEW_RULES = {"orphan", "link-moved", "value-variant"}
 
@@ -151,6 +153,33 @@ def test_updates_in_any_order_give_what_a_build_gives(order: int, settings: str)
     fresh = LinkRules(config)
     fresh.build(current.values())
     assert rules.all() == fresh.all()
+
+
+_SPELLINGS = st.sampled_from(["", "Media", "media", " Media ", "MEDIA", "Art", "art", "A.rt"])
+_URLS = st.sampled_from(["", "/g/a", "/g/b", "/x/a", "/g/c/", "https://site/g/b"])
+_ENTRIES = st.lists(
+    st.tuples(_URLS, _SPELLINGS, st.lists(st.tuples(st.sampled_from(["related.0", "markdown"]),
+                                                   _URLS), max_size=2)),
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=_ENTRIES, chosen=st.sampled_from(SETTINGS))
+def test_link_findings_over_a_whole_corpus_are_those_of_link_rules(
+    entries: list[tuple[str, str, list[tuple[str, str]]]], chosen: str
+) -> None:
+    """``link_findings`` (value-variant counted by a ``SubjectTally``, as a cold check
+    does) gives exactly what the incremental ``LinkRules`` gives, in its order."""
+    config = parse_config(chosen)
+    facts = [
+        LinkFacts(f"{n:02}.md", url, subject.strip(), tuple(links))
+        for n, (url, subject, links) in enumerate(entries)
+    ]
+    rules = LinkRules(config)
+    rules.build(facts)
+
+    assert link_findings(config, [*facts, None]) == rules.all()
 
 
 def test_the_link_tables_are_kept_only_for_the_rules_that_read_them() -> None:

@@ -74,6 +74,25 @@ def test_a_markdown_link_in_a_text_field_counts_as_an_inbound_link(sample_folder
     assert found(index) == found(build(sample_folder))  # incremental = a full check
 
 
+@pytest.mark.parametrize(
+    ("settings", "kept"), [(None, False), ("seo:\n  enable: [orphan]\n", True)]
+)
+def test_markdown_link_targets_are_kept_only_while_a_rule_reads_them(
+    sample_folder: Path, settings: str | None, kept: bool
+) -> None:
+    """Nothing but ``orphan`` and ``link-moved`` reads them: with the defaults a file is
+    not even searched for links (a pass over every file's text, in every worker)."""
+    if settings is not None:
+        (sample_folder / "glossary-editor.yaml").write_text(settings, encoding="utf-8")
+    edit(sample_folder / "zopa.md", "is the range", "is the [range](/glossary/batna)")
+    record = build(sample_folder).record("zopa.md")
+    assert record is not None
+    facts = record.facts_row()
+    assert facts is not None
+    assert (facts[8:] == (("/glossary/batna",),)) is kept
+    assert len(facts) == (9 if kept else 8)
+
+
 def test_a_link_left_at_an_entrys_old_url_is_reported(sample_folder: Path) -> None:
     (sample_folder / "glossary-editor.yaml").write_text(
         "seo:\n  enable: [link-moved]\n", encoding="utf-8"

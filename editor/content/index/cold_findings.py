@@ -27,6 +27,7 @@ from editor.content.seo.link_rules import (
     SubjectTally,
     corpus_link_findings,
     link_facts,
+    links_read,
 )
 
 
@@ -47,7 +48,7 @@ class ColdFindings:
         self.subjects = SubjectTally(config)
         # Each entry's links only for the rules that read them (off by default).
         self.links: list[LinkFacts] | None = None
-        if config.enabled("orphan") or config.enabled("link-moved"):
+        if links_read(config):
             self.links = []
 
     def add(self, chunk: ParsedChunk) -> None:

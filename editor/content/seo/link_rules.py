@@ -21,7 +21,8 @@ written (case kept, without ``#part``, query or trailing slash), so a related li
 ``https://example.org/glossary/x/`` (the site's own address written out) resolves to
 ``/glossary/x`` for every rule. The index keeps an entry's Markdown link targets, as
 written, in the last column of its facts (:func:`link_targets`, read by
-:func:`link_facts`): not in the search text, which the filter box and find/replace match.
+:func:`link_facts`) while a rule reads them (:func:`links_read`): not in the search
+text, which the filter box and find/replace match.
 
 :class:`LinkRules` keeps what the rules need and, like ``corpus_rules.CorpusRules``,
 re-checks after a save only what the changed entries touch; :class:`WholeCorpusRules`
@@ -57,6 +58,7 @@ __all__ = [
     "link_facts",
     "link_key",
     "link_targets",
+    "links_read",
     "markdown_links",
     "text_links",
 ]
@@ -113,6 +115,15 @@ def link_targets(values: Iterable[str], body: str) -> tuple[str, ...]:
     found = [target for text in values if "](" in text for target in text_links(text)]
     found += text_links(body)
     return tuple(found) if found else ()
+
+
+def links_read(config: SeoConfig) -> bool:
+    """Whether a rule that reads an entry's links is on (``orphan``, ``link-moved``; both
+    off by default). Only then does the index keep each entry's Markdown link targets
+    (:func:`link_targets`): nothing else reads them, and a change of the settings is a
+    new cache (its fingerprint holds them), so an index never lacks the targets it needs.
+    """
+    return config.enabled("orphan") or config.enabled("link-moved")
 
 
 def link_key(url: str) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.content.bulk.links import backlinks
 from editor.content.document import load_entry
 from editor.content.index import CorpusIndex
 from editor.content.seo.config import SeoConfig, parse_config
-from editor.content.seo.link_rules import LinkFacts, LinkRules, markdown_links
+from editor.content.seo.link_rules import LinkFacts, LinkRules, link_findings, markdown_links
 
 NEW_RULES = {"orphan", "link-moved", "value-variant"}
 
@@ -70,6 +72,25 @@ def test_a_markdown_link_in_a_text_field_counts_as_an_inbound_link(sample_folder
     assert "lonely.md" in change.refreshed
     assert ("orphan", "lonely.md") not in {(r, p) for r, p, *_ in found(index)}
     assert found(index) == found(build(sample_folder))  # incremental = a full check
+
+
+@pytest.mark.parametrize(
+    ("settings", "kept"), [(None, False), ("seo:\n  enable: [orphan]\n", True)]
+)
+def test_markdown_link_targets_are_kept_only_while_a_rule_reads_them(
+    sample_folder: Path, settings: str | None, kept: bool
+) -> None:
+    """Nothing but ``orphan`` and ``link-moved`` reads them: with the defaults a file is
+    not even searched for links (a pass over every file's text, in every worker)."""
+    if settings is not None:
+        (sample_folder / "glossary-editor.yaml").write_text(settings, encoding="utf-8")
+    edit(sample_folder / "zopa.md", "is the range", "is the [range](/glossary/batna)")
+    record = build(sample_folder).record("zopa.md")
+    assert record is not None
+    facts = record.facts_row()
+    assert facts is not None
+    assert (facts[8:] == (("/glossary/batna",),)) is kept
+    assert len(facts) == (9 if kept else 8)
 
 
 def test_a_link_left_at_an_entrys_old_url_is_reported(sample_folder: Path) -> None:
@@ -151,6 +172,33 @@ def test_updates_in_any_order_give_what_a_build_gives(order: int, settings: str)
     fresh = LinkRules(config)
     fresh.build(current.values())
     assert rules.all() == fresh.all()
+
+
+_SPELLINGS = st.sampled_from(["", "Media", "media", " Media ", "MEDIA", "Art", "art", "A.rt"])
+_URLS = st.sampled_from(["", "/g/a", "/g/b", "/x/a", "/g/c/", "https://site/g/b"])
+_ENTRIES = st.lists(
+    st.tuples(_URLS, _SPELLINGS, st.lists(st.tuples(st.sampled_from(["related.0", "markdown"]),
+                                                   _URLS), max_size=2)),
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=_ENTRIES, chosen=st.sampled_from(SETTINGS))
+def test_link_findings_over_a_whole_corpus_are_those_of_link_rules(
+    entries: list[tuple[str, str, list[tuple[str, str]]]], chosen: str
+) -> None:
+    """``link_findings`` (value-variant counted by a ``SubjectTally``, as a cold check
+    does) gives exactly what the incremental ``LinkRules`` gives, in its order."""
+    config = parse_config(chosen)
+    facts = [
+        LinkFacts(f"{n:02}.md", url, subject.strip(), tuple(links))
+        for n, (url, subject, links) in enumerate(entries)
+    ]
+    rules = LinkRules(config)
+    rules.build(facts)
+
+    assert link_findings(config, [*facts, None]) == rules.all()
 
 
 def test_the_link_tables_are_kept_only_for_the_rules_that_read_them() -> None:

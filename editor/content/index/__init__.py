@@ -8,6 +8,7 @@
 - :mod:`.chunk_parser` — the protocol the index parses through, and the in-process parser
 - :mod:`.pool` — the process-pool parser (workers, spill files, fork server)
 - :mod:`.cached_findings` — an unchanged folder's findings from the cache, no record made
+- :mod:`.cold_findings` — a cold build for the findings alone (``check``), no record made
 - :mod:`.reconcile` — which rows the cache still answers for, and placing them in order
 - :mod:`.state` — :class:`IndexState`: the rows, the search text and the corpus findings
 - :mod:`.updates` — updates after files change: read on any thread, put in on the reader's

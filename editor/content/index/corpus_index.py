@@ -30,6 +30,7 @@ from editor.content.errors import ContentError
 from editor.content.gc_pause import gc_paused
 from editor.content.index.cached_findings import CachedFindings
 from editor.content.index.chunk_parser import ChunkParser, InProcessParser
+from editor.content.index.cold_findings import ColdFindings
 from editor.content.index.reconcile import Placer, racy, read_clock, reconcile, still_same
 from editor.content.index.records import (
     EntryRecord,
@@ -39,7 +40,7 @@ from editor.content.index.records import (
     grouped,
     order_from_bytes,
 )
-from editor.content.index.scan import scan_folder
+from editor.content.index.scan import Listed, scan_folder
 from editor.content.index.state import (
     BACKGROUND_SAVE_MIN,
     POOL_MIN_FILES,
@@ -101,7 +102,8 @@ class CorpusIndex(IndexUpdates):
         their corpus findings put back, were ~0.1 s of a ~0.9 s warm check): the index
         then knows its size and its findings (:meth:`finding_rows`,
         :meth:`ordered_finding_rows`) and nothing else; :attr:`records` refuses. In
-        every other case it is built in full.
+        every other case but a cold build (no cache: every file parsed, the chunks
+        taken by :class:`~.cold_findings.ColdFindings`) it is built in full.
         """
         with gc_paused("old"):
             yield from self._build(findings_only)
@@ -131,6 +133,9 @@ class CorpusIndex(IndexUpdates):
             self._generation += 1
             yield Progress(total, total, "check")
             yield Progress(total, total, "done")
+            return
+        if findings_only and cached is None:
+            yield from self._build_findings(todo, total)
             return
         records: list[EntryRecord] = []
         writer: index_cache.Writer | None = None
@@ -190,6 +195,46 @@ class CorpusIndex(IndexUpdates):
                 )
             elif self.use_cache and not unchanged:
                 self._save()
+            yield Progress(total, total, "done")
+        finally:
+            if writer is not None:
+                writer.abort_unfinished()  # closed early: leave no temporary file
+
+    def _build_findings(self, todo: list[Listed], total: int) -> Iterator[Progress]:
+        """A cold build for a reader of the findings alone: the chunks go to
+        :class:`ColdFindings` and no record is made (see :meth:`build`)."""
+        writer = index_cache.Writer(self.folder) if self.use_cache else None
+        builder = SearchBuilder(self._text_sink(total)) if writer is not None else None
+        cold = ColdFindings(self.config, builder, writer)
+        try:
+            for item in self._parser(len(todo)).chunks(todo, 0, total):
+                if isinstance(item, Progress):
+                    yield item
+                else:
+                    cold.add(item)
+            store = builder.finish() if builder is not None else None
+        except BaseException:
+            if builder is not None:
+                builder.abort()
+            if writer is not None:
+                writer.abort()
+            raise
+        try:
+            self.parsed = len(todo)
+            self._records, self._by_path = [], {}
+            self._generation += 1
+            yield Progress(total, total, "check")
+            self._set_cached_findings(CachedFindings(cold.rows, cold.corpus()))
+            del cold
+            if writer is not None and store is not None:
+                writer.finish(
+                    self._key,
+                    self._corpus,
+                    (store.buffer, store.starts, store.masks),
+                    store.path,
+                    background=total >= BACKGROUND_SAVE_MIN,
+                    ordered=self._check_order().tobytes(),
+                )
             yield Progress(total, total, "done")
         finally:
             if writer is not None:

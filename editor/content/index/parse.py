@@ -31,7 +31,7 @@ from editor.content.search_rows import (
     value_text,
 )
 from editor.content.seo import SeoConfig, finding_from_error
-from editor.content.seo.link_rules import link_targets
+from editor.content.seo.link_rules import link_targets, links_read
 from editor.content.seo.rules import FactsRow, check_entry_rows
 
 log = logging.getLogger(__name__)
@@ -134,8 +134,8 @@ def parse_file(  # noqa: PLR0917 - called per file from the workers
         if fast is None:
             texts = [rel]
             collect_values(data, texts)
-        if "](" in text:  # Markdown links: kept for the link rules, after the SEO facts
-            facts = _with_link_targets(facts, texts[1:], text)
+        if links_read(config) and "](" in text:  # Markdown links, for the link rules
+            facts = _with_link_targets(facts, texts[1:], text)  # after the SEO facts
         search = search_bytes(texts)
         # ``value_text`` of a string (the usual value) is its strip: no call for it
         get = data.get

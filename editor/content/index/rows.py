@@ -39,6 +39,7 @@ RecordRow = tuple[
 ROW_PATH: Final = 0
 ROW_SIZE: Final = 1
 ROW_MTIME: Final = 2
+ROW_SUBJECT: Final = 5
 ROW_OWN: Final = 9
 ROW_FACTS: Final = 11
 

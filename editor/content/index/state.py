@@ -29,7 +29,13 @@ from editor.content.schema import SchemaRegistry
 from editor.content.search import SearchBuilder, SearchText
 from editor.content.search_rows import letter_mask
 from editor.content.seo import Finding, SeoConfig, load_config
-from editor.content.seo.link_rules import LinkFacts, WholeCorpusRules, link_facts, link_findings
+from editor.content.seo.link_rules import (
+    LinkFacts,
+    WholeCorpusRules,
+    link_facts,
+    link_findings,
+    links_read,
+)
 from editor.content.seo.rules import (
     CorpusTally,
     FactsRow,
@@ -141,8 +147,7 @@ class IndexState:
         if record is None or facts is None:
             return None
         # Links only for the rules that read them (a LinkFacts each costs memory).
-        wanted = self.config.enabled("orphan") or self.config.enabled("link-moved")
-        return link_facts(rel, record.subject, facts, with_links=wanted)
+        return link_facts(rel, record.subject, facts, with_links=links_read(self.config))
 
     def prepare_updates(self) -> None:
         """Make the incremental corpus rules now (the window does, off its GUI thread,

@@ -18,7 +18,7 @@ import yaml
 from editor.content.errors import ContentError
 from editor.content.frontmatter import load_bounded
 from editor.content.safe_read import read_text
-from editor.content.schema import Schema
+from editor.content.schema_model import Schema
 from editor.content.seo.config import load_config
 from editor.content.settings_file import CONFIG_FILE
 from editor.content.site import cloudcannon, decap, frontmatter_cms, seo_map

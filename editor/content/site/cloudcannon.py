@@ -21,7 +21,7 @@ from typing import Any
 from editor.content import frontmatter
 from editor.content.errors import ContentError
 from editor.content.safe_read import read_text
-from editor.content.schema import Field, FieldKind, Schema
+from editor.content.schema_model import Field, FieldKind, Schema
 from editor.content.site.config_yaml import line_of, read_config
 from editor.content.site.model import Collection, SiteSetup, clean_folder, humanise, make_field
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from editor.content.errors import ContentError
-from editor.content.schema import Field, FieldKind, Schema
+from editor.content.schema_model import Field, FieldKind, Schema
 
 
 @dataclass(frozen=True)

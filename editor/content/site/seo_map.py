@@ -23,7 +23,7 @@ from editor.content import fast_yaml
 from editor.content.errors import ContentError
 from editor.content.frontmatter import load_bounded
 from editor.content.safe_read import read_head
-from editor.content.schema import Schema
+from editor.content.schema_model import Schema
 from editor.content.seo.common import GLOSSARY_SEO_MAP
 
 ROLES = ("title", "description", "keywords", "keyphrase", "slug", "h1")

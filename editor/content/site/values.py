@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from editor.content.safe_read import read_head
-from editor.content.schema import Schema
+from editor.content.schema_model import Schema
 from editor.content.site.seo_map import _front, _markdown_files
 
 VALUE_KINDS = frozenset({"select", "multiselect", "tags"})

@@ -125,8 +125,11 @@ def list_folder(folder: Path) -> tuple[_Entries | None, list[Path]]:
 
 def list_tree(top: Path, unreadable: dict[Path, str] | None = None) -> dict[Path, _Entries]:
     """``top`` and every subfolder below it, listed. A folder that cannot be read is
-    listed empty and put in ``unreadable`` with the reason (without ``unreadable``:
-    :class:`FolderUnreadableError` is raised)."""
+    left out and put in ``unreadable`` with the reason (without ``unreadable``:
+    :class:`FolderUnreadableError` is raised): the system refuses to watch a folder
+    without read permission, so it is listed as new, and watched, by its parent's next
+    rescan once it can be read (listed empty, it passed for watched and was never
+    looked at again)."""
     listed: dict[Path, _Entries] = {}
     stack = [top]
     while stack:
@@ -137,7 +140,6 @@ def list_tree(top: Path, unreadable: dict[Path, str] | None = None) -> dict[Path
             if unreadable is None:
                 raise
             unreadable[folder] = exc.reason
-            listed[folder] = {}
             continue
         if entries is not None:
             listed[folder] = entries

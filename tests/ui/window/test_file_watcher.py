@@ -417,19 +417,38 @@ def test_a_folder_that_cannot_be_read_is_said_not_reported_gone(
     assert later.args[0].removed == frozenset()
 
 
+def _refuse_watching(monkeypatch: pytest.MonkeyPatch, watcher: FileWatcher, refused: Path) -> None:
+    """The system refuses to watch ``refused`` as it does a folder without read
+    permission (``inotify_add_watch``: EACCES; as root it would not)."""
+    qt_watcher = watcher._watcher
+    real = qt_watcher.addPaths
+
+    def add_paths(paths: list[str]) -> list[str]:
+        kept = [p for p in paths if Path(p) != refused]
+        return (real(kept) if kept else []) + [p for p in paths if Path(p) == refused]
+
+    monkeypatch.setattr(qt_watcher, "addPaths", add_paths)
+
+
 def test_a_subfolder_unreadable_at_the_first_scan_is_said_and_listed_later(
     watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Listed empty, the unreadable folder passed for a watched one: its parent's rescans
+    skipped it, and neither its files nor any made later were ever seen."""
     sub = folder / "sub"
     _refuse_listing(monkeypatch, sub)
+    _refuse_watching(monkeypatch, watcher, sub)
     with qtbot.waitSignal(watcher.folder_unreadable, timeout=3000) as said:
         watcher.watch_folder(folder)
     assert said.args == [sub, "Permission denied"]
     qtbot.waitUntil(lambda: watcher.ready, timeout=3000)
-    monkeypatch.undo()
+    monkeypatch.undo()  # readable again (chmod: an event of its parent's)
     with qtbot.waitSignal(watcher.folder_changed, timeout=3000) as later:
+        sub.chmod(0o755)
+    assert later.args[0].added == {sub / "b.md"}  # never listed before
+    with qtbot.waitSignal(watcher.folder_changed, timeout=3000) as latest:
         (sub / "new.md").write_bytes(b"---\ntitle: new\n---\n")
-    assert later.args[0].added == {sub / "b.md", sub / "new.md"}  # never listed before
+    assert latest.args[0].added == {sub / "new.md"}  # and now watched
 
 
 def test_a_top_folder_that_cannot_be_read_fails_the_first_scan_with_why(

@@ -4,10 +4,10 @@ At 50k entries the report holds ~140k rows (~30 MB, ~0.9 s to make); most sessio
 open it. So the rows are made the first time the report is shown (on the pool: the GUI
 thread only swaps them in) and kept current after that, save by save, as before. Until
 then the status bar's error and warning counts come from a :class:`SeverityTally` of the
-index's records, made on the pool when the index arrives and kept current by each
-update's changed records (until it is in, counted over all records once per change:
-16-29 ms at 50k); after, from the rows' running counts (the same numbers, kept save by
-save).
+index's records, made by the index's job (off the GUI thread, before the result is
+shown) and kept current by each update's changed records (a count over all records
+after each update cost 16-29 ms at 50k); after, from the rows' running counts (the same
+numbers, kept save by save).
 
 Updates that arrive while the rows are being made are noted and synced once the rows are
 in, so rows made from a record that changed meanwhile never stay.
@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool
 
-from editor.content.index.records import severity_counts
 from editor.ui.report.findings_rows import PreparedRows, RecordLike, prepare_rows, records_inputs
 from editor.ui.report.report_view import SeoReportView
 from editor.ui.report.severity_tally import SeverityTally
@@ -55,34 +54,28 @@ class ReportFeed(QObject):
         self.built = False  # the report holds the index's rows
         self._building = False
         self._pending: set[str] = set()  # paths updated while the rows were made
-        self._counts: Counter[str] | None = None
         self._tally: SeverityTally | None = None
-        self._tallying: set[str] | None = None  # paths updated while the tally is made
         report.shown.connect(self._wanted)
 
-    def set_index(self, index: CorpusIndex | None, counts: Counter[str] | None = None) -> None:
-        """A new index (None: indexing began), with its :meth:`severity_counts` when
-        counted already (off the GUI thread); the report is emptied, and filled again at
-        once when it is on screen."""
+    def set_index(self, index: CorpusIndex | None, tally: SeverityTally | None = None) -> None:
+        """A new index (None: indexing began), with the tally of its records' findings
+        (made off the GUI thread; without, made here); the report is emptied, and filled
+        again at once when it is on screen."""
         self.index, self.built, self._building = index, False, False
-        self._pending, self._counts = set(), counts
-        self._tally, self._tallying = None, None
+        self._pending = set()
+        if index is not None and tally is None:
+            tally = SeverityTally(index.records)
+        self._tally = tally
         self.report.set_records([], complete=index is not None)
-        if index is not None:
-            self._make_tally(index)
-            if self.report.isVisible():
-                self._build()
+        if index is not None and self.report.isVisible():
+            self._build()
 
     def changed(self, records: Iterable[EntryRecord], removed: Iterable[str]) -> None:
         """After an update of the index: these records changed, these paths went."""
-        self._counts = None
         records = records if isinstance(records, list) else list(records)
         removed = removed if isinstance(removed, list) else list(removed)
         if self._tally is not None:
             self._tally.update(records, removed)
-        elif self._tallying is not None:
-            self._tallying.update(r.path for r in records)
-            self._tallying.update(removed)
         if self.built:
             self.report.sync_changed(records, removed)
         elif self._building:
@@ -90,38 +83,11 @@ class ReportFeed(QObject):
             self._pending.update(removed)
 
     def severity_counts(self) -> Counter[str]:
-        """Findings per severity in the index (the status bar's totals): the rows' running
-        counts once they are in, else the tally's, else (until the tally is made)
-        counted over the records once per change (~16 ms at 50k entries)."""
+        """Findings per severity in the index (the status bar's totals): the rows'
+        running counts once they are in, else the tally's."""
         if self.built:
             return Counter(self.report.model.severity_counts())
-        if self._tally is not None:
-            return self._tally.counts()
-        if self._counts is None:
-            self._counts = severity_counts(self.index.records) if self.index else Counter()
-        return self._counts
-
-    def _make_tally(self, index: CorpusIndex) -> None:
-        """Tally the index's records on the pool; the updates that come meanwhile are
-        noted and taken in from the index once it is made."""
-        records = list(index.records)  # the list as it is now
-        self._tallying = set()
-
-        def done(tally: SeverityTally) -> None:
-            if self.index is not index or self._tallying is None:
-                return  # another folder, or indexed again meanwhile
-            pending, self._tallying = sorted(self._tallying), None
-            current = index.records_of(pending)
-            held = {r.path for r in current}
-            tally.update(current, [p for p in pending if p not in held])
-            self._tally = tally
-
-        def failed(exc: BaseException) -> None:
-            log.error("counting the findings per severity failed: %s", exc)
-            if self.index is index:
-                self._tallying = None  # counted over the records, as before
-
-        run_job(self.pool, lambda: SeverityTally(records), done, failed, self)
+        return self._tally.counts() if self._tally is not None else Counter()
 
     def _wanted(self) -> None:
         if self.index is not None and not self.built and not self._building:

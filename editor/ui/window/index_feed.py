@@ -279,7 +279,7 @@ class IndexFeed(QObject):
         self.progress.hide()
         self.links, self.link_titles = result.links, result.link_titles
         self.title_words = result.title_words
-        self.findings.set_index(result.index, result.counts)  # before _use: the totals
+        self.findings.set_index(result.index, result.tally)  # before _use: the totals
         self._use(result.index, result.rows)
 
     def _on_failed(self, message: str) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,6 @@ from shiboken6 import isValid
 
 from editor.content.gc_pause import gc_paused
 from editor.content.index import CorpusIndex
-from editor.content.index.records import severity_counts
 from editor.content.spelling import words_of
 from editor.ui.entries.list_rows import (
     PreparedList,
@@ -39,6 +37,7 @@ from editor.ui.entries.list_rows import (
     prepare_list_rows,
     rows_from_paths,
 )
+from editor.ui.report.severity_tally import SeverityTally
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ class IndexResult:
     rows: PreparedList
     links: list[tuple[str, str]]  # (url, title) of every entry with a URL
     link_titles: dict[str, str]  # the same as a mapping (the preview's link titles)
-    counts: Counter[str]  # findings per severity: the status bar's totals
+    tally: SeverityTally  # findings per severity: the status bar's totals
     title_words: set[str]  # the words of the links' titles, for the spell checker
 
 
@@ -130,13 +129,15 @@ class _IndexJob(QRunnable):
                 self._index.prepare_updates()  # the first save then costs no more
                 links = entry_links(self._index)
                 link_titles = dict(links)
-                counts = severity_counts(self._index.records)
+                # (as the words below: made on a worker once the result was shown, its
+                # ~60 ms of Python stood a 50k folder's first paint still ~100 ms)
+                tally = SeverityTally(self._index.records)
                 # Here, not on a worker of the spell checker's once the result is shown:
                 # that worker's Python made each call from Qt into Python of the list's
                 # first paint wait for the GIL (a 50k folder's opening stood still
                 # 83-114 ms; bench/RESULTS.md).
                 title_words = words_of(title for _, title in links)
-            result = IndexResult(self._index, rows, links, link_titles, counts, title_words)
+            result = IndexResult(self._index, rows, links, link_titles, tally, title_words)
             self._relay.finished.emit(result)
 
 

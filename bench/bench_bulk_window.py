@@ -59,6 +59,7 @@ sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QThreadPool, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from stall_stacks import short_stacks  # noqa: E402
 
 from editor.content.index import IndexChange, PreparedUpdate  # noqa: E402
 from editor.ui.settings import SettingsStore  # noqa: E402
@@ -161,28 +162,11 @@ class StallWatch:
             print(f"   collection at {began:7.0f} ms, {what}")
         for began, gap, stacks in self.stalls:
             print(f"   stall at {began:7.0f} ms, {gap} ms")
-            print("\n".join("      " + line for line in _short(stacks)))
+            print("\n".join("      " + line for line in short_stacks(stacks, 5)))
         sys.stdout.flush()
 
 
 TRACE_MS = 50
-
-
-def _short(stacks: str) -> list[str]:
-    """faulthandler's dumps, each thread's five innermost frames, paths cut to names."""
-    lines: list[str] = []
-    depth = 0
-    for line in stacks.splitlines():
-        if line.startswith(("Thread", "Current thread")):
-            lines.append(line.split(" (")[0])
-            depth = 0
-        elif line.startswith("Timeout"):
-            lines.append("-- " + line)
-        elif line.strip().startswith("File") and depth < 5:
-            depth += 1
-            where, _, rest = line.strip().removeprefix('File "').partition('", line ')
-            lines.append(f"  {Path(where).name}:{rest}")
-    return lines
 
 
 def dirty_mb() -> str:

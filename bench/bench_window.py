@@ -56,6 +56,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtWidgets import QApplication
+from stall_stacks import short_stacks
 
 from editor.ui.settings import SettingsStore
 from editor.ui.window.main_window import MainWindow
@@ -199,7 +200,7 @@ class StallStacks:
         for ended, gap, phase, stacks in self.stalls:
             after = (ended - start) * 1000
             print(f"   stall of {gap} ms ending {after:.0f} ms after the open ({phase})")
-            print("\n".join("      " + line for line in _short(stacks)))
+            print("\n".join("      " + line for line in short_stacks(stacks, 8)))
         if self.native_out is not None:
             self.native_out.seek(0)
             print("-- native stacks (py-spy, one dump a stall):")
@@ -210,23 +211,6 @@ def _py_spy() -> str:
     """py-spy's command, beside this Python or on the PATH ("" when there is none)."""
     beside = Path(sys.executable).with_name("py-spy")
     return str(beside) if beside.exists() else shutil.which("py-spy") or ""
-
-
-def _short(stacks: str, depth: int = 8) -> list[str]:
-    """faulthandler's dumps: each thread's ``depth`` innermost frames, paths cut to names."""
-    lines: list[str] = []
-    frames = 0
-    for line in stacks.splitlines():
-        if line.startswith(("Thread", "Current thread")):
-            lines.append(line.split(" (")[0])
-            frames = 0
-        elif line.startswith("Timeout"):
-            lines.append("-- " + line)
-        elif line.strip().startswith("File") and frames < depth:
-            frames += 1
-            where, _, rest = line.strip().removeprefix('File "').partition('", line ')
-            lines.append(f"  {Path(where).name}:{rest}")
-    return lines
 
 
 def _native_watch(pid: int, fd: int) -> int:

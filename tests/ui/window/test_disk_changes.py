@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helpers.keys import type_at_end
+from helpers.unreadable import refuse_listing
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
@@ -212,14 +213,7 @@ def test_a_folder_that_cannot_be_read_is_said_and_its_entries_stay(
     watcher = window.disk.watcher
     qtbot.waitUntil(lambda: watcher.ready, timeout=10_000)
     total = window.model.total()
-    real = os.scandir
-
-    def scandir(where: Any) -> Any:
-        if Path(where) == folder:
-            raise PermissionError(13, "Permission denied", str(where))
-        return real(where)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_listing(monkeypatch, folder)
     with qtbot.waitSignal(watcher.folder_unreadable, timeout=WAIT_MS):
         (folder / "new.md").write_bytes(b"---\ntitle: new\n---\n")
     message = window.statusBar().currentMessage()

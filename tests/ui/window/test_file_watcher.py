@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.unreadable import refuse_listing
 from PySide6.QtCore import QCoreApplication, QThreadPool
 from pytestqt.qtbot import QtBot
 
@@ -381,19 +382,6 @@ def test_the_window_drops_a_ghost_and_takes_a_moved_in_file_from_the_first_listi
     qtbot.waitUntil(lambda: window.index.record(ghost) is None, timeout=5000)
 
 
-def _refuse_listing(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
-    """``os.scandir`` of ``refused`` fails as a folder without read permission does (as
-    root, ``chmod`` would not stop the listing)."""
-    real = os.scandir
-
-    def scandir(path: Any) -> Any:
-        if Path(path) == refused:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
-
-
 def test_a_folder_that_cannot_be_read_is_said_not_reported_gone(
     watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -403,7 +391,7 @@ def test_a_folder_that_cannot_be_read_is_said_not_reported_gone(
     sub = folder / "sub"
     changes: list[FolderChange] = []
     watcher.folder_changed.connect(changes.append)
-    _refuse_listing(monkeypatch, sub)
+    refuse_listing(monkeypatch, sub)
     with qtbot.waitSignal(watcher.folder_unreadable, timeout=3000) as said:
         (sub / "new.md").write_bytes(b"---\ntitle: new\n---\n")
     assert said.args == [sub, "Permission denied"]
@@ -436,7 +424,7 @@ def test_a_subfolder_unreadable_at_the_first_scan_is_said_and_listed_later(
     """Listed empty, the unreadable folder passed for a watched one: its parent's rescans
     skipped it, and neither its files nor any made later were ever seen."""
     sub = folder / "sub"
-    _refuse_listing(monkeypatch, sub)
+    refuse_listing(monkeypatch, sub)
     _refuse_watching(monkeypatch, watcher, sub)
     with qtbot.waitSignal(watcher.folder_unreadable, timeout=3000) as said:
         watcher.watch_folder(folder)
@@ -454,7 +442,7 @@ def test_a_subfolder_unreadable_at_the_first_scan_is_said_and_listed_later(
 def test_a_top_folder_that_cannot_be_read_fails_the_first_scan_with_why(
     watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _refuse_listing(monkeypatch, folder)
+    refuse_listing(monkeypatch, folder)
     with qtbot.waitSignal(watcher.watch_failed, timeout=3000) as failed:
         watcher.watch_folder(folder)
     assert "cannot be read: Permission denied" in failed.args[0]

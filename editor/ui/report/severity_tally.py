@@ -1,11 +1,12 @@
 """The status bar's findings per severity, kept current by each update's delta.
 
-Counting every record's findings again after each update (``records.severity_counts``)
+Counting every record's findings again after each update
 cost 17-29 ms on the GUI thread at 50,000 entries for every batch the index took in,
 however few files changed (``bench/bench_bulk_window.py``: a third of the apply's
 longest stall). A tally remembers what it counted for each file, so an update takes
 off the changed files' old severities and adds their new ones: work in proportion to
-the files changed. Made once per index, off the GUI thread (~60 ms at 50k entries).
+the files changed. Made once per index by the index's job, before its result is shown
+(~60 ms at 50k entries).
 
 Plain Python (no Qt), so it is tested without a window.
 """

@@ -9,7 +9,7 @@ import gc
 import sys
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -196,12 +196,7 @@ def test_the_collector_stays_paused_until_the_pool_is_idle_then_collects_once(
             main = threading.current_thread() is threading.main_thread()
             collections.append((info["generation"], main, window.pool.activeThreadCount()))
 
-    gc.callbacks.append(seen)
-    try:
-        _preview(qtbot, dialog, "negotiation", "bargaining")
-        qtbot.waitUntil(gc.isenabled)
-    finally:
-        gc.callbacks.remove(seen)
+    _preview_watching_collections(qtbot, dialog, seen)
     # (after the full one, the collector runs as usual: those are not the preview's)
     first_full = next(i for i, c in enumerate(collections) if c[0] == 2)
     assert collections[first_full] == (2, True, 0)  # on the GUI thread, the pool idle
@@ -224,12 +219,7 @@ def test_a_small_preview_ends_the_pause_without_a_full_collection(
         if phase == "start" and not gc.isenabled():
             generations.append(info["generation"])
 
-    gc.callbacks.append(seen)
-    try:
-        _preview(qtbot, dialog, "negotiation", "bargaining")
-        qtbot.waitUntil(gc.isenabled)
-    finally:
-        gc.callbacks.remove(seen)
+    _preview_watching_collections(qtbot, dialog, seen)
     assert dialog.model.entries
     assert 2 not in generations
 
@@ -302,3 +292,16 @@ def test_the_dialog_lists_the_windows_schemas_without_reading_the_folder(
     listed = [dialog.schema.itemText(i) for i in range(dialog.schema.count())]
     assert listed[1:] == expected
     assert len(expected) >= 2
+
+
+def _preview_watching_collections(
+    qtbot: Any, dialog: Any, seen: Callable[[str, dict[str, Any]], None]
+) -> None:
+    """Run a preview with ``seen`` told of every collection, until the pause it holds
+    the collector in has ended."""
+    gc.callbacks.append(seen)
+    try:
+        _preview(qtbot, dialog, "negotiation", "bargaining")
+        qtbot.waitUntil(gc.isenabled)
+    finally:
+        gc.callbacks.remove(seen)

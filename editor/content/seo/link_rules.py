@@ -292,7 +292,7 @@ class LinkRules:
 
     def _ranked(self, variant: str) -> list[tuple[str, int]]:
         spellings = self._holders.get(variant, {})
-        return sorted(((s, len(p)) for s, p in spellings.items()), key=lambda su: (-su[1], su[0]))
+        return _ranked((s, len(p)) for s, p in spellings.items())
 
     def _shown(self, variant: str) -> tuple[tuple[str, int], ...]:
         """What the variant messages of a subject group show (nothing for one spelling)."""
@@ -495,10 +495,10 @@ class SubjectTally:
         for subject, uses in held.items():
             groups.setdefault(variant_key(subject), []).append((subject, uses))
         messages: dict[str, str] = {}  # a less used spelling -> its entries' message
-        for ranked in groups.values():
-            if len(ranked) < 2:
+        for group in groups.values():
+            if len(group) < 2:
                 continue
-            ranked.sort(key=lambda su: (-su[1], su[0]))
+            ranked = _ranked(group)
             for subject, _ in ranked[1:]:
                 messages[subject] = _variant_message(subject, ranked)
         if not messages:
@@ -514,6 +514,12 @@ class SubjectTally:
         ]
         found.sort(key=itemgetter(2))  # in path order already when added so: a pass
         return found
+
+
+def _ranked(spellings: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A subject group's spellings with their uses, most used first (ties by spelling):
+    the first is the group's, the others are flagged."""
+    return sorted(spellings, key=lambda su: (-su[1], su[0]))
 
 
 def _variant_message(subject: str, ranked: list[tuple[str, int]]) -> str:

@@ -101,6 +101,13 @@ class EntryMatches:
             raise ContentError("the file reads differently from its preview; preview again")
         return found[1]
 
+    def top_value(self, key: str) -> Any:
+        """The top-level ``key``'s value, None when absent or not read (a partial entry
+        has read only its keys in scope: nothing is parsed again to say so)."""
+        if self._data is None and key not in self.keys:
+            return None
+        return self.data.get(key)
+
     @property
     def in_editor(self) -> bool:
         return self.entry is None and not self.partial
@@ -447,9 +454,10 @@ Selection = Mapping[Path, Iterable[int]]
 def _whole(found: EntryMatches) -> EntryMatches:
     """A partly read entry read whole (from the same bytes), its matched values checked."""
     entry = parse_entry(found.raw, found.path)
+    seen = found.data  # (a partial entry's is read again: once, not once a match)
     for match in found.matches:
         if match.parts is not None and _value_at(entry.data, match.parts) != _value_at(
-            found.data, match.parts
+            seen, match.parts
         ):
             raise ContentError("the file reads differently from its preview; preview again")
     return EntryMatches(found.path, entry.data, entry.body, found.matches, entry, found.raw)

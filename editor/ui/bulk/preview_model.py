@@ -237,7 +237,7 @@ class PreviewModel(QAbstractTableModel):
 
 
 def _title(entry: EntryMatches) -> str:
-    title = entry.data.get("title")
+    title = entry.top_value("title")  # (painted often: never a parse)
     n = len(entry.matches)
     head = f"{n} match{'es' if n != 1 else ''}"
     return f"{head} — {' '.join(str(title).split())}" if title else head

@@ -28,10 +28,11 @@ Frescobaldi (``documentwatcher.py``) learned the hard way:
 - A first scan that fails is said (logged and :attr:`FileWatcher.watch_failed`), never
   left as a watcher that quietly reports nothing.
 - A folder that is there but cannot be listed (permission denied, an I/O error) is not a
-  folder gone: its entries are not reported removed, its last listing is kept (an empty
-  one for a folder never listed), and :attr:`FileWatcher.folder_unreadable` says which
-  and why. Once it can be read again (a ``chmod`` makes an event too) the next rescan
-  compares it with that listing.
+  folder gone: its entries are not reported removed, its last listing is kept, and
+  :attr:`FileWatcher.folder_unreadable` says which and why. Once it can be read again (a
+  ``chmod`` makes an event too) the next rescan compares it with that listing. A folder
+  never listed is left out (the system refuses to watch it, too) and listed as new by
+  its parent's next rescan.
 """
 
 from __future__ import annotations

@@ -162,9 +162,14 @@ class DiskSync(QObject):
             self.host.refresh_entry(path, reload_form=False)
 
     def _on_folder_unreadable(self, folder: Path, reason: str) -> None:
+        """Said in the status bar, short enough to be read there whole: the folder by its
+        place in the open one (the whole path is in the log)."""
+        top = self.host.feed.folder
+        name = folder.name
+        if top is not None and folder != top and folder.is_relative_to(top):
+            name = folder.relative_to(top).as_posix()
         self.message.emit(
-            f"The folder {folder} cannot be read ({reason}): its entries are shown as they "
-            "were, and changes to them are not followed until it can be read again."
+            f'The folder "{name}" cannot be read ({reason}): its entries stay as they were.'
         )
 
     def _on_folder_changed(self, change: FolderChange) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 import re
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any
 from editor.content import fast_yaml, frontmatter
 from editor.content.atomic import fingerprint
 from editor.content.bulk.batch import BatchError, FileChange, Problem
-from editor.content.bulk.candidates import Corpus, candidates, read_raw
+from editor.content.bulk.candidates import Corpus, StrPath, candidate_files, candidates, read_raw
 from editor.content.bulk.pattern import (
     CompiledFind,
     FindOptions,
@@ -167,7 +168,7 @@ def find_matches(
 
 
 def iter_preview(
-    paths: Iterable[Path],
+    paths: Iterable[StrPath],
     options: FindOptions,
     scope: Scope,
     *,
@@ -182,6 +183,8 @@ def iter_preview(
     matched in their edited state. Unreadable, unparseable and read-only files are
     added to ``skipped`` with the reason. With ``partial`` (for files the index found
     to parse), a scope of named fields reads only those fields' lines of each file.
+    Paths may be strings (:func:`candidate_files`): a ``Path`` is made only for a file
+    with matches.
     """
     # The collector is off meanwhile: the matches are ~10 objects a file, none in a
     # cycle, and the collections they set off walked every object of the process
@@ -191,7 +194,7 @@ def iter_preview(
 
 
 def _iter_preview(  # noqa: PLR0917 - iter_preview's arguments
-    paths: Iterable[Path],
+    paths: Iterable[StrPath],
     options: FindOptions,
     scope: Scope,
     open_docs: OpenDocs | None,
@@ -199,23 +202,20 @@ def _iter_preview(  # noqa: PLR0917 - iter_preview's arguments
     partial: bool,
 ) -> Iterator[EntryMatches | None]:
     compiled = compile_find(options)
-    docs = open_docs or {}
+    docs = {os.fspath(p): (p, doc) for p, doc in (open_docs or {}).items()}
     keys = _scope_keys(scope) if partial else None
-    for path in paths:
-        doc = docs.get(path) if docs else None
-        if doc is not None:
-            data, body = doc
-            if not scope.wants_entry(data):
-                yield None
+    for name in paths:
+        if docs:
+            opened = docs.get(os.fspath(name))
+            if opened is not None:
+                yield _open_doc_matches(opened[0], *opened[1], compiled, scope)
                 continue
-            matches = find_matches(compiled, scope, data, body)
-            yield EntryMatches(path, dict(data), body or "", matches) if matches else None
-            continue
         if keys is not None:
-            found = _partial_matches(path, keys, compiled, scope)
+            found = _partial_matches(name, keys, compiled, scope)
             if not isinstance(found, bool):
                 yield found
                 continue
+        path = name if isinstance(name, Path) else Path(name)
         try:
             raw = read_bytes(path)
             entry = load_fast(raw, path)
@@ -234,6 +234,16 @@ def _iter_preview(  # noqa: PLR0917 - iter_preview's arguments
             yield None
             continue
         yield EntryMatches(path, entry.data, entry.body, matches, entry, raw) if matches else None
+
+
+def _open_doc_matches(
+    path: Path, data: Mapping[str, Any], body: str | None, compiled: CompiledFind, scope: Scope
+) -> EntryMatches | None:
+    """The matches in an entry open with unsaved edits, in its edited state."""
+    if not scope.wants_entry(data):
+        return None
+    matches = find_matches(compiled, scope, data, body)
+    return EntryMatches(path, dict(data), body or "", matches) if matches else None
 
 
 # Front matter in the usual block style: every line at the left margin is a plain
@@ -289,7 +299,9 @@ def _key_at(text: str, key: str, pos: int) -> int:
 _AFTER_KEY = (" ", "\t", "\r", "\n", "")
 
 
-def _read_keys(raw: bytes, path: Path, keys: Collection[str]) -> tuple[str, dict[str, Any]] | None:
+def _read_keys(
+    raw: bytes, path: StrPath, keys: Collection[str]
+) -> tuple[str, dict[str, Any]] | None:
     """The file's text and the data of its top-level ``keys``, read from their lines
     only; None when it must be read whole (its layout is unusual, or the slice does not
     parse alone)."""
@@ -306,14 +318,14 @@ def _read_keys(raw: bytes, path: Path, keys: Collection[str]) -> tuple[str, dict
     data = fast_yaml.try_fast(wanted) if wanted else {}
     if data is None:
         try:
-            data = frontmatter.parse_yaml(wanted, path)
+            data = frontmatter.parse_yaml(wanted, Path(path))
         except ContentError:
             return None  # an alias to an anchor elsewhere: read it whole
     return text, data
 
 
 def _partial_matches(
-    path: Path, keys: frozenset[str], compiled: CompiledFind, scope: Scope
+    name: StrPath, keys: frozenset[str], compiled: CompiledFind, scope: Scope
 ) -> EntryMatches | bool | None:
     """The matches in the keys in scope, reading only their lines; False when the file
     must be read whole instead (its layout is unusual, or the slice does not parse).
@@ -325,10 +337,10 @@ def _partial_matches(
     each value matched is the same there before anything is written.
     """
     try:
-        raw = read_raw(path)
+        raw = read_raw(name)
     except OSError:
         return False  # read it the usual way, for the message
-    found = _read_keys(raw, path, keys)
+    found = _read_keys(raw, name, keys)
     if found is None:
         return False
     text, data = found
@@ -342,6 +354,7 @@ def _partial_matches(
     matches = find_matches(compiled, scope, data, body)
     if not matches:
         return None
+    path = name if isinstance(name, Path) else Path(name)
     return EntryMatches(path, None, body, matches, None, raw, partial=True, keys=keys)
 
 
@@ -372,7 +385,7 @@ def preview(
     compile_find(options)  # a bad pattern fails before any file is read
     scope = scope if scope is not None else Scope()
     result = Preview(options)
-    paths = candidates(
+    paths = candidate_files(
         folder, options, scope, index=index, open_docs=(open_docs or {}).keys(),
         skipped=result.skipped,
     )  # fmt: skip

@@ -44,8 +44,9 @@ from typing import NamedTuple
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from editor.content.bulk.batch import Problem
+from editor.content.bulk.candidates import candidate_files
 from editor.content.bulk.pattern import FindOptions
-from editor.content.bulk.replace import EntryMatches, OpenDocs, candidates, iter_preview
+from editor.content.bulk.replace import EntryMatches, OpenDocs, iter_preview
 from editor.content.bulk.scope import Scope
 from editor.content.gc_pause import CollectorHold, gc_paused, pause_count
 from editor.content.index import CorpusIndex, IndexSnapshot
@@ -105,7 +106,7 @@ class _PreviewJob(QRunnable):
         folder, options, scope, index, open_docs = self.args
         skipped: list[Problem] = []
         try:
-            paths = candidates(
+            paths = candidate_files(
                 folder, options, scope, index=index, open_docs=open_docs.keys(), skipped=skipped
             )
             total = len(paths)

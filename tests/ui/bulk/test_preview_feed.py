@@ -19,8 +19,8 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
+from editor.content.bulk.candidates import candidate_files
 from editor.content.bulk.replace import EntryMatches, Match
-from editor.content.bulk.replace import candidates as replace_candidates
 from editor.content.schema import SchemaRegistry
 from editor.ui.bulk import preview_job, preview_model, replace_dialog
 from editor.ui.bulk.match_delegate import FOUND_COLOUR, MatchDelegate, Run, match_runs
@@ -155,13 +155,12 @@ def test_the_preview_job_hands_the_gil_over_and_pins_nothing(
     preview) was never collected, so each preview ratcheted memory up."""
     monkeypatch.setattr(preview_job, "IDLE_MS", 10)
     inside: list[tuple[float, bool]] = []
-    real = replace_candidates
 
-    def candidates(*args: Any, **kwargs: Any) -> list[Path]:
+    def candidates(*args: Any, **kwargs: Any) -> list[str]:
         inside.append((sys.getswitchinterval(), gc.isenabled()))
-        return real(*args, **kwargs)
+        return candidate_files(*args, **kwargs)
 
-    monkeypatch.setattr(preview_job, "candidates", candidates)
+    monkeypatch.setattr(preview_job, "candidate_files", candidates)
     window = make_window(sample_folder)
     dialog = _open_dialog(qtbot, window)
     unrelated = _Cyclic()

@@ -38,7 +38,15 @@ try:  # an optional speed-up: without it every file goes through PyYAML
 except ImportError:  # pragma: no cover - exercised only where yaml-rs is missing
     yaml_rs = None
 
-__all__ = ["fast_available", "fast_front", "load_front", "quick_front", "try_fast"]
+__all__ = [
+    "fast_available",
+    "fast_front",
+    "load_front",
+    "plain_value",
+    "quick_front",
+    "simple_lines",
+    "try_fast",
+]
 
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _END = re.compile(r"\n(?:---|\.\.\.)")
@@ -274,6 +282,89 @@ def _load_screened(front: str, texts: list[str] | None) -> dict[str, Any] | None
     if not (_agrees(data) if texts is None else _agrees_into(data, texts)):
         return None
     return data
+
+
+# -- lines read without a parser
+
+# Characters a plain scalar cannot start with, or that make it mean something else
+# (indicators, quotes, reserved): such a value is left to the parsers.
+_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def plain_value(text: str) -> str | None:
+    """The string PyYAML reads from ``text``, the rest of a ``key:`` line in block
+    style with no line continuing it; None when it is not provably that string (empty,
+    an indicator, a comment, a quote first, a non-printable character, or a scalar
+    PyYAML resolves to another type): then a parser must read it."""
+    if text[:1] != " ":
+        return None
+    value = text.strip(" ")
+    if (
+        not value
+        or value[0] in _NOT_FIRST
+        or value[-1] == ":"
+        or ": " in value
+        or " #" in value
+        or not value.isprintable()  # tabs, CR, NEL, LS, PS, NBSP, controls...
+    ):
+        return None
+    return value if _str_agrees(value) else None
+
+
+def _simple_key(key: str) -> bool:
+    """A key written plain that PyYAML reads as that string (the index's keys agreeing
+    are not enough: a quoted ``"key "`` agrees, and ``key :`` is not it)."""
+    if key in _SIMPLE_KEYS:
+        return True
+    if _SIMPLE_KEY.fullmatch(key) is None or not _str_agrees(key):
+        return False
+    if len(_SIMPLE_KEYS) < _SEEN_MAX:
+        _SIMPLE_KEYS.add(key)
+    return True
+
+
+_SIMPLE_KEYS: set[str] = set()
+
+
+def simple_lines(text: str) -> dict[str, Any] | None:
+    """PyYAML's data for a text made only of ``key: plain`` lines and ``key:`` lines
+    each followed by one level of indented ``sub: plain`` lines; None for any other
+    text (or a value that is not provably a plain string: see :func:`plain_value`).
+
+    Why: the replace preview reads one value (``seo.title``) of 26k files, and for a
+    line like ``  title: How it works | QuickTakes`` yaml-rs, the screens before it and
+    the check after it cost ~60 % of the reading; read so the line costs a split.
+    """
+    if not text.endswith("\n"):
+        return None
+    data: dict[str, Any] = {}
+    inner: dict[str, Any] | None = None  # the mapping the indented lines fill
+    indent = 0
+    for line in text[:-1].split("\n"):
+        if line[:1] == " ":
+            if inner is None:
+                return None
+            if not indent:
+                indent = len(line) - len(line.lstrip(" "))
+            elif len(line) - len(line.lstrip(" ")) != indent:
+                return None  # another indentation: deeper or shallower
+            target, entry = inner, line[indent:]
+        else:
+            if inner is not None and not inner:
+                return None  # ``key:`` with nothing under it: null
+            inner, indent, target, entry = None, 0, data, line
+        key, colon, rest = entry.partition(":")
+        if not colon or key in target or not _simple_key(key):
+            return None
+        if rest or target is not data:
+            value = plain_value(rest)
+            if value is None:
+                return None
+            target[key] = value
+        else:
+            inner = target[key] = {}
+    return data if inner is None or inner else None
 
 
 def quick_front(text: str) -> str | None:

@@ -30,7 +30,6 @@ from editor.content.bulk.replace import (
     Match,
     candidates,
     iter_preview,
-    key_lines,
     load_fast,
     plan,
     preview,
@@ -420,16 +419,6 @@ def test_replace_then_undo_leaves_every_file_byte_identical(
     assert _snapshot(folder) == before
 
 
-def test_key_lines_cut_plain_front_matter_by_top_level_key() -> None:
-    front = "title: A\nseo:\n  title: >-\n    B\n# note\nrelated:\n- /a\n- /b\nseo_x: 1\n"
-    assert key_lines(front, ["seo"]) == "seo:\n  title: >-\n    B\n# note\n"
-    assert key_lines(front, ["related", "title"]) == "title: A\nrelated:\n- /a\n- /b\n"
-    assert key_lines(front, ["missing"]) == ""
-    assert key_lines('"quoted": 1\n', ["quoted"]) is None
-    assert key_lines("a: 1\n? explicit\n: 1\n", ["a"]) is None
-    assert key_lines("a: 1\nb: 2\na: 3\n", ["a"]) is None  # a duplicate: does not parse
-
-
 def _matches_of(result: Any) -> list[tuple[str, str, int, int, str]]:
     return [
         (e.path.name, m.field, m.start, m.end, m.replacement)
@@ -449,19 +438,24 @@ def test_reading_only_the_fields_in_scope_finds_and_plans_the_same(tmp_path: Pat
     )
     generate(folder / "generated", 120)
     index = CorpusIndex(folder, cache=False).build_all()
+    power, brand = FindOptions("power", "clout"), FindOptions("| QuickTakes", "| QT", case=True)
+    # (options, scope, whether alias.md's lines read name its anchor outside them)
     cases = [
-        (FindOptions("power", "clout"), Scope(fields=("seo.title",))),
-        (FindOptions("| QuickTakes", "| QT", case=True), Scope(fields=("seo.title", "title"))),
-        (FindOptions("the", "THE", word=True), Scope(fields=("faq.*.answer",), schema="glossary")),
-        (FindOptions("a", "b"), Scope(fields=("related",), subject="Negotiation")),
+        (power, Scope(fields=("seo.title",)), False),
+        (power, Scope(fields=("seo.title", "seo.focus_keyphrase")), True),
+        (power, Scope(fields=("seo",)), True),
+        (brand, Scope(fields=("seo.title", "title")), False),
+        (FindOptions("the", "THE", word=True), Scope(("faq.*.answer",), "glossary"), False),
+        (FindOptions("a", "b"), Scope(fields=("related",), subject="Negotiation"), False),
     ]
-    for options, scope in cases:
+    for options, scope, alias_outside in cases:
         whole = preview(folder, options, scope)
         fast = preview(folder, options, scope, index=index)
         assert any(e.partial for e in fast.entries)
         assert _matches_of(fast) == _matches_of(whole)
         alias = [e for e in fast.entries if e.path.name == "alias.md"]
-        assert not any(e.partial for e in alias)  # its slice names an anchor outside it
+        if alias_outside:  # the slice does not parse alone: read whole
+            assert alias and not any(e.partial for e in alias)
         assert plan(fast).diff() == plan(whole).diff()
 
 
@@ -491,7 +485,8 @@ def test_a_partly_read_entry_holds_no_data_dict_and_reads_its_keys_again(
     assert partial
     for entry in partial:
         assert not any(type(ref) is dict for ref in gc.get_referents(entry))
-        assert entry.data == {"seo": whole[entry.path].data["seo"]}  # the keys in scope
+        seo = whole[entry.path].data["seo"]
+        assert entry.data == {"seo": {"title": seo["title"]}}  # only the field in scope
         assert entry.data is not entry.data  # read again each time, never kept
     assert plan(fast).diff() == plan(preview(tmp_path, options, scope)).diff()
 
@@ -509,13 +504,13 @@ def test_a_partly_read_entry_is_read_again_once_at_apply_and_never_for_its_title
     partial = [e for e in fast.entries if e.partial and len(e.matches) > 1]
     assert partial
     reads: list[Path] = []
-    real = replace_module._read_keys
+    real = replace_module.read_keys
 
     def counted(raw: bytes, path: Path, keys: Any) -> Any:
         reads.append(path)
         return real(raw, path, keys)
 
-    monkeypatch.setattr(replace_module, "_read_keys", counted)
+    monkeypatch.setattr(replace_module, "read_keys", counted)
     assert all(entry.top_value("title") is None for entry in partial)  # not in scope
     assert reads == []
     assert partial[0].top_value("seo") == partial[0].data["seo"]  # in scope: read

@@ -15,8 +15,7 @@ from __future__ import annotations
 import copy
 import difflib
 import os
-import re
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from editor.content import fast_yaml, frontmatter
 from editor.content.atomic import fingerprint
 from editor.content.bulk.batch import BatchError, FileChange, Problem
 from editor.content.bulk.candidates import Corpus, StrPath, candidate_files, candidates, read_raw
+from editor.content.bulk.key_lines import NO_KEYS, ReadPlan, read_keys, read_plan
 from editor.content.bulk.pattern import (
     CompiledFind,
     FindOptions,
@@ -34,7 +34,6 @@ from editor.content.bulk.scope import BODY, Parts, Scope, dotted, string_values
 from editor.content.document import BOM, Entry, parse_entry, planned_bytes, read_bytes
 from editor.content.errors import ContentError
 from editor.content.gc_pause import gc_paused
-from editor.content.schema import SCHEMA_KEY
 
 __all__ = [
     "Corpus",
@@ -90,14 +89,14 @@ class EntryMatches:
     entry: Entry | None = None  # as loaded from disk; None when open in the window
     raw: bytes = b""  # the file's bytes when loaded (what the batch checks on apply)
     partial: bool = False  # the data is only the keys in ``keys`` (see ``_partial_matches``)
-    keys: frozenset[str] = frozenset()  # the top-level keys read, for a partial entry
+    keys: ReadPlan = field(default_factory=lambda: NO_KEYS)  # the keys read (a partial entry)
 
     @property
     def data(self) -> dict[str, Any]:
         """The data the matches were found in (for a partial entry, the keys in scope)."""
         if self._data is not None:
             return self._data
-        found = _read_keys(self.raw, self.path, self.keys)
+        found = read_keys(self.raw, self.path, self.keys)
         if found is None:  # the same bytes read the same way: cannot happen
             raise ContentError("the file reads differently from its preview; preview again")
         return found[1]
@@ -203,7 +202,7 @@ def _iter_preview(  # noqa: PLR0917 - iter_preview's arguments
 ) -> Iterator[EntryMatches | None]:
     compiled = compile_find(options)
     docs = {os.fspath(p): (p, doc) for p, doc in (open_docs or {}).items()}
-    keys = _scope_keys(scope) if partial else None
+    keys = read_plan(scope) if partial else None
     for name in paths:
         if docs:
             opened = docs.get(os.fspath(name))
@@ -246,86 +245,8 @@ def _open_doc_matches(
     return EntryMatches(path, dict(data), body or "", matches) if matches else None
 
 
-# Front matter in the usual block style: every line at the left margin is a plain
-# ``key:``, a comment or an item of the list above. Each regex starts with a literal line
-# break, so ``re`` finds its candidates by memchr.
-_KEY_CHARS = r"[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t\r\n]|\Z)"
-_ODD_LINE = re.compile(rf"\n(?![ \t\r\n#]|-(?:[ \t\r\n]|\Z)|{_KEY_CHARS}|\Z)")
-_NEXT_KEY = re.compile(rf"\n(?={_KEY_CHARS})")
-
-
-def _scope_keys(scope: Scope) -> frozenset[str] | None:
-    """The top-level keys a scope's fields live under, or None when it names no field
-    (or starts one with ``*``): then files are read whole."""
-    firsts = scope.first_parts()
-    if not firsts or "*" in firsts:
-        return None
-    if scope.schema is not None:
-        firsts.add(SCHEMA_KEY)
-    if scope.subject is not None:
-        firsts.add("subject")
-    return frozenset(firsts)
-
-
-def key_lines(front: str, keys: Collection[str]) -> str | None:
-    """The lines of the top-level ``keys`` in block-style front matter, in file order;
-    None when a line at the left margin is not a plain ``key:``, a comment or a list
-    item (then the file is read whole), or a wanted key comes twice."""
-    text = "\n" + front
-    if _ODD_LINE.search(text) is not None:
-        return None
-    found: list[tuple[int, str]] = []
-    for key in keys:
-        start = _key_at(text, key, 0)
-        if start < 0:
-            continue
-        following = _NEXT_KEY.search(text, start + 1)
-        end = following.start() if following is not None else len(text)
-        if _key_at(text, key, end) >= 0:
-            return None
-        found.append((start, text[start + 1 : end + 1]))
-    return "".join(block for _start, block in sorted(found))
-
-
-def _key_at(text: str, key: str, pos: int) -> int:
-    """Where the line ``key:`` starts (its line break) at or after ``pos``, or -1."""
-    needle = f"\n{key}:"
-    at = text.find(needle, pos)
-    while at >= 0 and text[at + len(needle) : at + len(needle) + 1] not in _AFTER_KEY:
-        at = text.find(needle, at + 1)  # a longer key that starts the same
-    return at
-
-
-_AFTER_KEY = (" ", "\t", "\r", "\n", "")
-
-
-def _read_keys(
-    raw: bytes, path: StrPath, keys: Collection[str]
-) -> tuple[str, dict[str, Any]] | None:
-    """The file's text and the data of its top-level ``keys``, read from their lines
-    only; None when it must be read whole (its layout is unusual, or the slice does not
-    parse alone)."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    front = fast_yaml.quick_front(text)
-    if front is None:
-        return None
-    wanted = key_lines(front, keys)
-    if wanted is None:
-        return None
-    data = fast_yaml.try_fast(wanted) if wanted else {}
-    if data is None:
-        try:
-            data = frontmatter.parse_yaml(wanted, Path(path))
-        except ContentError:
-            return None  # an alias to an anchor elsewhere: read it whole
-    return text, data
-
-
 def _partial_matches(
-    name: StrPath, keys: frozenset[str], compiled: CompiledFind, scope: Scope
+    name: StrPath, keys: ReadPlan, compiled: CompiledFind, scope: Scope
 ) -> EntryMatches | bool | None:
     """The matches in the keys in scope, reading only their lines; False when the file
     must be read whole instead (its layout is unusual, or the slice does not parse).
@@ -340,7 +261,7 @@ def _partial_matches(
         raw = read_raw(name)
     except OSError:
         return False  # read it the usual way, for the message
-    found = _read_keys(raw, name, keys)
+    found = read_keys(raw, name, keys)
     if found is None:
         return False
     text, data = found

@@ -65,7 +65,7 @@ class MatchDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        fonts = _fonts(option.font)
+        fonts, metrics = _fonts(option.font)
         colours = {
             Run.CONTEXT: option.palette.color(role),
             Run.FOUND: FOUND_COLOUR,
@@ -84,15 +84,29 @@ class MatchDelegate(QStyledItemDelegate):
             painter.setFont(font)
             painter.setPen(colours[run])
             painter.drawText(QRect(x, rect.top(), rect.right() - x + 1, rect.height()), flags, text)
-            x += QFontMetrics(font).horizontalAdvance(text)
+            x += metrics[run].horizontalAdvance(text)
         painter.restore()
 
 
-def _fonts(base: QFont) -> dict[Run, QFont]:
+Fonts = tuple[dict[Run, QFont], dict[Run, QFontMetrics]]
+_FONTS: dict[str, Fonts] = {}  # by the item font's key: a view has one or two
+
+
+def _fonts(base: QFont) -> Fonts:
     """The item's font for the context, struck through for the found text, semi-bold
-    for the replacement."""
-    found = QFont(base)
-    found.setStrikeOut(True)
-    replacement = QFont(base)
-    replacement.setWeight(QFont.Weight.DemiBold)
-    return {Run.CONTEXT: base, Run.FOUND: found, Run.REPLACEMENT: replacement}
+    for the replacement, and their metrics. Kept: made anew for every cell painted they
+    were a third of a paint (the preview's table repaints as its rows come in, on the
+    GUI thread, while the job waits for the GIL)."""
+    key = base.key()
+    made = _FONTS.get(key)
+    if made is None:
+        found = QFont(base)
+        found.setStrikeOut(True)
+        replacement = QFont(base)
+        replacement.setWeight(QFont.Weight.DemiBold)
+        fonts = {Run.CONTEXT: QFont(base), Run.FOUND: found, Run.REPLACEMENT: replacement}
+        made = fonts, {run: QFontMetrics(font) for run, font in fonts.items()}
+        if len(_FONTS) > 8:  # fonts changed many times (zoom): keep the last ones only
+            _FONTS.clear()
+        _FONTS[key] = made
+    return made

@@ -9,13 +9,16 @@ import gc
 import sys
 import threading
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers.bulk_dialog import _open_dialog, _preview
-from PySide6.QtCore import Qt, QThreadPool
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QModelRoleData, Qt, QThreadPool
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
@@ -304,3 +307,82 @@ def _preview_watching_collections(
         qtbot.waitUntil(gc.isenabled)
     finally:
         gc.callbacks.remove(seen)
+
+
+@settings(max_examples=40, deadline=None)
+@given(batches=st.lists(st.lists(st.sampled_from([0, 1, 1, 2, 3, 70]), max_size=6), max_size=4))
+def test_each_entrys_row_is_followed_by_its_matches_rows(batches: list[list[int]]) -> None:
+    """The model's lists grow a batch at a time (one call each, not one per entry)."""
+    folder = Path("content")
+    match = Match("title", ("title",), 0, 1, "a", "b", "", "")
+    model = PreviewModel(folder)
+    expected_rows: list[tuple[int, int]] = []
+    number = 0
+    for counts in batches:
+        batch = [EntryMatches(folder / f"e{n}.md", {}, "", [match] * n) for n in counts]
+        model.add(batch)
+        for n in counts:
+            if not n:
+                continue  # an entry without matches is not shown
+            assert model.first_row[number] == len(expected_rows)
+            expected_rows += [(number, -1)] + [(number, i) for i in range(n)]
+            assert bytes(model.checks[number]) == b"\x01" * n
+            assert model.counts[number] == n
+            number += 1
+    assert list(zip(model.row_entry, model.row_match, strict=True)) == expected_rows
+    assert model.rowCount() == len(expected_rows)
+    matches = sum(n for counts in batches for n in counts)
+    assert (model.total, model.checked, model.files, len(model.entries)) == (
+        matches,
+        matches,
+        number,
+        number,
+    )
+
+
+class _CountingModel(PreviewModel):
+    """Counts the model's calls from Qt (each one waits for the GIL behind the job)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.calls: Counter[str] = Counter()
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        self.calls["data"] += 1
+        return super().data(index, role)
+
+    def multiData(self, index: Any, roleDataSpan: Any) -> None:
+        self.calls["multiData"] += 1
+        super().multiData(index, roleDataSpan)
+
+
+def test_a_painted_cell_asks_the_model_for_its_roles_in_one_call(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """Qt's delegate asked for seven roles a cell, each a call into Python; the table
+    repaints as a preview's rows come in, while the job holds the GIL."""
+    model = _CountingModel(tmp_path)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setItemDelegate(MatchDelegate(view))
+    view.setModel(model)
+    view.resize(900, 400)
+    model.add(_entries(40, tmp_path))
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: model.calls["multiData"] > 0)  # painted once
+    model.calls.clear()
+    view.viewport().repaint()
+    cells = model.calls["multiData"]
+    assert cells >= 10  # the cells in sight
+    assert model.calls["data"] <= cells  # only the delegate's own question, a match cell's
+    for row in range(model.rowCount()):
+        for column in range(2):
+            index = model.index(row, column)
+            asked = [QModelRoleData(role) for role in range(40)]
+            model.multiData(index, asked)  # (as a span: a sequence of them)
+            alone = QModelRoleData(Qt.ItemDataRole.DisplayRole)
+            model.multiData(index, alone)  # one role alone, as Qt may ask too
+            assert alone.data() == asked[Qt.ItemDataRole.DisplayRole].data()
+            for role, answer in enumerate(asked):
+                assert answer.data() == model.data(index, role), (row, column, role)

@@ -121,8 +121,8 @@ def test_a_search_running_on_the_window_s_thread_does_not_keep_the_old_text(
     the search let go of it. The text itself is watched, not the list that hands it
     over; the search then answers from the new text."""
     monkeypatch.setattr("editor.content.search_job._SLICE_BYTES", 256)  # many slices,
-    monkeypatch.setattr("editor.ui.entries.entry_model.KEYSTROKE_SECONDS", 0.0)  # one a turn
-    monkeypatch.setattr("editor.ui.entries.entry_model.SLICE_SECONDS", 0.0)
+    monkeypatch.setattr("editor.ui.entries.list_filter.KEYSTROKE_SECONDS", 0.0)  # one a turn
+    monkeypatch.setattr("editor.ui.entries.list_filter.SLICE_SECONDS", 0.0)
     window = make_window(sample_folder)
     store = window.feed.index.text
     threads: list[str] = []

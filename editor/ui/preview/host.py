@@ -187,10 +187,14 @@ class PreviewHost(QObject):
         """Map the view, which the window now holds, at the size the window gives
         (``width``, ``height``): Qt here thinks it a top-level window and would map it
         at its own 640×480 until the window laid it out. ``mapped`` asks the window to
-        lay it out again (the window alone knows where it sits)."""
+        lay it out again (the window alone knows where it sits).
+
+        The size is in device pixels, which both processes share; this process's
+        logical pixels are those divided by its own ratio (the window's may differ)."""
         width, height = msg.get("width"), msg.get("height")
         if isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0:
-            self.widget.resize(width, height)
+            ratio = self.widget.devicePixelRatioF()
+            self.widget.resize(max(1, round(width / ratio)), max(1, round(height / ratio)))
         self.widget.show()
         QTimer.singleShot(0, lambda: self._out.send(message("mapped")))
 

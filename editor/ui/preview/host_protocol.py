@@ -6,8 +6,9 @@ beyond JSON's and a reader never scans for a separator; written by hand because 
 ten lines and both ends read it differently (the window from ``QProcess`` in chunks, the
 preview process from a blocking pipe on a thread).
 
-Window → preview process (sizes travel as the window system's own: the window sizes
-the embedded native window, and the view follows; only ``show`` names the first one):
+Window → preview process (sizes travel as the window system's own, in device pixels:
+the two processes may draw at different scales. The window sizes the embedded native
+window, and the view follows; only ``show`` names the first one):
 
 =========== ================================================================
 ``page``    ``seq``, ``html``, ``base_url``, ``keep_scroll``: show this page (its
@@ -16,8 +17,9 @@ the embedded native window, and the view follows; only ``show`` names the first 
 ``url``     ``url``: show another site's page (the live site)
 ``reveal``  ``path``: scroll to the part showing the field ``faq.1.answer``
 ``network`` ``remote``, ``live_origin``: what the page may fetch
-``show``    ``width``, ``height``: the window holds the view now: map it at that size
-            (no top-level flash before, no frame at the view's own size)
+``show``    ``width``, ``height`` (device pixels): the window holds the view now: map
+            it at that size (no top-level flash before, no frame at the view's own
+            size)
 ``hide``    the pane is hidden: unmap the view (``show`` maps it again)
 ``clear``   no page any more
 ``run_js``  ``id``, ``script``: run in the app's world, answer ``js_result``

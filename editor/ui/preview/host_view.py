@@ -393,9 +393,16 @@ class HostPageView(PageViewSignals):
         return False
 
     def _show_message(self) -> Message:
-        """``show``, with the size the view is to have when the process maps it."""
+        """``show``, with the size the view is to have when the process maps it, in
+        device pixels: the process may draw at another scale than this window (a
+        screen of its own, ``QT_SCALE_FACTOR`` set for one of them), and mapped the view
+        at half or twice the pane's size until :meth:`_fit`. Qt sizes the embedded
+        window the same way: this window's logical size times its own ratio."""
         size = self.holder.contentsRect().size()
-        return message("show", width=size.width(), height=size.height())
+        ratio = self.holder.devicePixelRatioF()
+        return message(
+            "show", width=round(size.width() * ratio), height=round(size.height() * ratio)
+        )
 
     def _fit(self) -> None:
         """Give the embedded window its place and size again (it mapped at its own):

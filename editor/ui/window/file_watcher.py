@@ -6,8 +6,12 @@ Frescobaldi (``documentwatcher.py``) learned the hard way:
 - An event is not a change: the file's bytes are fingerprinted and compared with the
   last known ones, so touching a file, or our own save announced with
   :meth:`FileWatcher.expect_own_write`, emits nothing.
-- An atomic replace (temp file + rename, as git, most editors and our own saves do)
+- An atomic replace (temp file + rename, as most editors and our own saves do)
   drops the watch with the old inode: the watch is added again after every event.
+- A file is read once its events have settled (:data:`FILE_SETTLE_MS`), not at the
+  first: git unlinks an entry, creates it empty and then writes it, and the empty file
+  read at the first event was reported as a change, then the written one again (an
+  entry with unsaved edits asked "Keep mine?" twice for one pull).
   A file missing at the event is looked at again shortly before it counts as removed,
   since some programs delete and then write.
 - Folder events come in bursts (a git checkout touches hundreds of files): the changed
@@ -57,6 +61,7 @@ log = logging.getLogger(__name__)
 ENTRY_SUFFIX = ".md"
 FOLDER_DEBOUNCE_MS = 300
 MISSING_RECHECK_MS = 150
+FILE_SETTLE_MS = 200  # a file's events quiet this long: its writer is done (see above)
 
 _Stamp = tuple[int, int]  # (mtime_ns, size)
 _Entries = dict[str, _Stamp]  # a folder's entries by file name (no Path each: 50k of them)
@@ -279,6 +284,11 @@ class FileWatcher(QObject):
         self._recheck.setSingleShot(True)
         self._recheck.setInterval(MISSING_RECHECK_MS)
         self._recheck.timeout.connect(self._recheck_missing)
+        self._settling: set[Path] = set()  # watched files with events not yet looked at
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(FILE_SETTLE_MS)
+        self._settle.timeout.connect(self._settled)
 
     # -- files
 
@@ -309,13 +319,20 @@ class FileWatcher(QObject):
 
     def _on_file_event(self, name: str) -> None:
         path = Path(name)
-        if path not in self._known:
-            return
-        if not path.exists():
-            self._missing.add(path)
-            self._recheck.start()
-            return
-        self._check(path)
+        if path in self._known:
+            self._settling.add(path)
+            self._settle.start()  # restarting it is the settling
+
+    def _settled(self) -> None:
+        settling, self._settling = self._settling, set()
+        for path in sorted(settling):
+            if path not in self._known:
+                continue
+            if not path.exists():
+                self._missing.add(path)
+                self._recheck.start()
+                continue
+            self._check(path)
 
     def _check(self, path: Path) -> None:
         self._add_path(path)  # an atomic replace dropped the old watch

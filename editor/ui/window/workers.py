@@ -14,12 +14,19 @@ A :func:`run_job` relay has no parent: as a child of its receiver it was deleted
 the process. It lives until its one report has been delivered on the GUI thread (the
 connections hold it; it deletes itself then), and the report reaches the receiver only
 if that still exists.
+
+A job the pool drops unrun (``QThreadPool.clear()`` or ``tryTake()`` delete a queued
+runnable) never reports: the deletion of the runnable says it instead (:class:`_IfDropped`),
+so its relay goes and a :class:`RelayRunner` no longer counts it as running. The window
+clears no pool today; this keeps a future ``clear()`` from leaking a relay (and the
+callbacks it holds) for the rest of the session.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +148,22 @@ class _IndexJob(QRunnable):
             self._relay.finished.emit(result)
 
 
+class _IfDropped:
+    """Calls ``release`` when its runnable is deleted without having run.
+
+    A pool deletes a queued runnable unrun on ``clear()`` or ``tryTake()``; the
+    finalizer (on whichever thread deletes the runnable's wrapper) is the only sign of
+    it. ``ran()`` at the start of ``run`` disarms it, so a job that ran is released by
+    its report alone, as before."""
+
+    def __init__(self, runnable: QRunnable, release: Callable[[], object]) -> None:
+        self._finalizer = weakref.finalize(runnable, release)
+        self._finalizer.atexit = False  # at the interpreter's exit nothing is left to release
+
+    def ran(self) -> None:
+        self._finalizer.detach()
+
+
 class JobRelay(QObject):
     """The signals of one :func:`run_job` (emitted on the worker thread, received queued)."""
 
@@ -153,8 +176,10 @@ class _Job(QRunnable):
         super().__init__()
         self.work = work
         self.relay = relay
+        self._if_dropped = _IfDropped(self, relay.deleteLater)  # no report will come
 
     def run(self) -> None:
+        self._if_dropped.ran()
         try:
             result = self.work()
         except Exception as exc:  # handed to the GUI thread, never lost on a thread
@@ -203,14 +228,17 @@ class _Ended(QObject):
 
 
 class _Ending(QRunnable):
-    """Runs a :class:`RelayRunner` job, then says it ended (whichever way it returned)."""
+    """Runs a :class:`RelayRunner` job, then says it ended (whichever way it returned, or
+    when the pool dropped it unrun)."""
 
     def __init__(self, job: QRunnable, ended: _Ended) -> None:
         super().__init__()
         self._job = job
         self._ended = ended
+        self._if_dropped = _IfDropped(self, ended.ended.emit)  # ended all the same
 
     def run(self) -> None:
+        self._if_dropped.ran()
         try:
             self._job.run()
         finally:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QTableView
 
 from editor.content.errors import ParseError
 from editor.content.index import CorpusIndex
-from editor.ui.entries import entry_model, list_rows
+from editor.ui.entries import entry_model, list_filter, list_rows
 from editor.ui.entries.entry_model import EntryListModel
 from editor.ui.entries.list_rows import DATE, STATUS, TITLE
 
@@ -175,7 +175,7 @@ def test_a_sort_order_made_in_advance_is_taken_only_for_the_sort_shown(
         sorts.append(how[0])
         return real_sort(rows, *how)
 
-    monkeypatch.setattr(entry_model, "sort_rows", counted_sort)
+    monkeypatch.setattr(list_filter, "sort_rows", counted_sort)
     model.set_rows(prepared)
     assert sorts == []  # taken as made
     assert titles(model) == ["anchoring", "Soft Power", "ZOPA", "BATNA", "broken.md"]

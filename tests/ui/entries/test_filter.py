@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from editor.content import search_job
 from editor.content.index import CorpusIndex
-from editor.ui.entries import entry_model, list_rows
+from editor.ui.entries import list_filter, list_rows
 from editor.ui.entries.entry_list import EntryList
 from editor.ui.entries.entry_model import EntryListModel
 
@@ -157,7 +157,7 @@ def test_the_list_paints_the_quick_answer_before_the_search_goes_on(qtbot: Any) 
 def test_a_slow_search_lists_the_top_rows_holding_the_word_at_once(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(entry_model, "QUICK_LIMIT", 2)
+    monkeypatch.setattr(list_filter, "QUICK_LIMIT", 2)
     model = _slow_model(
         ["e-ab.md", "d-ab.md", "c-ab.md", "b-x.md", "a-ab.md"],
         {"ab": ([0, 1, 2, 3, 4], 3)},  # b-x.md holds it in its text
@@ -172,7 +172,7 @@ def test_a_slow_search_lists_the_top_rows_holding_the_word_at_once(
 def test_list_shows_the_complete_result_after_typing(
     qtbot: Any, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(entry_model, "SLICE_SECONDS", 0.0)  # every query goes on a timer
+    monkeypatch.setattr(list_filter, "SLICE_SECONDS", 0.0)  # every query goes on a timer
     monkeypatch.setattr(search_job, "_SLICE_BYTES", 256)
     index = CorpusIndex(folder, cache=False).build_all()
     model = EntryListModel()

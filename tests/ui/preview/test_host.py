@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
@@ -62,9 +63,9 @@ REPO = Path(__file__).resolve().parents[3]
 WAIT = 30.0  # seconds: Chromium's start on a busy machine
 
 
-def child_env() -> dict[str, str]:
+def child_env(**extra: str) -> dict[str, str]:
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path, **extra}
 
 
 class Child:
@@ -73,12 +74,12 @@ class Child:
     The reader thread is a daemon and :meth:`kill` ends the program, so a test that
     fails half-way never leaves pytest waiting at exit for a program that still reads."""
 
-    def __init__(self, command: list[str] | None = None) -> None:
+    def __init__(self, command: list[str] | None = None, **env: str) -> None:
         self.process = subprocess.Popen(
             command or host_command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env=child_env(),
+            env=child_env(**env),
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._stdin = self.process.stdin
@@ -628,6 +629,18 @@ class _FirstShow(QWidget):
         super().showEvent(event)
 
 
+def _recording_program(heard: Path) -> list[str]:
+    """A preview program that names window 7 and writes all it heard to ``heard`` once
+    its stdin ended."""
+    ready = encode(message("ready", win_id=7))
+    code = (
+        f"import os, sys; sys.stdout.buffer.write({ready!r}); sys.stdout.flush(); "
+        f"data = sys.stdin.buffer.read(); open({str(heard)!r} + '~', 'wb').write(data); "
+        f"os.replace({str(heard)!r} + '~', {str(heard)!r})"
+    )
+    return [sys.executable, "-c", code]
+
+
 def test_the_embedded_window_has_the_panes_size_when_first_shown(
     qtbot: Any, tmp_path: Path
 ) -> None:
@@ -635,12 +648,6 @@ def test_the_embedded_window_has_the_panes_size_when_first_shown(
     (640×480): the process mapped it at that size before the window laid it out. Now
     ``show`` tells the process the pane's size, and the container has it when shown."""
     heard = tmp_path / "heard"
-    ready = encode(message("ready", win_id=7))
-    code = (  # what it heard, written whole once its stdin ended
-        f"import os, sys; sys.stdout.buffer.write({ready!r}); sys.stdout.flush(); "
-        f"data = sys.stdin.buffer.read(); open({str(heard)!r} + '~', 'wb').write(data); "
-        f"os.replace({str(heard)!r} + '~', {str(heard)!r})"
-    )
     pane = QWidget()
     qtbot.addWidget(pane)
     pane.resize(530, 310)
@@ -650,7 +657,7 @@ def test_the_embedded_window_has_the_panes_size_when_first_shown(
         embedded.append(_FirstShow(parent))
         return embedded[-1]
 
-    view = HostPageView(pane, command=[sys.executable, "-c", code], embed=embed)
+    view = HostPageView(pane, command=_recording_program(heard), embed=embed)
     view.widget.setGeometry(0, 0, 530, 310)
     pane.show()
     qtbot.waitUntil(lambda: view.win_id == 7, timeout=WAIT * 1000)
@@ -659,6 +666,72 @@ def test_the_embedded_window_has_the_panes_size_when_first_shown(
     qtbot.waitUntil(heard.exists, timeout=WAIT * 1000)
     sent = list(FrameReader().feed(heard.read_bytes()))
     assert message("show", width=530, height=310) in sent
+
+
+# The window's side at twice the scale (QT_SCALE_FACTOR=2 is read once, at the start of
+# a process): the pane of 530×310 of its pixels, shown, its process's window embedded.
+_WINDOW_AT_SCALE_2 = """
+import sys
+from PySide6.QtCore import QDeadlineTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from editor.ui.preview.host_view import HostPageView
+app = QApplication([])
+pane = QWidget()
+pane.resize(530, 310)
+view = HostPageView(pane, command=sys.argv[1:], embed=lambda _id, parent: QWidget(parent))
+view.widget.setGeometry(0, 0, 530, 310)
+pane.show()
+deadline = QDeadlineTimer(30_000)
+while view.win_id != 7 and not deadline.hasExpired():
+    app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 100)
+print(pane.devicePixelRatioF())
+view.dispose()
+app.processEvents()
+""".replace("QDeadlineTimer\n", "QDeadlineTimer, QEventLoop\n")
+
+
+def test_show_gives_the_size_in_the_window_system_s_pixels(tmp_path: Path) -> None:
+    """The window and its preview process may draw at different scales (a screen of its
+    own, ``QT_SCALE_FACTOR`` set for one of them): the process mapped its view at the
+    pane's size in the window's *logical* pixels, taken as its own (half or twice the
+    size, under Xvfb) until the window fitted it. ``show`` now gives device pixels,
+    which both processes' window system shares, as Qt gives the embedded window's."""
+    heard = tmp_path / "heard"
+    window = subprocess.run(
+        [sys.executable, "-c", _WINDOW_AT_SCALE_2, *_recording_program(heard)],
+        env=child_env(QT_SCALE_FACTOR="2"),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+        check=True,
+    )
+    assert float(window.stdout) == 2.0
+    deadline = time.monotonic() + WAIT
+    while not heard.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the program writes it once the window's process closed its stdin
+    sent = list(FrameReader().feed(heard.read_bytes()))
+    assert message("show", width=1060, height=620) in sent
+
+
+def test_a_process_at_twice_the_scale_maps_its_view_at_half_as_many_of_its_pixels(
+    schema: Schema,
+) -> None:
+    """``show``'s size is in device pixels: a process drawing at twice the scale gives its
+    view half as many logical pixels (the page's CSS pixels), and the same on screen."""
+    scaled = Child(QT_SCALE_FACTOR="2")
+    try:
+        scaled.send("page", seq=1, html=page(schema), base_url="about:blank", keep_scroll=False)
+        scaled.expect("shown", seq=1)
+        scaled.send("show", width=1060, height=620)
+        scaled.expect("mapped")
+        size = "[window.innerWidth, window.innerHeight, window.devicePixelRatio]"
+        deadline = time.monotonic() + 10  # Chromium takes the new size a moment later
+        while (got := scaled.js(size)) != [530, 310, 2] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert got == [530, 310, 2]
+        assert scaled.close() == 0
+    finally:
+        scaled.kill()
 
 
 def test_the_process_maps_its_view_at_the_size_show_gives(qtbot: Any) -> None:

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 from helpers.unreadable import refuse_listing
-from PySide6.QtCore import QCoreApplication, QThreadPool
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
 from editor.content.atomic import atomic_write, fingerprint
 from editor.ui.window import file_watcher
-from editor.ui.window.file_watcher import FileWatcher, FolderChange
+from editor.ui.window.file_watcher import FILE_SETTLE_MS, FileWatcher, FolderChange
 
 
 @pytest.fixture
@@ -94,6 +94,32 @@ def test_atomic_replace_is_seen_twice(watcher: FileWatcher, folder: Path, qtbot:
     with qtbot.waitSignal(watcher.file_changed, timeout=3000) as blocker:
         _replace_like_another_program(path, b"---\ntitle: two\n---\n")
     assert blocker.args == [path]
+
+
+def test_a_file_written_in_place_after_an_unlink_is_reported_once_written(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot
+) -> None:
+    """git writes an entry as it checks it out: unlink, create it empty, then write. The
+    empty file read at the first event was reported, then the written one again (a
+    dirty entry asked "Keep mine?" twice for one pull; ``test_git_panel.py``'s sync test
+    failed so under load). Now the file is read once its events have settled."""
+    path = folder / "a.md"
+    watcher.watch_file(path)
+    seen: list[bytes] = []
+    watcher.file_changed.connect(lambda changed: seen.append(changed.read_bytes()))
+    path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    theirs = b"---\ntitle: theirs\n---\n"
+
+    def write() -> None:  # git, a moment later
+        os.write(fd, theirs)
+        os.close(fd)
+
+    QTimer.singleShot(50, write)
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    with qtbot.assertNotEmitted(watcher.file_changed, wait=FILE_SETTLE_MS + 100):
+        pass  # (a second report came 50 ms after the first)
+    assert seen == [theirs]
 
 
 def test_deleted_file_is_reported_removed(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:

@@ -97,3 +97,47 @@ def test_what_an_update_lets_go_of_is_freed_on_the_pool(
     gc.collect()
     assert threads  # (the watcher may report the new file too: one update more)
     assert threading.main_thread().name not in threads
+
+
+class _WitnessedText(bytearray):
+    """A search text that says on which thread it was freed."""
+
+    threads: list[str]
+
+    def __del__(self) -> None:
+        self.threads.append(threading.current_thread().name)
+
+
+def test_a_search_running_on_the_window_s_thread_does_not_keep_the_old_text(
+    qtbot: Any,
+    make_window: Any,
+    sample_folder: Path,
+    thread_pool: QThreadPool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The filter's search runs in slices on the window's thread, across the update that
+    replaces the search text: had it held the old text (a buffer, a slice of it, a bound
+    ``find``) between slices, the old text would be freed there, not on the pool, once
+    the search let go of it. The text itself is watched, not the list that hands it
+    over; the search then answers from the new text."""
+    monkeypatch.setattr("editor.content.search_job._SLICE_BYTES", 256)  # many slices,
+    monkeypatch.setattr("editor.ui.entries.list_filter.KEYSTROKE_SECONDS", 0.0)  # one a turn
+    monkeypatch.setattr("editor.ui.entries.list_filter.SLICE_SECONDS", 0.0)
+    window = make_window(sample_folder)
+    store = window.feed.index.text
+    threads: list[str] = []
+    old = _WitnessedText(store.buffer)
+    old.threads = threads
+    store.buffer = old
+    del old
+    path = sample_folder / "new-entry.md"
+    path.write_bytes((sample_folder / "batna.md").read_bytes().replace(b"batna", b"zyxwv"))
+    window.model.set_query("zyxwv")
+    assert window.model.search_pending
+    window.feed.files_changed_in_background([path])
+    qtbot.waitUntil(lambda: _listed(window, path) and not window.feed.updating)
+    qtbot.waitUntil(lambda: not window.model.search_pending)
+    thread_pool.waitForDone()
+    gc.collect()
+    assert threads and threading.main_thread().name not in threads
+    assert window.model.path_at(window.model.index(0, 0)) == path

@@ -170,3 +170,55 @@ def test_a_finished_job_s_relay_goes_after_its_report(
     assert not isValid(relay)
     assert runner.relay is None  # nothing runs now: nothing to cancel
     delete(receiver)
+
+
+def _queued_behind_a_busy_pool(pool: QThreadPool) -> threading.Event:
+    """Occupy every thread of ``pool`` until the returned event is set, so that the
+    next job started waits in its queue."""
+    go = threading.Event()
+    started = threading.Barrier(pool.maxThreadCount() + 1, timeout=10)
+
+    def hold() -> None:
+        started.wait()
+        go.wait()
+
+    for _ in range(pool.maxThreadCount()):
+        pool.start(hold)
+    started.wait()
+    return go
+
+
+def test_a_job_the_pool_drops_unrun_releases_its_relay(thread_pool: QThreadPool) -> None:
+    """``QThreadPool.clear()`` deletes a queued job without running it: it never reports,
+    and the report was what released its relay (which then lived for ever, holding its
+    receiver's callbacks). Now the job's deletion releases it; nothing is delivered."""
+    got: list[Any] = []
+    receiver = QObject()
+    go = _queued_behind_a_busy_pool(thread_pool)
+    try:
+        relay = run_job(thread_pool, lambda: 42, got.append, got.append, receiver)
+        thread_pool.clear()
+    finally:
+        go.set()
+    _deliveries(thread_pool)
+    assert not isValid(relay)
+    assert got == []
+
+
+def test_a_runner_s_job_the_pool_drops_unrun_is_ended(thread_pool: QThreadPool) -> None:
+    """A :class:`RelayRunner` job dropped from the queue releases its relay, and the
+    runner no longer counts it as running (its ``relay`` is None, as after an end)."""
+    got: list[Any] = []
+    receiver = _Receiver(got)
+    runner = RelayRunner(thread_pool, receiver)
+    go = _queued_behind_a_busy_pool(thread_pool)
+    try:
+        relay = _launch(runner, receiver, lambda: None)
+        thread_pool.clear()
+    finally:
+        go.set()
+    _deliveries(thread_pool)
+    assert not isValid(relay)
+    assert runner.relay is None
+    assert got == []
+    delete(receiver)

@@ -5,7 +5,9 @@ paints, each slot); behind a pool thread running Python it waits up to the whole
 switch interval each time. With Python's default 5 ms a few hundred such waits stood
 the window still: 1.07-1.09 s while a bulk plan ran, 136-196 ms when a 50k index's
 result was shown (``bench/RESULTS.md``). The interval is process-wide, so the blocks
-that shorten it are counted: it is put back when the last one ends. No Qt here.
+that shorten it are counted: it is put back when the last one ends. Where the GUI
+thread makes hundreds of such calls at once (a repaint), a worker also steps aside
+(:class:`PaintGate`). No Qt here.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-__all__ = ["SWITCH_INTERVAL", "gil_handed_over_often"]
+__all__ = ["GATE_MAX_WAIT", "SWITCH_INTERVAL", "PaintGate", "gil_handed_over_often"]
 
 SWITCH_INTERVAL: Final = 0.0005
 """Seconds a thread running Python keeps the GIL while another waits for it."""
@@ -48,3 +50,46 @@ def gil_handed_over_often() -> Iterator[None]:
             state.users -= 1
             if state.users == 0:
                 sys.setswitchinterval(state.saved)
+
+
+class PaintGate:
+    """Lets the GUI thread paint without queueing for the GIL behind a worker.
+
+    A repaint of a view calls into Python hundreds of times (each cell's ``paint``,
+    ``multiData``, ``flags``; each Qt call from Python lets go of the GIL and takes it
+    back), and behind a worker running Python each of those waits up to the switch
+    interval: the replace preview's table stood still 70-220 ms while its job read.
+    The GUI thread holds the gate (:meth:`held`) while it paints or puts rows in; the
+    worker calls :meth:`wait` between its steps and waits there, without the GIL,
+    until the gate opens (at most :data:`GATE_MAX_WAIT`, so a worker never hangs on a
+    window that stopped). Held from the GUI thread only.
+    """
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+        self._open.set()
+        self._holders = 0
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self._holders += 1
+        self._open.clear()
+        try:
+            yield
+        finally:
+            self._holders -= 1
+            if not self._holders:
+                self._open.set()
+
+    @property
+    def is_held(self) -> bool:
+        return not self._open.is_set()
+
+    def wait(self) -> None:
+        """Return at once while the gate is open (one flag read), else when it opens."""
+        if not self._open.is_set():
+            self._open.wait(GATE_MAX_WAIT)
+
+
+GATE_MAX_WAIT: Final = 0.2
+"""Seconds a worker waits at most for the GUI thread to open a :class:`PaintGate`."""

@@ -50,7 +50,7 @@ from editor.content.bulk.replace import EntryMatches, OpenDocs, iter_preview
 from editor.content.bulk.scope import Scope
 from editor.content.gc_pause import CollectorHold, gc_paused, pause_count
 from editor.content.index import CorpusIndex, IndexSnapshot
-from editor.ui.gil_switch import gil_handed_over_often
+from editor.ui.gil_switch import PaintGate, gil_handed_over_often
 from editor.ui.window.workers import RelayRunner
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,10 @@ class _PreviewJob(QRunnable):
         relay: PreviewRelay,
         cancel: threading.Event,
         made_many: threading.Event | None = None,
+        gate: PaintGate | None = None,
     ) -> None:
         super().__init__()
+        self.gate = gate if gate is not None else PaintGate()
         self.args = args
         self.relay = relay
         self.cancel = cancel
@@ -117,7 +119,9 @@ class _PreviewJob(QRunnable):
                 paths, options, scope, open_docs=open_docs, skipped=skipped,
                 partial=index is not None,
             )  # fmt: skip
+            step_aside = self.gate.wait
             for done, item in enumerate(found, 1):
+                step_aside()  # while the window paints the results (see PaintGate)
                 if self.cancel.is_set():
                     return
                 if item is not None:
@@ -196,8 +200,10 @@ class PreviewRunner(RelayRunner):
         index: CorpusIndex | None,
         open_docs: OpenDocs,
         connect: Callable[[PreviewRelay], None],
+        gate: PaintGate | None = None,
     ) -> PreviewRelay:
-        """Run a preview; ``connect`` hooks up the relay's signals before the job starts."""
+        """Run a preview; ``connect`` hooks up the relay's signals before the job starts;
+        the job steps aside while ``gate`` is held (the view showing its results paints)."""
         # the index as it is now (on the GUI thread): updates put in while the job reads
         # it (a save's) cannot change what it sees halfway
         snapshot = IndexSnapshot.of(index) if index is not None else None
@@ -214,7 +220,9 @@ class PreviewRunner(RelayRunner):
             relay.finished.connect(self._ended)
             relay.failed.connect(self._ended)
 
-        self.launch(relay, connect_all, lambda cancel: _PreviewJob(args, relay, cancel, made_many))
+        self.launch(
+            relay, connect_all, lambda cancel: _PreviewJob(args, relay, cancel, made_many, gate)
+        )
         self._idle.stop()  # (the cancel of the job before armed it)
         return relay
 

@@ -40,6 +40,7 @@ from PySide6.QtGui import QFont
 
 from editor.content.bulk.replace import EntryMatches, Match
 from editor.ui.bulk.match_delegate import MATCH_ROLE
+from editor.ui.gil_switch import PaintGate
 
 __all__ = ["SLICE", "PreviewModel"]
 
@@ -86,6 +87,7 @@ class PreviewModel(QAbstractTableModel):
         self.bold = QFont()
         self.bold.setBold(True)
         self._pending: deque[EntryMatches] = deque()
+        self.gate = PaintGate()  # held while rows go in; the view holds it as it paints
         self._feeder = QTimer(self, singleShot=True, interval=0)
         self._feeder.timeout.connect(self._feed)
         self.clear()
@@ -111,7 +113,8 @@ class PreviewModel(QAbstractTableModel):
 
     def _feed(self) -> None:
         pending = self._pending
-        self.add([pending.popleft() for _ in range(min(SLICE, len(pending)))])
+        with self.gate.held():  # (the rows' insertion calls back into Python)
+            self.add([pending.popleft() for _ in range(min(SLICE, len(pending)))])
         if pending:
             self._feeder.start()
         self.fed.emit()

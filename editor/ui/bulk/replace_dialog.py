@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from editor.ui.bulk.history import BulkHistory, Step
 from editor.ui.bulk.match_delegate import MatchDelegate
 from editor.ui.bulk.preview_job import PreviewRelay, PreviewRunner
 from editor.ui.bulk.preview_model import PreviewModel
+from editor.ui.bulk.preview_table import PreviewTable
 from editor.ui.window.session import Session
 
 __all__ = ["ALL_FIELDS", "ReplaceDialog"]
@@ -121,7 +121,7 @@ class ReplaceDialog(QDialog):
         self.find_button = QPushButton("&Preview")
         self.find_button.setDefault(True)
         self.model = PreviewModel(host.folder, self)
-        self.tree = QTableView()
+        self.tree = PreviewTable(self.model.gate)
         self.tree.setObjectName("replacePreview")
         self.tree.setModel(self.model)
         self.tree.setItemDelegateForColumn(1, MatchDelegate(self.tree))
@@ -280,7 +280,9 @@ class ReplaceDialog(QDialog):
             relay.finished.connect(self._on_finished)
             relay.failed.connect(self._on_failed)
 
-        self.runner.start(self.host.folder, options, scope, self.host.index, docs, connect)
+        self.runner.start(
+            self.host.folder, options, scope, self.host.index, docs, connect, self.model.gate
+        )
 
     def _add_found(self, found: list[EntryMatches]) -> None:
         if self.preview is None:

@@ -43,7 +43,7 @@ _AFTER_KEY = (" ", "\t", "\r", "\n", "")
 # reads ``a: "one\ntitle: two"`` as one value), and a line of it can look like a key's:
 # where a value opens one (after ``key:``, ``-``, or at a line's start) it must close on
 # the same line (a flow collection: flat, without quotes), or the file is read whole.
-_FLOW_CHARS = ('"', "'", "[", "{")
+_SPACES = re.compile(" *")
 _FLOW_START = re.compile(r"[:\-\n,\[{][ \t]*([\"'\[{])")
 _CLOSED_ON_ITS_LINE = {
     '"': re.compile(r'"(?:[^"\\\n]|\\[^\n])*"'),
@@ -103,8 +103,8 @@ def key_lines(front: str, keys: Collection[str] | ReadPlan) -> str | None:
 
 def _flow_over_lines(front: str) -> bool:
     """Whether a quoted scalar or a flow collection may go on to another line (most
-    fronts hold no quote or bracket at all: four ``in`` tests, ~0.2 µs)."""
-    if not any(char in front for char in _FLOW_CHARS):
+    fronts hold no quote or bracket at all: four ``in`` tests, ~0.3 µs)."""
+    if not ('"' in front or "'" in front or "[" in front or "{" in front):
         return False
     for found in _FLOW_START.finditer(front):
         opened = found.group(1)
@@ -120,7 +120,8 @@ def _nested_lines(block: str, key: str, subs: frozenset[str]) -> str:
     head_end = block.find("\n")
     if head_end < 0 or block[len(key) + 1 : head_end].strip(" "):
         return block  # a value or a comment on the key's line
-    indent = len(block) - head_end - 1 - len(block[head_end + 1 :].lstrip(" "))
+    spaces = _SPACES.match(block, head_end + 1)  # (the next line's indentation, uncopied)
+    indent = spaces.end() - head_end - 1 if spaces is not None else 0
     if indent < 1:
         return block
     odd, sibling = _child_lines(indent)

@@ -72,7 +72,7 @@ def test_a_small_file_is_read_with_one_read(
         reads.append(size)
         return real_read(fd, size)
 
-    monkeypatch.setattr(candidates_module.os, "read", counted)
+    monkeypatch.setattr(os, "read", counted)
     assert read_raw(path) == path.read_bytes()
     assert read_raw(str(path)) == path.read_bytes()
     assert len(reads) == 2  # one a call

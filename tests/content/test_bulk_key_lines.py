@@ -56,14 +56,14 @@ def test_a_mapping_that_cannot_be_cut_is_read_whole() -> None:
 
 
 def test_a_scope_reads_the_keys_of_its_fields() -> None:
-    assert read_plan(Scope(fields=("seo.title",))) == {"seo": {"title"}}
+    assert read_plan(Scope(fields=("seo.title",))) == {"seo": frozenset({"title"})}
     plan = read_plan(Scope(fields=("seo.title", "seo.focus_keyphrase", "title")))
-    assert plan == {"seo": {"title", "focus_keyphrase"}, "title": None}
+    assert plan == {"seo": frozenset({"title", "focus_keyphrase"}), "title": None}
     assert read_plan(Scope(fields=("seo.title", "seo"))) == {"seo": None}
     assert read_plan(Scope(fields=("seo", "seo.title"))) == {"seo": None}
     assert read_plan(Scope(fields=("faq.*.answer", "related.0"))) == {"faq": None, "related": None}
     scoped = read_plan(Scope(fields=("seo.title",), schema="glossary", subject="Law"))
-    assert scoped == {"seo": {"title"}, "_schema": None, "subject": None}
+    assert scoped == {"seo": frozenset({"title"}), "_schema": None, "subject": None}
     assert read_plan(Scope()) is None
     assert read_plan(Scope(fields=("*.title",))) is None
 

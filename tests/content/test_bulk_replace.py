@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from editor.content.bulk import replace as replace_module
 from editor.content.bulk.batch import BatchError, apply_changes, undo_batch
+from editor.content.bulk.key_lines import read_keys
 from editor.content.bulk.pattern import (
     FindOptions,
     PatternError,
@@ -504,7 +505,7 @@ def test_a_partly_read_entry_is_read_again_once_at_apply_and_never_for_its_title
     partial = [e for e in fast.entries if e.partial and len(e.matches) > 1]
     assert partial
     reads: list[Path] = []
-    real = replace_module.read_keys
+    real = read_keys
 
     def counted(raw: bytes, path: Path, keys: Any) -> Any:
         reads.append(path)

@@ -37,6 +37,11 @@ _PLANS = (MappingProxyType, dict)
 _KEY_CHARS = r"[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t\r\n]|\Z)"
 _ODD_LINE = re.compile(rf"\n(?![ \t\r\n#]|-(?:[ \t\r\n]|\Z)|{_KEY_CHARS}|\Z)")
 _NEXT_KEY = re.compile(rf"\n(?={_KEY_CHARS})")
+# A mapping indented as a whole (its first line, after comments and blank lines): its keys
+# are not at the left margin, where they are looked for.
+_INDENTED_FIRST = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]")
+# Line breaks PyYAML knows besides LF (a CR alone, NEL, LS, PS): lines are cut at LF only.
+_OTHER_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _AFTER_KEY = (" ", "\t", "\r", "\n", "")
 
 # A quoted scalar or flow collection may go on over lines at any indentation (PyYAML
@@ -44,10 +49,11 @@ _AFTER_KEY = (" ", "\t", "\r", "\n", "")
 # where a value opens one (after ``key:``, ``-``, or at a line's start) it must close on
 # the same line (a flow collection: flat, without quotes), or the file is read whole.
 _SPACES = re.compile(" *")
-_FLOW_START = re.compile(r"[:\-\n,\[{][ \t]*([\"'\[{])")
+# (after an anchor or a tag too: ``&a "one`` opens a quoted value as well)
+_FLOW_START = re.compile(r"[:\-\n,\[{?][ \t]*(?:[&!][^ \t\n]*[ \t]+)*([\"'\[{])")
 _CLOSED_ON_ITS_LINE = {
     '"': re.compile(r'"(?:[^"\\\n]|\\[^\n])*"'),
-    "'": re.compile(r"'(?:[^'\n]|'')*'"),
+    "'": re.compile(r"'(?:[^'\n]|'')*'(?!')"),  # ('' is a quote inside, not the end)
     "[": re.compile(r"\[[^\[\]{}\"'\n]*\]"),
     "{": re.compile(r"\{[^\[\]{}\"'\n]*\}"),
 }
@@ -83,7 +89,12 @@ def key_lines(front: str, keys: Collection[str] | ReadPlan) -> str | None:
     when a line at the left margin is not a plain ``key:``, a comment or a list item
     (then the file is read whole), or a wanted key comes twice."""
     text = "\n" + front
-    if _ODD_LINE.search(text) is not None or _flow_over_lines(front):
+    if (
+        _ODD_LINE.search(text) is not None
+        or _INDENTED_FIRST.match(front) is not None
+        or (("\r" in front or not front.isascii()) and _OTHER_BREAK.search(front) is not None)
+        or _flow_over_lines(front)
+    ):
         return None
     # (``isinstance`` of an ABC costs 1.5 µs a file)
     plan = cast(ReadPlan, keys) if type(keys) in _PLANS else dict.fromkeys(keys)
@@ -144,10 +155,11 @@ def _nested_lines(block: str, key: str, subs: frozenset[str]) -> str:
 @functools.lru_cache(maxsize=16)
 def _child_lines(indent: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """For a mapping indented ``indent`` spaces: a line that is none of a plain key at
-    that indentation, a deeper line, a comment or a blank line; and a line at that
-    indentation (the next key's, or a comment's, which ends a key's lines too)."""
+    that indentation, a deeper line, a comment or a blank line; and the next key's line
+    (a comment at that indentation does not end a key's lines: its value may go on
+    below it)."""
     odd = re.compile(rf"\n(?! {{{indent}}}(?: |{_KEY_CHARS})| *(?:#|\n|\Z))")
-    return odd, re.compile(rf"\n {{{indent}}}(?=[^ \n])")
+    return odd, re.compile(rf"\n {{{indent}}}(?=[^ \n#])")
 
 
 def _key_at(text: str, key: str, pos: int, lead: str = "\n") -> int:

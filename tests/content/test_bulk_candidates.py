@@ -102,3 +102,22 @@ def test_a_named_pipe_in_an_entrys_place_does_not_block_the_preview(folder: Path
     assert pipe not in [e.path for e in found.entries]
     assert [p.path for p in found.skipped] == [pipe]
     assert "not a regular file" in found.skipped[0].message
+
+
+def test_the_current_folder_names_files_as_paths_do(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Path(".") / "a.md"`` is ``a.md``: named ``./a.md`` a chosen entry was not found
+    and an open one came twice (from disk and from its editor)."""
+    monkeypatch.chdir(folder)
+    here = Path()
+    options = FindOptions("| Acme", "| Apex", case=True)
+    chosen = Scope(fields=("seo.title",), paths=frozenset({here / "a.md"}))
+    assert candidate_files(here, options, chosen) == ["a.md"]
+    opened = here / "b.md"
+    names = candidate_files(here, options, Scope(), open_docs=[opened])
+    assert names.count("b.md") == 1
+    docs = {opened: ({"title": "B | Acme"}, "")}
+    found = preview(here, options, Scope(), open_docs=docs)
+    assert [e.path for e in found.entries if e.path.name == "b.md"] == [opened]
+    assert next(e for e in found.entries if e.path == opened).in_editor

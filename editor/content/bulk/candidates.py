@@ -76,7 +76,7 @@ def candidate_files(
     makes a ``Path`` only for a file that matches.
     """
     terms = index_terms(options)
-    open_names = {os.fspath(p): p for p in open_docs}
+    open_names = {_same(os.fspath(p)): p for p in open_docs}
     names: list[str]
     if index is not None:
         # one moment's rows throughout: the records, the rows found in the text
@@ -96,21 +96,30 @@ def candidate_files(
         if terms is not None and not any(_NOT_RAW.intersection(t) for t in terms):
             names = list(raw_candidates(names, terms, body_only=False))
     if scope.paths is not None:
-        wanted = {os.fspath(p) for p in scope.paths}
-        names = [name for name in names if name in wanted]
+        wanted = {_same(os.fspath(p)) for p in scope.paths}
+        names = [name for name in names if _same(name) in wanted]
     if open_names:
-        known = set(names)
+        known = {_same(name) for name in names}
         names.extend(
-            name for name, p in open_names.items() if name not in known and scope.wants_path(p)
+            os.fspath(p)
+            for name, p in open_names.items()
+            if name not in known and scope.wants_path(p)
         )
     return sorted(names, key=path_order)
 
 
 def _root(folder: Path) -> str:
     """The folder's path string ending in a separator: a file's name is this + its
-    relative path, as ``folder / rel`` would print it."""
+    relative path, as ``folder / rel`` would print it (``Path(".") / "a.md"`` is
+    ``a.md``)."""
     text = os.fspath(folder)
+    if text == os.curdir:
+        return ""
     return text if text.endswith(os.sep) else text + os.sep
+
+
+# Two names of one file compare as Paths do: case-blind on Windows.
+_same = os.path.normcase
 
 
 if os.sep == "/":

@@ -201,11 +201,12 @@ def _iter_preview(  # noqa: PLR0917 - iter_preview's arguments
     partial: bool,
 ) -> Iterator[EntryMatches | None]:
     compiled = compile_find(options)
-    docs = {os.fspath(p): (p, doc) for p, doc in (open_docs or {}).items()}
+    same = os.path.normcase  # (names compare as Paths do: case-blind on Windows)
+    docs = {same(os.fspath(p)): (p, doc) for p, doc in (open_docs or {}).items()}
     keys = read_plan(scope) if partial else None
     for name in paths:
         if docs:
-            opened = docs.get(os.fspath(name))
+            opened = docs.get(same(os.fspath(name)))
             if opened is not None:
                 yield _open_doc_matches(opened[0], *opened[1], compiled, scope)
                 continue

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-__all__ = ["GATE_MAX_WAIT", "SWITCH_INTERVAL", "PaintGate", "gil_handed_over_often"]
+__all__ = [
+    "GATE_MAX_WAIT",
+    "GATE_STUCK",
+    "SWITCH_INTERVAL",
+    "PaintGate",
+    "gil_handed_over_often",
+]
 
 SWITCH_INTERVAL: Final = 0.0005
 """Seconds a thread running Python keeps the GIL while another waits for it."""
@@ -61,18 +68,23 @@ class PaintGate:
     interval: the replace preview's table stood still 70-220 ms while its job read.
     The GUI thread holds the gate (:meth:`held`) while it paints or puts rows in; the
     worker calls :meth:`wait` between its steps and waits there, without the GIL,
-    until the gate opens (at most :data:`GATE_MAX_WAIT`, so a worker never hangs on a
-    window that stopped). Held from the GUI thread only.
+    until the gate opens (at most :data:`GATE_MAX_WAIT`). A gate held longer than
+    :data:`GATE_STUCK` is passed without waiting: the GUI thread is not painting then
+    but stopped inside a paint (a message box opened from an error in it), and the
+    worker must not crawl meanwhile. Held from the GUI thread only.
     """
 
     def __init__(self) -> None:
         self._open = threading.Event()
         self._open.set()
         self._holders = 0
+        self._since = 0.0  # when the gate was last closed (monotonic seconds)
 
     @contextmanager
     def held(self) -> Iterator[None]:
         self._holders += 1
+        if self._holders == 1:
+            self._since = time.monotonic()
         self._open.clear()
         try:
             yield
@@ -87,9 +99,11 @@ class PaintGate:
 
     def wait(self) -> None:
         """Return at once while the gate is open (one flag read), else when it opens."""
-        if not self._open.is_set():
+        if not self._open.is_set() and time.monotonic() - self._since < GATE_STUCK:
             self._open.wait(GATE_MAX_WAIT)
 
 
 GATE_MAX_WAIT: Final = 0.2
 """Seconds a worker waits at most for the GUI thread to open a :class:`PaintGate`."""
+GATE_STUCK: Final = 1.0
+"""Seconds after which a :class:`PaintGate` still held is passed without waiting."""

@@ -8,10 +8,12 @@ Frescobaldi (``documentwatcher.py``) learned the hard way:
   :meth:`FileWatcher.expect_own_write`, emits nothing.
 - An atomic replace (temp file + rename, as most editors and our own saves do)
   drops the watch with the old inode: the watch is added again after every event.
-- A file is read once its events have settled (:data:`FILE_SETTLE_MS`), not at the
-  first: git unlinks an entry, creates it empty and then writes it, and the empty file
-  read at the first event was reported as a change, then the written one again (an
-  entry with unsaved edits asked "Keep mine?" twice for one pull).
+- A file is read once its events have settled (:data:`FILE_SETTLE_MS`; at most
+  :data:`FILE_SETTLE_MAX_MS` after the first, so a file written without a pause does
+  not put the others off), not at the first: git unlinks an entry, creates it empty
+  and then writes it, and the empty file read at the first event was reported as a
+  change, then the written one again (an entry with unsaved edits asked "Keep mine?"
+  twice for one pull).
   A file missing at the event is looked at again shortly before it counts as removed,
   since some programs delete and then write.
 - Folder events come in bursts (a git checkout touches hundreds of files): the changed
@@ -45,6 +47,7 @@ import bisect
 import functools
 import logging
 import os
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +65,7 @@ ENTRY_SUFFIX = ".md"
 FOLDER_DEBOUNCE_MS = 300
 MISSING_RECHECK_MS = 150
 FILE_SETTLE_MS = 200  # a file's events quiet this long: its writer is done (see above)
+FILE_SETTLE_MAX_MS = 1000  # files with events are looked at after this long at most
 
 _Stamp = tuple[int, int]  # (mtime_ns, size)
 _Entries = dict[str, _Stamp]  # a folder's entries by file name (no Path each: 50k of them)
@@ -289,6 +293,7 @@ class FileWatcher(QObject):
         self._settle.setSingleShot(True)
         self._settle.setInterval(FILE_SETTLE_MS)
         self._settle.timeout.connect(self._settled)
+        self._settle_began = 0.0  # when the files settling now had their first event
 
     # -- files
 
@@ -319,9 +324,16 @@ class FileWatcher(QObject):
 
     def _on_file_event(self, name: str) -> None:
         path = Path(name)
-        if path in self._known:
-            self._settling.add(path)
-            self._settle.start()  # restarting it is the settling
+        if path not in self._known:
+            return
+        if not self._settling:
+            self._settle_began = time.monotonic()
+        self._settling.add(path)
+        # restarting the timer is the settling; a file written without a pause (a log
+        # kept in the folder) must not put off the others' checks for ever
+        waited = time.monotonic() - self._settle_began
+        if waited < FILE_SETTLE_MAX_MS / 1000 or not self._settle.isActive():
+            self._settle.start()
 
     def _settled(self) -> None:
         settling, self._settling = self._settling, set()

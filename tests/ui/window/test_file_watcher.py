@@ -122,6 +122,34 @@ def test_a_file_written_in_place_after_an_unlink_is_reported_once_written(
     assert seen == [theirs]
 
 
+def test_a_file_written_without_a_pause_does_not_put_off_the_others(
+    watcher: FileWatcher, folder: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file's event restarts the one settle timer: a file written every 50 ms (a
+    log kept in the folder) put off every other file's check for as long as it went on."""
+    monkeypatch.setattr(file_watcher, "FILE_SETTLE_MAX_MS", 400)
+    busy, other = folder / "busy.md", folder / "a.md"
+    busy.write_bytes(b"---\ntitle: 0\n---\n")
+    watcher.watch_file(busy)
+    watcher.watch_file(other)
+    seen: list[Path] = []
+    watcher.file_changed.connect(seen.append)
+    count = [0]
+
+    def write_busy() -> None:
+        count[0] += 1
+        busy.write_bytes(f"---\ntitle: {count[0]}\n---\n".encode())
+
+    writer = QTimer()
+    writer.timeout.connect(write_busy)
+    writer.start(50)
+    other.write_bytes(b"---\ntitle: changed\n---\n")
+    try:
+        qtbot.waitUntil(lambda: other in seen, timeout=2500)  # while busy.md is written
+    finally:
+        writer.stop()
+
+
 def test_deleted_file_is_reported_removed(watcher: FileWatcher, folder: Path, qtbot: QtBot) -> None:
     path = folder / "a.md"
     watcher.watch_file(path)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from editor.content.bulk import replace as replace_module
 from editor.content.bulk.batch import BatchError, apply_changes, undo_batch
+from editor.content.bulk.candidates import read_raw
 from editor.content.bulk.key_lines import read_keys
 from editor.content.bulk.pattern import (
     FindOptions,
@@ -490,6 +491,43 @@ def test_a_partly_read_entry_holds_no_data_dict_and_reads_its_keys_again(
         assert entry.data == {"seo": {"title": seo["title"]}}  # only the field in scope
         assert entry.data is not entry.data  # read again each time, never kept
     assert plan(fast).diff() == plan(preview(tmp_path, options, scope)).diff()
+
+
+def test_a_partly_read_entry_keeps_no_bytes_and_is_checked_when_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 26k-entry preview kept ~130 MB of file bytes, each read into new memory; a
+    partly read entry keeps their size and CRC-32, and its title when it read it."""
+    generate(tmp_path, 30)
+    index = CorpusIndex(tmp_path, cache=False).build_all()
+    options = FindOptions("| QuickTakes", "| QT", case=True)
+    fast = preview(tmp_path, options, Scope(fields=("seo.title", "title")), index=index)
+    partial = [e for e in fast.entries if e.partial]
+    assert len(partial) >= 3
+    reads: list[object] = []
+    real_read = read_raw
+
+    def counted(path: Any) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(replace_module, "read_raw", counted)
+    for entry in partial:
+        assert entry.raw == b""
+        assert not any(type(ref) is bytes and ref for ref in gc.get_referents(entry))
+        assert entry.top_value("title") == load_entry(entry.path).data["title"]
+    assert reads == []  # the title is kept: the table asks for it at every paint
+    edited, gone = partial[0].path, partial[1].path
+    edited.write_bytes(edited.read_bytes().replace(b"\nurl:", b"\nurl: ", 1))  # elsewhere
+    gone.unlink()
+    with pytest.raises(BatchError) as info:
+        plan(fast)
+    assert sorted(info.value.paths) == sorted([edited, gone])
+    messages = "\n".join(p.message for p in info.value.problems)
+    assert "changed on disk since the preview" in messages
+    assert "cannot read the file again" in messages
+    kept = {e.path: range(len(e.matches)) for e in partial[2:]}
+    assert len(plan(fast, kept).changes) == len(kept)  # the others are planned as before
 
 
 def test_a_partly_read_entry_is_read_again_once_at_apply_and_never_for_its_title(

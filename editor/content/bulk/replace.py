@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import difflib
 import os
+import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,35 +78,60 @@ class EntryMatches:
     """The matches in one entry, with the text they were found in.
 
     A partly read entry (``partial``: only the keys in scope were read, see
-    :func:`_partial_matches`) holds no data dictionary: :attr:`data` reads the same keys
-    from ``raw`` again when asked (at apply, for the few entries kept). A 26k-entry
-    preview held 26k such dictionaries, a sixth of the ~160k objects the full collection
-    after it walks on the GUI thread (65-110 ms)."""
+    :func:`_partial_matches`) holds neither a data dictionary nor the file's bytes, only
+    their size and CRC-32 (and its title, when read, for the table): :meth:`read_again`
+    reads the file again at apply and checks it is the one previewed, and :attr:`data`
+    reads the same keys from it. A 26k-entry preview held 26k dictionaries (a sixth of
+    the ~160k objects the full collection after it walks on the GUI thread, 65-110 ms)
+    and ~130 MB of bytes, each read into new memory (~0.3 s of the preview)."""
 
     path: Path
-    _data: dict[str, Any] | None  # None: read from ``raw`` again (a partial entry)
+    _data: dict[str, Any] | None  # None: read again from the file (a partial entry)
     body: str
     matches: list[Match]
     entry: Entry | None = None  # as loaded from disk; None when open in the window
-    raw: bytes = b""  # the file's bytes when loaded (what the batch checks on apply)
+    raw: bytes = b""  # the file's bytes when loaded (not kept for a partial entry)
     partial: bool = False  # the data is only the keys in ``keys`` (see ``_partial_matches``)
     keys: ReadPlan = field(default_factory=lambda: NO_KEYS)  # the keys read (a partial entry)
+    size: int = 0  # a partial entry's file: its size and CRC-32 when previewed
+    crc: int = 0
+    title: Any = None  # a partial entry's ``title``, when in the keys read
 
     @property
     def data(self) -> dict[str, Any]:
         """The data the matches were found in (for a partial entry, the keys in scope)."""
         if self._data is not None:
             return self._data
-        found = read_keys(self.raw, self.path, self.keys)
+        return self._read_keys(self.read_again())
+
+    def read_again(self) -> bytes:
+        """The file's bytes, read again for a partial entry: :class:`ContentError` when
+        it cannot be read or is no longer the file previewed."""
+        if not self.partial or self.raw:
+            return self.raw
+        try:
+            raw = read_raw(self.path)
+        except OSError as exc:
+            raise ContentError(f"cannot read the file again: {exc.strerror or exc}") from exc
+        if len(raw) != self.size or zlib.crc32(raw) != self.crc:
+            raise ContentError("the file changed on disk since the preview; preview again")
+        return raw
+
+    def _read_keys(self, raw: bytes) -> dict[str, Any]:
+        found = read_keys(raw, self.path, self.keys)
         if found is None:  # the same bytes read the same way: cannot happen
             raise ContentError("the file reads differently from its preview; preview again")
         return found[1]
 
     def top_value(self, key: str) -> Any:
         """The top-level ``key``'s value, None when absent or not read (a partial entry
-        has read only its keys in scope: nothing is parsed again to say so)."""
-        if self._data is None and key not in self.keys:
-            return None
+        has read only its keys in scope: nothing is read again to say so, nor for its
+        title, which it keeps)."""
+        if self._data is None:
+            if key == "title":
+                return self.title
+            if key not in self.keys:
+                return None
         return self.data.get(key)
 
     @property
@@ -277,7 +303,10 @@ def _partial_matches(
     if not matches:
         return None
     path = name if isinstance(name, Path) else Path(name)
-    return EntryMatches(path, None, body, matches, None, raw, partial=True, keys=keys)
+    title = data.get("title") if "title" in keys else None
+    return EntryMatches(
+        path, None, body, matches, None, b"", True, keys, len(raw), zlib.crc32(raw), title
+    )
 
 
 def load_fast(raw: bytes, path: Path) -> Entry:
@@ -387,15 +416,17 @@ Selection = Mapping[Path, Iterable[int]]
 
 
 def _whole(found: EntryMatches) -> EntryMatches:
-    """A partly read entry read whole (from the same bytes), its matched values checked."""
-    entry = parse_entry(found.raw, found.path)
-    seen = found.data  # (a partial entry's is read again: once, not once a match)
+    """A partly read entry read whole (the file read again, checked to be the one
+    previewed), its matched values checked."""
+    raw = found.read_again()
+    entry = parse_entry(raw, found.path)
+    seen = found._read_keys(raw)  # (the same bytes: once, not once a match)
     for match in found.matches:
         if match.parts is not None and _value_at(entry.data, match.parts) != _value_at(
             seen, match.parts
         ):
             raise ContentError("the file reads differently from its preview; preview again")
-    return EntryMatches(found.path, entry.data, entry.body, found.matches, entry, found.raw)
+    return EntryMatches(found.path, entry.data, entry.body, found.matches, entry, raw)
 
 
 def _value_at(data: Any, parts: Parts) -> Any:
@@ -445,8 +476,8 @@ def plan(result: Preview, selection: Selection | None = None) -> Plan:
         except ContentError as exc:
             problems.append(Problem(found.path, f"the new text cannot be saved: {exc.message}"))
             continue
-        if new != found.raw:
-            out.changes.append(FileChange(found.path, found.raw, new))
+        if new != whole.raw:
+            out.changes.append(FileChange(found.path, whole.raw, new))
     if problems:
         noun = "file" if len(problems) == 1 else "files"
         summary = f"nothing was changed: {len(problems)} {noun} cannot be replaced"

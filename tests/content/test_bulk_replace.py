@@ -497,7 +497,7 @@ def test_a_partly_read_entry_keeps_no_bytes_and_is_checked_when_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A 26k-entry preview kept ~130 MB of file bytes, each read into new memory; a
-    partly read entry keeps their size and CRC-32, and its title when it read it."""
+    partly read entry keeps their size and hash, and its title when it read it."""
     generate(tmp_path, 30)
     index = CorpusIndex(tmp_path, cache=False).build_all()
     options = FindOptions("| QuickTakes", "| QT", case=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import difflib
 import os
-import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +78,7 @@ class EntryMatches:
 
     A partly read entry (``partial``: only the keys in scope were read, see
     :func:`_partial_matches`) holds neither a data dictionary nor the file's bytes, only
-    their size and CRC-32 (and its title, when read, for the table): :meth:`read_again`
+    their size and hash (and its title, when read, for the table): :meth:`read_again`
     reads the file again at apply and checks it is the one previewed, and :attr:`data`
     reads the same keys from it. A 26k-entry preview held 26k dictionaries (a sixth of
     the ~160k objects the full collection after it walks on the GUI thread, 65-110 ms)
@@ -93,8 +92,8 @@ class EntryMatches:
     raw: bytes = b""  # the file's bytes when loaded (not kept for a partial entry)
     partial: bool = False  # the data is only the keys in ``keys`` (see ``_partial_matches``)
     keys: ReadPlan = field(default_factory=lambda: NO_KEYS)  # the keys read (a partial entry)
-    size: int = 0  # a partial entry's file: its size and CRC-32 when previewed
-    crc: int = 0
+    size: int = 0  # a partial entry's file: its size and hash when previewed (``hash``, not
+    digest: int = 0  # zlib.crc32, which lets the GIL go for 5 KB and more: see read_raw)
     title: Any = None  # a partial entry's ``title``, when in the keys read
 
     @property
@@ -113,7 +112,7 @@ class EntryMatches:
             raw = read_raw(self.path)
         except OSError as exc:
             raise ContentError(f"cannot read the file again: {exc.strerror or exc}") from exc
-        if len(raw) != self.size or zlib.crc32(raw) != self.crc:
+        if len(raw) != self.size or hash(raw) != self.digest:
             raise ContentError("the file changed on disk since the preview; preview again")
         return raw
 
@@ -305,7 +304,7 @@ def _partial_matches(
     path = name if isinstance(name, Path) else Path(name)
     title = data.get("title") if "title" in keys else None
     return EntryMatches(
-        path, None, body, matches, None, b"", True, keys, len(raw), zlib.crc32(raw), title
+        path, None, body, matches, None, b"", True, keys, len(raw), hash(raw), title
     )
 
 

@@ -4,7 +4,7 @@ Each finding is one plain tuple (:data:`ReportRow`); the model keeps them in a l
 rows shown as a list of ids into it, in display order. Nothing else is kept per row.
 
 Why filtering and sorting are done by the model and not in
-``QSortFilterProxyModel``'s per-row hooks (as in :mod:`editor.ui.entries.entry_model`): a
+``QSortFilterProxyModel``'s per-row hooks (as in :mod:`editor.ui.entries.list_filter`): a
 Python ``lessThan`` runs n·log n times (about 1.7 million calls for 100,000 findings,
 seconds), and a Python ``filterAcceptsRow`` costs ~0.5 µs a call before doing any
 work. So the model sorts with ``list.sort`` and a key per column, filters with list

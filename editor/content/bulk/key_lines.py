@@ -99,16 +99,14 @@ def key_lines(front: str, keys: Collection[str] | ReadPlan) -> str | None:
     # (``isinstance`` of an ABC costs 1.5 µs a file)
     plan = cast(ReadPlan, keys) if type(keys) in _PLANS else dict.fromkeys(keys)
     found: list[tuple[int, str]] = []
-    for key, subs in plan.items():
-        start = _key_at(text, key, 0)
-        if start < 0:
-            continue
-        following = _NEXT_KEY.search(text, start + 1)
-        end = following.start() if following is not None else len(text)
-        if _key_at(text, key, end) >= 0:
-            return None
-        block = text[start + 1 : end + 1]
-        found.append((start, block if subs is None else _nested_lines(block, key, subs)))
+    try:
+        for key, subs in plan.items():
+            at = _key_lines_at(text, key, 0, "\n", _NEXT_KEY)
+            if at is not None:
+                start, block = at
+                found.append((start, block if subs is None else _nested_lines(block, key, subs)))
+    except _KeyTwiceError:
+        return None
     return "".join(block for _start, block in sorted(found))
 
 
@@ -139,17 +137,11 @@ def _nested_lines(block: str, key: str, subs: frozenset[str]) -> str:
     if odd.search(block, head_end) is not None:
         return block
     lead = "\n" + " " * indent
-    found: list[tuple[int, str]] = []
-    for sub in subs:
-        start = _key_at(block, sub, head_end, lead)
-        if start < 0:
-            continue
-        following = sibling.search(block, start + 1)
-        end = following.start() if following is not None else len(block) - 1
-        if _key_at(block, sub, end, lead) >= 0:
-            return block
-        found.append((start, block[start + 1 : end + 1]))
-    return block[: head_end + 1] + "".join(lines for _start, lines in sorted(found))
+    try:
+        found = [_key_lines_at(block, sub, head_end, lead, sibling) for sub in subs]
+    except _KeyTwiceError:
+        return block
+    return block[: head_end + 1] + "".join(lines for _start, lines in sorted(filter(None, found)))
 
 
 @functools.lru_cache(maxsize=16)
@@ -160,6 +152,26 @@ def _child_lines(indent: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     below it)."""
     odd = re.compile(rf"\n(?! {{{indent}}}(?: |{_KEY_CHARS})| *(?:#|\n|\Z))")
     return odd, re.compile(rf"\n {{{indent}}}(?=[^ \n#])")
+
+
+class _KeyTwiceError(Exception):
+    """A key wanted comes twice at its level (a file that does not parse as it reads)."""
+
+
+def _key_lines_at(
+    text: str, key: str, pos: int, lead: str, following: re.Pattern[str]
+) -> tuple[int, str] | None:
+    """Where the line ``key:`` indented as ``lead`` starts (its line break) at or after
+    ``pos``, and its lines up to where ``following`` finds the next key's (or the end);
+    None when it is not there. Both levels cut so: the top-level keys and a mapping's."""
+    start = _key_at(text, key, pos, lead)
+    if start < 0:
+        return None
+    after = following.search(text, start + 1)
+    end = after.start() if after is not None else len(text) - 1
+    if _key_at(text, key, end, lead) >= 0:
+        raise _KeyTwiceError(key)
+    return start, text[start + 1 : end + 1]
 
 
 def _key_at(text: str, key: str, pos: int, lead: str = "\n") -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import bisect
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from editor.content.bulk.batch import Problem
 from editor.content.bulk.pattern import FindOptions, index_phrases, index_terms
@@ -23,7 +23,15 @@ from editor.content.safe_read import MAX_CONTENT_BYTES, OPEN_FLAGS
 from editor.content.search import SearchText
 from editor.content.text_file import release
 
-__all__ = ["Corpus", "StrPath", "candidate_files", "candidates", "path_order", "read_raw"]
+__all__ = [
+    "Corpus",
+    "StrPath",
+    "candidate_files",
+    "candidates",
+    "path_order",
+    "read_raw",
+    "same_name",
+]
 
 FIRST_READ = 1 << 16  # bytes read at once: most entries are 2-10 KB
 SCAN_SLICE = 4 << 20  # bytes of the index's text searched (then released) at a time
@@ -33,31 +41,10 @@ _NOT_RAW = frozenset("'\"\\")
 
 StrPath = str | Path
 P = TypeVar("P", str, Path)
+Params = ParamSpec("Params")
 # The index a search reads: live, or as it was when a job started (another thread's
 # updates cannot change what the job sees: see :class:`IndexSnapshot`).
 Corpus = CorpusIndex | IndexSnapshot
-
-
-def candidates(
-    folder: Path,
-    options: FindOptions,
-    scope: Scope,
-    *,
-    index: Corpus | None = None,
-    open_docs: Iterable[Path] = (),
-    skipped: list[Problem] | None = None,
-) -> list[Path]:
-    """The files that may hold a match, in path order (never misses one; may hold extra).
-
-    With an index, its search text (every value, lower-cased) answers for the front
-    matter and its records for the schema and subject; the body, which the index does
-    not hold, is looked for in the raw bytes. Without one, the raw bytes answer for both
-    when the words to find hold no quote or backslash (which YAML may escape).
-    """
-    found = candidate_files(
-        folder, options, scope, index=index, open_docs=open_docs, skipped=skipped
-    )
-    return [Path(name) for name in found]
 
 
 def candidate_files(
@@ -69,14 +56,20 @@ def candidate_files(
     open_docs: Iterable[Path] = (),
     skipped: list[Problem] | None = None,
 ) -> list[str]:
-    """:func:`candidates` as path strings (``os.fspath`` of the folder / relative path).
+    """The files that may hold a match, as path strings (``os.fspath`` of the folder /
+    relative path) in path order; never misses one, may hold extra.
 
-    What a preview reads: at 50k entries 26k ``Path`` objects made, compared to sort,
-    and turned back into strings to open cost ~0.15 s of a 1.2 s preview; a preview
-    makes a ``Path`` only for a file that matches.
+    With an index, its search text (every value, lower-cased) answers for the front
+    matter and its records for the schema and subject; the body, which the index does
+    not hold, is looked for in the raw bytes. Without one, the raw bytes answer for both
+    when the words to find hold no quote or backslash (which YAML may escape).
+
+    Strings, because that is what a preview reads: at 50k entries 26k ``Path`` objects
+    made, compared to sort and turned back into strings to open cost ~0.15 s of a 1.2 s
+    preview; a preview makes a ``Path`` only for a file that matches.
     """
     terms = index_terms(options)
-    open_names = {_same(os.fspath(p)): p for p in open_docs}
+    open_names = {same_name(os.fspath(p)): p for p in open_docs}
     names: list[str]
     if index is not None:
         # one moment's rows throughout: the records, the rows found in the text
@@ -96,16 +89,27 @@ def candidate_files(
         if terms is not None and not any(_NOT_RAW.intersection(t) for t in terms):
             names = list(raw_candidates(names, terms, body_only=False))
     if scope.paths is not None:
-        wanted = {_same(os.fspath(p)) for p in scope.paths}
-        names = [name for name in names if _same(name) in wanted]
+        wanted = {same_name(os.fspath(p)) for p in scope.paths}
+        names = [name for name in names if same_name(name) in wanted]
     if open_names:
-        known = {_same(name) for name in names}
+        known = {same_name(name) for name in names}
         names.extend(
             os.fspath(p)
             for name, p in open_names.items()
             if name not in known and scope.wants_path(p)
         )
     return sorted(names, key=path_order)
+
+
+def _as_paths(find: Callable[Params, list[str]]) -> Callable[Params, list[Path]]:
+    def as_paths(*args: Params.args, **kwargs: Params.kwargs) -> list[Path]:
+        return [Path(name) for name in find(*args, **kwargs)]
+
+    as_paths.__doc__ = "The files :func:`candidate_files` names, as ``Path`` objects."
+    return as_paths
+
+
+candidates = _as_paths(candidate_files)
 
 
 def _root(folder: Path) -> str:
@@ -118,8 +122,9 @@ def _root(folder: Path) -> str:
     return text if text.endswith(os.sep) else text + os.sep
 
 
-# Two names of one file compare as Paths do: case-blind on Windows.
-_same = os.path.normcase
+same_name = os.path.normcase
+"""A file's name as two names of it compare, as ``Path`` objects do: case-blind on
+Windows, as it is elsewhere."""
 
 
 if os.sep == "/":

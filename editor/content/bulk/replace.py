@@ -23,7 +23,14 @@ from typing import Any
 from editor.content import fast_yaml, frontmatter
 from editor.content.atomic import fingerprint
 from editor.content.bulk.batch import BatchError, FileChange, Problem
-from editor.content.bulk.candidates import Corpus, StrPath, candidate_files, candidates, read_raw
+from editor.content.bulk.candidates import (
+    Corpus,
+    StrPath,
+    candidate_files,
+    candidates,
+    read_raw,
+    same_name,
+)
 from editor.content.bulk.key_lines import NO_KEYS, ReadPlan, read_keys, read_plan
 from editor.content.bulk.pattern import (
     CompiledFind,
@@ -226,12 +233,11 @@ def _iter_preview(  # noqa: PLR0917 - iter_preview's arguments
     partial: bool,
 ) -> Iterator[EntryMatches | None]:
     compiled = compile_find(options)
-    same = os.path.normcase  # (names compare as Paths do: case-blind on Windows)
-    docs = {same(os.fspath(p)): (p, doc) for p, doc in (open_docs or {}).items()}
+    docs = {same_name(os.fspath(p)): (p, doc) for p, doc in (open_docs or {}).items()}
     keys = read_plan(scope) if partial else None
     for name in paths:
         if docs:
-            opened = docs.get(same(os.fspath(name)))
+            opened = docs.get(same_name(os.fspath(name)))
             if opened is not None:
                 yield _open_doc_matches(opened[0], *opened[1], compiled, scope)
                 continue
